@@ -70,6 +70,7 @@ class Dosage:
     times_per_day: Range | None = None
     minutes: Range | None = None
     note: str | None = None
+    work_up_to: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,6 +414,7 @@ def _exercise(doc: Mapping[str, Any]) -> Exercise:
                 times_per_day=_range(d.get("times_per_day")),
                 minutes=_range(d.get("minutes")),
                 note=d.get("note"),
+                work_up_to=d.get("work_up_to", False),
             )
             for d in doc["dosages"]
         ),

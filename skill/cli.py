@@ -35,6 +35,31 @@ def _content_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _models_build(args: argparse.Namespace) -> int:
+    from skill.catalog import load_catalog
+    from skill.interaction_model import build_all
+
+    reports = build_all(load_catalog(), check=args.check)
+    for report in reports:
+        print(report, file=sys.stderr)
+    if reports:
+        return 1
+    print("interaction models are up to date" if args.check else "interaction models written to interaction_models/")
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    import logging
+
+    from skill.console import ConsoleOptions, chat
+
+    logging.basicConfig(level=logging.WARNING, format="  (%(levelname)s %(message)s)")
+    options = ConsoleOptions(
+        store_url=args.store, locale=args.locale, user=args.user, debug=args.debug, voice=args.voice, screen=args.screen
+    )
+    return chat(options, scripted=args.say)
+
+
 def _bench(args: argparse.Namespace) -> int:
     from skill import bench
 
@@ -51,6 +76,26 @@ def build_parser() -> argparse.ArgumentParser:
     check = content_commands.add_parser("check", help="validate every content file and cross-reference")
     check.add_argument("--content", help="content directory (default: the repository's content/)")
     check.set_defaults(run=_content_check)
+
+    chat = commands.add_parser("chat", help="talk to the skill in this terminal (local voice console)")
+    chat.add_argument(
+        "--say", action="append", metavar="SENTENCE", help="run these lines instead of a prompt (repeatable)"
+    )
+    chat.add_argument("--store", help="store URL (default: $SPINE_COACH_STORE or a SQLite file in your data folder)")
+    chat.add_argument("--locale", default="en-US", help="the request locale: en-US, en-GB, en-CA, en-AU or en-IN")
+    chat.add_argument("--user", help="a name for the console user; each name has its own saved progress")
+    chat.add_argument("--debug", action="store_true", help="show the intent and slots Alexa would send")
+    chat.add_argument("--voice", action="store_true", help="also speak answers aloud with espeak-ng")
+    chat.add_argument("--screen", action="store_true", help="pretend to be an Echo Show (APL screens)")
+    chat.set_defaults(run=_chat)
+
+    models = commands.add_parser("models", help="build the Alexa interaction models")
+    models_commands = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    build = models_commands.add_parser(
+        "build", help="regenerate interaction_models/<locale>.json from the source and content/"
+    )
+    build.add_argument("--check", action="store_true", help="only report stale or invalid models; write nothing")
+    build.set_defaults(run=_models_build)
 
     bench = commands.add_parser("bench", help="measure speed against a baseline in the same run")
     bench.add_argument("which", choices=["catalog"], help="what to measure")

@@ -1,13 +1,21 @@
-"""Shared fixtures. Fixtures build on each other: content -> catalog -> store -> skill -> conversation."""
+"""Shared fixtures. They build on each other: content -> catalog -> store -> skill -> conversation."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from skill.catalog import Catalog, default_content_dir, load_catalog
+from skill.clock import FixedClock
+from skill.envelopes import LOCAL_SKILL_ID, Device
+from skill.simulator import Conversation, in_process
+from skill.store.sqlite import SQLiteStore
+from tests.support import checked
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -24,3 +32,44 @@ def content_copy(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(default_content_dir(), target, ignore=shutil.ignore_patterns(".validated"))
     return target
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    """Saturday 21 November 2026, 10:00 UTC; tests move it with ``clock.advance``."""
+    return FixedClock(datetime(2026, 11, 21, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "spine-coach.db"
+
+
+@pytest.fixture
+def store(store_path: Path) -> SQLiteStore:
+    return SQLiteStore(store_path)
+
+
+@pytest.fixture
+def skill(store: SQLiteStore, clock: FixedClock, catalog: Catalog) -> Any:
+    from skill.factory import build_skill
+
+    return build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
+
+
+@pytest.fixture
+def talk(skill: Any, clock: FixedClock) -> Callable[..., Conversation]:
+    """Start a conversation (one user on one device) with the in-process skill.
+
+    Every response passes through ``tests.support.check_response``.
+    """
+
+    def start(**device: Any) -> Conversation:
+        return Conversation(checked(in_process(skill)), device=Device(**device), clock=clock)
+
+    return start
+
+
+@pytest.fixture
+def convo(talk: Callable[..., Conversation]) -> Conversation:
+    return talk()

@@ -1,0 +1,203 @@
+"""Alexa's built-in slot types, as the console's resolver fills them.
+
+What Alexa sends for each (values as in Alexa's documentation):
+
+- ``AMAZON.NUMBER``: digits, "five" -> "5".
+- ``AMAZON.TIME``: "HH:MM" in 24 hours, "seven pm" -> "19:00"; vague times "MO", "AF",
+  "EV", "NI" (morning, afternoon, evening, night).
+- ``AMAZON.DATE``: ISO date; a date said without a year is the next one on or after
+  today ("october third" in November is next year's October 3rd).
+- ``AMAZON.DURATION``: ISO-8601 duration, "five weeks" -> "P5W".
+
+The skill's own code reads these values; this module only produces them for typed input.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from skill.numbers import parse_number
+
+MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_VAGUE_TIMES = {
+    "morning": "MO",
+    "this morning": "MO",
+    "in the morning": "MO",
+    "afternoon": "AF",
+    "in the afternoon": "AF",
+    "evening": "EV",
+    "in the evening": "EV",
+    "night": "NI",
+    "at night": "NI",
+    "tonight": "NI",
+}
+
+
+def parse_builtin(slot_type: str, heard: str, *, today: date | None = None) -> str | None:
+    text = " ".join(heard.lower().replace(".", " ").replace(",", " ").split())
+    if slot_type == "AMAZON.NUMBER":
+        number = parse_number(text)
+        return None if number is None else str(number)
+    if slot_type == "AMAZON.TIME":
+        return parse_time(text)
+    if slot_type == "AMAZON.DATE":
+        return parse_date(text, today or date.today())
+    if slot_type == "AMAZON.DURATION":
+        return parse_duration(text)
+    return text or None
+
+
+def parse_time(text: str) -> str | None:
+    if text in _VAGUE_TIMES:
+        return _VAGUE_TIMES[text]
+    if text in ("noon", "midday", "twelve noon"):
+        return "12:00"
+    if text == "midnight":
+        return "00:00"
+    suffix = None
+    match = re.fullmatch(
+        r"(.*?)\s*(a m|am|p m|pm|in the morning|in the evening|at night|in the afternoon|o'clock|oclock)", text
+    )
+    if match:
+        text, marker = match.group(1).strip(), match.group(2)
+        if marker in ("a m", "am", "in the morning"):
+            suffix = "am"
+        elif marker in ("p m", "pm", "in the evening", "at night", "in the afternoon"):
+            suffix = "pm"
+    hour: int | None
+    minute = 0
+    clock = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if clock:
+        hour, minute = int(clock.group(1)), int(clock.group(2))
+    elif m := re.fullmatch(r"(half|quarter) (past|to) (.+)", text):
+        base = parse_number(m.group(3))
+        if base is None:
+            return None
+        offset = 30 if m.group(1) == "half" else 15
+        hour, minute = (base, offset) if m.group(2) == "past" else ((base - 1) % 12 or 12, 60 - offset)
+    elif (whole := parse_number(text)) is not None and whole <= 23:
+        hour = whole  # "seven", "nineteen"
+    else:
+        # "nine thirty", "seven oh five": an hour word (one to twelve), then the minutes.
+        words = text.split()
+        hour = parse_number(words[0]) if words else None
+        if hour is None or not 1 <= hour <= 12:
+            return None
+        if len(words) > 1:
+            rest = " ".join(words[1:])
+            minute_value = 0 if rest in ("o'clock", "oclock", "hundred") else parse_number(rest.removeprefix("oh "))
+            if minute_value is None:
+                return None
+            minute = minute_value
+    if hour is None or not (0 <= hour <= 23 and 0 <= minute <= 59):
+        return None
+    if suffix == "pm" and hour < 12:
+        hour += 12
+    elif suffix == "am" and hour == 12:
+        hour = 0
+    return f"{hour:02d}:{minute:02d}"
+
+
+def parse_date(text: str, today: date) -> str | None:
+    relative = {"today": 0, "tomorrow": 1, "yesterday": -1, "the day before yesterday": -2}
+    if text in relative:
+        return (today + timedelta(days=relative[text])).isoformat()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            return None
+    words = text.removeprefix("on ").removeprefix("the ").split()
+    if not words:
+        return None
+    month_index = next((i for i, w in enumerate(words) if w in MONTHS), None)
+    if month_index is None:
+        return None
+    month = MONTHS.index(words[month_index]) + 1
+    before, after = words[:month_index], words[month_index + 1 :]
+    if before and before[-1] == "of":
+        before = before[:-1]
+    day_words, year_words = (before, after) if before else (_split_day_year(after))
+    day = parse_number(" ".join(day_words)) if day_words else None
+    if day is None:
+        return None
+    year = _parse_year(year_words) if year_words else None
+    if year_words and year is None:
+        return None
+    try:
+        if year is not None:
+            return date(year, month, day).isoformat()
+        candidate = date(today.year, month, day)
+        if candidate < today:
+            candidate = date(today.year + 1, month, day)
+        return candidate.isoformat()
+    except ValueError:
+        return None
+
+
+def _split_day_year(words: list[str]) -> tuple[list[str], list[str]]:
+    """ "third twenty twenty six" -> (["third"], ["twenty", "twenty", "six"])."""
+    for cut in range(len(words), 0, -1):
+        if parse_number(" ".join(words[:cut])) is not None and (cut == len(words) or _parse_year(words[cut:])):
+            head = words[:cut]
+            if cut < len(words) or len(head) <= 2:
+                return head, words[cut:]
+    return words, []
+
+
+def _parse_year(words: list[str]) -> int | None:
+    if len(words) == 1 and words[0].isdigit() and len(words[0]) == 4:
+        return int(words[0])
+    if len(words) >= 2:
+        first, second = parse_number(words[0]), parse_number(" ".join(words[1:]))
+        if first in (19, 20) and second is not None and 0 <= second <= 99:
+            return first * 100 + second
+        if words[:2] == ["two", "thousand"]:
+            rest = parse_number(" ".join(words[2:])) if len(words) > 2 else 0
+            return None if rest is None else 2000 + rest
+    return None
+
+
+_UNITS = {
+    "minute": "M",
+    "minutes": "M",
+    "hour": "H",
+    "hours": "H",
+    "second": "S",
+    "seconds": "S",
+    "day": "D",
+    "days": "D",
+    "week": "W",
+    "weeks": "W",
+    "month": "M",
+    "months": "M",
+    "year": "Y",
+    "years": "Y",
+}
+
+
+def parse_duration(text: str) -> str | None:
+    match = re.fullmatch(r"(.+?) (minutes?|hours?|seconds?|days?|weeks?|months?|years?)(?: ago)?", text)
+    if not match:
+        return None
+    amount = parse_number(match.group(1))
+    if amount is None:
+        return None
+    unit = match.group(2)
+    letter = _UNITS[unit]
+    time_part = unit.startswith(("minute", "hour", "second"))
+    return f"PT{amount}{letter}" if time_part else f"P{amount}{letter}"

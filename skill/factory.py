@@ -1,0 +1,62 @@
+"""``build_skill``: the one place the skill is assembled.
+
+Every handler, interceptor and exception handler is registered here, in one ordered
+list: the first handler whose ``can_handle`` is true wins, so specific handlers (a "yes"
+to a pending question) come before general ones (any "yes"). Importing this module has
+no side effects; the store, clock and API client are arguments.
+"""
+
+from __future__ import annotations
+
+from ask_sdk_core.api_client import ApiClient
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+
+from skill.catalog import Catalog, load_catalog
+from skill.clock import system_clock
+from skill.handlers import answers, howto, launch, overview, session
+from skill.handlers.errors import ApologyExceptionHandler
+from skill.logs import LogRequest, StartTimer
+from skill.turn import Clock, Deps, TurnInterceptor
+
+
+def handlers() -> list[AbstractRequestHandler]:
+    """Every request handler, most specific first."""
+    return [
+        launch.LaunchHandler(),
+        howto.HowToHandler(),
+        overview.RoutineOverviewHandler(),
+        overview.ListRoutinesHandler(),
+        answers.CoachOfferYesHandler(),
+        answers.CoachOfferNoHandler(),
+        answers.UnexpectedYesNoHandler(),
+        session.HelpHandler(),
+        session.StopHandler(),
+        session.FallbackHandler(),
+        session.SessionEndedHandler(),
+        session.UnhandledIntentHandler(),
+    ]
+
+
+def build_skill(
+    *,
+    store: AbstractPersistenceAdapter,
+    clock: Clock = system_clock,
+    api_client: ApiClient | None = None,
+    catalog: Catalog | None = None,
+    skill_id: str | None = None,
+) -> CustomSkill:
+    """Assemble the skill around a persistence adapter, a clock and an API client."""
+    deps = Deps(catalog=catalog if catalog is not None else load_catalog(), clock=clock)
+    builder = CustomSkillBuilder(persistence_adapter=store, api_client=api_client)
+    builder.skill_id = skill_id
+    builder.add_global_request_interceptor(StartTimer())
+    builder.add_global_request_interceptor(TurnInterceptor(deps))
+    builder.add_global_response_interceptor(LogRequest())
+    for handler in handlers():
+        builder.add_request_handler(handler)
+    builder.add_exception_handler(ApologyExceptionHandler(deps))
+    skill: CustomSkill = builder.create()
+    return skill

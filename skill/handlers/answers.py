@@ -1,0 +1,33 @@
+"""Yes and no, answered in the context of the skill's last question."""
+
+from __future__ import annotations
+
+from skill import welcome
+from skill.handlers.base import Handler, all_of, intent, pending
+from skill.output import Output, Say, ask
+from skill.turn import Turn
+
+
+class CoachOfferYesHandler(Handler):
+    """ "Want me to coach you through it?" - yes."""
+
+    when = all_of(intent("AMAZON.YesIntent"), pending("offer_coach"))
+
+    def answer(self, turn: Turn) -> Output:
+        return ask(Say.of("howto.coaching_later"), reprompt=Say.of("howto.which.reprompt"))
+
+
+class CoachOfferNoHandler(Handler):
+    when = all_of(intent("AMAZON.NoIntent"), pending("offer_coach"))
+
+    def answer(self, turn: Turn) -> Output:
+        return ask(Say.of("howto.declined"), reprompt=Say.of("howto.declined.reprompt"))
+
+
+class UnexpectedYesNoHandler(Handler):
+    """A yes or no when no question is open."""
+
+    when = intent("AMAZON.YesIntent", "AMAZON.NoIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        return welcome.nothing_to_answer()

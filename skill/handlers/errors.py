@@ -1,0 +1,45 @@
+"""The last line of defence: any exception becomes a short apology, logged without personal data."""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.response_helper import ResponseFactory
+from ask_sdk_model import Response
+
+from skill import welcome
+from skill.turn import TURN_KEY, Deps, Turn
+
+log = logging.getLogger("spine_coach")
+
+
+class ApologyExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        request = handler_input.request_envelope.request
+        # Only the exception's type and where it came from: messages can carry user words.
+        tb = exception.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        where = f"{tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}" if tb else "?"
+        log.error(
+            "request failed: %s at %s (request type %s)",
+            type(exception).__name__,
+            where,
+            getattr(request, "object_type", "?"),
+        )
+        # Start a clean response: the failed handler may have half-built one.
+        handler_input.response_builder = ResponseFactory()
+        turn = handler_input.attributes_manager.request_attributes.get(TURN_KEY)
+        if not isinstance(turn, Turn):
+            turn = Turn(handler_input, self.deps)
+        if getattr(request, "object_type", None) == "SessionEndedRequest":
+            return turn.finish()
+        return turn.respond(welcome.apology())

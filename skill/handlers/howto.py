@@ -1,0 +1,18 @@
+"""How-to questions: "how do I do bridging", "explain the bird dog"."""
+
+from __future__ import annotations
+
+from skill import howto
+from skill.handlers.base import Handler, intent
+from skill.output import Output
+from skill.turn import Turn
+
+
+class HowToHandler(Handler):
+    when = intent("HowToIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        exercise_id = turn.slot_id("exercise")
+        if exercise_id is not None and exercise_id in turn.catalog.exercises:
+            return howto.explain(turn.catalog.exercise(exercise_id))
+        return howto.unknown_exercise(turn.catalog, turn.slot_raw("exercise"))

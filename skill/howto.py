@@ -1,0 +1,97 @@
+"""How-to answers: an exercise explained in plain speech, with its dosage and cautions.
+
+Also the answer when the exercise is not recognised: the closest-sounding exercises the
+catalog knows, and a question to try again; never a generic error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from skill.catalog import Catalog, Dosage, Exercise
+from skill.output import Content, ExerciseRef, ListOf, Output, Pending, Say, Segment, Spoken, ask
+
+
+def explain(exercise: Exercise) -> Output:
+    """Position, steps, dosage, breathing and cautions, then the offer to coach it."""
+    speech: list[Segment] = [
+        Say.of("howto.intro", exercise=ExerciseRef(exercise.id)),
+        Say.of("howto.position", position=Content(exercise.id, "position")),
+        Content(exercise.id, "steps"),
+        dosage_speech(exercise),
+        Content(exercise.id, "breathing"),
+    ]
+    if exercise.cautions:
+        speech.append(Say.of("howto.cautions", cautions=Content(exercise.id, "cautions")))
+    if exercise.requires_clearance:
+        speech.append(Say.of("howto.clearance"))
+    card_body = tuple(speech[1:])
+    speech.append(Say.of("howto.offer_coach"))
+    output = ask(
+        *speech,
+        reprompt=Say.of("howto.offer_coach.reprompt", exercise=ExerciseRef(exercise.id)),
+        pending=Pending.of("offer_coach", exercise=exercise.id),
+    )
+    return replace(output, card_title=exercise.name.capitalize(), card_body=card_body)
+
+
+def dosage_speech(exercise: Exercise) -> Say:
+    """The dosage in words; both versions when sources disagree."""
+    given = [d for d in exercise.dosages if d.given]
+    if not given:
+        return Say.of("dosage.not_given")
+    if len(given) >= 2:
+        return Say.of(
+            "dosage.sources_differ", first=plan_words(given[0], exercise), second=plan_words(given[1], exercise)
+        )
+    return Say.of("dosage.plan", parts=plan_words(given[0], exercise))
+
+
+def plan_words(dosage: Dosage, exercise: Exercise) -> ListOf:
+    """ "10 to 12 repetitions, holding each for 5 seconds and 2 times a day" as parts."""
+    parts: list[Say] = []
+    if dosage.reps is not None:
+        if dosage.work_up_to:
+            parts.append(Say.of("dosage.reps.work_up", max=dosage.reps.max))
+        else:
+            parts.append(_amount("dosage.reps", dosage.reps.min, dosage.reps.max))
+    if dosage.hold_seconds is not None:
+        hold = dosage.hold_seconds
+        parts.append(Say.of("dosage.hold.one") if hold.max == 1 else _amount("dosage.hold", hold.min, hold.max))
+    if dosage.per_side:
+        parts.append(Say.of("dosage.per_side", side=Say.of(f"side.{side_word(exercise)}")))
+    if dosage.minutes is not None:
+        parts.append(_amount("dosage.minutes", dosage.minutes.min, dosage.minutes.max))
+    if dosage.times_per_day is not None:
+        parts.append(_amount("dosage.per_day", dosage.times_per_day.min, dosage.times_per_day.max))
+    return ListOf(tuple(parts), conjunction="comma")
+
+
+def _amount(key: str, low: int, high: int) -> Say:
+    return Say.of(f"{key}.fixed", n=low) if low == high else Say.of(f"{key}.range", min=low, max=high)
+
+
+def side_word(exercise: Exercise) -> str:
+    """What one side is called for this exercise: leg, foot, arm or side."""
+    if exercise.coaching is not None and exercise.coaching.side_word:
+        return exercise.coaching.side_word
+    return "side"
+
+
+def which_exercise() -> Output:
+    return ask(Say.of("howto.which"), reprompt=Say.of("howto.which.reprompt"))
+
+
+def unknown_exercise(catalog: Catalog, heard: str | None) -> Output:
+    """Not a known exercise: offer the closest-sounding ones, or examples, and ask again."""
+    if not heard:
+        return which_exercise()
+    closest = catalog.closest_exercises(heard)
+    if closest:
+        names = ListOf(tuple(ExerciseRef(e.id) for e in closest), conjunction="or")
+        verb = Say.of("verb.is") if len(closest) == 1 else Say.of("verb.are")
+        return ask(
+            Say.of("howto.unknown.closest", heard=Spoken(heard), closest=names, closest_verb=verb),
+            reprompt=Say.of("howto.unknown.closest.reprompt", closest=names),
+        )
+    return ask(Say.of("howto.unknown.none", heard=Spoken(heard)), reprompt=Say.of("howto.unknown.none.reprompt"))

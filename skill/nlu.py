@@ -1,0 +1,212 @@
+"""A small stand-in for Alexa's language understanding, driven by our interaction model.
+
+The local console and the conversation tests type sentences; this resolves them the way
+Alexa would against the committed model: the sample utterances (with slots), Alexa's
+built-in intents' everyday phrases, built-in slot types (numbers, times, dates,
+durations) and custom slot values with synonyms, producing entity resolution in the
+JSON shape Alexa sends. A sentence that matches nothing goes to AMAZON.FallbackIntent,
+as on a device.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from skill.builtin_slots import parse_builtin
+from skill.numbers import number_words
+
+# What Alexa's built-in intents understand without samples of ours (the common phrasings).
+BUILTIN_PHRASES: Mapping[str, tuple[str, ...]] = {
+    "AMAZON.HelpIntent": ("help", "help me", "i need help", "what do i do", "can you help me", "what are my options"),
+    "AMAZON.StopIntent": ("stop", "exit", "goodbye", "bye", "good bye", "shut up", "off", "quit"),
+    "AMAZON.CancelIntent": ("cancel", "never mind", "nevermind", "forget it", "cancel that"),
+    "AMAZON.NavigateHomeIntent": ("go home", "go to home", "home screen", "go to the home screen"),
+    "AMAZON.YesIntent": (
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "ok",
+        "okay",
+        "sure",
+        "of course",
+        "alright",
+        "all right",
+        "please do",
+    ),
+    "AMAZON.NoIntent": ("no", "nope", "no thank you", "no thanks", "nah", "not really"),
+    "AMAZON.NextIntent": ("next", "next one", "go on"),
+    "AMAZON.PreviousIntent": ("previous", "go back", "back", "last one", "the previous one"),
+    "AMAZON.RepeatIntent": (
+        "repeat",
+        "repeat that",
+        "say that again",
+        "say again",
+        "come again",
+        "pardon",
+        "what did you say",
+    ),
+    "AMAZON.PauseIntent": ("pause", "hold on", "wait", "hang on", "pause that"),
+    "AMAZON.ResumeIntent": ("resume", "continue", "carry on", "keep going", "unpause"),
+    "AMAZON.StartOverIntent": ("start over", "restart", "start again", "begin again", "from the beginning"),
+}
+
+
+# An unresolved custom slot catches a short unknown name ("planks"), not a whole
+# unrelated sentence ("the weather like on mars"), which Alexa routes to fallback.
+MAX_UNMATCHED_WORDS = 3
+
+
+@dataclass(frozen=True)
+class SlotFill:
+    """One slot as Alexa would fill it."""
+
+    name: str
+    value: str  # the words heard, or the normalized value for built-in types
+    resolved_id: str | None = None
+    resolved_name: str | None = None
+    slot_type: str | None = None
+
+    @property
+    def matched(self) -> bool:
+        return self.resolved_id is not None
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    intent: str
+    slots: Mapping[str, SlotFill]
+    sample: str | None  # the sample utterance that matched, for --debug
+
+
+def normalize_utterance(text: str) -> str:
+    """Lower case, punctuation dropped (apostrophes and colons kept), digits spelled out."""
+    text = text.lower().replace("\u2019", "'")
+    text = re.sub(r"[^a-z0-9':\-/ ]+", " ", text)
+    words = []
+    for word in text.split():
+        if word.isdigit() and int(word) < 1000:
+            words.append(number_words(int(word)))
+        else:
+            words.append(word.strip("-"))
+    return " ".join(w for w in words if w)
+
+
+@dataclass(frozen=True)
+class _Sample:
+    intent: str
+    text: str
+    pattern: re.Pattern[str]
+    slots: Mapping[str, str]  # slot name -> type
+    literal_chars: int
+    only_slots: bool
+
+
+class Resolver:
+    """Resolves typed sentences against one locale's interaction model."""
+
+    def __init__(self, model: Mapping[str, Any]) -> None:
+        language = model["interactionModel"]["languageModel"]
+        self.invocation_name: str = language["invocationName"]
+        self._values: dict[str, dict[str, tuple[str, str]]] = {}
+        for slot_type in language.get("types", []):
+            index: dict[str, tuple[str, str]] = {}
+            for value in slot_type["values"]:
+                name = value["name"]["value"]
+                for spoken in [name, *value["name"].get("synonyms", [])]:
+                    index.setdefault(normalize_utterance(spoken), (value["id"], name))
+            self._values[slot_type["name"]] = index
+        self._samples: list[_Sample] = []
+        intent_names = set()
+        for intent in language["intents"]:
+            intent_names.add(intent["name"])
+            slots = {s["name"]: s["type"] for s in intent.get("slots", [])}
+            phrases = [*intent["samples"], *BUILTIN_PHRASES.get(intent["name"], ())]
+            for sample in dict.fromkeys(phrases):
+                self._samples.append(_compile(intent["name"], sample, slots))
+        self.intents = frozenset(intent_names)
+
+    def resolve(self, utterance: str, *, today: date | None = None) -> Interpretation:
+        """The best-matching intent and slots, or AMAZON.FallbackIntent.
+
+        ``today`` anchors relative dates ("yesterday") the way the device's date would.
+        """
+        text = normalize_utterance(utterance)
+        best: tuple[tuple[int, int, int], Interpretation] | None = None
+        for sample in self._samples:
+            match = sample.pattern.fullmatch(text)
+            if match is None:
+                continue
+            fills: dict[str, SlotFill] = {}
+            usable = True
+            for name, heard in match.groupdict().items():
+                fill = self._fill(name, sample.slots[name], heard, today)
+                if fill is None:
+                    usable = False
+                    break
+                fills[name] = fill
+            if not usable:
+                continue
+            unmatched = [f for f in fills.values() if not f.matched and not (f.slot_type or "").startswith("AMAZON.")]
+            all_matched = not unmatched
+            if sample.only_slots and not all_matched:
+                continue  # a bare slot only catches words that are real values
+            if any(len(f.value.split()) > MAX_UNMATCHED_WORDS for f in unmatched):
+                continue  # a long unknown phrase is out of domain: Alexa sends it to fallback
+            score = (int(all_matched), sample.literal_chars, -len(fills))
+            if best is None or score > best[0]:
+                best = (score, Interpretation(sample.intent, fills, sample.text))
+        if best is None:
+            return Interpretation("AMAZON.FallbackIntent", {}, None)
+        return best[1]
+
+    def _fill(self, name: str, slot_type: str, heard: str, today: date | None) -> SlotFill | None:
+        if slot_type.startswith("AMAZON."):
+            value = parse_builtin(slot_type, heard, today=today)
+            return None if value is None else SlotFill(name, value, slot_type=slot_type)
+        found = self._values.get(slot_type, {}).get(normalize_utterance(heard))
+        if found is None:
+            return SlotFill(name, heard, slot_type=slot_type)
+        return SlotFill(name, heard, resolved_id=found[0], resolved_name=found[1], slot_type=slot_type)
+
+
+def _compile(intent: str, sample: str, slots: Mapping[str, str]) -> _Sample:
+    """A sample as a regular expression: literal words, and one lazy group per slot."""
+    tokens = _SLOT_SPLIT.sub(r" \1 ", sample).split()
+    regex = []
+    literal_words = []
+    used: dict[str, str] = {}
+    for token in tokens:
+        if token.startswith("{") and token.endswith("}"):
+            name = token[1:-1]
+            used[name] = slots[name]
+            regex.append(f"(?P<{name}>.+?)")
+        else:
+            words = normalize_utterance(token).split()
+            literal_words.extend(words)
+            regex.extend(re.escape(w) for w in words)
+    pattern = re.compile(r"\s+".join(regex))
+    literal = len(" ".join(literal_words))
+    return _Sample(intent, sample, pattern, used, literal, only_slots=literal == 0)
+
+
+_SLOT_SPLIT = re.compile(r"(\{[A-Za-z_][A-Za-z0-9_]*\})")
+
+
+@functools.lru_cache(maxsize=8)
+def resolver_for(locale: str, models_dir: str | None = None) -> Resolver:
+    """The resolver for a locale's committed model (cached)."""
+    from skill.interaction_model import MODELS_DIR
+
+    path = Path(models_dir) if models_dir else MODELS_DIR
+    model_file = path / f"{locale}.json"
+    if not model_file.exists():
+        model_file = path / "en-US.json"
+    return Resolver(json.loads(model_file.read_text(encoding="utf-8")))

@@ -1,0 +1,129 @@
+"""Numbers as people say them: "twenty one" <-> 21, "third" <-> 3.
+
+Used to generate spoken slot synonyms ("week eight") and by the console's resolver,
+which turns spoken numbers into digits the way Alexa's built-in slot types do.
+"""
+
+from __future__ import annotations
+
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_ORDINAL_ONES = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+]
+_ORDINAL_TENS = {
+    "twenty": "twentieth",
+    "thirty": "thirtieth",
+    "forty": "fortieth",
+    "fifty": "fiftieth",
+    "sixty": "sixtieth",
+    "seventy": "seventieth",
+    "eighty": "eightieth",
+    "ninety": "ninetieth",
+}
+
+
+def number_words(n: int) -> str:
+    """0..999 in words, without "and": 21 -> "twenty one", 105 -> "one hundred five"."""
+    if not 0 <= n <= 999:
+        raise ValueError(f"{n} is out of range")
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _TENS[tens] if ones == 0 else f"{_TENS[tens]} {_ONES[ones]}"
+    hundreds, rest = divmod(n, 100)
+    return f"{_ONES[hundreds]} hundred" + ("" if rest == 0 else f" {number_words(rest)}")
+
+
+def ordinal_words(n: int) -> str:
+    """1..99 as an ordinal: 3 -> "third", 21 -> "twenty first"."""
+    if not 0 <= n <= 99:
+        raise ValueError(f"{n} is out of range")
+    if n < 20:
+        return _ORDINAL_ONES[n]
+    tens, ones = divmod(n, 10)
+    if ones == 0:
+        return _ORDINAL_TENS[_TENS[tens]]
+    return f"{_TENS[tens]} {_ORDINAL_ONES[ones]}"
+
+
+_WORD_VALUES: dict[str, int] = {w: i for i, w in enumerate(_ONES)}
+_WORD_VALUES.update({w: i * 10 for i, w in enumerate(_TENS) if w})
+_WORD_VALUES.update({"a": 1, "an": 1, "oh": 0, "no": 0, "nought": 0, "nil": 0})
+_ORDINAL_VALUES: dict[str, int] = {w: i for i, w in enumerate(_ORDINAL_ONES)}
+_ORDINAL_VALUES.update({v: _WORD_VALUES[k] for k, v in _ORDINAL_TENS.items()})
+
+
+def parse_number(text: str) -> int | None:
+    """ "21", "twenty one", "twenty-one", "a hundred", "third" -> int; else ``None``."""
+    words = text.lower().replace("-", " ").replace(",", "").split()
+    if not words:
+        return None
+    if len(words) == 1:
+        word = words[0]
+        if word.isdigit():
+            return int(word)
+        stripped = word.rstrip("stndrh")  # 3rd, 21st, 2nd, 4th
+        if stripped.isdigit() and stripped != word:
+            return int(stripped)
+    total = 0
+    current = 0
+    for index, word in enumerate(words):
+        if word == "and":
+            continue
+        if word == "hundred":
+            current = max(current, 1) * 100
+            continue
+        last = index == len(words) - 1
+        if last and word in _ORDINAL_VALUES:
+            current += _ORDINAL_VALUES[word]
+            continue
+        if word not in _WORD_VALUES:
+            return None
+        value = _WORD_VALUES[word]
+        if word in ("a", "an") and not (index + 1 < len(words) and words[index + 1] == "hundred"):
+            return None
+        current += value
+    total += current
+    return total

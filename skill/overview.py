@@ -1,0 +1,46 @@
+"""Routine overviews: which exercises a stage's routine holds, and how many."""
+
+from __future__ import annotations
+
+from skill.catalog import Catalog, Routine
+from skill.output import ExerciseRef, ListOf, Output, RoutineRef, Say, ask
+
+
+def routine_overview(catalog: Catalog, routine: Routine) -> Output:
+    """Names and count of a routine's exercises, noting those that need clearance."""
+    exercise_ids = list(dict.fromkeys(item.exercise for item in routine.items))
+    speech = [
+        Say.of(
+            "overview.routine",
+            routine=RoutineRef(routine.id),
+            count=len(exercise_ids),
+            exercises=ListOf(tuple(ExerciseRef(e) for e in exercise_ids)),
+        )
+    ]
+    needs_clearance = [e for e in exercise_ids if catalog.exercise(e).requires_clearance]
+    if needs_clearance:
+        speech.append(
+            Say.of(
+                "overview.clearance_note",
+                exercises=ListOf(tuple(ExerciseRef(e) for e in needs_clearance)),
+                verb=Say.of("verb.is") if len(needs_clearance) == 1 else Say.of("verb.are"),
+            )
+        )
+    speech.append(Say.of("overview.follow_up"))
+    return ask(*speech, reprompt=Say.of("overview.follow_up.reprompt"))
+
+
+def which_routine() -> Output:
+    return ask(Say.of("overview.which_stage"), reprompt=Say.of("overview.which_stage.reprompt"))
+
+
+def unknown_routine() -> Output:
+    return ask(Say.of("overview.unknown_stage"), reprompt=Say.of("overview.which_stage.reprompt"))
+
+
+def list_routines(catalog: Catalog) -> Output:
+    routines = ListOf(tuple(RoutineRef(r) for r in catalog.routines))
+    return ask(
+        Say.of("overview.list", count=len(catalog.routines), routines=routines),
+        reprompt=Say.of("overview.which_stage.reprompt"),
+    )

@@ -1,0 +1,52 @@
+"""What the skill keeps for the length of one Alexa session (session attributes).
+
+One versioned document: the question awaiting a yes or no, the last thing said (for
+"repeat"), and whether the user was already told that saving failed. Anything that must
+outlive the session goes in the user's record instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from skill.output import Pending
+
+SESSION_VERSION = 1
+
+
+@dataclass
+class SessionState:
+    pending: Pending | None = None
+    last_speech: str | None = None  # SSML of the last response, replayed by "repeat"
+    last_reprompt: str | None = None
+    store_warned: bool = False
+
+    @staticmethod
+    def from_attributes(raw: Mapping[str, Any] | None) -> SessionState:
+        """Parse session attributes; anything damaged or from another version is dropped."""
+        if not isinstance(raw, Mapping) or raw.get("v") != SESSION_VERSION:
+            return SessionState()
+        return SessionState(
+            pending=Pending.from_dict(raw.get("pending")),
+            last_speech=_str_or_none(raw.get("last_speech")),
+            last_reprompt=_str_or_none(raw.get("last_reprompt")),
+            store_warned=raw.get("store_warned") is True,
+        )
+
+    def to_attributes(self) -> dict[str, Any]:
+        attributes: dict[str, Any] = {"v": SESSION_VERSION}
+        if self.pending is not None:
+            attributes["pending"] = self.pending.to_dict()
+        if self.last_speech is not None:
+            attributes["last_speech"] = self.last_speech
+        if self.last_reprompt is not None:
+            attributes["last_reprompt"] = self.last_reprompt
+        if self.store_warned:
+            attributes["store_warned"] = True
+        return attributes
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None

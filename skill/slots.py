@@ -1,0 +1,43 @@
+"""Reading slots from an intent request: the entity-resolution id, never the raw words.
+
+Alexa sends each custom slot with its raw words (``value``) and, when the words matched a
+value or synonym of the slot type, a resolution with status ``ER_SUCCESS_MATCH`` and the
+value's id. Handlers act on the id; the raw words are only used to suggest alternatives
+when nothing matched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _slot(request: Any, name: str) -> Any:
+    intent = getattr(request, "intent", None)
+    slots = getattr(intent, "slots", None)
+    if not isinstance(slots, dict):
+        return None
+    return slots.get(name)
+
+
+def resolved_id(request: Any, name: str) -> str | None:
+    """The id of the slot value Alexa resolved, or ``None`` when it did not match."""
+    slot = _slot(request, name)
+    resolutions = getattr(getattr(slot, "resolutions", None), "resolutions_per_authority", None)
+    if not isinstance(resolutions, list):
+        return None
+    for authority in resolutions:
+        code = getattr(getattr(getattr(authority, "status", None), "code", None), "value", None)
+        values = getattr(authority, "values", None)
+        if code == "ER_SUCCESS_MATCH" and isinstance(values, list) and values:
+            value_id = getattr(getattr(values[0], "value", None), "id", None)
+            if isinstance(value_id, str) and value_id:
+                return value_id
+    return None
+
+
+def raw_value(request: Any, name: str) -> str | None:
+    """The words the user said for a slot (for suggestions and built-in types only)."""
+    value = getattr(_slot(request, name), "value", None)
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None

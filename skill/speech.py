@@ -1,0 +1,181 @@
+"""The one renderer: neutral output segments to SSML (for Alexa) and plain text (for people).
+
+Everything spoken passes through here, so escaping, pause limits and the speech length
+limit are enforced in one place: text is XML-escaped (the SDK does not escape), a pause
+longer than Alexa's 10-second break is chained from several breaks, and speech over
+8,000 characters is an error the caller must avoid by splitting (the coaching planner
+does), never a silent cut.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from skill.catalog import Catalog, Exercise
+from skill.output import Content, ExerciseRef, ListOf, ParamValue, Pause, RoutineRef, Say, Segment, Spoken, Text
+from skill.prompts import Prompts
+
+MAX_SPEECH_CHARS = 8000
+MAX_BREAK_SECONDS = 10.0
+
+
+class SpeechTooLong(ValueError):
+    """Rendered speech exceeds Alexa's 8,000-character limit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    ssml: str
+    text: str  # readable form: pauses as "[pause 5s]"
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip()
+
+
+class Renderer:
+    """Renders segments for one request: one locale, one variant chooser."""
+
+    def __init__(self, prompts: Prompts, catalog: Catalog, rng: random.Random) -> None:
+        self.prompts = prompts
+        self.catalog = catalog
+        self.rng = rng
+
+    def render(self, segments: Sequence[Segment]) -> Rendered:
+        ssml_parts: list[str] = []
+        text_parts: list[str] = []
+        for segment in segments:
+            if isinstance(segment, Pause):
+                ssml_parts.append(_breaks(segment.seconds))
+                text_parts.append(f"[pause {_seconds(segment.seconds)}]")
+                continue
+            words = _upper_first(self.words(segment))
+            if words:
+                ssml_parts.append(escape(words))
+                text_parts.append(words)
+        ssml = "<speak>" + " ".join(ssml_parts) + "</speak>"
+        if len(ssml) > MAX_SPEECH_CHARS:
+            raise SpeechTooLong(f"{len(ssml)} characters of SSML; split the response")
+        return Rendered(ssml=ssml, text=" ".join(text_parts))
+
+    def words(self, segment: Say | Content | Text) -> str:
+        """The plain words of one non-pause segment."""
+        if isinstance(segment, Say):
+            template = self.rng.choice(self.prompts.variants(segment.key))
+            return self._fill(template, segment.params)
+        if isinstance(segment, Text):
+            return self._terms(segment.text)
+        return self._content(self.catalog.exercise(segment.exercise), segment.part)
+
+    def _fill(self, template: str, params: Iterable[tuple[str, ParamValue]]) -> str:
+        values = {name: self._param(value) for name, value in params}
+        for _, field_name, _, _ in string.Formatter().parse(template):
+            if field_name and field_name not in values:
+                if field_name.startswith("term_"):
+                    values[field_name] = self.prompts.term(field_name.removeprefix("term_"))
+                else:
+                    raise KeyError(f"prompt needs parameter {field_name!r}")
+        return template.format_map(values)
+
+    def _param(self, value: ParamValue) -> str:
+        if isinstance(value, ExerciseRef):
+            return self.catalog.exercise(value.id).name
+        if isinstance(value, RoutineRef):
+            return self.catalog.routine(value.id).name
+        if isinstance(value, Spoken):
+            return value.text
+        if isinstance(value, ListOf):
+            return self.join([self._param(item) for item in value.items], value.conjunction)
+        if isinstance(value, Say | Content | Text):
+            return _strip_period(self.words(value))
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    def join(self, items: Sequence[str], conjunction_term: str = "and") -> str:
+        """ "a", "a and b", "a, b and c" with the locale's conjunction."""
+        if len(items) <= 1:
+            return "".join(items)
+        if conjunction_term == "comma":
+            return ", ".join(items)
+        conjunction = self.prompts.term(conjunction_term)
+        return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+    def _terms(self, text: str) -> str:
+        return text.replace("{therapist}", self.prompts.term("therapist"))
+
+    def _content(self, exercise: Exercise, part: str) -> str:
+        if part == "name":
+            return exercise.name
+        if part == "position":
+            return self._terms(exercise.position)
+        if part == "breathing":
+            return self._terms(exercise.breathing)
+        if part == "cautions":
+            return " ".join(self._terms(c.text) for c in exercise.cautions)
+        if part in ("steps", "key_steps"):
+            steps = exercise.steps
+            if part == "key_steps":
+                return " ".join(self._terms(s) for s in steps)
+            spoken = []
+            for index, step in enumerate(steps):
+                key = (
+                    "content.step.first"
+                    if index == 0
+                    else "content.step.last"
+                    if index == len(steps) - 1
+                    else "content.step.next"
+                )
+                spoken.append(self._fill(self.prompts.variants(key)[0], (("step", _lower_first(self._terms(step))),)))
+            return " ".join(spoken)
+        coaching = exercise.coaching
+        if coaching is None:
+            return ""
+        if part == "move":
+            return coaching.move
+        if part == "release":
+            return coaching.release
+        raise ValueError(f"unknown content part {part!r}")
+
+
+def _strip_period(text: str) -> str:
+    """A sentence used inside another sentence loses its final period."""
+    return text[:-1] if text.endswith(".") else text
+
+
+def _upper_first(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
+def _lower_first(sentence: str) -> str:
+    if sentence[:2] in ("I ", "I'"):
+        return sentence
+    return sentence[:1].lower() + sentence[1:]
+
+
+def _breaks(seconds: float) -> str:
+    """SSML breaks totalling ``seconds``, none longer than Alexa's 10-second maximum."""
+    parts = []
+    remaining = round(seconds * 1000)
+    while remaining > 0:
+        chunk = min(remaining, int(MAX_BREAK_SECONDS * 1000))
+        parts.append(f'<break time="{chunk // 1000}s"/>' if chunk % 1000 == 0 else f'<break time="{chunk}ms"/>')
+        remaining -= chunk
+    return "".join(parts)
+
+
+def _seconds(seconds: float) -> str:
+    return f"{seconds:g}s"
+
+
+_BREAK = re.compile(r'<break time="(\d+(?:\.\d+)?)(ms|s)"/>')
+
+
+def break_seconds(ssml: str) -> list[float]:
+    """Every break in some SSML, in seconds (for checks and tests)."""
+    return [float(v) / (1000 if unit == "ms" else 1) for v, unit in _BREAK.findall(ssml)]

@@ -1,0 +1,53 @@
+"""Persistence: where each user's record lives, chosen by one setting.
+
+``SPINE_COACH_STORE`` (or ``open_store(url)``):
+
+- ``sqlite:///path.db`` - the embedded default, for the local console and a single-host
+  server. As in SQLAlchemy, the path after the third slash is used as is:
+  ``sqlite:///data/coach.db`` is relative, ``sqlite:////var/lib/coach.db`` absolute;
+- ``dynamodb://table-name?region=eu-west-1&endpoint=http://127.0.0.1:5000`` - DynamoDB
+  through the official ASK adapter, the scale path on Lambda.
+
+Unset, the store is a SQLite file under the user's data directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+
+ENV_VAR = "SPINE_COACH_STORE"
+
+
+def default_sqlite_path() -> Path:
+    """``$XDG_DATA_HOME/spine-coach/spine-coach.db`` (``~/.local/share`` by default)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "spine-coach" / "spine-coach.db"
+
+
+def store_url_from_env() -> str:
+    return os.environ.get(ENV_VAR) or f"sqlite:///{default_sqlite_path()}"
+
+
+def open_store(url: str | None = None) -> AbstractPersistenceAdapter:
+    """The persistence adapter a store URL names."""
+    url = url or store_url_from_env()
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        from skill.store.sqlite import SQLiteStore
+
+        path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.removeprefix("sqlite:")
+        if not path:
+            raise ValueError(f"store URL {url!r} names no file")
+        return SQLiteStore(Path(path))
+    if parts.scheme == "dynamodb":
+        from skill.store.dynamodb import dynamodb_store
+
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        if not parts.netloc:
+            raise ValueError(f"store URL {url!r} names no table")
+        return dynamodb_store(table=parts.netloc, region=query.get("region"), endpoint=query.get("endpoint"))
+    raise ValueError(f"unknown store URL {url!r}: use sqlite:///path.db or dynamodb://table")

@@ -1,0 +1,18 @@
+"""The key a user's record is stored under: the Alexa user id, as the SDK's own adapters use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ask_sdk_core.exceptions import PersistenceException
+
+
+def user_key(request_envelope: Any) -> str:
+    """``context.System.user.userId``; one record per Alexa account and skill."""
+    try:
+        user_id = request_envelope.context.system.user.user_id
+    except AttributeError:
+        user_id = None
+    if not isinstance(user_id, str) or not user_id:
+        raise PersistenceException("request has no user id")
+    return user_id

@@ -1,0 +1,159 @@
+"""One request's working context, shared by the interceptors and handlers.
+
+A ``Turn`` is created by ``TurnInterceptor`` before any handler runs. It knows the
+request's locale and prompts, loads the user's record on first use, holds the session
+state, and turns a neutral ``Output`` into the SDK response (``respond``): it saves the
+user's record first, so a store failure can still be mentioned in the same response,
+then renders speech and records what was said for "repeat".
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
+
+from skill import slots
+from skill.catalog import Catalog
+from skill.output import Output, Say
+from skill.prompts import load_prompts
+from skill.session import SessionState
+from skill.speech import Renderer
+from skill.user import UserRecord
+
+log = logging.getLogger("spine_coach")
+
+Clock = Callable[[], datetime]
+TURN_KEY = "spine_coach.turn"
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What the skill is built with (see ``skill.factory.build_skill``)."""
+
+    catalog: Catalog
+    clock: Clock
+
+
+class Turn:
+    def __init__(self, handler_input: HandlerInput, deps: Deps) -> None:
+        self.handler_input = handler_input
+        self.deps = deps
+        self.catalog = deps.catalog
+        envelope = handler_input.request_envelope
+        self.request: Any = envelope.request
+        locale = getattr(self.request, "locale", None)
+        self.prompts = load_prompts(locale if isinstance(locale, str) else "en-US")
+        self.locale = self.prompts.locale
+        request_id = getattr(self.request, "request_id", None) or ""
+        # Variants are chosen at random, but the same request always renders the same way.
+        self.renderer = Renderer(self.prompts, self.catalog, random.Random(request_id))
+        self.now = deps.clock()
+        self.in_session = envelope.session is not None
+        raw_session = handler_input.attributes_manager.session_attributes if self.in_session else None
+        self.session = SessionState.from_attributes(raw_session)
+        self.store_failed = False
+        self._saved_user: dict[str, Any] | None = None
+
+    # -- the user's record -------------------------------------------------------------
+
+    @functools.cached_property
+    def user(self) -> UserRecord:
+        """The user's record, loaded on first use. A store failure yields a blank record
+        that is never written back, so nothing saved earlier can be overwritten."""
+        try:
+            raw = self.handler_input.attributes_manager.persistent_attributes
+        except Exception as exc:  # any adapter failure: the store is down, not the skill
+            log.warning("store read failed: %s", type(exc).__name__)
+            self.store_failed = True
+            return UserRecord()
+        record = UserRecord.from_dict(raw)
+        self._saved_user = record.to_dict()
+        return record
+
+    def save_user(self) -> None:
+        """Write the user's record if it was loaded and changed; remember any failure."""
+        if "user" not in self.__dict__ or self.store_failed:
+            return
+        current = self.user.to_dict()
+        if current == self._saved_user:
+            return
+        manager = self.handler_input.attributes_manager
+        try:
+            manager.persistent_attributes = current
+            manager.save_persistent_attributes()
+        except Exception as exc:
+            log.warning("store write failed: %s", type(exc).__name__)
+            self.store_failed = True
+            return
+        self._saved_user = current
+
+    # -- slots ----------------------------------------------------------------------------
+
+    def slot_id(self, name: str) -> str | None:
+        return slots.resolved_id(self.request, name)
+
+    def slot_raw(self, name: str) -> str | None:
+        return slots.raw_value(self.request, name)
+
+    # -- responding -----------------------------------------------------------------------
+
+    def respond(self, output: Output) -> Response:
+        """Save, render and build the response for ``output``."""
+        self.save_user()
+        if self.store_failed and not self.session.store_warned:
+            output = output.before(Say.of("store.unavailable"))
+            self.session.store_warned = True
+        speech = self.renderer.render(output.speech)
+        builder = self.handler_input.response_builder
+        builder.speak(speech.ssml)
+        if output.end_session:
+            builder.set_should_end_session(True)
+            self.session.pending = None
+        else:
+            reprompt = self.renderer.render(output.reprompt)
+            builder.ask(reprompt.ssml)
+            self.session.last_reprompt = reprompt.ssml
+            self.session.pending = output.pending
+        self.session.last_speech = speech.ssml
+        if output.card_title:
+            builder.set_card(SimpleCard(title=output.card_title, content=self.renderer.render(output.card_body).text))
+        for directive in output.directives:
+            builder.add_directive(directive)
+        self._store_session()
+        return builder.response
+
+    def finish(self) -> Response:
+        """End a request that says nothing (SessionEndedRequest, skill events)."""
+        self.save_user()
+        return self.handler_input.response_builder.response
+
+    def _store_session(self) -> None:
+        if self.in_session:
+            self.handler_input.attributes_manager.session_attributes = self.session.to_attributes()
+
+
+class TurnInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
+    """Creates the request's ``Turn`` before any handler runs."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def process(self, handler_input: HandlerInput) -> None:
+        handler_input.attributes_manager.request_attributes[TURN_KEY] = Turn(handler_input, self.deps)
+
+
+def turn_of(handler_input: HandlerInput) -> Turn:
+    turn = handler_input.attributes_manager.request_attributes.get(TURN_KEY)
+    if not isinstance(turn, Turn):
+        raise LookupError("TurnInterceptor did not run for this request")
+    return turn

@@ -1,0 +1,46 @@
+"""What the skill says when it opens, when asked for help, and when it closes."""
+
+from __future__ import annotations
+
+from skill.catalog import Catalog
+from skill.output import Output, Say, Text, ask, tell
+from skill.user import UserRecord
+
+
+def greeting(catalog: Catalog, user: UserRecord) -> Output:
+    """Welcome; the disclaimer the first time this user opens the skill (then remembered)."""
+    if not user.disclaimer_heard:
+        user.disclaimer_heard = True
+        return ask(
+            Say.of("launch.welcome.first"),
+            Say.of("launch.disclaimer", disclaimer=Text(catalog.guidance.disclaimer.text)),
+            Say.of("launch.what_to_say"),
+            reprompt=Say.of("launch.reprompt"),
+        )
+    return ask(Say.of("launch.welcome.back"), Say.of("launch.what_to_say"), reprompt=Say.of("launch.reprompt"))
+
+
+def help_answer(catalog: Catalog) -> Output:
+    """Help explains what to say and always repeats the disclaimer."""
+    return ask(
+        Say.of("help.main"),
+        Say.of("help.disclaimer", disclaimer=Text(catalog.guidance.disclaimer.text)),
+        Say.of("help.question"),
+        reprompt=Say.of("help.reprompt"),
+    )
+
+
+def goodbye() -> Output:
+    return tell(Say.of("session.goodbye"))
+
+
+def not_understood() -> Output:
+    return ask(Say.of("fallback.general"), Say.of("fallback.hint"), reprompt=Say.of("fallback.reprompt"))
+
+
+def nothing_to_answer() -> Output:
+    return ask(Say.of("yesno.nothing_pending"), reprompt=Say.of("yesno.nothing_pending.reprompt"))
+
+
+def apology() -> Output:
+    return ask(Say.of("error.apology"), Say.of("error.try_again"), reprompt=Say.of("error.reprompt"))

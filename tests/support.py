@@ -1,0 +1,83 @@
+"""Test helpers shared by the suites: the response check, and a tiny HTTP front for the skill."""
+
+from __future__ import annotations
+
+import json
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from skill.simulator import Transport
+from skill.speech import MAX_BREAK_SECONDS, MAX_SPEECH_CHARS, break_seconds
+
+
+def check_ssml(ssml: str, where: str) -> None:
+    assert len(ssml) <= MAX_SPEECH_CHARS, f"{where}: {len(ssml)} characters"
+    root = ET.fromstring(ssml)  # raises on unescaped text or broken tags
+    assert root.tag == "speak", where
+    for seconds in break_seconds(ssml):
+        assert 0 < seconds <= MAX_BREAK_SECONDS, f"{where}: break of {seconds}s"
+    text = "".join(root.itertext())
+    for leftover in ("{", "}", "None", "[pause"):
+        assert leftover not in text, f"{where}: {leftover!r} in {text!r}"
+
+
+def check_response(response: dict[str, Any]) -> None:
+    """What every response must satisfy (issue 3's shared check)."""
+    assert response.get("version") == "1.0"
+    body = response["response"]
+    speech = body.get("outputSpeech")
+    if speech is not None:
+        assert speech["type"] == "SSML"
+        check_ssml(speech["ssml"], "speech")
+    ends = body.get("shouldEndSession")
+    if ends is False:
+        reprompt = body.get("reprompt")
+        assert reprompt, "an open session needs a reprompt"
+        check_ssml(reprompt["outputSpeech"]["ssml"], "reprompt")
+        assert "".join(ET.fromstring(reprompt["outputSpeech"]["ssml"]).itertext()).strip(), "empty reprompt"
+        assert speech is not None, "an open session needs speech"
+    else:
+        assert "reprompt" not in body or body["reprompt"] is None, "a closing response must not reprompt"
+
+
+def checked(transport: Transport) -> Transport:
+    """A transport that applies ``check_response`` to every response."""
+
+    def send(body: dict[str, Any]) -> dict[str, Any]:
+        response = transport(body)
+        check_response(response)
+        return response
+
+    return send
+
+
+@contextmanager
+def http_front(transport: Transport) -> Iterator[str]:
+    """Serve a transport on a loopback port as a plain HTTP skill endpoint (test use only)."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = json.loads(self.rfile.read(length))
+            payload = json.dumps(transport(body)).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

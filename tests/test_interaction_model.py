@@ -1,0 +1,138 @@
+"""The interaction model is generated from one source and content/, valid, and never stale."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill.catalog import Catalog, normalize
+from skill.interaction_model import (
+    MODELS_DIR,
+    build_all,
+    build_model,
+    expand,
+    invocation_problems,
+    load_source,
+    locales,
+    problems,
+)
+
+
+@pytest.fixture(scope="module")
+def model(catalog: Catalog) -> dict[str, Any]:
+    return build_model(load_source(), catalog, "en-US")
+
+
+def _language(model: dict[str, Any]) -> dict[str, Any]:
+    language: dict[str, Any] = model["interactionModel"]["languageModel"]
+    return language
+
+
+def test_committed_models_are_up_to_date(catalog: Catalog, tmp_path: Path) -> None:
+    assert build_all(catalog, check=True) == []
+    for locale in locales():
+        committed = json.loads((MODELS_DIR / f"{locale}.json").read_text())
+        assert committed == build_model(load_source(), catalog, locale)
+
+
+def test_a_stale_model_is_reported(catalog: Catalog, tmp_path: Path) -> None:
+    for locale in locales():
+        (tmp_path / f"{locale}.json").write_text((MODELS_DIR / f"{locale}.json").read_text())
+    (tmp_path / "en-US.json").write_text("{}")
+    reports = build_all(catalog, check=True, out_dir=tmp_path)
+    assert any("en-US.json is stale" in r for r in reports)
+
+
+def test_generated_model_is_valid(model: dict[str, Any]) -> None:
+    assert problems(model) == []
+    assert _language(model)["invocationName"] == "spine coach"
+
+
+def test_exercise_slot_comes_from_the_catalog(model: dict[str, Any], catalog: Catalog) -> None:
+    exercise_type = next(t for t in _language(model)["types"] if t["name"] == "EXERCISE")
+    assert {v["id"] for v in exercise_type["values"]} == set(catalog.exercises)
+    for value in exercise_type["values"]:
+        exercise = catalog.exercise(value["id"])
+        assert value["name"]["value"] == normalize(exercise.name)
+        assert set(value["name"]["synonyms"]) == set(exercise.synonyms) - {normalize(exercise.name)}
+
+
+def test_stage_slot_covers_every_week(model: dict[str, Any], catalog: Catalog) -> None:
+    from skill.numbers import number_words
+
+    stage_type = next(t for t in _language(model)["types"] if t["name"] == "STAGE")
+    owner = {s: v["id"] for v in stage_type["values"] for s in [v["name"]["value"], *v["name"]["synonyms"]]}
+    for week in range(53):
+        assert owner[f"week {number_words(week)}"] == catalog.routine_for_week(week).id
+    for phrase, routine in [
+        ("in hospital", "in_hospital"),
+        ("six weeks", "week_six"),
+        ("early stage", "early"),
+        ("long term", "long_term"),
+    ]:
+        assert owner[phrase] == routine
+
+
+def test_every_intent_has_many_phrasings(model: dict[str, Any]) -> None:
+    for intent in _language(model)["intents"]:
+        if not intent["name"].startswith("AMAZON."):
+            assert len(intent["samples"]) >= 10, intent["name"]
+
+
+def test_shared_sample_is_caught(model: dict[str, Any]) -> None:
+    broken = copy.deepcopy(model)
+    intents = _language(broken)["intents"]
+    intents[1]["samples"].append(intents[0]["samples"][1])
+    assert any("is also a sample of" in p for p in problems(broken))
+
+
+def test_same_shape_with_other_slot_name_is_caught(model: dict[str, Any]) -> None:
+    broken = copy.deepcopy(model)
+    intents = _language(broken)["intents"]
+    intents[1]["slots"].append({"name": "move", "type": "EXERCISE"})
+    intents[1]["samples"].append("how do i do {move}")
+    assert any("same shape" in p for p in problems(broken))
+
+
+def test_undefined_slot_is_caught(model: dict[str, Any]) -> None:
+    broken = copy.deepcopy(model)
+    _language(broken)["intents"][0]["samples"].append("show me {nothing}")
+    assert any("undefined slot {nothing}" in p for p in problems(broken))
+
+
+def test_digits_in_samples_are_caught(model: dict[str, Any]) -> None:
+    broken = copy.deepcopy(model)
+    _language(broken)["intents"][0]["samples"].append("start week 6")
+    assert any("spell numbers out" in p for p in problems(broken))
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("spine coach", True),
+        ("spine", False),
+        ("Spine Coach", False),
+        ("alexa spine coach", False),
+        ("open spine coach", False),
+        ("spine coach two", True),
+        ("spine coach 2", False),
+    ],
+)
+def test_invocation_name_rules(name: str, ok: bool) -> None:
+    assert (invocation_problems(name) == []) is ok
+
+
+def test_template_expansion() -> None:
+    assert expand("(how do i|how to) do [the|a] {x}") == [
+        "how do i do {x}",
+        "how do i do the {x}",
+        "how do i do a {x}",
+        "how to do {x}",
+        "how to do the {x}",
+        "how to do a {x}",
+    ]
+    assert expand("i ('d like|want) it") == ["i'd like it", "i want it"]

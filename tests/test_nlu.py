@@ -1,0 +1,133 @@
+"""The console's stand-in for Alexa's language understanding."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from skill.builtin_slots import parse_builtin
+from skill.nlu import Resolver, normalize_utterance, resolver_for
+from skill.numbers import number_words, ordinal_words, parse_number
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    return resolver_for("en-US")
+
+
+@pytest.mark.parametrize(
+    ("utterance", "intent", "slots"),
+    [
+        ("how do I do bridging", "HowToIntent", {"exercise": "bridging"}),
+        ("How do I do BRIDGING?", "HowToIntent", {"exercise": "bridging"}),
+        ("explain the bird dog", "HowToIntent", {"exercise": "bird_dog"}),
+        ("tell me about ankle flexes", "HowToIntent", {"exercise": "ankle_pumps"}),
+        ("what's in my week six routine", "RoutineOverviewIntent", {"stage": "week_six"}),
+        ("what's in my week 6 routine", "RoutineOverviewIntent", {"stage": "week_six"}),
+        ("what exercises are for weeks one to two", "RoutineOverviewIntent", {"stage": "early"}),
+        ("what is in the third week", "RoutineOverviewIntent", {"stage": "mid"}),
+        ("list the exercises", "RoutineOverviewIntent", {}),
+        ("yes", "AMAZON.YesIntent", {}),
+        ("never mind", "AMAZON.CancelIntent", {}),
+        ("what can I say", "AMAZON.HelpIntent", {}),
+        ("purple monkey dishwasher", "AMAZON.FallbackIntent", {}),
+    ],
+)
+def test_resolves_intents_and_slot_ids(resolver: Resolver, utterance: str, intent: str, slots: dict[str, str]) -> None:
+    interpretation = resolver.resolve(utterance)
+    assert interpretation.intent == intent
+    assert {name: fill.resolved_id for name, fill in interpretation.slots.items()} == slots
+
+
+def test_unknown_slot_words_arrive_unresolved(resolver: Resolver) -> None:
+    interpretation = resolver.resolve("how do I do planks")
+    assert interpretation.intent == "HowToIntent"
+    fill = interpretation.slots["exercise"]
+    assert (fill.value, fill.resolved_id, fill.matched) == ("planks", None, False)
+
+
+def test_a_bare_unknown_word_is_fallback_not_a_slot(resolver: Resolver) -> None:
+    assert resolver.resolve("planks").intent == "AMAZON.FallbackIntent"
+    assert resolver.resolve("bridging").intent == "HowToIntent"
+
+
+def test_every_sample_resolves_to_its_own_intent(resolver: Resolver) -> None:
+    """Each sample, with each slot filled by a real value, comes back as its intent."""
+    import json
+
+    from skill.interaction_model import MODELS_DIR
+
+    language = json.loads((MODELS_DIR / "en-US.json").read_text())["interactionModel"]["languageModel"]
+    first_value = {t["name"]: t["values"][0]["name"]["value"] for t in language["types"]}
+    for intent in language["intents"]:
+        slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
+        for sample in intent["samples"]:
+            sentence = sample
+            for name, slot_type in slot_types.items():
+                sentence = sentence.replace("{" + name + "}", first_value[slot_type])
+            assert resolver.resolve(sentence).intent == intent["name"], sample
+
+
+def test_normalize_spells_out_digits() -> None:
+    assert normalize_utterance("Week 6, please!") == "week six please"
+    assert normalize_utterance("at 9:30") == "at 9:30"
+
+
+@pytest.mark.parametrize(
+    ("n", "words"), [(0, "zero"), (7, "seven"), (21, "twenty one"), (40, "forty"), (105, "one hundred five")]
+)
+def test_number_words_round_trip(n: int, words: str) -> None:
+    assert number_words(n) == words
+    assert parse_number(words) == n
+
+
+def test_ordinals() -> None:
+    assert ordinal_words(3) == "third"
+    assert ordinal_words(22) == "twenty second"
+    assert parse_number("third") == 3
+    assert parse_number("twenty second") == 22
+    assert parse_number("3rd") == 3
+    assert parse_number("banana") is None
+
+
+@pytest.mark.parametrize(
+    ("slot_type", "heard", "value"),
+    [
+        ("AMAZON.NUMBER", "five", "5"),
+        ("AMAZON.NUMBER", "twenty one", "21"),
+        ("AMAZON.TIME", "nine a.m.", "09:00"),
+        ("AMAZON.TIME", "seven pm", "19:00"),
+        ("AMAZON.TIME", "7:30 pm", "19:30"),
+        ("AMAZON.TIME", "nine thirty", "09:30"),
+        ("AMAZON.TIME", "half past eight", "08:30"),
+        ("AMAZON.TIME", "noon", "12:00"),
+        ("AMAZON.TIME", "twelve am", "00:00"),
+        ("AMAZON.TIME", "morning", "MO"),
+        ("AMAZON.DATE", "today", "2026-11-21"),
+        ("AMAZON.DATE", "yesterday", "2026-11-20"),
+        ("AMAZON.DATE", "october third", "2027-10-03"),
+        ("AMAZON.DATE", "the third of october", "2027-10-03"),
+        ("AMAZON.DATE", "november twenty first", "2026-11-21"),
+        ("AMAZON.DATE", "october third twenty twenty six", "2026-10-03"),
+        ("AMAZON.DATE", "october 3rd 2026", "2026-10-03"),
+        ("AMAZON.DURATION", "five weeks", "P5W"),
+        ("AMAZON.DURATION", "two days", "P2D"),
+        ("AMAZON.DURATION", "ten minutes", "PT10M"),
+    ],
+)
+def test_builtin_slot_values_match_alexa(slot_type: str, heard: str, value: str) -> None:
+    assert parse_builtin(slot_type, heard, today=date(2026, 11, 21)) == value
+
+
+@pytest.mark.parametrize(
+    ("slot_type", "heard"),
+    [
+        ("AMAZON.NUMBER", "lots"),
+        ("AMAZON.TIME", "twenty five o'clock"),
+        ("AMAZON.DATE", "february thirtieth"),
+        ("AMAZON.DURATION", "a while"),
+    ],
+)
+def test_builtin_slot_nonsense_is_rejected(slot_type: str, heard: str) -> None:
+    assert parse_builtin(slot_type, heard, today=date(2026, 11, 21)) is None

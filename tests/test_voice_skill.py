@@ -1,0 +1,286 @@
+"""Conversation tests through the real skill: launch, how-to, routines, help, stop, fallback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from skill.catalog import Catalog
+from skill.clock import FixedClock
+from skill.envelopes import LOCAL_SKILL_ID
+from skill.simulator import Conversation, in_process
+from skill.store.sqlite import SQLiteStore
+from tests.support import checked
+
+DISCLAIMER = "not a substitute for professional medical advice"
+
+
+def spoken_step(step: str) -> str:
+    """How a catalog step sounds inside the how-to answer (first letter lower-cased)."""
+    return step[:1].lower() + step[1:]
+
+
+def test_first_launch_says_disclaimer_once_per_user(talk: Callable[..., Conversation]) -> None:
+    convo = talk()
+    first = convo.launch()
+    assert DISCLAIMER in first.text
+    assert not first.ends_session
+    assert "how to do an exercise" in first.text
+    convo.say("stop")
+    again = convo.launch()
+    assert DISCLAIMER not in again.text
+    assert not again.ends_session
+    other_user = talk(user_id="amzn1.ask.account.SOMEONEELSE")
+    assert DISCLAIMER in other_user.launch().text
+
+
+HOWTO = [
+    ("how do I do bridging", "bridging"),
+    ("explain the bird dog", "bird_dog"),
+    ("what are the steps for a pelvic tilt", "pelvic_tilts"),
+    ("tell me about ankle pumps", "ankle_pumps"),
+    ("how do you do a glute bridge", "bridging"),
+    ("describe the cat cow stretch", "cat_cow"),
+    ("how should I do heel slides", "heel_slides"),
+    ("teach me the knee to chest stretch", "knee_to_chest"),
+    ("what's the right way to do wall slides", "wall_slides"),
+    ("I'd like to learn about the table top", "bird_dog"),
+    ("how is a superman done", "superman"),
+    ("knee to opposite shoulder", "piriformis_stretch"),
+]
+
+
+@pytest.mark.parametrize(("utterance", "exercise_id"), HOWTO)
+def test_how_to_answers_with_catalog_steps(
+    convo: Conversation, catalog: Catalog, utterance: str, exercise_id: str
+) -> None:
+    convo.launch()
+    reply = convo.say(utterance)
+    assert reply.interpretation is not None
+    assert reply.interpretation.intent == "HowToIntent"
+    exercise = catalog.exercise(exercise_id)
+    assert exercise.name.lower() in reply.text.lower()
+    assert exercise.position.rstrip(".") in reply.text
+    for step in exercise.steps:
+        assert spoken_step(step) in reply.text
+    assert "coach you through it" in reply.text
+    assert reply.text.endswith("?")
+    assert not reply.ends_session
+    assert reply.session_attributes["pending"] == {"kind": "offer_coach", "data": {"exercise": exercise_id}}
+    assert reply.body["card"]["title"].lower() == exercise.name.lower()
+
+
+def test_how_to_speaks_the_dosage(convo: Conversation) -> None:
+    text = convo.say("ask spine coach how do I do bridging").text
+    assert "10 to 12 repetitions, holding each for 5 seconds" in text
+    ankle = convo.say("tell me about ankle pumps").text
+    assert "10 to 15 repetitions, on each foot, 2 to 3 times a day" in ankle
+    knee = convo.say("how do I do knee to chest").text
+    assert "Sources differ" in knee
+    assert "3 repetitions, holding each for 20 seconds, on each leg, 2 times a day" in knee
+    assert "working up to 5 repetitions, holding each for 10 to 20 seconds, on each leg" in knee
+
+
+def test_how_to_without_a_seed_dosage_says_so(convo: Conversation) -> None:
+    text = convo.say("how do I do the prone quad stretch").text
+    assert "don't give a set amount" in text
+    assert "physical therapist showed you" in text
+
+
+def test_how_to_mentions_clearance_and_cautions(convo: Conversation) -> None:
+    text = convo.say("explain cat cow").text
+    assert "surgeon has cleared you" in text
+    assert "Only do this stretch if your surgeon or doctor has approved it" in text
+
+
+def test_unknown_exercise_suggests_the_closest(convo: Conversation) -> None:
+    convo.launch()
+    reply = convo.say("how do I do the bridge thing")
+    assert "I don't know an exercise called bridge thing" in reply.text
+    assert "bridging" in reply.text
+    assert reply.text.endswith("Which one did you mean?")
+    assert not reply.ends_session
+    follow = convo.say("bridging")
+    assert "Lift your hips" in follow.text or "lift your hips" in follow.text
+
+
+def test_unknown_exercise_without_anything_close_offers_examples(convo: Conversation) -> None:
+    reply = convo.say("tell me about planks")
+    assert "I don't know an exercise called planks" in reply.text
+    assert "pelvic tilts, bridging, or knee to chest" in reply.text
+    assert not reply.ends_session
+
+
+def test_how_to_with_no_exercise_asks_which(convo: Conversation) -> None:
+    reply = convo.intent("HowToIntent")
+    assert "Which exercise" in reply.text
+    assert not reply.ends_session
+
+
+def test_yes_to_coaching_offer_is_not_a_dead_end(convo: Conversation) -> None:
+    convo.say("how do I do bridging")
+    reply = convo.say("yes")
+    assert not reply.ends_session
+    assert reply.text.endswith("?")
+
+
+def test_no_to_coaching_offer_asks_for_another(convo: Conversation) -> None:
+    convo.say("how do I do bridging")
+    reply = convo.say("no thanks")
+    assert "another exercise" in reply.text
+    assert not reply.ends_session
+    assert "pending" not in reply.session_attributes
+
+
+def test_yes_with_nothing_pending_gets_a_helpful_answer(convo: Conversation) -> None:
+    convo.launch()
+    reply = convo.say("yes")
+    assert "not sure what you're answering" in reply.text
+    assert not reply.ends_session
+
+
+@pytest.mark.parametrize(
+    ("utterance", "routine_id", "count"),
+    [
+        ("what's in my week six routine", "week_six", 12),
+        ("what exercises are for weeks one to two", "early", 5),
+        ("what's in the in hospital routine", "in_hospital", 6),
+        ("what exercises are in week eight", "week_six", 12),
+        ("list the exercises for the general low back routine", "general_low_back", 7),
+        ("what is in week 4", "mid", 8),
+    ],
+)
+def test_routine_overview_lists_names_and_count(
+    convo: Conversation, catalog: Catalog, utterance: str, routine_id: str, count: int
+) -> None:
+    reply = convo.say(utterance)
+    routine = catalog.routine(routine_id)
+    assert f"{routine.name} has {count} exercises" in reply.text
+    for item in routine.items:
+        assert catalog.exercise(item.exercise).name in reply.text
+    assert not reply.ends_session
+
+
+def test_routine_overview_notes_clearance(convo: Conversation) -> None:
+    assert "Cat-cow is only for when your surgeon has cleared you" in convo.say("what's in my week six routine").text
+
+
+def test_routine_overview_without_a_stage_asks_which(convo: Conversation) -> None:
+    reply = convo.say("list the exercises")
+    assert "Which routine" in reply.text
+    assert not reply.ends_session
+
+
+def test_list_routines(convo: Conversation, catalog: Catalog) -> None:
+    reply = convo.say("what routines do you have")
+    for routine in catalog.routines.values():
+        assert routine.name in reply.text
+
+
+def test_help_explains_and_repeats_disclaimer(convo: Conversation) -> None:
+    convo.launch()
+    reply = convo.say("help")
+    assert "how do I do bridging" in reply.text
+    assert DISCLAIMER in reply.text
+    assert not reply.ends_session
+
+
+@pytest.mark.parametrize("utterance", ["stop", "cancel", "go home", "never mind", "that's all"])
+def test_stop_cancel_and_home_leave(convo: Conversation, utterance: str) -> None:
+    convo.launch()
+    reply = convo.say(utterance)
+    assert reply.ends_session
+    assert reply.text
+    assert not convo.session_open
+
+
+def test_fallback_helps_and_keeps_listening(convo: Conversation) -> None:
+    convo.launch()
+    reply = convo.say("what's the weather like on mars")
+    assert reply.interpretation is not None
+    assert reply.interpretation.intent == "AMAZON.FallbackIntent"
+    assert "how to do an exercise" in reply.text
+    assert not reply.ends_session
+
+
+def test_unknown_intent_gets_fallback_answer(convo: Conversation) -> None:
+    reply = convo.intent("SomeIntentFromANewerModel")
+    assert "didn't catch that" in reply.text or "not sure what you meant" in reply.text
+    assert not reply.ends_session
+
+
+def test_session_that_ends_in_silence_and_a_new_one(convo: Conversation) -> None:
+    convo.launch()
+    convo.say("how do I do bridging")
+    ended = convo.silence()
+    assert ended.request["request"]["reason"] == "EXCEEDED_MAX_REPROMPTS"
+    assert "outputSpeech" not in ended.body
+    assert not convo.session_open
+    again = convo.launch()
+    assert DISCLAIMER not in again.text
+    assert "pending" not in again.session_attributes
+
+
+def test_repeated_variants_are_deterministic_per_request(convo: Conversation) -> None:
+    texts = {convo.launch().text for _ in range(6)}
+    assert len(texts) >= 2  # greetings vary across requests
+
+
+def test_failing_store_is_mentioned_once_and_nothing_crashes(
+    tmp_path: Path, clock: FixedClock, catalog: Catalog
+) -> None:
+    from skill.factory import build_skill
+
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the database folder should be")
+    broken = SQLiteStore(blocker / "spine-coach.db")
+    skill = build_skill(store=broken, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
+    convo = Conversation(checked(in_process(skill)), clock=clock)
+    first = convo.launch()
+    assert "can't reach your saved progress" in first.text
+    assert not first.ends_session
+    second = convo.say("how do I do bridging")
+    assert "can't reach your saved progress" not in second.text
+    assert "lift your hips" in second.text
+
+
+def test_exception_becomes_an_apology_without_personal_data_in_logs(
+    store: SQLiteStore, clock: FixedClock, catalog: Catalog, caplog: pytest.LogCaptureFixture
+) -> None:
+    import dataclasses
+    from types import MappingProxyType
+
+    from skill.factory import build_skill
+
+    # A catalog whose week-six routine names an exercise it does not hold: rendering fails.
+    routines = dict(catalog.routines)
+    routines["week_six"] = dataclasses.replace(
+        routines["week_six"],
+        items=(*routines["week_six"].items, dataclasses.replace(routines["week_six"].items[0], exercise="ghost")),
+    )
+    broken = dataclasses.replace(catalog, routines=MappingProxyType(routines))
+    skill = build_skill(store=store, clock=clock, catalog=broken, skill_id=LOCAL_SKILL_ID)
+    convo = Conversation(checked(in_process(skill)), clock=clock)
+    convo.launch()
+    with caplog.at_level(logging.INFO, logger="spine_coach"):
+        reply = convo.say("what's in my week six routine")
+    assert "something went wrong" in reply.text
+    assert not reply.ends_session
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "KeyError" in logged
+    assert convo.device.user_id not in logged
+    assert "week six" not in logged
+    assert "ghost" not in logged
+
+
+def test_wrong_skill_id_is_refused(skill: object, clock: FixedClock) -> None:
+    from ask_sdk_core.exceptions import AskSdkException
+
+    from skill.envelopes import Device
+
+    convo = Conversation(in_process(skill), device=Device(skill_id="amzn1.ask.skill.someone-else"), clock=clock)
+    with pytest.raises(AskSdkException):
+        convo.launch()
