@@ -16,7 +16,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.catalog import Catalog, load_catalog
 from skill.clock import system_clock
-from skill.handlers import answers, howto, launch, overview, session
+from skill.handlers import answers, howto, launch, overview, session, workout
 from skill.handlers.errors import ApologyExceptionHandler
 from skill.logs import LogRequest, StartTimer
 from skill.turn import Clock, Deps, TurnInterceptor
@@ -26,11 +26,29 @@ def handlers() -> list[AbstractRequestHandler]:
     """Every request handler, most specific first."""
     return [
         launch.LaunchHandler(),
+        # answers to the question the skill just asked
+        workout.CoachOfferYesHandler(),
+        answers.CoachOfferNoHandler(),
+        workout.ResumeYesHandler(),
+        workout.ResumeNoHandler(),
+        workout.StartRoutineYesHandler(),
+        workout.StartRoutineNoHandler(),
+        # starting a guided session
+        workout.StartRoutineHandler(),
+        workout.CoachExerciseHandler(),
+        workout.StageAnswerHandler(),
+        # during a guided session
+        workout.StopInWorkoutHandler(),
+        workout.YesNoInWorkoutHandler(),
+        workout.HelpInWorkoutHandler(),
+        workout.FallbackInWorkoutHandler(),
+        workout.RepeatHandler(),
+        workout.WorkoutEventHandler(),
+        # questions
         howto.HowToHandler(),
         overview.RoutineOverviewHandler(),
         overview.ListRoutinesHandler(),
-        answers.CoachOfferYesHandler(),
-        answers.CoachOfferNoHandler(),
+        # everything else
         answers.UnexpectedYesNoHandler(),
         session.HelpHandler(),
         session.StopHandler(),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from skill.amounts import amount
 from skill.catalog import Catalog, Dosage, Exercise
 from skill.output import Content, ExerciseRef, ListOf, Output, Pending, Say, Segment, Spoken, ask
 
@@ -54,21 +55,16 @@ def plan_words(dosage: Dosage, exercise: Exercise) -> ListOf:
         if dosage.work_up_to:
             parts.append(Say.of("dosage.reps.work_up", max=dosage.reps.max))
         else:
-            parts.append(_amount("dosage.reps", dosage.reps.min, dosage.reps.max))
+            parts.append(amount("reps", dosage.reps.min, dosage.reps.max))
     if dosage.hold_seconds is not None:
-        hold = dosage.hold_seconds
-        parts.append(Say.of("dosage.hold.one") if hold.max == 1 else _amount("dosage.hold", hold.min, hold.max))
+        parts.append(amount("hold", dosage.hold_seconds.min, dosage.hold_seconds.max))
     if dosage.per_side:
         parts.append(Say.of("dosage.per_side", side=Say.of(f"side.{side_word(exercise)}")))
     if dosage.minutes is not None:
-        parts.append(_amount("dosage.minutes", dosage.minutes.min, dosage.minutes.max))
+        parts.append(amount("minutes", dosage.minutes.min, dosage.minutes.max))
     if dosage.times_per_day is not None:
-        parts.append(_amount("dosage.per_day", dosage.times_per_day.min, dosage.times_per_day.max))
+        parts.append(amount("per_day", dosage.times_per_day.min, dosage.times_per_day.max))
     return ListOf(tuple(parts), conjunction="comma")
-
-
-def _amount(key: str, low: int, high: int) -> Say:
-    return Say.of(f"{key}.fixed", n=low) if low == high else Say.of(f"{key}.range", min=low, max=high)
 
 
 def side_word(exercise: Exercise) -> str:

@@ -37,6 +37,17 @@ class Spoken:
 
 
 @dataclass(frozen=True, slots=True)
+class Count:
+    """A parameter value that renders as "1 repetition" / "3 repetitions".
+
+    The words come from the prompts ``noun.<noun>.one`` and ``noun.<noun>.other``.
+    """
+
+    n: int
+    noun: str
+
+
+@dataclass(frozen=True, slots=True)
 class ListOf:
     """A parameter value that renders as "a, b and c" ("a, b or c"; "a, b, c" for "comma")."""
 
@@ -46,7 +57,7 @@ class ListOf:
 
 # A parameter may itself be a prompt (``Say``) or catalog text (``Content``/``Text``),
 # so sentences compose from keyed parts without any words in code.
-ParamValue: TypeAlias = "str | int | float | ExerciseRef | RoutineRef | Spoken | ListOf | Say | Content | Text"
+ParamValue: TypeAlias = "str | int | float | ExerciseRef | RoutineRef | Spoken | Count | ListOf | Say | Content | Text"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from skill.catalog import Catalog, Routine
-from skill.output import ExerciseRef, ListOf, Output, RoutineRef, Say, ask
+from skill.output import Count, ExerciseRef, ListOf, Output, RoutineRef, Say, ask
 
 
 def routine_overview(catalog: Catalog, routine: Routine) -> Output:
@@ -13,7 +13,7 @@ def routine_overview(catalog: Catalog, routine: Routine) -> Output:
         Say.of(
             "overview.routine",
             routine=RoutineRef(routine.id),
-            count=len(exercise_ids),
+            count=Count(len(exercise_ids), "exercise"),
             exercises=ListOf(tuple(ExerciseRef(e) for e in exercise_ids)),
         )
     ]
@@ -41,6 +41,6 @@ def unknown_routine() -> Output:
 def list_routines(catalog: Catalog) -> Output:
     routines = ListOf(tuple(RoutineRef(r) for r in catalog.routines))
     return ask(
-        Say.of("overview.list", count=len(catalog.routines), routines=routines),
+        Say.of("overview.list", count=Count(len(catalog.routines), "routine"), routines=routines),
         reprompt=Say.of("overview.which_stage.reprompt"),
     )

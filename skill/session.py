@@ -1,7 +1,8 @@
 """What the skill keeps for the length of one Alexa session (session attributes).
 
-One versioned document: the question awaiting a yes or no, the last thing said (for
-"repeat"), and whether the user was already told that saving failed. Anything that must
+One versioned document: the workout state while a guided session runs, the question
+awaiting a yes or no, the last thing said (for "repeat"), and whether the user was
+already told that saving failed. Anything that must
 outlive the session goes in the user's record instead.
 """
 
@@ -22,6 +23,7 @@ class SessionState:
     last_speech: str | None = None  # SSML of the last response, replayed by "repeat"
     last_reprompt: str | None = None
     store_warned: bool = False
+    workout: dict[str, Any] | None = None  # the serialized WorkoutState, while one is active
 
     @staticmethod
     def from_attributes(raw: Mapping[str, Any] | None) -> SessionState:
@@ -33,6 +35,7 @@ class SessionState:
             last_speech=_str_or_none(raw.get("last_speech")),
             last_reprompt=_str_or_none(raw.get("last_reprompt")),
             store_warned=raw.get("store_warned") is True,
+            workout=dict(raw["workout"]) if isinstance(raw.get("workout"), Mapping) else None,
         )
 
     def to_attributes(self) -> dict[str, Any]:
@@ -45,6 +48,8 @@ class SessionState:
             attributes["last_reprompt"] = self.last_reprompt
         if self.store_warned:
             attributes["store_warned"] = True
+        if self.workout is not None:
+            attributes["workout"] = self.workout
         return attributes
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from skill.catalog import Catalog, Exercise
-from skill.output import Content, ExerciseRef, ListOf, ParamValue, Pause, RoutineRef, Say, Segment, Spoken, Text
+from skill.output import Content, Count, ExerciseRef, ListOf, ParamValue, Pause, RoutineRef, Say, Segment, Spoken, Text
 from skill.prompts import Prompts
 
 MAX_SPEECH_CHARS = 8000
@@ -89,6 +89,9 @@ class Renderer:
             return self.catalog.routine(value.id).name
         if isinstance(value, Spoken):
             return value.text
+        if isinstance(value, Count):
+            form = "one" if value.n == 1 else "other"
+            return self._fill(self.prompts.variants(f"noun.{value.noun}.{form}")[0], (("n", value.n),))
         if isinstance(value, ListOf):
             return self.join([self._param(item) for item in value.items], value.conjunction)
         if isinstance(value, Say | Content | Text):
@@ -137,10 +140,15 @@ class Renderer:
         if coaching is None:
             return ""
         if part == "move":
-            return coaching.move
+            return _sentence(coaching.move)
         if part == "release":
-            return coaching.release
+            return _sentence(coaching.release)
         raise ValueError(f"unknown content part {part!r}")
+
+
+def _sentence(text: str) -> str:
+    """A cue spoken on its own ends like a sentence, so the voice drops at the end."""
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _strip_period(text: str) -> str:

@@ -24,6 +24,7 @@ from ask_sdk_model.ui import SimpleCard
 
 from skill import slots
 from skill.catalog import Catalog
+from skill.guided import Guide
 from skill.output import Output, Say
 from skill.prompts import load_prompts
 from skill.session import SessionState
@@ -97,6 +98,11 @@ class Turn:
             return
         self._saved_user = current
 
+    @functools.cached_property
+    def guide(self) -> Guide:
+        """The user's guided sessions (loads the user's record)."""
+        return Guide(self.catalog, self.user, self.session, self.now)
+
     # -- slots ----------------------------------------------------------------------------
 
     def slot_id(self, name: str) -> str | None:
@@ -119,6 +125,7 @@ class Turn:
         if output.end_session:
             builder.set_should_end_session(True)
             self.session.pending = None
+            self.session.last_reprompt = None
         else:
             reprompt = self.renderer.render(output.reprompt)
             builder.ask(reprompt.ssml)
@@ -129,6 +136,20 @@ class Turn:
             builder.set_card(SimpleCard(title=output.card_title, content=self.renderer.render(output.card_body).text))
         for directive in output.directives:
             builder.add_directive(directive)
+        self._store_session()
+        return builder.response
+
+    def replay(self) -> Response | None:
+        """Say exactly the last thing said in this session again (``None`` if nothing was)."""
+        if not self.session.last_speech:
+            return None
+        builder = self.handler_input.response_builder
+        builder.speak(self.session.last_speech)
+        if self.session.last_reprompt:
+            builder.ask(self.session.last_reprompt)
+        else:
+            builder.set_should_end_session(True)
+        self.save_user()
         self._store_session()
         return builder.response
 

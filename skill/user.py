@@ -9,10 +9,11 @@ always produces the current version.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 RECORD_VERSION = 1
+MAX_HISTORY = 400  # a little over a year of daily sessions
 
 
 @dataclass
@@ -20,12 +21,49 @@ class UserRecord:
     """Everything the skill remembers about one user between sessions."""
 
     disclaimer_heard: bool = False
+    pace: float = 1.0  # counting tempo: above 1 is slower ("slower" / "faster")
+    levels: dict[str, int] = field(default_factory=dict)  # easier/harder level per exercise
+    clearances: list[str] = field(default_factory=list)  # exercises the surgeon cleared
+    place: dict[str, Any] | None = None  # the unfinished workout: {"state": ..., "saved_at": iso}
+    history: list[dict[str, Any]] = field(default_factory=list)  # finished or abandoned sessions
 
     @staticmethod
     def from_dict(raw: Mapping[str, Any] | None) -> UserRecord:
         if not isinstance(raw, Mapping):
             return UserRecord()
-        return UserRecord(disclaimer_heard=raw.get("disclaimer_heard") is True)
+        record = UserRecord(disclaimer_heard=raw.get("disclaimer_heard") is True)
+        pace = raw.get("pace")
+        if isinstance(pace, int | float) and not isinstance(pace, bool) and 0.5 <= pace <= 2.5:
+            record.pace = float(pace)
+        levels = raw.get("levels")
+        if isinstance(levels, Mapping):
+            record.levels = {str(k): v for k, v in levels.items() if isinstance(v, int) and not isinstance(v, bool)}
+        record.clearances = _strings(raw.get("clearances"))
+        place = raw.get("place")
+        if (
+            isinstance(place, Mapping)
+            and isinstance(place.get("state"), Mapping)
+            and isinstance(place.get("saved_at"), str)
+        ):
+            record.place = {"state": dict(place["state"]), "saved_at": place["saved_at"]}
+        history = raw.get("history")
+        if isinstance(history, list):
+            record.history = [dict(h) for h in history if isinstance(h, Mapping)][-MAX_HISTORY:]
+        return record
 
     def to_dict(self) -> dict[str, Any]:
-        return {"v": RECORD_VERSION, "disclaimer_heard": self.disclaimer_heard}
+        data: dict[str, Any] = {
+            "v": RECORD_VERSION,
+            "disclaimer_heard": self.disclaimer_heard,
+            "pace": self.pace,
+            "levels": dict(sorted(self.levels.items())),
+            "clearances": sorted(set(self.clearances)),
+            "history": self.history[-MAX_HISTORY:],
+        }
+        if self.place is not None:
+            data["place"] = self.place
+        return data
+
+
+def _strings(value: object) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import ast
 from pathlib import Path
 
 import pytest
@@ -10,42 +10,73 @@ import pytest
 from skill.prompts import SUPPORTED_LOCALES, load_prompts
 
 SKILL = Path(__file__).resolve().parent.parent / "skill"
-_STATIC = re.compile(r"""Say\.of\(\s*["']([a-z_]+(?:\.[a-z_]+)+)["']""")
 
-# Keys built at run time, listed with every value they can take.
+# Keys built at run time (f-strings), listed with every value they can take.
 DYNAMIC = {
-    'f"side.{side_word(exercise)}"': [f"side.{s}" for s in ("leg", "foot", "side", "arm")],
-    'f"{key}.fixed"': [f"dosage.{k}.fixed" for k in ("reps", "hold", "minutes", "per_day")],
-    'f"{key}.range"': [f"dosage.{k}.range" for k in ("reps", "hold", "minutes", "per_day")],
+    "term.{}": ["term.therapist", "term.and", "term.or"],
+    "side.{}": [f"side.{s}" for s in ("leg", "foot", "side", "arm")],
+    "dosage.{}.fixed": [f"dosage.{k}.fixed" for k in ("reps", "hold", "minutes", "per_day")],
+    "dosage.{}.range": [f"dosage.{k}.range" for k in ("reps", "hold", "minutes", "per_day")],
+    "noun.{}.{}": [
+        f"noun.{noun}.{form}"
+        for noun in ("repetition", "second", "minute", "time", "exercise", "set", "routine")
+        for form in ("one", "other")
+    ],
 }
 # Keys the renderer uses directly.
-RENDERER = ["content.step.first", "content.step.next", "content.step.last", "term.and", "term.or", "term.therapist"]
+RENDERER = ["content.step.first", "content.step.next", "content.step.last"]
 
 
-def used_keys() -> set[str]:
+def _f_string_shape(node: ast.JoinedStr) -> str:
+    return "".join(part.value if isinstance(part, ast.Constant) else "{}" for part in node.values)  # type: ignore[misc]
+
+
+def used_keys() -> tuple[set[str], set[str]]:
+    """(static keys passed to Say.of or variants(), f-string shapes found there)."""
     keys: set[str] = set(RENDERER)
+    shapes: set[str] = set()
     for path in SKILL.rglob("*.py"):
-        source = path.read_text()
-        keys.update(_STATIC.findall(source))
-        for pattern, expansions in DYNAMIC.items():
-            if pattern in source:
-                keys.update(expansions)
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
+                continue
+            if node.func.attr not in ("of", "variants"):
+                continue
+            _collect(node.args[0], keys, shapes)
+    return keys, shapes
+
+
+def _collect(node: ast.AST, keys: set[str], shapes: set[str]) -> None:
+    """String keys in an expression (through conditionals), f-strings as shapes."""
+    if isinstance(node, ast.JoinedStr):
+        shapes.add(_f_string_shape(node))
+    elif isinstance(node, ast.Constant):
+        if isinstance(node.value, str) and "." in node.value:
+            keys.add(node.value)
+    else:
+        for child in ast.iter_child_nodes(node):
+            _collect(child, keys, shapes)
+
+
+def all_used() -> set[str]:
+    keys, shapes = used_keys()
+    for shape in shapes:
+        keys.update(DYNAMIC.get(shape, []))
     return keys
+
+
+def test_every_dynamic_key_is_listed() -> None:
+    _, shapes = used_keys()
+    assert shapes <= set(DYNAMIC), f"list the values of these run-time keys in DYNAMIC: {shapes - set(DYNAMIC)}"
+    assert set(DYNAMIC) <= shapes, f"no longer in code: {set(DYNAMIC) - shapes}"
 
 
 @pytest.mark.parametrize("locale", SUPPORTED_LOCALES)
 def test_every_used_key_exists(locale: str) -> None:
     prompts = load_prompts(locale)
-    missing = sorted(used_keys() - prompts.keys())
+    missing = sorted(all_used() - prompts.keys())
     assert not missing, missing
 
 
 def test_every_prompt_is_used() -> None:
-    unused = sorted(load_prompts("en-US").keys() - used_keys())
+    unused = sorted(load_prompts("en-US").keys() - all_used())
     assert not unused, f"prompts nothing says: {unused}"
-
-
-def test_every_dynamic_pattern_is_still_in_code() -> None:
-    code = "".join(p.read_text() for p in SKILL.rglob("*.py"))
-    for pattern in DYNAMIC:
-        assert pattern in code, pattern

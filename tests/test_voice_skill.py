@@ -120,11 +120,12 @@ def test_how_to_with_no_exercise_asks_which(convo: Conversation) -> None:
     assert not reply.ends_session
 
 
-def test_yes_to_coaching_offer_is_not_a_dead_end(convo: Conversation) -> None:
+def test_yes_to_coaching_offer_starts_coaching(convo: Conversation) -> None:
     convo.say("how do I do bridging")
     reply = convo.say("yes")
     assert not reply.ends_session
-    assert reply.text.endswith("?")
+    assert "do bridging" in reply.text
+    assert reply.text.endswith("say ready.") or reply.text.endswith("Say ready when you're in position.")
 
 
 def test_no_to_coaching_offer_asks_for_another(convo: Conversation) -> None:

@@ -8,15 +8,6 @@ from skill.output import Output, Say, ask
 from skill.turn import Turn
 
 
-class CoachOfferYesHandler(Handler):
-    """ "Want me to coach you through it?" - yes."""
-
-    when = all_of(intent("AMAZON.YesIntent"), pending("offer_coach"))
-
-    def answer(self, turn: Turn) -> Output:
-        return ask(Say.of("howto.coaching_later"), reprompt=Say.of("howto.which.reprompt"))
-
-
 class CoachOfferNoHandler(Handler):
     when = all_of(intent("AMAZON.NoIntent"), pending("offer_coach"))
 

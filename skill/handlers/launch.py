@@ -1,4 +1,4 @@
-"""Opening the skill."""
+"""Opening the skill: a resume offer when a recent workout is unfinished, else the welcome."""
 
 from __future__ import annotations
 
@@ -12,4 +12,9 @@ class LaunchHandler(Handler):
     when = request_type("LaunchRequest")
 
     def answer(self, turn: Turn) -> Output:
-        return welcome.greeting(turn.catalog, turn.user)
+        notice = turn.guide.stale_notice()
+        offer = turn.guide.resume_offer()
+        if offer is not None:
+            return offer
+        greeting = welcome.greeting(turn.catalog, turn.user)
+        return greeting if notice is None else greeting.before(notice)

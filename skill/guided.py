@@ -1,0 +1,214 @@
+"""Guided sessions for one user: start, apply events, save the place, resume, record history.
+
+The state machine (``skill.workout``) decides what happens; this module keeps the state
+where it belongs. During a session the state lives in the session attributes (so
+coaching carries on even if the store is down); after every turn the same state is
+written to the user's record as their place, so the next session can resume it.
+Finished sessions, and places that are given up, go into the user's history.
+Pure: plain objects in, plain objects out; the handlers do the I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from skill.catalog import Catalog
+from skill.coaching import plan_routine, plan_single
+from skill.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, ask
+from skill.session import SessionState
+from skill.user import UserRecord
+from skill.workout import SINGLE, Event, EventKind, Phase, WorkoutState, new_workout, prompt, transition
+
+PLACE_MAX_AGE = timedelta(days=1)  # an older place offers a fresh start instead
+
+
+@dataclass
+class Guide:
+    """One request's view of the user's guided sessions."""
+
+    catalog: Catalog
+    user: UserRecord
+    session: SessionState
+    now: datetime
+
+    # -- the current workout ---------------------------------------------------------------
+
+    def active(self) -> WorkoutState | None:
+        """The workout running in this session, if any (finished ones are not active)."""
+        state = WorkoutState.from_dict(self.session.workout) if self.session.workout else None
+        if state is None or state.phase is Phase.FINISHED or not self._known(state):
+            return None
+        return state
+
+    def saved_place(self) -> WorkoutState | None:
+        """The unfinished workout from an earlier session, if it is recent and readable."""
+        place = self.user.place
+        if not place:
+            return None
+        state = WorkoutState.from_dict(place.get("state"))
+        if state is None or state.phase is Phase.FINISHED or not self._known(state):
+            return None
+        return state
+
+    def place_is_fresh(self) -> bool:
+        place = self.user.place
+        try:
+            saved = datetime.fromisoformat(str(place["saved_at"])) if place else None
+        except ValueError:
+            return False
+        return saved is not None and self.now - saved <= PLACE_MAX_AGE
+
+    def _known(self, state: WorkoutState) -> bool:
+        """Every exercise in the state still exists (content can change between sessions)."""
+        return all(item.exercise in self.catalog.exercises for item in state.items) and (
+            state.single or state.routine in self.catalog.routines
+        )
+
+    # -- starting --------------------------------------------------------------------------
+
+    def start_routine(self, routine_id: str) -> Output:
+        self._abandon_place()
+        items = plan_routine(self.catalog, self.catalog.routine(routine_id), cleared=self.user.clearances)
+        return self._begin(
+            new_workout(routine_id, items, pace=self.user.pace, levels=self.user.levels, started_at=self.now)
+        )
+
+    def start_single(self, exercise_id: str) -> Output:
+        items = plan_single(self.catalog, exercise_id, cleared=self.user.clearances)
+        if items[0].blocked:
+            return ask(
+                Say.of("workout.clearance_needed", exercise=ExerciseRef(exercise_id)),
+                Say.of("workout.clearance_needed.question"),
+                reprompt=Say.of("howto.which.reprompt"),
+            )
+        self._abandon_place()
+        return self._begin(
+            new_workout(SINGLE, items, pace=self.user.pace, levels=self.user.levels, started_at=self.now)
+        )
+
+    def _begin(self, state: WorkoutState) -> Output:
+        return self._apply(state, EventKind.START)
+
+    # -- events ----------------------------------------------------------------------------
+
+    def apply(self, kind: EventKind) -> Output | None:
+        """Send an event to the active workout, or to a fresh saved place when this session
+        has none (a one-shot "tell Spine Coach I'm done"). ``None`` if there is no workout."""
+        state = self.active()
+        if state is None and self.place_is_fresh():
+            state = self.saved_place()
+        if state is None:
+            return None
+        return self._apply(state, kind)
+
+    def prompt(self, lead: list[Segment]) -> Output | None:
+        """``lead`` and then what the user can say in the active workout (for help, fallback)."""
+        state = self.active()
+        return None if state is None else prompt(state, lead)
+
+    def _apply(self, state: WorkoutState, kind: EventKind) -> Output:
+        new_state, output = transition(state, Event(kind, self.now))
+        self._save(new_state)
+        return output
+
+    def _save(self, state: WorkoutState) -> None:
+        self.user.pace = state.pace
+        self.user.levels.update(dict(state.levels))
+        if state.phase is Phase.FINISHED:
+            self.session.workout = None
+            self.user.place = None
+            self._record(state, "finished")
+            return
+        self.session.workout = state.to_dict()
+        self.user.place = {"state": state.to_dict(), "saved_at": self.now.isoformat()}
+
+    # -- resuming --------------------------------------------------------------------------
+
+    def resume_offer(self) -> Output | None:
+        """At launch: offer to pick up a recent unfinished workout, or say it was dropped."""
+        state = self.saved_place()
+        if state is None:
+            self.user.place = None
+            return None
+        if not self.place_is_fresh():
+            self._abandon_place()
+            return None
+        item = state.item
+        if item is None:
+            return None
+        if state.phase is Phase.AWAY:
+            lead = Say.of("workout.resume.offer.away", exercise=ExerciseRef(item.exercise), routine=_routine_ref(state))
+        elif state.single:
+            lead = Say.of("workout.resume.offer.single", exercise=ExerciseRef(item.exercise))
+        else:
+            lead = Say.of(
+                "workout.resume.offer",
+                n=state.index + 1,
+                total=len(state.items),
+                routine=RoutineRef(state.routine),
+                exercise=ExerciseRef(item.exercise),
+            )
+        return ask(lead, reprompt=Say.of("workout.resume.reprompt"), pending=Pending.of("resume"))
+
+    def stale_notice(self) -> Say | None:
+        """If a place exists but is too old, the sentence that says it was set aside."""
+        state = self.saved_place()
+        if state is None or self.place_is_fresh():
+            return None
+        return Say.of("workout.stale", routine=_routine_ref(state))
+
+    def resume(self) -> Output | None:
+        state = self.saved_place()
+        if state is None:
+            return None
+        kind = EventKind.READY if state.phase is Phase.AWAY else EventKind.RESUME
+        if state.phase is Phase.READY:
+            state = replace(state, phase=Phase.PAUSED)  # resume at the start of that set
+        return self._apply(state, kind)
+
+    def decline_resume(self) -> tuple[str | None, Output]:
+        """The user does not want the old place: drop it and offer that routine afresh."""
+        state = self.saved_place()
+        self._abandon_place()
+        if state is None or state.single:
+            return None, ask(
+                Say.of("workout.resume.declined"),
+                Say.of("workout.anything_else"),
+                reprompt=Say.of("workout.anything_else.reprompt"),
+            )
+        return state.routine, ask(
+            Say.of("workout.resume.declined"),
+            Say.of("workout.offer_today", routine=RoutineRef(state.routine)),
+            reprompt=Say.of("workout.offer_today.reprompt", routine=RoutineRef(state.routine)),
+            pending=Pending.of("start_routine", routine=state.routine),
+        )
+
+    # -- history -----------------------------------------------------------------------------
+
+    def _abandon_place(self) -> None:
+        state = self.saved_place()
+        if state is not None:
+            self._record(state, "abandoned")
+        self.user.place = None
+        self.session.workout = None
+
+    def _record(self, state: WorkoutState, status: str) -> None:
+        started = state.started_at or self.now.isoformat()
+        entry: dict[str, Any] = {
+            "started_at": started,
+            "ended_at": self.now.isoformat(),
+            "routine": state.routine,
+            "done": list(state.done),
+            "skipped": list(state.skipped),
+            "status": status,
+        }
+        if state.routine == SINGLE:
+            entry["exercise"] = state.items[0].exercise
+        self.user.history = [h for h in self.user.history if h.get("started_at") != started]
+        self.user.history.append(entry)
+
+
+def _routine_ref(state: WorkoutState) -> RoutineRef | ExerciseRef:
+    return ExerciseRef(state.items[0].exercise) if state.single else RoutineRef(state.routine)
