@@ -121,7 +121,7 @@ def parse_date(text: str, today: date) -> str | None:
             return date.fromisoformat(text).isoformat()
         except ValueError:
             return None
-    words = text.removeprefix("on ").removeprefix("the ").split()
+    words = [w for w in text.split() if w not in ("on", "the", "of")]
     if not words:
         return None
     month_index = next((i for i, w in enumerate(words) if w in MONTHS), None)
@@ -129,8 +129,6 @@ def parse_date(text: str, today: date) -> str | None:
         return None
     month = MONTHS.index(words[month_index]) + 1
     before, after = words[:month_index], words[month_index + 1 :]
-    if before and before[-1] == "of":
-        before = before[:-1]
     day_words, year_words = (before, after) if before else (_split_day_year(after))
     day = parse_number(" ".join(day_words)) if day_words else None
     if day is None:

@@ -299,14 +299,15 @@ def _word_similarity(a: str, b: str) -> float:
 
 
 def normalize(text: str) -> str:
-    """Lower-case words with punctuation turned into spaces, as speech arrives."""
-    text = text.lower().replace("'", "").replace("\u2019", "")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    """Lower-case words with punctuation other than apostrophes turned into spaces, as
+    speech arrives ("Cat-cow" -> "cat cow", "I can't breathe" -> "i can't breathe")."""
+    text = text.lower().replace("\u2019", "'")
+    return " ".join(re.sub(r"[^a-z0-9']+", " ", text).split())
 
 
 def sound_key(text: str) -> str:
     """A rough phonetic key: similar-sounding spellings map to the same letters."""
-    key = normalize(text).replace(" ", "")
+    key = normalize(text).replace(" ", "").replace("'", "")
     for pattern, replacement in _SOUND_RULES:
         key = re.sub(pattern, replacement, key)
     return key

@@ -16,7 +16,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.catalog import Catalog, load_catalog
 from skill.clock import system_clock
-from skill.handlers import answers, howto, launch, overview, session, workout
+from skill.handlers import answers, howto, launch, overview, safety, session, stage, workout
 from skill.handlers.errors import ApologyExceptionHandler
 from skill.logs import LogRequest, StartTimer
 from skill.turn import Clock, Deps, TurnInterceptor
@@ -25,6 +25,8 @@ from skill.turn import Clock, Deps, TurnInterceptor
 def handlers() -> list[AbstractRequestHandler]:
     """Every request handler, most specific first."""
     return [
+        # safety first: a symptom is answered whatever else is going on
+        safety.SymptomHandler(),
         launch.LaunchHandler(),
         # answers to the question the skill just asked
         workout.CoachOfferYesHandler(),
@@ -44,7 +46,15 @@ def handlers() -> list[AbstractRequestHandler]:
         workout.FallbackInWorkoutHandler(),
         workout.RepeatHandler(),
         workout.WorkoutEventHandler(),
+        # the user's stage
+        stage.SurgeryDateHandler(),
+        stage.SurgeryAgoHandler(),
+        stage.WeekHandler(),
+        stage.StageOverrideHandler(),
+        stage.WhatWeekHandler(),
+        stage.ClearanceHandler(),
         # questions
+        safety.AvoidHandler(),
         howto.HowToHandler(),
         overview.RoutineOverviewHandler(),
         overview.ListRoutinesHandler(),

@@ -110,6 +110,8 @@ class Guide:
 
     def _apply(self, state: WorkoutState, kind: EventKind) -> Output:
         new_state, output = transition(state, Event(kind, self.now))
+        counted = "coach.rep.number" in output.keys
+        self.session.before_count = state.to_dict() if counted else None
         self._save(new_state)
         return output
 
@@ -123,6 +125,30 @@ class Guide:
             return
         self.session.workout = state.to_dict()
         self.user.place = {"state": state.to_dict(), "saved_at": self.now.isoformat()}
+
+    # -- safety ----------------------------------------------------------------------------
+
+    def stop_for_symptom(self) -> bool:
+        """Stop the running workout at once and keep the place, marked so that resuming
+        later comes with a reminder. True if a workout was running.
+
+        A symptom reported right after a counted set most likely interrupted that set (the
+        user barged in while Alexa was counting), so the place is the start of that set
+        and it is not recorded as done.
+        """
+        interrupted = WorkoutState.from_dict(self.session.before_count) if self.session.before_count else None
+        state = interrupted if interrupted is not None and self.active() is not None else self.active()
+        if state is None and self.place_is_fresh():
+            state = self.saved_place()
+        if state is None:
+            return False
+        paused = replace(state, phase=Phase.PAUSED) if state.phase is Phase.READY else state
+        self.session.before_count = None
+        self._save(paused)
+        self.session.workout = None  # the session ends; the place is in the user's record
+        if self.user.place is not None:
+            self.user.place["after_symptom"] = True
+        return True
 
     # -- resuming --------------------------------------------------------------------------
 
@@ -150,7 +176,11 @@ class Guide:
                 routine=RoutineRef(state.routine),
                 exercise=ExerciseRef(item.exercise),
             )
-        return ask(lead, reprompt=Say.of("workout.resume.reprompt"), pending=Pending.of("resume"))
+        speech: list[Segment] = [lead]
+        if self.user.place and self.user.place.get("after_symptom"):
+            speech.append(Say.of("workout.resume.after_symptom"))
+        speech.append(Say.of("workout.resume.question"))
+        return ask(*speech, reprompt=Say.of("workout.resume.reprompt"), pending=Pending.of("resume"))
 
     def stale_notice(self) -> Say | None:
         """If a place exists but is too old, the sentence that says it was set aside."""

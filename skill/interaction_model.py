@@ -67,6 +67,10 @@ def _type_values(kind: str, catalog: Catalog) -> list[dict[str, Any]]:
             _value(r.id, _strip_routine(normalize(r.name)), [*r.synonyms, normalize(r.name), *extra.get(r.id, [])])
             for r in catalog.routines.values()
         ]
+    if kind == "symptoms":
+        return [_value(s.id, s.synonyms[0], s.synonyms) for s in catalog.guidance.symptoms]
+    if kind == "topics":
+        return [_value(t.id, t.synonyms[0], t.synonyms) for t in catalog.guidance.topics]
     raise ValueError(f"unknown generated slot type source {kind!r}")
 
 

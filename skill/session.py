@@ -24,6 +24,8 @@ class SessionState:
     last_reprompt: str | None = None
     store_warned: bool = False
     workout: dict[str, Any] | None = None  # the serialized WorkoutState, while one is active
+    # The state before the last counted set: the set a barge-in ("Alexa, it hurts") interrupted.
+    before_count: dict[str, Any] | None = None
 
     @staticmethod
     def from_attributes(raw: Mapping[str, Any] | None) -> SessionState:
@@ -36,6 +38,7 @@ class SessionState:
             last_reprompt=_str_or_none(raw.get("last_reprompt")),
             store_warned=raw.get("store_warned") is True,
             workout=dict(raw["workout"]) if isinstance(raw.get("workout"), Mapping) else None,
+            before_count=dict(raw["before_count"]) if isinstance(raw.get("before_count"), Mapping) else None,
         )
 
     def to_attributes(self) -> dict[str, Any]:
@@ -50,6 +53,8 @@ class SessionState:
             attributes["store_warned"] = True
         if self.workout is not None:
             attributes["workout"] = self.workout
+        if self.before_count is not None:
+            attributes["before_count"] = self.before_count
         return attributes
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 RECORD_VERSION = 1
@@ -26,6 +27,9 @@ class UserRecord:
     clearances: list[str] = field(default_factory=list)  # exercises the surgeon cleared
     place: dict[str, Any] | None = None  # the unfinished workout: {"state": ..., "saved_at": iso}
     history: list[dict[str, Any]] = field(default_factory=list)  # finished or abandoned sessions
+    surgery_date: date | None = None
+    reported_week: tuple[int, date] | None = None  # "I'm in week four", and when it was said
+    stage_override: str | None = None  # a routine id the physiotherapist chose
 
     @staticmethod
     def from_dict(raw: Mapping[str, Any] | None) -> UserRecord:
@@ -46,9 +50,17 @@ class UserRecord:
             and isinstance(place.get("saved_at"), str)
         ):
             record.place = {"state": dict(place["state"]), "saved_at": place["saved_at"]}
+            if place.get("after_symptom") is True:
+                record.place["after_symptom"] = True
         history = raw.get("history")
         if isinstance(history, list):
             record.history = [dict(h) for h in history if isinstance(h, Mapping)][-MAX_HISTORY:]
+        record.surgery_date = _date(raw.get("surgery_date"))
+        reported = raw.get("reported_week")
+        if isinstance(reported, Mapping) and isinstance(reported.get("week"), int) and _date(reported.get("on")):
+            record.reported_week = (reported["week"], _date(reported["on"]) or date.min)
+        override = raw.get("stage_override")
+        record.stage_override = override if isinstance(override, str) else None
         return record
 
     def to_dict(self) -> dict[str, Any]:
@@ -62,7 +74,22 @@ class UserRecord:
         }
         if self.place is not None:
             data["place"] = self.place
+        if self.surgery_date is not None:
+            data["surgery_date"] = self.surgery_date.isoformat()
+        if self.reported_week is not None:
+            data["reported_week"] = {"week": self.reported_week[0], "on": self.reported_week[1].isoformat()}
+        if self.stage_override is not None:
+            data["stage_override"] = self.stage_override
         return data
+
+
+def _date(value: object) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def _strings(value: object) -> list[str]:

@@ -136,3 +136,21 @@ def test_template_expansion() -> None:
         "how to do a {x}",
     ]
     assert expand("i ('d like|want) it") == ["i'd like it", "i want it"]
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+def test_every_locale_has_a_valid_model_from_the_one_source(locale: str, catalog: Catalog) -> None:
+    committed = json.loads((MODELS_DIR / f"{locale}.json").read_text())
+    assert problems(committed) == []
+    us = json.loads((MODELS_DIR / "en-US.json").read_text())
+    names = [i["name"] for i in _language(committed)["intents"]]
+    assert names == [i["name"] for i in _language(us)["intents"]]
+    for required in (
+        "SymptomIntent",
+        "AvoidIntent",
+        "SurgeryDateIntent",
+        "WeekIntent",
+        "StageOverrideIntent",
+        "ClearanceIntent",
+    ):
+        assert required in names

@@ -14,6 +14,8 @@ SKILL = Path(__file__).resolve().parent.parent / "skill"
 # Keys built at run time (f-strings), listed with every value they can take.
 DYNAMIC = {
     "term.{}": ["term.therapist", "term.and", "term.or"],
+    "safety.check.{}": [f"safety.check.{c}" for c in ("general", "numbness", "fall")],
+    "month.{}": [f"month.{m}" for m in range(1, 13)],
     "side.{}": [f"side.{s}" for s in ("leg", "foot", "side", "arm")],
     "dosage.{}.fixed": [f"dosage.{k}.fixed" for k in ("reps", "hold", "minutes", "per_day")],
     "dosage.{}.range": [f"dosage.{k}.range" for k in ("reps", "hold", "minutes", "per_day")],

@@ -44,6 +44,28 @@ def drive(transport: Transport, steps: list[str], locale: str = "en-US") -> list
     return results
 
 
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+def test_every_locale_model_loads_and_resolves(skill: Any, locale: str) -> None:
+    steps = [
+        "launch",
+        "explain the bird dog",
+        "it hurts",
+        "can I lift my grandson",
+        "I'm in week four",
+        "what week am I in",
+    ]
+    results = {r["step"]: r for r in drive(checked(in_process(skill)), steps, locale)}
+    assert results["launch"]["requestType"] == "LaunchRequest"
+    assert results["explain the bird dog"]["slots"]["exercise"]["id"] == "bird_dog"
+    assert results["it hurts"]["intent"] == "SymptomIntent"
+    assert results["it hurts"]["slots"]["symptom"]["id"] == "pain"
+    assert results["can I lift my grandson"]["intent"] == "AvoidIntent"
+    assert results["can I lift my grandson"]["slots"]["activity"]["id"] == "lifting"
+    assert results["I'm in week four"]["intent"] == "WeekIntent"
+    assert results["what week am I in"]["intent"] == "WhatWeekIntent"
+    assert "week 4" in results["what week am I in"]["speech"]
+
+
 def test_model_loads_and_utterances_resolve_in_virtual_alexa(skill: Any) -> None:
     steps = [
         "launch",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skill import overview
+from skill import overview, stage
 from skill.handlers.base import Handler, intent
 from skill.output import Output
 from skill.turn import Turn
@@ -17,6 +17,9 @@ class RoutineOverviewHandler(Handler):
             return overview.routine_overview(turn.catalog, turn.catalog.routine(routine_id))
         if turn.slot_raw("stage"):
             return overview.unknown_routine()
+        stored = stage.routine_for(turn.user, turn.catalog, turn.now.date())
+        if stored is not None:
+            return overview.routine_overview(turn.catalog, stored)
         return overview.which_routine()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill import overview
+from skill import overview, stage
 from skill.handlers.base import Handler, Predicate, all_of, intent, pending
 from skill.output import Output, Pending, Say, ask
 from skill.turn import Turn, turn_of
@@ -58,7 +58,11 @@ class StartRoutineHandler(Handler):
     when = intent("StartRoutineIntent")
 
     def answer(self, turn: Turn) -> Output:
-        return start_for_stage(turn, turn.slot_id("stage"))
+        routine_id = turn.slot_id("stage")
+        if routine_id is None and not turn.slot_raw("stage"):
+            stored = stage.routine_for(turn.user, turn.catalog, turn.now.date())
+            routine_id = stored.id if stored is not None else None
+        return start_for_stage(turn, routine_id)
 
 
 class StageAnswerHandler(Handler):

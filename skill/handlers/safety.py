@@ -1,0 +1,34 @@
+"""Pain and red flags at any moment, and questions about what to avoid."""
+
+from __future__ import annotations
+
+from skill import safety
+from skill.handlers.base import Handler, intent
+from skill.output import Output
+from skill.turn import Turn
+
+
+class SymptomHandler(Handler):
+    """ "it hurts", "my leg is numb", "I fell": stop at once, whatever else is going on."""
+
+    when = intent("SymptomIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        symptom_id = turn.slot_id("symptom")
+        symptoms = {s.id: s for s in turn.catalog.guidance.symptoms}
+        symptom = symptoms.get(symptom_id) if symptom_id else None
+        # Unrecognised words here still mean something is wrong: answer as for pain.
+        was_running = turn.guide.stop_for_symptom()
+        return safety.symptom_answer(turn.catalog, symptom, turn.locale, in_workout=was_running)
+
+
+class AvoidHandler(Handler):
+    """ "what should I avoid", "can I lift my grandson", "how should I get out of bed"."""
+
+    when = intent("AvoidIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        topic_id = turn.slot_id("activity")
+        topics = {t.id: t for t in turn.catalog.guidance.topics}
+        topic = topics.get(topic_id) if topic_id else None
+        return safety.avoid_answer(turn.catalog, topic, turn.slot_raw("activity"))

@@ -1,0 +1,122 @@
+"""The user's personal stage: surgery date, weeks since, week number, the physio's choice, clearances."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from skill import stage
+from skill.handlers.base import Handler, intent
+from skill.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, ask
+from skill.turn import Turn
+
+
+def spoken_date(when: date) -> Say:
+    return Say.of("format.date", month=Say.of(f"month.{when.month}"), day=when.day, year=when.year)
+
+
+def after_statement(turn: Turn, check: stage.StageCheck) -> Output:
+    """Confirm a stored stage and offer its routine, or question an implausible one."""
+    if check.outcome != "stored":
+        question = Say.of(
+            "stage.future"
+            if check.outcome == "future"
+            else "stage.too_old"
+            if check.outcome == "too_old"
+            else "stage.unclear"
+        )
+        return ask(question, reprompt=Say.of("stage.question.reprompt"))
+    routine = stage.routine_for(turn.user, turn.catalog, turn.now.date())
+    assert routine is not None and check.week is not None
+    if check.surgery_date is not None:
+        lead: Segment = Say.of(
+            "stage.date.stored", date=spoken_date(check.surgery_date), week=check.week, routine=RoutineRef(routine.id)
+        )
+    else:
+        lead = Say.of("stage.week.stored", week=check.week, routine=RoutineRef(routine.id))
+    return _offer_start(lead, routine.id)
+
+
+def _offer_start(lead: Segment, routine_id: str) -> Output:
+    return ask(
+        lead,
+        Say.of("stage.offer_start"),
+        reprompt=Say.of("stage.offer_start.reprompt", routine=RoutineRef(routine_id)),
+        pending=Pending.of("start_routine", routine=routine_id),
+    )
+
+
+class SurgeryDateHandler(Handler):
+    """ "my surgery was on October third"."""
+
+    when = intent("SurgeryDateIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        return after_statement(turn, stage.set_surgery_date(turn.user, turn.slot_raw("date"), turn.now.date()))
+
+
+class SurgeryAgoHandler(Handler):
+    """ "I had surgery five weeks ago"."""
+
+    when = intent("SurgeryAgoIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        return after_statement(turn, stage.set_weeks_ago(turn.user, turn.slot_raw("duration"), turn.now.date()))
+
+
+class WeekHandler(Handler):
+    """ "I'm in week four"."""
+
+    when = intent("WeekIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        return after_statement(turn, stage.set_week(turn.user, turn.slot_raw("week"), turn.now.date()))
+
+
+class StageOverrideHandler(Handler):
+    """ "my physio moved me to the week six routine"."""
+
+    when = intent("StageOverrideIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        routine_id = turn.slot_id("stage")
+        if routine_id is None or routine_id not in turn.catalog.routines:
+            from skill import overview
+
+            return overview.unknown_routine()
+        stage.set_override(turn.user, routine_id)
+        return _offer_start(Say.of("stage.override.stored", routine=RoutineRef(routine_id)), routine_id)
+
+
+class WhatWeekHandler(Handler):
+    """ "what week am I in"."""
+
+    when = intent("WhatWeekIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        user, today = turn.user, turn.now.date()
+        routine = stage.routine_for(user, turn.catalog, today)
+        if routine is None:
+            return ask(Say.of("stage.current.unknown"), reprompt=Say.of("stage.current.unknown.reprompt"))
+        if user.stage_override is not None:
+            return _offer_start(Say.of("stage.current.override", routine=RoutineRef(routine.id)), routine.id)
+        week = stage.current_week(user, today)
+        return _offer_start(Say.of("stage.current.week", week=week or 0, routine=RoutineRef(routine.id)), routine.id)
+
+
+class ClearanceHandler(Handler):
+    """ "my surgeon cleared me for cat cow"."""
+
+    when = intent("ClearanceIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        exercise_id = turn.slot_id("exercise")
+        if exercise_id is None or exercise_id not in turn.catalog.exercises:
+            return ask(Say.of("stage.clearance.unknown"), reprompt=Say.of("stage.clearance.unknown"))
+        exercise = ExerciseRef(exercise_id)
+        if not turn.catalog.exercise(exercise_id).requires_clearance:
+            lead: Segment = Say.of("stage.clearance.not_needed", exercise=exercise)
+        else:
+            if exercise_id not in turn.user.clearances:
+                turn.user.clearances.append(exercise_id)
+            lead = Say.of("stage.clearance.stored", exercise=exercise)
+        return ask(lead, Say.of("stage.anything_else"), reprompt=Say.of("stage.anything_else.reprompt"))

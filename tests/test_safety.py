@@ -1,0 +1,169 @@
+"""Pain and red flags stop a set at once and keep the place; what-to-avoid answers; five locales."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from skill.catalog import Catalog
+from skill.simulator import Conversation
+from skill.store.sqlite import SQLiteStore
+from skill.user import UserRecord
+from skill.workout import Phase, WorkoutState
+from tests.test_coaching import count_in
+from tests.test_store_sqlite import request_for
+
+LOCALES = {"en-US": "9 1 1", "en-CA": "9 1 1", "en-GB": "9 9 9", "en-AU": "0 0 0", "en-IN": "1 1 2"}
+STOP_PHRASES = [
+    ("it hurts", "pain"),
+    ("my back hurts", "pain"),
+    ("this is painful", "pain"),
+    ("I feel pain down my leg", "leg_pain"),
+    ("my leg is numb", "numbness"),
+    ("I have pins and needles", "numbness"),
+    ("I felt a pop", "pop"),
+    ("I fell", "fall"),
+    ("I feel dizzy", "dizzy"),
+]
+RED_FLAGS = [
+    ("my legs are weak", "leg_weakness"),
+    ("I can't control my bladder", "bladder_bowel"),
+    ("I have a fever and my wound is red", "fever_wound"),
+    ("I have chest pain", "chest_pain"),
+    ("I have trouble breathing", "breathing_trouble"),
+    ("I fell and can't get up", "fall_injury"),
+]
+
+
+def user_record(store: SQLiteStore) -> UserRecord:
+    return UserRecord.from_dict(store.get_attributes(request_for("amzn1.ask.account.LOCALCONSOLEUSER")))
+
+
+def mid_set(convo: Conversation) -> None:
+    """Start the week six routine and have the first set of pelvic tilts counted."""
+    convo.launch()
+    convo.say("start my week six routine")
+    counted = convo.say("ready")
+    assert count_in(counted, "Flatten your back.")[0] == 10
+
+
+@pytest.mark.parametrize("locale", list(LOCALES))
+@pytest.mark.parametrize(("phrase", "symptom"), STOP_PHRASES + RED_FLAGS)
+def test_symptom_mid_set_stops_and_keeps_the_place(
+    talk: Callable[..., Conversation], store: SQLiteStore, locale: str, phrase: str, symptom: str
+) -> None:
+    convo = talk(locale=locale)
+    mid_set(convo)
+    reply = convo.say(phrase)
+    assert reply.interpretation is not None
+    assert reply.interpretation.intent == "SymptomIntent"
+    assert reply.interpretation.slots["symptom"].resolved_id == symptom
+    assert reply.ends_session, "the set stops at once"
+    assert LOCALES[locale] in reply.text, "the right emergency number"
+    for other, digits in LOCALES.items():
+        if digits != LOCALES[locale]:
+            assert digits not in reply.text, other
+    emergency = symptom in {s for _, s in RED_FLAGS}
+    if emergency:
+        assert "Call emergency services now" in reply.text or "Call triple zero" in reply.text
+        assert "I've ended today's session." in reply.text
+    else:
+        assert "Stop the exercise now" in reply.text
+        assert "contact your surgeon or" in reply.text
+        assert "I've stopped the session and kept your place." in reply.text
+    for never in ("you have", "you may have", "diagnos", "sounds like", "it's probably"):
+        assert never not in reply.text.lower()
+    # the interrupted set is where the place is kept, not done
+    record = user_record(store)
+    assert record.place is not None
+    assert record.place["after_symptom"] is True
+    state = WorkoutState.from_dict(record.place["state"])
+    assert state is not None
+    assert (state.index, state.set, state.side, state.rep, state.phase) == (0, 1, 0, 0, Phase.PAUSED)
+    assert "pelvic_tilts" not in state.done
+
+
+def test_symptom_outside_a_workout_gets_the_same_advice(convo: Conversation) -> None:
+    reply = convo.say("ask spine coach my back hurts")
+    assert "Stop the exercise now" in reply.text
+    assert "contact your surgeon or physical therapist before you carry on" in reply.text
+    assert "kept your place" not in reply.text
+
+
+def test_unrecognised_pain_words_still_stop(convo: Conversation) -> None:
+    mid_set(convo)
+    reply = convo.say("my knee hurts")
+    assert reply.interpretation is not None
+    assert reply.interpretation.intent == "SymptomIntent"
+    assert "Stop the exercise now" in reply.text
+    assert "9 1 1" in reply.text
+
+
+def test_resuming_after_a_symptom_comes_with_a_reminder(convo: Conversation) -> None:
+    mid_set(convo)
+    convo.say("it hurts")
+    offer = convo.launch()
+    assert "You were on exercise 1 of 12" in offer.text
+    assert "Only carry on if it has settled" in offer.text
+    resumed = convo.say("yes")
+    assert "pick up pelvic tilts from the start of that set" in resumed.text
+
+
+def test_numbness_and_falls_name_their_red_flags(convo: Conversation) -> None:
+    numb = convo.say("ask spine coach my leg is numb").text
+    assert "If this numbness or weakness is new" in numb
+    fell = convo.say("ask spine coach I fell").text
+    assert "If you are badly hurt, or can't get up" in fell
+
+
+AVOID = [
+    ("what should I avoid", "avoid heavy lifting, twisting your back, bending at the waist"),
+    ("can I lift my grandson", "includes lifting a child"),
+    ("can I twist", "Avoid twisting your back"),
+    ("can I run", "Running and jumping are high impact"),
+    ("can I go swimming", "only once your surgeon says your wound has healed"),
+    ("can I ride a bike", "A stationary bike is one of the lower-strain options"),
+    ("how should I get out of bed", "Roll onto your side first"),
+]
+
+
+@pytest.mark.parametrize(("utterance", "expected"), AVOID)
+def test_what_to_avoid_answers_from_the_catalog(
+    convo: Conversation, catalog: Catalog, utterance: str, expected: str
+) -> None:
+    reply = convo.say(f"ask spine coach {utterance}")
+    assert reply.interpretation is not None
+    assert reply.interpretation.intent == "AvoidIntent"
+    assert expected in reply.text
+    assert catalog.guidance.surgeon_first.text in reply.text
+    assert not reply.ends_session
+
+
+def test_what_to_avoid_without_guidance_points_to_the_surgeon(convo: Conversation) -> None:
+    reply = convo.say("ask spine coach can I drive")
+    assert "My sources don't cover that, so please ask your surgeon or physical therapist about it." in reply.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "therapist"),
+    [
+        ("en-US", "physical therapist"),
+        ("en-GB", "physio"),
+        ("en-AU", "physio"),
+        ("en-IN", "physiotherapist"),
+        ("en-CA", "physiotherapist"),
+        ("en-NZ", "physical therapist"),
+    ],
+)
+def test_locale_wording(talk: Callable[..., Conversation], locale: str, therapist: str) -> None:
+    convo = talk(locale=locale)
+    welcome = convo.launch()
+    assert f"Always follow your surgeon's and {therapist}'s instructions." in welcome.text
+    help_reply = convo.say("help")
+    assert "not a substitute for professional medical advice" in help_reply.text
+
+
+def test_australian_emergency_wording(talk: Callable[..., Conversation]) -> None:
+    reply = talk(locale="en-AU").say("ask spine coach I have chest pain")
+    assert "Call triple zero, 0 0 0, now." in reply.text

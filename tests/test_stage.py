@@ -1,0 +1,149 @@
+"""The user's personal stage: surgery date, weeks, week number, the physio's choice, clearances."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from skill.clock import FixedClock
+from skill.simulator import Conversation
+from skill.store.sqlite import SQLiteStore
+from skill.user import UserRecord
+from tests.test_safety import user_record
+
+# The test clock says Saturday 21 November 2026.
+
+
+@pytest.mark.parametrize(
+    ("utterance", "surgery_date", "week", "routine"),
+    [
+        ("my surgery was on October third", date(2026, 10, 3), 7, "week six routine"),
+        ("I had surgery on November the tenth", date(2026, 11, 10), 1, "weeks one to two routine"),
+        ("my operation was on October 3rd 2026", date(2026, 10, 3), 7, "week six routine"),
+        ("I had surgery five weeks ago", date(2026, 10, 17), 5, "weeks three to six routine"),
+        ("my surgery was two days ago", date(2026, 11, 19), 0, "in-hospital exercises"),
+        ("it's been three months since my surgery", date(2026, 8, 23), 12, "week six routine"),
+    ],
+)
+def test_surgery_date_phrasings_are_stored(
+    convo: Conversation, store: SQLiteStore, utterance: str, surgery_date: date, week: int, routine: str
+) -> None:
+    reply = convo.say(f"ask spine coach {utterance}")
+    assert f"you're in week {week} after surgery. That's the {routine}." in reply.text
+    assert reply.text.endswith("Would you like to start it now?")
+    assert user_record(store).surgery_date == surgery_date
+
+
+def test_week_number_is_stored_and_counts_on(convo: Conversation, store: SQLiteStore, clock: FixedClock) -> None:
+    reply = convo.say("ask spine coach I'm in week four")
+    assert "Got it: week 4 after surgery. That's the weeks three to six routine." in reply.text
+    assert user_record(store).reported_week == (4, date(2026, 11, 21))
+    clock.advance(days=15)
+    later = convo.say("ask spine coach what week am I in")
+    assert "You're in week 6 after surgery, so your routine is the week six routine." in later.text
+
+
+def test_computed_week_follows_the_clock(convo: Conversation, clock: FixedClock) -> None:
+    convo.say("ask spine coach my surgery was on November the tenth")
+    assert "week 1 after surgery" in convo.say("ask spine coach what week am I in").text
+    clock.advance(days=21)
+    assert (
+        "week 4 after surgery, so your routine is the weeks three to six routine"
+        in convo.say("ask spine coach what week am I in").text
+    )
+    clock.advance(days=14)
+    assert (
+        "week 6 after surgery, so your routine is the week six routine"
+        in convo.say("ask spine coach what week am I in").text
+    )
+
+
+def test_start_my_exercises_uses_the_stored_stage(convo: Conversation) -> None:
+    convo.say("ask spine coach I had surgery three weeks ago")
+    reply = convo.say("ask spine coach to start my exercises")
+    assert "Let's start your weeks three to six routine" in reply.text
+    convo.say("stop")
+    overview = convo.say("ask spine coach what's in my routine")
+    assert "Your weeks three to six routine has 8 exercises" in overview.text
+
+
+def test_yes_after_the_stage_is_stored_starts_its_routine(convo: Conversation) -> None:
+    convo.launch()
+    convo.say("my surgery was on October third")
+    started = convo.say("yes")
+    assert "Let's start your week six routine" in started.text
+
+
+def test_physio_override_beats_the_date_until_a_new_date(convo: Conversation, store: SQLiteStore) -> None:
+    convo.say("ask spine coach I had surgery three weeks ago")
+    moved = convo.say("ask spine coach my physio moved me to the week six routine")
+    assert "I've moved you to the week six routine" in moved.text
+    assert user_record(store).stage_override == "week_six"
+    assert (
+        "Your physical therapist moved you to the week six routine"
+        in convo.say("ask spine coach what week am I in").text
+    )
+    assert "Let's start your week six routine" in convo.say("ask spine coach to start my exercises").text
+    convo.say("stop")
+    convo.say("ask spine coach I'm in week two")
+    assert user_record(store).stage_override is None
+    assert "weeks one to two routine" in convo.say("ask spine coach what week am I in").text
+
+
+def test_clearance_turns_cat_cow_on(convo: Conversation, store: SQLiteStore) -> None:
+    before = convo.say("ask spine coach to coach me through cat cow")
+    assert "can't coach cat-cow until your surgeon has cleared you" in before.text
+    cleared = convo.say("my surgeon cleared me for cat cow")
+    assert "I've noted that your surgeon cleared you for cat-cow" in cleared.text
+    assert user_record(store).clearances == ["cat_cow"]
+    coached = convo.say("coach me through cat cow")
+    assert "We'll do 5 repetitions." in coached.text
+    convo.say("stop")
+    convo.say("ask spine coach to start my week six routine")
+    for _ in range(10):
+        convo.say("skip")
+    eleventh = convo.history[-1].text
+    assert "Exercise 11 of 12: cat-cow." in eleventh
+    assert "leaving out cat-cow" not in eleventh
+
+
+def test_clearance_for_an_exercise_that_needs_none(convo: Conversation, store: SQLiteStore) -> None:
+    reply = convo.say("ask spine coach my surgeon cleared me for bridging")
+    assert "Bridging doesn't need your surgeon's clearance" in reply.text
+    assert user_record(store).clearances == []
+
+
+@pytest.mark.parametrize(
+    ("utterance", "reason"),
+    [
+        ("my surgery was on December fifth", "in the future"),
+        ("my surgery was on March first twenty twenty seven", "in the future"),
+        ("my surgery was on October third twenty twenty three", "more than two years ago"),
+        ("I had surgery three years ago", "more than two years ago"),
+        ("I'm in week two hundred", "more than two years ago"),
+    ],
+)
+def test_implausible_dates_are_questioned_not_stored(
+    convo: Conversation, store: SQLiteStore, utterance: str, reason: str
+) -> None:
+    reply = convo.say(f"ask spine coach {utterance}")
+    assert reason in reply.text
+    assert "haven't saved it" in reply.text
+    assert not reply.ends_session
+    record = user_record(store)
+    assert (record.surgery_date, record.reported_week) == (None, None)
+
+
+def test_what_week_without_anything_stored_asks(convo: Conversation) -> None:
+    reply = convo.say("ask spine coach what week am I in")
+    assert "I don't know yet" in reply.text
+    assert not reply.ends_session
+
+
+def test_record_round_trip_keeps_stage_fields() -> None:
+    record = UserRecord(surgery_date=date(2026, 10, 3), reported_week=(4, date(2026, 11, 1)), stage_override="mid")
+    assert UserRecord.from_dict(record.to_dict()) == record
+    broken = {**record.to_dict(), "surgery_date": "not a date", "reported_week": {"week": "x"}, "stage_override": 5}
+    parsed = UserRecord.from_dict(broken)
+    assert (parsed.surgery_date, parsed.reported_week, parsed.stage_override) == (None, None, None)
