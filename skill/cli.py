@@ -60,6 +60,35 @@ def _chat(args: argparse.Namespace) -> int:
     return chat(options, scripted=args.say)
 
 
+def _serve(args: argparse.Namespace) -> int:
+    import logging
+
+    from skill.server import ServeOptions, serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return serve(
+        ServeOptions(
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            certfile=args.certfile,
+            keyfile=args.keyfile,
+            dev=args.dev,
+            access_log=args.access_log,
+        )
+    )
+
+
+def _package(args: argparse.Namespace) -> int:
+    from skill.package import PackageOptions, build_package
+
+    report = build_package(
+        PackageOptions(out=Path(args.out), endpoint=args.endpoint, skill_id=args.skill_id, deps=not args.no_deps)
+    )
+    print(report)
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from skill import bench
 
@@ -96,6 +125,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--check", action="store_true", help="only report stale or invalid models; write nothing")
     build.set_defaults(run=_models_build)
+
+    serve = commands.add_parser("serve", help="run the HTTPS web service (gunicorn)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (ignored with --dev: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8443)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--certfile", help="TLS certificate (PEM); omit behind a TLS-terminating proxy")
+    serve.add_argument("--keyfile", help="TLS private key (PEM)")
+    serve.add_argument("--dev", action="store_true", help="loopback only, signature and timestamp checks OFF")
+    serve.add_argument("--access-log", action="store_true", help="log each request line")
+    serve.set_defaults(run=_serve)
+
+    package = commands.add_parser("package", help="build the ASK CLI project: skill-package/ and the Lambda zip")
+    package.add_argument("--out", default="build/ask", help="output folder (default build/ask)")
+    package.add_argument(
+        "--endpoint", help="Lambda ARN or HTTPS URL for the manifest (default: filled in by ask deploy)"
+    )
+    package.add_argument("--skill-id", help="the skill id, for ask-resources.json")
+    package.add_argument("--no-deps", action="store_true", help="leave dependencies out of the zip (quick checks)")
+    package.set_defaults(run=_package)
 
     bench = commands.add_parser("bench", help="measure speed against a baseline in the same run")
     bench.add_argument("which", choices=["catalog"], help="what to measure")

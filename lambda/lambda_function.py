@@ -1,0 +1,71 @@
+"""AWS Lambda entry point: the same ``build_skill`` as the console and the web service.
+
+Settings (environment):
+
+- ``SPINE_COACH_SKILL_ID``: the skill id; requests for any other skill are refused.
+- ``SPINE_COACH_STORE``: a store URL (``dynamodb://table?region=...`` or ``sqlite:///...``);
+  if unset, DynamoDB table ``SPINE_COACH_DYNAMODB_TABLE`` (default ``spine-coach``) in
+  ``AWS_REGION``, at ``SPINE_COACH_DYNAMODB_ENDPOINT`` if set (a local emulator).
+
+On Lambda there is no signature check (Alexa invokes the function directly); the skill-id
+check stays. The skill is built on the first request and reused while the container lives.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+from typing import Any
+
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import RequestEnvelope
+
+logging.getLogger("spine_coach").setLevel(logging.INFO)
+
+_SERIALIZER = DefaultSerializer()
+APOLOGY = {
+    "version": "1.0",
+    "response": {
+        "outputSpeech": {
+            "type": "SSML",
+            "ssml": "<speak>Sorry, something went wrong on my side. Please try again later.</speak>",
+        },
+        "shouldEndSession": True,
+    },
+}
+
+
+def _store() -> Any:
+    from skill.store import open_store
+    from skill.store.dynamodb import dynamodb_store
+
+    url = os.environ.get("SPINE_COACH_STORE")
+    if url:
+        return open_store(url)
+    return dynamodb_store(
+        table=os.environ.get("SPINE_COACH_DYNAMODB_TABLE", "spine-coach"),
+        region=os.environ.get("AWS_REGION"),
+        endpoint=os.environ.get("SPINE_COACH_DYNAMODB_ENDPOINT") or None,
+    )
+
+
+@functools.cache
+def skill() -> Any:
+    """Built on the first request, then reused while the container lives."""
+    from skill.factory import build_skill
+
+    return build_skill(store=_store(), skill_id=os.environ.get("SPINE_COACH_SKILL_ID") or None)
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Alexa's request envelope in, the response envelope out."""
+    try:
+        request = _SERIALIZER.deserialize(json.dumps(event), RequestEnvelope)
+    except Exception:
+        logging.getLogger("spine_coach").error("event is not an Alexa request envelope")
+        return APOLOGY
+    response = skill().invoke(request_envelope=request, context=context)
+    result: dict[str, Any] = _SERIALIZER.serialize(response)
+    return result

@@ -1,0 +1,223 @@
+"""``spine-coach package``: the ASK CLI v2 project that ``ask deploy`` needs.
+
+Writes into the output folder:
+
+- ``skill-package/skill.json`` - the manifest: names, the description with the medical
+  disclaimer, example phrases, the five locales, the reminders permission, the
+  SkillDisabled event, privacy and compliance answers;
+- ``skill-package/interactionModels/custom/<locale>.json`` - from ``interaction_models/``;
+- ``skill-package/assets/images/`` - the store icons;
+- ``lambda/`` - the function source (entry point, ``skill/``, ``content/``) and its
+  pinned ``requirements.txt``, which ``ask deploy`` installs;
+- ``lambda.zip`` - the same with the dependencies installed, for uploading by hand;
+- ``ask-resources.json``.
+
+Content is checked first and the package refuses to build from content with problems.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+import subprocess
+import sys
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from skill.catalog import load_catalog
+from skill.content_check import check_content
+from skill.interaction_model import MODELS_DIR, build_all, locales
+
+REPO = Path(__file__).resolve().parent.parent
+REMINDERS_PERMISSION = "alexa::alerts:reminders:skill:readwrite"
+COUNTRIES = {"en-US": "US", "en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN": "IN"}
+PYTHON_RUNTIME = "python3.11"
+
+
+@dataclass
+class PackageOptions:
+    out: Path
+    endpoint: str | None = None  # a Lambda ARN or an HTTPS URL; None lets ask deploy fill it
+    skill_id: str | None = None
+    deps: bool = True  # install the pinned dependencies into lambda.zip
+    lambda_arch: str = "x86_64"
+    privacy_url: str | None = None
+
+
+def manifest(options: PackageOptions) -> dict[str, Any]:
+    catalog = load_catalog()
+    listing = json.loads((REPO / "skill" / "listing.json").read_text(encoding="utf-8"))
+    disclaimer = catalog.guidance.disclaimer.text.replace("{therapist}", "physiotherapist")
+    locale_info: dict[str, Any] = {}
+    for locale in locales():
+        entry = {**listing["default"], **listing["locales"].get(locale, {})}
+        locale_info[locale] = {
+            "name": entry["name"],
+            "summary": entry["summary"],
+            "description": f"{entry['description']}\n\n{disclaimer}",
+            "examplePhrases": entry["examplePhrases"],
+            "keywords": entry["keywords"],
+            "smallIconUri": "file://assets/images/smallIcon.png",
+            "largeIconUri": "file://assets/images/largeIcon.png",
+        }
+    custom: dict[str, Any] = {"interfaces": []}
+    events: dict[str, Any] = {"subscriptions": [{"eventName": "SKILL_DISABLED"}]}
+    if options.endpoint:
+        endpoint = {"uri": options.endpoint}
+        if options.endpoint.startswith("https://"):
+            endpoint["sslCertificateType"] = "Trusted"
+        custom["endpoint"] = endpoint
+        events["endpoint"] = {"uri": options.endpoint}
+    privacy: dict[str, Any] = {
+        "allowsPurchases": False,
+        "usesPersonalInfo": True,  # stage, pain scores and history are kept per user
+        "isChildDirected": False,
+        "isExportCompliant": True,
+        "containsAds": False,
+        "usesHealthInfo": False,  # not a HIPAA-eligible skill: no protected health information is sent anywhere
+    }
+    if options.privacy_url:
+        privacy["locales"] = {locale: {"privacyPolicyUrl": options.privacy_url} for locale in locales()}
+    return {
+        "manifest": {
+            "manifestVersion": "1.0",
+            "publishingInformation": {
+                "locales": locale_info,
+                "isAvailableWorldwide": False,
+                "distributionCountries": [COUNTRIES[locale] for locale in locales()],
+                "testingInstructions": listing["default"]["testingInstructions"],
+                "category": "HEALTH_AND_FITNESS",
+            },
+            "apis": {"custom": custom},
+            "permissions": [{"name": REMINDERS_PERMISSION}],
+            "events": events,
+            "privacyAndCompliance": privacy,
+        }
+    }
+
+
+def ask_resources(options: PackageOptions) -> dict[str, Any]:
+    return {
+        "askcliResourcesVersion": "2020-03-31",
+        "profiles": {
+            "default": {
+                **({"skillId": options.skill_id} if options.skill_id else {}),
+                "skillMetadata": {"src": "./skill-package"},
+                "code": {"default": {"src": "./lambda"}},
+                "skillInfrastructure": {
+                    "type": "@ask-cli/lambda-deployer",
+                    "userConfig": {
+                        "runtime": PYTHON_RUNTIME,
+                        "handler": "lambda_function.lambda_handler",
+                        "awsRegion": "us-east-1",
+                        "environmentVariables": {"SPINE_COACH_DYNAMODB_TABLE": "spine-coach"},
+                    },
+                },
+            }
+        },
+    }
+
+
+def _png(size: int) -> bytes:
+    """A plain icon: a teal square with a column of white vertebrae."""
+    teal, white = (0, 105, 120), (255, 255, 255)
+    rows = []
+    for y in range(size):
+        row = bytearray([0])
+        for x in range(size):
+            in_spine = abs(x - size // 2) < size // 10 and size // 8 < y < size - size // 8
+            gap = (y * 8 // size) % 2 == 1 and (y * 16 // size) % 2 == 1
+            row.extend(white if in_spine and not gap else teal)
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _copy_code(target: Path) -> None:
+    """The function's own code: entry point, the skill package, checked content."""
+    shutil.copy2(REPO / "lambda" / "lambda_function.py", target / "lambda_function.py")
+    shutil.copytree(REPO / "skill", target / "skill", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(REPO / "content", target / "content", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(REPO / "requirements" / "lambda.txt", target / "requirements.txt")
+
+
+def _install_deps(target: Path, arch: str) -> None:
+    platform = "manylinux2014_x86_64" if arch == "x86_64" else "manylinux2014_aarch64"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-compile",
+            "--target",
+            str(target),
+            "--platform",
+            platform,
+            "--implementation",
+            "cp",
+            "--python-version",
+            "3.11",
+            "--only-binary=:all:",
+            "-r",
+            str(REPO / "requirements" / "lambda.txt"),
+        ],
+        check=True,
+    )
+
+
+def _zip(source: Path, destination: Path) -> None:
+    with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for path in sorted(source.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                archive.write(path, path.relative_to(source).as_posix())
+
+
+def build_package(options: PackageOptions) -> str:
+    problems = check_content(REPO / "content")
+    if problems:
+        raise SystemExit("content has problems; run `spine-coach content check`:\n" + "\n".join(map(str, problems)))
+    stale = build_all(load_catalog(), check=True)
+    if stale:
+        raise SystemExit("interaction models are stale or invalid:\n" + "\n".join(stale))
+    out = options.out
+    if out.exists():
+        shutil.rmtree(out)
+    package = out / "skill-package"
+    (package / "interactionModels" / "custom").mkdir(parents=True)
+    (package / "assets" / "images").mkdir(parents=True)
+    (package / "skill.json").write_text(json.dumps(manifest(options), indent=2, ensure_ascii=False) + "\n")
+    for locale in locales():
+        shutil.copy2(MODELS_DIR / f"{locale}.json", package / "interactionModels" / "custom" / f"{locale}.json")
+    (package / "assets" / "images" / "smallIcon.png").write_bytes(_png(108))
+    (package / "assets" / "images" / "largeIcon.png").write_bytes(_png(512))
+    (out / "ask-resources.json").write_text(json.dumps(ask_resources(options), indent=2) + "\n")
+    code = out / "lambda"
+    code.mkdir()
+    _copy_code(code)
+    bundle = out / "lambda-bundle"
+    shutil.copytree(code, bundle)
+    if options.deps:
+        _install_deps(bundle, options.lambda_arch)
+    _zip(bundle, out / "lambda.zip")
+    shutil.rmtree(bundle)
+    size = (out / "lambda.zip").stat().st_size
+    return (
+        f"wrote {out}: skill-package/ ({len(locales())} locales), lambda/, lambda.zip "
+        f"({size / 1e6:.1f} MB{'' if options.deps else ', no dependencies'}), ask-resources.json"
+    )

@@ -1,0 +1,182 @@
+"""The self-hosted HTTPS web service: Flask, flask-ask-sdk's ``SkillAdapter``, verification.
+
+``create_app(config)`` builds the Flask app around the same ``build_skill`` the console
+and Lambda use. Requests pass, in order: a size limit (before anything is parsed), a
+check that the body is a UTF-8 JSON envelope, then the ``SkillAdapter`` with our
+verifiers (signature, timestamp, skill id). Any verification failure is HTTP 400 and
+never reaches the skill. If the skill itself fails outside its handlers, the caller gets
+a valid spoken apology rather than a 500 or a stack trace.
+
+Importing this module has no side effects; ``create_app`` installs the oscrypto import
+fix before flask-ask-sdk is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+
+from skill.clock import system_clock
+
+log = logging.getLogger("spine_coach.web")
+
+MAX_BODY_BYTES = 128 * 1024  # Alexa's requests are a few kilobytes
+APOLOGY = {
+    "version": "1.0",
+    "response": {
+        "outputSpeech": {
+            "type": "SSML",
+            "ssml": "<speak>Sorry, something went wrong on my side. Please try again later.</speak>",
+        },
+        "shouldEndSession": True,
+    },
+}
+
+
+@dataclass
+class WebConfig:
+    """How the web service is built. ``from_env`` reads the ``SPINE_COACH_*`` settings."""
+
+    skill_id: str | None = None
+    store_url: str | None = None
+    dev: bool = False  # no signature or timestamp checks; loopback only
+    max_body_bytes: int = MAX_BODY_BYTES
+    trust_store: Any = None  # cryptography Store; None = the system's trusted roots
+    cert_fetch: Callable[[str], bytes] | None = None  # None = download from Amazon with a timeout
+    clock: Callable[[], datetime] = system_clock
+    api_client: Any = None
+    store: Any = None  # a ready persistence adapter (tests); else opened from store_url
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @staticmethod
+    def from_env(*, dev: bool = False) -> WebConfig:
+        return WebConfig(
+            skill_id=os.environ.get("SPINE_COACH_SKILL_ID") or None,
+            store_url=os.environ.get("SPINE_COACH_STORE") or None,
+            dev=dev,
+        )
+
+
+def create_app(config: WebConfig) -> Flask:
+    """The Flask app serving the skill at ``POST /`` and a health check at ``GET /health``."""
+    from skill.compat import oscrypto_openssl3
+
+    oscrypto_openssl3.install()
+    from ask_sdk_webservice_support.verifier import AbstractVerifier
+    from flask_ask_sdk.skill_adapter import VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter
+
+    from skill.factory import build_skill
+    from skill.store import open_store
+    from skill.verification import SignatureVerifier, SkillIdVerifier, TimestampVerifier
+
+    if not config.dev and not config.skill_id:
+        raise ValueError("a production server needs the skill id (SPINE_COACH_SKILL_ID)")
+    app = Flask("spine_coach")
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    # flask-ask-sdk reads these when the adapter is built: set them first. The SDK's own
+    # verifiers stay off; ours are passed in below.
+    app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
+    app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
+
+    store = config.store if config.store is not None else open_store(config.store_url)
+    skill = build_skill(store=store, clock=config.clock, api_client=config.api_client, skill_id=config.skill_id)
+    verifiers: list[AbstractVerifier] = []
+    if not config.dev:
+        verifiers.append(SignatureVerifier(trust_store=config.trust_store, fetch=config.cert_fetch, clock=config.clock))
+        verifiers.append(TimestampVerifier(clock=config.clock))
+    if config.skill_id:
+        verifiers.append(SkillIdVerifier(config.skill_id))
+    adapter = SkillAdapter(skill=skill, skill_id=config.skill_id or "spine-coach-dev", verifiers=verifiers, app=app)
+
+    serializer = skill.serializer
+
+    @app.post("/")
+    def alexa() -> Any:
+        body = request.get_data(cache=True)
+        problem = _envelope_problem(body) or _deserialize_problem(serializer, body)
+        if problem:
+            return _error(400, problem)
+        try:
+            return adapter.dispatch_request()
+        except Exception as exc:
+            from werkzeug.exceptions import BadRequest
+
+            if isinstance(exc, BadRequest):
+                return _error(400, "request failed verification")
+            log.error("skill failed outside its handlers: %s", type(exc).__name__)
+            return jsonify(APOLOGY)
+
+    @app.get("/health")
+    def health() -> Response:
+        return jsonify({"status": "ok", "verification": "off" if config.dev else "on"})
+
+    @app.errorhandler(413)
+    def too_large(_: Exception) -> Response:
+        return _error(413, "request body is too large")
+
+    @app.errorhandler(404)
+    def not_found(_: Exception) -> Response:
+        return _error(404, "not found")
+
+    @app.errorhandler(405)
+    def not_allowed(_: Exception) -> Response:
+        return _error(405, "method not allowed")
+
+    return app
+
+
+def _envelope_problem(body: bytes) -> str | None:
+    """Why a body cannot be an Alexa request envelope, or ``None`` if it can."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return "body is not UTF-8 JSON"
+    if not isinstance(data, dict):
+        return "body is not a JSON object"
+    request_part = data.get("request")
+    if not isinstance(request_part, dict) or not isinstance(request_part.get("type"), str):
+        return "envelope has no request type"
+    if not isinstance(request_part.get("requestId"), str) or not isinstance(request_part.get("timestamp"), str):
+        return "envelope request lacks an id or timestamp"
+    system = (data.get("context") or {}).get("System") if isinstance(data.get("context"), dict) else None
+    if not isinstance(system, dict):
+        return "envelope has no context.System"
+    application = system.get("application")
+    if not isinstance(application, dict) or not isinstance(application.get("applicationId"), str):
+        return "envelope has no application id"
+    user = system.get("user")
+    if not isinstance(user, dict) or not isinstance(user.get("userId"), str):
+        return "envelope has no user id"
+    session = data.get("session")
+    if session is not None and not isinstance(session, dict):
+        return "envelope session is not an object"
+    if (
+        isinstance(session, dict)
+        and session.get("attributes") is not None
+        and not isinstance(session.get("attributes"), dict)
+    ):
+        return "session attributes are not an object"
+    return None
+
+
+def _deserialize_problem(serializer: Any, body: bytes) -> str | None:
+    from ask_sdk_model import RequestEnvelope
+
+    try:
+        serializer.deserialize(payload=body.decode("utf-8"), obj_type=RequestEnvelope)
+    except Exception:
+        return "envelope does not match Alexa's request format"
+    return None
+
+
+def _error(status: int, message: str) -> Response:
+    response = jsonify({"error": message})
+    response.status_code = status
+    return response

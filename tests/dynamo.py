@@ -1,0 +1,82 @@
+"""A real DynamoDB emulator over HTTP for the tests: ``moto`` in server mode on a loopback port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+@dataclass
+class Emulator:
+    endpoint: str
+    process: subprocess.Popen[bytes]
+
+    def resource(self) -> Any:
+        import boto3
+
+        return boto3.resource(
+            "dynamodb",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    def create_table(self, name: str) -> None:
+        table = self.resource().create_table(
+            TableName=name,
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        table.wait_until_exists()
+
+    def item(self, table: str, user_id: str) -> dict[str, Any] | None:
+        found: dict[str, Any] | None = self.resource().Table(table).get_item(Key={"id": user_id}).get("Item")
+        return found
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def moto_server(log_dir: Path) -> Iterator[Emulator]:
+    port = _free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    with (log_dir / "moto.log").open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            env={**os.environ, **CREDENTIALS},
+            stdout=log,
+            stderr=log,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    requests.get(f"{endpoint}/moto-api/", timeout=1)
+                    break
+                except requests.RequestException:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise AssertionError((log_dir / "moto.log").read_text()[-2000:]) from None
+                    time.sleep(0.2)
+            yield Emulator(endpoint, process)
+        finally:
+            process.terminate()
+            process.wait(timeout=20)

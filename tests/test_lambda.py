@@ -1,0 +1,104 @@
+"""The Lambda entry point with DynamoDB served by moto over HTTP: a conversation that resumes."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from skill.envelopes import LOCAL_SKILL_ID, Device
+from skill.simulator import Conversation
+from skill.store.dynamodb import from_dynamo, to_dynamo
+from tests.dynamo import CREDENTIALS, Emulator, moto_server
+from tests.support import checked
+
+LAMBDA_FILE = Path(__file__).resolve().parent.parent / "lambda" / "lambda_function.py"
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    with moto_server(tmp_path_factory.mktemp("moto")) as running:
+        yield running
+
+
+def load_lambda() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("lambda_function_under_test", LAMBDA_FILE)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def handler(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> ModuleType:
+    table = f"spine-coach-{request.node.name[:40].replace('[', '-').replace(']', '')}"
+    emulator.create_table(table)
+    for key, value in CREDENTIALS.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("SPINE_COACH_STORE", raising=False)
+    monkeypatch.setenv("SPINE_COACH_DYNAMODB_TABLE", table)
+    monkeypatch.setenv("SPINE_COACH_DYNAMODB_ENDPOINT", emulator.endpoint)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv("SPINE_COACH_SKILL_ID", LOCAL_SKILL_ID)
+    module = load_lambda()
+    module.table = table  # type: ignore[attr-defined]
+    return module
+
+
+def talk_to(module: ModuleType, **device: Any) -> Conversation:
+    return Conversation(checked(lambda event: module.lambda_handler(event, None)), device=Device(**device))
+
+
+def test_conversation_through_lambda_resumes_across_sessions(handler: ModuleType, emulator: Emulator) -> None:
+    convo = talk_to(handler)
+    assert "Welcome to Spine Coach" in convo.launch().text
+    convo.say("start my week six routine")
+    convo.say("ready")
+    convo.say("slower")
+    convo.say("stop")
+    item = emulator.item(handler.table, convo.device.user_id)
+    assert item is not None
+    assert item["attributes"]["pace"] == Decimal("1.25")  # stored as DynamoDB numbers
+    offer = talk_to(handler).launch()
+    assert "You were on exercise 2 of 12 of your week six routine: abdominal bracing." in offer.text
+
+
+def test_numbers_reach_the_skill_as_python_numbers(handler: ModuleType) -> None:
+    convo = talk_to(handler)
+    convo.launch()
+    convo.say("coach me through bridging")
+    convo.say("slower")
+    convo.say("stop")
+    second = talk_to(handler)
+    second.launch()
+    second.say("yes")
+    counted = second.say("ready")
+    assert '<break time="1900ms"/>' in counted.ssml  # pace 1.25 came back as a float, not a Decimal
+
+
+def test_wrong_skill_id_is_refused_on_lambda(handler: ModuleType) -> None:
+    from ask_sdk_core.exceptions import AskSdkException
+
+    with pytest.raises(AskSdkException):
+        talk_to(handler, skill_id="amzn1.ask.skill.someone-else").launch()
+
+
+def test_malformed_event_gets_an_apology(handler: ModuleType) -> None:
+    result = handler.lambda_handler({"request": "nonsense", "version": 3}, None)
+    assert "Sorry, something went wrong" in result["response"]["outputSpeech"]["ssml"]
+
+
+def test_decimal_conversion_round_trip() -> None:
+    record = {"pace": 1.25, "levels": {"bridging": 2}, "history": [{"minutes": 17, "ratio": 0.5}], "name": "x"}
+    stored = to_dynamo(record)
+    assert stored["pace"] == Decimal("1.25")
+    back = from_dynamo(stored)
+    assert back == record
+    assert isinstance(back["levels"]["bridging"], int)
+    assert isinstance(back["pace"], float)

@@ -1,0 +1,142 @@
+"""``spine-coach package``: the manifest's shape, every locale model, and a zip that runs in a clean venv."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from skill.envelopes import Device, envelope, intent_request, launch_request, new_session_id
+from skill.interaction_model import MODELS_DIR, locales
+from skill.nlu import resolver_for
+from skill.package import PackageOptions, build_package, manifest
+
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "skill-manifest.schema.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("package") / "ask"
+    report = build_package(PackageOptions(out=out, skill_id="amzn1.ask.skill.test"))
+    assert "lambda.zip" in report
+    return out
+
+
+def test_manifest_has_the_expected_shape(package_dir: Path) -> None:
+    skill_json = json.loads((package_dir / "skill-package" / "skill.json").read_text())
+    jsonschema.validate(skill_json, SCHEMA)
+    locales_info = skill_json["manifest"]["publishingInformation"]["locales"]
+    for info in locales_info.values():
+        assert "Spine Coach is not a substitute for professional medical advice" in info["description"]
+
+
+def test_example_phrases_are_things_the_model_understands(package_dir: Path) -> None:
+    skill_json = json.loads((package_dir / "skill-package" / "skill.json").read_text())
+    for locale, info in skill_json["manifest"]["publishingInformation"]["locales"].items():
+        resolver = resolver_for(locale)
+        for phrase in info["examplePhrases"]:
+            words = phrase.removeprefix("Alexa, ").rstrip(".")
+            if words.startswith("open "):
+                continue
+            for lead in ("ask spine coach to ", "ask spine coach "):
+                words = words.removeprefix(lead)
+            assert resolver.resolve(words).intent != "AMAZON.FallbackIntent", phrase
+
+
+def test_every_locale_model_is_in_the_package(package_dir: Path) -> None:
+    custom = package_dir / "skill-package" / "interactionModels" / "custom"
+    assert sorted(p.stem for p in custom.glob("*.json")) == sorted(locales())
+    for locale in locales():
+        assert json.loads((custom / f"{locale}.json").read_text()) == json.loads(
+            (MODELS_DIR / f"{locale}.json").read_text()
+        )
+    icons = package_dir / "skill-package" / "assets" / "images"
+    assert (icons / "smallIcon.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_ask_resources(package_dir: Path) -> None:
+    resources = json.loads((package_dir / "ask-resources.json").read_text())
+    profile = resources["profiles"]["default"]
+    assert resources["askcliResourcesVersion"] == "2020-03-31"
+    assert profile["skillMetadata"]["src"] == "./skill-package"
+    assert profile["code"]["default"]["src"] == "./lambda"
+    assert profile["skillInfrastructure"]["userConfig"]["handler"] == "lambda_function.lambda_handler"
+    assert (package_dir / "lambda" / "lambda_function.py").exists()
+    assert (package_dir / "lambda" / "requirements.txt").read_text() == (
+        Path(__file__).parent.parent / "requirements" / "lambda.txt"
+    ).read_text()
+
+
+def test_self_hosted_endpoint_goes_into_the_manifest(tmp_path: Path) -> None:
+    data = manifest(PackageOptions(out=tmp_path, endpoint="https://coach.example.org/"))
+    assert data["manifest"]["apis"]["custom"]["endpoint"] == {
+        "uri": "https://coach.example.org/",
+        "sslCertificateType": "Trusted",
+    }
+    assert data["manifest"]["events"]["endpoint"] == {"uri": "https://coach.example.org/"}
+    jsonschema.validate(data, SCHEMA)
+
+
+def test_lambda_zip_runs_in_a_clean_virtual_environment(package_dir: Path, tmp_path: Path) -> None:
+    unpacked = tmp_path / "function"
+    with zipfile.ZipFile(package_dir / "lambda.zip") as archive:
+        names = archive.namelist()
+        archive.extractall(unpacked)
+    assert "lambda_function.py" in names
+    assert "content/.validated" in names
+    assert not any(n.startswith(("flask/", "gunicorn/", "jsonschema/")) for n in names)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    device = Device(skill_id="amzn1.ask.skill.test")
+    events = [
+        envelope(device, launch_request(device), session_id=new_session_id(), new=True),
+        envelope(device, intent_request(device, "AMAZON.HelpIntent"), session_id=new_session_id(), new=True),
+    ]
+    script = (
+        "import json, sys, lambda_function\n"
+        "for event in json.loads(sys.argv[1]):\n"
+        "    print(json.dumps(lambda_function.lambda_handler(event, None)))\n"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(unpacked),
+        "SPINE_COACH_STORE": f"sqlite:///{tmp_path}/lambda.db",
+        "SPINE_COACH_SKILL_ID": "amzn1.ask.skill.test",
+        "HOME": str(tmp_path),
+    }
+    result = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-I",
+            "-c",
+            f"import sys; sys.path.insert(0, {str(unpacked)!r})\n" + script,
+            json.dumps(events),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert "Welcome to Spine Coach" in answers[0]["response"]["outputSpeech"]["ssml"]
+    assert "not a substitute for professional medical advice" in answers[1]["response"]["outputSpeech"]["ssml"]
+
+
+def test_packaging_refuses_broken_content(tmp_path: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import skill.package as package_module
+
+    (content_copy / "stages.json").write_text("{")
+    fake_repo = tmp_path / "repo"
+    fake_repo.mkdir()
+    (fake_repo / "content").symlink_to(content_copy)
+    monkeypatch.setattr(package_module, "REPO", fake_repo)
+    with pytest.raises(SystemExit, match="content has problems"):
+        build_package(PackageOptions(out=tmp_path / "out", deps=False))
