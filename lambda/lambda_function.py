@@ -54,9 +54,12 @@ def _store() -> Any:
 @functools.cache
 def skill() -> Any:
     """Built on the first request, then reused while the container lives."""
+    from skill.api_client import TimeoutApiClient
     from skill.factory import build_skill
 
-    return build_skill(store=_store(), skill_id=os.environ.get("SPINE_COACH_SKILL_ID") or None)
+    return build_skill(
+        store=_store(), api_client=TimeoutApiClient(), skill_id=os.environ.get("SPINE_COACH_SKILL_ID") or None
+    )
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

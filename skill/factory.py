@@ -16,7 +16,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 
 from skill.catalog import Catalog, load_catalog
 from skill.clock import system_clock
-from skill.handlers import answers, howto, launch, overview, safety, session, stage, workout
+from skill.handlers import answers, howto, launch, overview, progress, reminders, safety, session, stage, workout
 from skill.handlers.errors import ApologyExceptionHandler
 from skill.logs import LogRequest, StartTimer
 from skill.turn import Clock, Deps, TurnInterceptor
@@ -25,10 +25,19 @@ from skill.turn import Clock, Deps, TurnInterceptor
 def handlers() -> list[AbstractRequestHandler]:
     """Every request handler, most specific first."""
     return [
+        # events outside a conversation
+        progress.SkillDisabledHandler(),
+        reminders.PermissionAnswerHandler(),
         # safety first: a symptom is answered whatever else is going on
         safety.SymptomHandler(),
         launch.LaunchHandler(),
         # answers to the question the skill just asked
+        progress.PainAnswerHandler(),
+        progress.PainSkippedHandler(),
+        progress.DeleteDataYesHandler(),
+        progress.DeleteDataNoHandler(),
+        reminders.SecondReminderYesHandler(),
+        reminders.SecondReminderNoHandler(),
         workout.CoachOfferYesHandler(),
         answers.CoachOfferNoHandler(),
         workout.ResumeYesHandler(),
@@ -53,6 +62,18 @@ def handlers() -> list[AbstractRequestHandler]:
         stage.StageOverrideHandler(),
         stage.WhatWeekHandler(),
         stage.ClearanceHandler(),
+        # reminders, progress, pain, data
+        reminders.SetReminderHandler(),
+        reminders.ReminderTimeHandler(),
+        progress.StrayNumberHandler(),
+        reminders.ListRemindersHandler(),
+        reminders.ChangeReminderHandler(),
+        reminders.CancelRemindersHandler(),
+        progress.ProgressHandler(),
+        progress.YesterdayHandler(),
+        progress.StreakHandler(),
+        progress.LogPainHandler(),
+        progress.DeleteDataHandler(),
         # questions
         safety.AvoidHandler(),
         howto.HowToHandler(),

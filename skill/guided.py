@@ -113,6 +113,14 @@ class Guide:
         counted = "coach.rep.number" in output.keys
         self.session.before_count = state.to_dict() if counted else None
         self._save(new_state)
+        if new_state.phase is Phase.FINISHED and state.phase is not Phase.FINISHED and not new_state.single:
+            # The end of a routine is when to ask how the back feels (the pain log).
+            return ask(
+                *output.speech,
+                Say.of("pain.ask"),
+                reprompt=Say.of("pain.ask.reprompt"),
+                pending=Pending.of("pain_rating"),
+            )
         return output
 
     def _save(self, state: WorkoutState) -> None:
@@ -125,6 +133,7 @@ class Guide:
             return
         self.session.workout = state.to_dict()
         self.user.place = {"state": state.to_dict(), "saved_at": self.now.isoformat()}
+        self._record(state, "in_progress")
 
     # -- safety ----------------------------------------------------------------------------
 
@@ -220,15 +229,20 @@ class Guide:
     def _abandon_place(self) -> None:
         state = self.saved_place()
         if state is not None:
-            self._record(state, "abandoned")
+            self._record(state, "abandoned", touch=False)
         self.user.place = None
         self.session.workout = None
 
-    def _record(self, state: WorkoutState, status: str) -> None:
+    def _record(self, state: WorkoutState, status: str, *, touch: bool = True) -> None:
+        """Write the session's history entry: ``in_progress`` while it runs, then ``finished``,
+        ``abandoned`` or ``stopped``. ``ended_at`` is the last activity, so an entry given up
+        days later still counts on the day the exercises were done."""
         started = state.started_at or self.now.isoformat()
+        previous = next((h for h in self.user.history if h.get("started_at") == started), None)
+        last_activity = self.now.isoformat() if touch or previous is None else str(previous.get("ended_at"))
         entry: dict[str, Any] = {
             "started_at": started,
-            "ended_at": self.now.isoformat(),
+            "ended_at": last_activity,
             "routine": state.routine,
             "done": list(state.done),
             "skipped": list(state.skipped),

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from skill.builtin_slots import parse_builtin
-from skill.numbers import number_words
+from skill.numbers import number_words, parse_number
 
 # What Alexa's built-in intents understand without samples of ours (the common phrasings).
 BUILTIN_PHRASES: Mapping[str, tuple[str, ...]] = {
@@ -160,7 +160,12 @@ class Resolver:
                 continue  # a bare slot only catches words that are real values
             if any(len(f.value.split()) > MAX_UNMATCHED_WORDS for f in unmatched):
                 continue  # a long unknown phrase is out of domain: Alexa sends it to fallback
-            score = (int(all_matched), sample.literal_chars, -len(fills))
+            # A bare number ("three") is Alexa's NUMBER rather than a TIME without a.m./p.m.
+            bare_time = any(
+                sample.slots[name] == "AMAZON.TIME" and parse_number(heard) is not None
+                for name, heard in match.groupdict().items()
+            )
+            score = (int(all_matched), sample.literal_chars - (1 if bare_time else 0), -len(fills))
             if best is None or score > best[0]:
                 best = (score, Interpretation(sample.intent, fills, sample.text))
         if best is None:

@@ -148,9 +148,11 @@ class Output:
     card_title: str | None = None
     card_body: tuple[Segment, ...] = ()
     directives: tuple[Mapping[str, Any], ...] = field(default=())
+    permissions_card: tuple[str, ...] = ()  # scopes for an "ask for permissions" card in the Alexa app
+    hand_off: bool = False  # Alexa takes over (Connections.SendRequest): no session flag at all
 
     def __post_init__(self) -> None:
-        if not self.end_session and not self.reprompt:
+        if not self.end_session and not self.reprompt and not self.hand_off:
             raise ValueError("an open session needs a reprompt")
 
     @property

@@ -105,8 +105,13 @@ class Reply:
         return readable(self.reprompt_ssml)
 
     @property
+    def hands_off(self) -> bool:
+        """Alexa takes over (a Connections.SendRequest); the session resumes with its answer."""
+        return any(d.get("type") == "Connections.SendRequest" for d in self.directives)
+
+    @property
     def ends_session(self) -> bool:
-        return self.body.get("shouldEndSession") is not False
+        return self.body.get("shouldEndSession") is not False and not self.hands_off
 
     @property
     def directives(self) -> list[dict[str, Any]]:
@@ -179,6 +184,12 @@ class Conversation:
         if not self.session_open:
             raise RuntimeError("no session is open")
         return self._send(envelopes.session_ended_request(self.device, reason, self._now()))
+
+    def answer_permission(self, status: str) -> Reply:
+        """What Alexa sends after asking the user for a permission: ACCEPTED, DENIED or NOT_ANSWERED."""
+        if status == "ACCEPTED" and envelopes.REMINDERS_SCOPE not in self.device.permissions:
+            self.device.permissions.append(envelopes.REMINDERS_SCOPE)
+        return self.request(envelopes.connections_response(self.device, status, self._now()))
 
     def request(self, request: Mapping[str, Any], *, in_session: bool = True) -> Reply:
         """Any other request (Connections.Response, APL UserEvent, skill events)."""

@@ -80,7 +80,8 @@ class Renderer:
                     values[field_name] = self.prompts.term(field_name.removeprefix("term_"))
                 else:
                     raise KeyError(f"prompt needs parameter {field_name!r}")
-        return template.format_map(values)
+        # "every day at 9 a.m." closing a sentence must not end "a.m.."
+        return _DOUBLE_STOP.sub(".", template.format_map(values))
 
     def _param(self, value: ParamValue) -> str:
         if isinstance(value, ExerciseRef):
@@ -152,8 +153,14 @@ def _sentence(text: str) -> str:
 
 
 def _strip_period(text: str) -> str:
-    """A sentence used inside another sentence loses its final period."""
+    """A sentence used inside another sentence loses its final period (but "a.m." keeps its own)."""
+    if _ABBREVIATION_END.search(text):
+        return text
     return text[:-1] if text.endswith(".") else text
+
+
+_ABBREVIATION_END = re.compile(r"\b[a-z]\.[a-z]\.$")
+_DOUBLE_STOP = re.compile(r"\.\.(?=\s|$)")
 
 
 def _upper_first(sentence: str) -> str:

@@ -9,7 +9,9 @@ then renders speech and records what was said for "repeat".
 
 from __future__ import annotations
 
+import copy
 import functools
+import json
 import logging
 import random
 from collections.abc import Callable
@@ -19,8 +21,9 @@ from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
-from ask_sdk_model.ui import SimpleCard
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import Directive, Response
+from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
 from skill import slots
 from skill.catalog import Catalog
@@ -35,6 +38,7 @@ log = logging.getLogger("spine_coach")
 
 Clock = Callable[[], datetime]
 TURN_KEY = "spine_coach.turn"
+_SERIALIZER = DefaultSerializer()
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class Turn:
         raw_session = handler_input.attributes_manager.session_attributes if self.in_session else None
         self.session = SessionState.from_attributes(raw_session)
         self.store_failed = False
+        self.forgotten = False
         self._saved_user: dict[str, Any] | None = None
 
     # -- the user's record -------------------------------------------------------------
@@ -78,12 +83,26 @@ class Turn:
             self.store_failed = True
             return UserRecord()
         record = UserRecord.from_dict(raw)
-        self._saved_user = record.to_dict()
+        # A deep copy: the record's lists are changed in place, the snapshot must not follow.
+        self._saved_user = copy.deepcopy(record.to_dict())
         return record
+
+    def forget_user(self) -> bool:
+        """Delete everything stored for this user; nothing is written back afterwards.
+        False if the store could not do it."""
+        self.forgotten = True
+        self.session = SessionState()
+        try:
+            self.handler_input.attributes_manager.delete_persistent_attributes()
+        except Exception as exc:
+            log.warning("store delete failed: %s", type(exc).__name__)
+            self.store_failed = True
+            return False
+        return True
 
     def save_user(self) -> None:
         """Write the user's record if it was loaded and changed; remember any failure."""
-        if "user" not in self.__dict__ or self.store_failed:
+        if "user" not in self.__dict__ or self.store_failed or self.forgotten:
             return
         current = self.user.to_dict()
         if current == self._saved_user:
@@ -96,7 +115,7 @@ class Turn:
             log.warning("store write failed: %s", type(exc).__name__)
             self.store_failed = True
             return
-        self._saved_user = current
+        self._saved_user = copy.deepcopy(current)
 
     @functools.cached_property
     def guide(self) -> Guide:
@@ -121,8 +140,11 @@ class Turn:
             self.session.store_warned = True
         speech = self.renderer.render(output.speech)
         builder = self.handler_input.response_builder
-        builder.speak(speech.ssml)
-        if output.end_session:
+        if not speech.empty:
+            builder.speak(speech.ssml)
+        if output.hand_off:
+            self.session.pending = None
+        elif output.end_session:
             builder.set_should_end_session(True)
             self.session.pending = None
             self.session.last_reprompt = None
@@ -134,8 +156,11 @@ class Turn:
         self.session.last_speech = speech.ssml
         if output.card_title:
             builder.set_card(SimpleCard(title=output.card_title, content=self.renderer.render(output.card_body).text))
+        if output.permissions_card:
+            builder.set_card(AskForPermissionsConsentCard(permissions=list(output.permissions_card)))
         for directive in output.directives:
-            builder.add_directive(directive)
+            # Neutral output carries directives as Alexa's JSON; the SDK wants its model objects.
+            builder.add_directive(_SERIALIZER.deserialize(json.dumps(directive), Directive))
         self._store_session()
         return builder.response
 

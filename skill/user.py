@@ -30,6 +30,10 @@ class UserRecord:
     surgery_date: date | None = None
     reported_week: tuple[int, date] | None = None  # "I'm in week four", and when it was said
     stage_override: str | None = None  # a routine id the physiotherapist chose
+    reminders: list[dict[str, str]] = field(default_factory=list)  # {"token", "time": "HH:MM", "time_zone"}
+    pending_reminder: dict[str, str] | None = None  # a reminder waiting for the permission
+    pain: list[dict[str, Any]] = field(default_factory=list)  # {"date": iso, "score": 0..10}
+    time_zone: str | None = None  # the device's, from the settings API
 
     @staticmethod
     def from_dict(raw: Mapping[str, Any] | None) -> UserRecord:
@@ -61,6 +65,28 @@ class UserRecord:
             record.reported_week = (reported["week"], _date(reported["on"]) or date.min)
         override = raw.get("stage_override")
         record.stage_override = override if isinstance(override, str) else None
+        reminders = raw.get("reminders")
+        if isinstance(reminders, list):
+            record.reminders = [
+                {k: str(v) for k, v in r.items()}
+                for r in reminders
+                if isinstance(r, Mapping) and isinstance(r.get("token"), str)
+            ]
+        pending = raw.get("pending_reminder")
+        if isinstance(pending, Mapping) and isinstance(pending.get("time"), str):
+            record.pending_reminder = {k: str(v) for k, v in pending.items()}
+        pain = raw.get("pain")
+        if isinstance(pain, list):
+            record.pain = [
+                {"date": p["date"], "score": p["score"]}
+                for p in pain
+                if isinstance(p, Mapping)
+                and _date(p.get("date"))
+                and isinstance(p.get("score"), int)
+                and 0 <= p["score"] <= 10
+            ][-MAX_HISTORY:]
+        zone = raw.get("time_zone")
+        record.time_zone = zone if isinstance(zone, str) and zone else None
         return record
 
     def to_dict(self) -> dict[str, Any]:
@@ -80,6 +106,14 @@ class UserRecord:
             data["reported_week"] = {"week": self.reported_week[0], "on": self.reported_week[1].isoformat()}
         if self.stage_override is not None:
             data["stage_override"] = self.stage_override
+        if self.reminders:
+            data["reminders"] = self.reminders
+        if self.pending_reminder is not None:
+            data["pending_reminder"] = self.pending_reminder
+        if self.pain:
+            data["pain"] = self.pain[-MAX_HISTORY:]
+        if self.time_zone is not None:
+            data["time_zone"] = self.time_zone
         return data
 
 

@@ -85,8 +85,11 @@ def create_app(config: WebConfig) -> Flask:
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
 
+    from skill.api_client import TimeoutApiClient
+
     store = config.store if config.store is not None else open_store(config.store_url)
-    skill = build_skill(store=store, clock=config.clock, api_client=config.api_client, skill_id=config.skill_id)
+    api_client = config.api_client if config.api_client is not None else TimeoutApiClient()
+    skill = build_skill(store=store, clock=config.clock, api_client=api_client, skill_id=config.skill_id)
     verifiers: list[AbstractVerifier] = []
     if not config.dev:
         verifiers.append(SignatureVerifier(trust_store=config.trust_store, fetch=config.cert_fetch, clock=config.clock))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from skill.catalog import Catalog
-from skill.output import Output, Say, Text, ask, tell
+from skill.output import Count, Output, Say, Text, ask, tell
 from skill.user import UserRecord
 
 
-def greeting(catalog: Catalog, user: UserRecord) -> Output:
-    """Welcome; the disclaimer the first time this user opens the skill (then remembered)."""
+def greeting(catalog: Catalog, user: UserRecord, streak: int = 0) -> Output:
+    """Welcome; the disclaimer the first time this user opens the skill (then remembered);
+    a word about the streak when there is one worth mentioning."""
     if not user.disclaimer_heard:
         user.disclaimer_heard = True
         return ask(
@@ -17,7 +18,10 @@ def greeting(catalog: Catalog, user: UserRecord) -> Output:
             Say.of("launch.what_to_say"),
             reprompt=Say.of("launch.reprompt"),
         )
-    return ask(Say.of("launch.welcome.back"), Say.of("launch.what_to_say"), reprompt=Say.of("launch.reprompt"))
+    speech = [Say.of("launch.welcome.back")]
+    if streak >= 2:
+        speech.append(Say.of("launch.streak", days=Count(streak, "day")))
+    return ask(*speech, Say.of("launch.what_to_say"), reprompt=Say.of("launch.reprompt"))
 
 
 def help_answer(catalog: Catalog) -> Output:

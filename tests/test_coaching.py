@@ -101,9 +101,13 @@ def test_whole_week_six_routine_with_ready_only(
     assert "I'm leaving out cat-cow: it's only for once your surgeon has cleared you." in everything
     assert "Time for walking: 5 to 10 minutes, at an easy pace." in everything
     summary = replies[-1]
-    assert summary.ends_session
     assert "You completed 11 exercises." in summary.text
     assert "You skipped cat-cow." in summary.text
+    assert summary.text.endswith("On a scale of zero to ten, how is your back right now?")
+    assert not summary.ends_session
+    logged = convo.say("three")
+    assert "I've logged your pain as 3." in logged.text
+    assert logged.ends_session
     record = stored(store)
     assert record.place is None
     assert record.history[-1]["status"] == "finished"

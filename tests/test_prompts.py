@@ -16,12 +16,13 @@ DYNAMIC = {
     "term.{}": ["term.therapist", "term.and", "term.or"],
     "safety.check.{}": [f"safety.check.{c}" for c in ("general", "numbness", "fall")],
     "month.{}": [f"month.{m}" for m in range(1, 13)],
+    "progress.pain.{}": [f"progress.pain.{d}" for d in ("down", "steady", "up")],
     "side.{}": [f"side.{s}" for s in ("leg", "foot", "side", "arm")],
     "dosage.{}.fixed": [f"dosage.{k}.fixed" for k in ("reps", "hold", "minutes", "per_day")],
     "dosage.{}.range": [f"dosage.{k}.range" for k in ("reps", "hold", "minutes", "per_day")],
     "noun.{}.{}": [
         f"noun.{noun}.{form}"
-        for noun in ("repetition", "second", "minute", "time", "exercise", "set", "routine")
+        for noun in ("repetition", "second", "minute", "time", "exercise", "set", "routine", "session", "day")
         for form in ("one", "other")
     ],
 }

@@ -45,6 +45,10 @@ def all_of(*predicates: Predicate) -> Predicate:
     return lambda hi: all(p(hi) for p in predicates)
 
 
+def any_of(*predicates: Predicate) -> Predicate:
+    return lambda hi: any(p(hi) for p in predicates)
+
+
 class Handler(AbstractRequestHandler):  # type: ignore[misc]
     """A handler declared by a predicate and an ``answer`` that returns neutral output."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skill import welcome
+from skill import progress, welcome
 from skill.handlers.base import Handler, request_type
 from skill.output import Output
 from skill.turn import Turn
@@ -16,5 +16,6 @@ class LaunchHandler(Handler):
         offer = turn.guide.resume_offer()
         if offer is not None:
             return offer
-        greeting = welcome.greeting(turn.catalog, turn.user)
+        streak = progress.summary(turn.user.history, turn.now, turn.user.time_zone).streak
+        greeting = welcome.greeting(turn.catalog, turn.user, streak)
         return greeting if notice is None else greeting.before(notice)

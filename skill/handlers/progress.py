@@ -1,0 +1,198 @@
+"""Progress, the pain log, and the user's control over their data."""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill import pain, progress
+from skill.handlers.base import Handler, all_of, intent, pending, request_type
+from skill.handlers.reminders import flow
+from skill.numbers import parse_number
+from skill.output import Count, ExerciseRef, ListOf, Output, Pending, RoutineRef, Say, Segment, Text, ask, tell
+from skill.safety import emergency_number
+from skill.turn import Turn, turn_of
+
+log = logging.getLogger("spine_coach")
+
+
+class ProgressHandler(Handler):
+    """ "how am I doing?": sessions this week, the streak, exercises done, the pain trend."""
+
+    when = intent("ProgressIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        user = turn.user
+        numbers = progress.summary(user.history, turn.now, user.time_zone)
+        if not numbers.exercises_this_week and not numbers.streak:
+            speech: list[Segment] = [Say.of("progress.nothing_yet")]
+        else:
+            speech = [
+                Say.of(
+                    "progress.week",
+                    sessions=Count(numbers.sessions_this_week, "session"),
+                    exercises=Count(numbers.exercises_this_week, "exercise"),
+                )
+                if numbers.sessions_this_week
+                else Say.of("progress.week.none"),
+                Say.of("progress.streak", days=Count(numbers.streak, "day"))
+                if numbers.streak
+                else Say.of("progress.no_streak"),
+            ]
+        found = pain.trend(user.pain, progress.today(turn.now, user.time_zone))
+        if found is not None:
+            direction, earlier, later = found
+            speech.append(Say.of(f"progress.pain.{direction}", earlier=earlier, later=later))
+        speech.append(Say.of("progress.keep_going"))
+        return ask(*speech, reprompt=Say.of("progress.reprompt"))
+
+
+class YesterdayHandler(Handler):
+    """ "what did I do yesterday?"."""
+
+    when = intent("YesterdayIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        from datetime import timedelta
+
+        user = turn.user
+        yesterday = progress.today(turn.now, user.time_zone) - timedelta(days=1)
+        day = progress.days(user.history, user.time_zone).get(yesterday)
+        if day is None or not day.done:
+            return ask(Say.of("progress.yesterday.nothing"), reprompt=Say.of("progress.reprompt"))
+        names = ListOf(tuple(ExerciseRef(e) for e in dict.fromkeys(day.done) if e in turn.catalog.exercises))
+        speech: list[Segment] = [Say.of("progress.yesterday", count=Count(len(day.done), "exercise"), exercises=names)]
+        routines = [r for r in day.routines if r in turn.catalog.routines]
+        if routines:
+            speech.append(Say.of("progress.yesterday.routine", routine=RoutineRef(routines[-1])))
+        return ask(*speech, reprompt=Say.of("progress.reprompt"))
+
+
+class StreakHandler(Handler):
+    """ "how many days in a row?"."""
+
+    when = intent("StreakIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        days = progress.summary(turn.user.history, turn.now, turn.user.time_zone).streak
+        line = Say.of("progress.streak", days=Count(days, "day")) if days else Say.of("progress.no_streak")
+        return ask(line, Say.of("progress.keep_going"), reprompt=Say.of("progress.reprompt"))
+
+
+def log_pain(turn: Turn, heard: str | None, *, after_routine: bool) -> Output:
+    score = parse_number(heard) if heard else None
+    if score is None or not 0 <= score <= 10:
+        return ask(Say.of("pain.out_of_range"), reprompt=Say.of("pain.ask.reprompt"), pending=Pending.of("pain_rating"))
+    user = turn.user
+    check = pain.log_pain(user.pain, score, progress.today(turn.now, user.time_zone))
+    guidance = turn.catalog.guidance
+    if check.alert is not None:
+        return tell(
+            Say.of("pain.alert.high" if check.alert == "high" else "pain.alert.rise", score=score),
+            Text(guidance.stop_rule.text),
+            Text(guidance.stop_contact),
+            Say.of("safety.check.general", number=emergency_number(turn.catalog, turn.locale)),
+        )
+    if after_routine:
+        return tell(Say.of("pain.logged", score=score), Say.of("pain.goodbye"))
+    return ask(
+        Say.of("pain.logged", score=score),
+        Say.of("reminder.anything_else"),
+        reprompt=Say.of("reminder.anything_else.reprompt"),
+    )
+
+
+class PainAnswerHandler(Handler):
+    """A number answering "how is your back right now?". Alexa may hear a bare "three" as
+    a time (03:00); in answer to this question it is the score."""
+
+    when = all_of(intent("PainAnswerIntent", "TimeAnswerIntent"), pending("pain_rating"))
+
+    def answer(self, turn: Turn) -> Output:
+        heard = turn.slot_raw("score")
+        time = turn.slot_raw("time")
+        if heard is None and time and time.endswith(":00"):
+            heard = str(int(time.split(":")[0]))
+        return log_pain(turn, heard, after_routine=True)
+
+
+class StrayNumberHandler(Handler):
+    """A bare number when no question wanted one."""
+
+    when = intent("PainAnswerIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        return ask(Say.of("pain.stray_number"), reprompt=Say.of("reminder.anything_else.reprompt"))
+
+
+class LogPainHandler(Handler):
+    """ "log my pain as three", at any time."""
+
+    when = intent("LogPainIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        question = turn.session.pending
+        return log_pain(
+            turn, turn.slot_raw("score"), after_routine=question is not None and question.kind == "pain_rating"
+        )
+
+
+class PainSkippedHandler(Handler):
+    """ "no" (or "skip") to the pain question at the end of a routine."""
+
+    when = all_of(
+        intent("AMAZON.NoIntent", "SkipIntent", "AMAZON.CancelIntent", "AMAZON.StopIntent"), pending("pain_rating")
+    )
+
+    def answer(self, turn: Turn) -> Output:
+        return tell(Say.of("pain.goodbye"))
+
+
+class DeleteDataHandler(Handler):
+    """ "delete my data": asks first."""
+
+    when = intent("DeleteDataIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        return ask(
+            Say.of("data.delete.confirm"),
+            reprompt=Say.of("data.delete.confirm.reprompt"),
+            pending=Pending.of("delete_data"),
+        )
+
+
+class DeleteDataYesHandler(Handler):
+    when = all_of(intent("AMAZON.YesIntent"), pending("delete_data"))
+
+    def answer(self, turn: Turn) -> Output:
+        reminders_left = False
+        if turn.user.reminders:
+            reminders_left = not flow(turn).cancel_all()[0]
+        if not turn.forget_user():
+            return ask(Say.of("data.delete.failed"), reprompt=Say.of("reminder.anything_else.reprompt"))
+        if reminders_left:
+            return tell(Say.of("data.deleted"), Say.of("data.deleted.reminders_left"))
+        return tell(Say.of("data.deleted"))
+
+
+class DeleteDataNoHandler(Handler):
+    when = all_of(intent("AMAZON.NoIntent"), pending("delete_data"))
+
+    def answer(self, turn: Turn) -> Output:
+        return ask(Say.of("data.delete.kept"), reprompt=Say.of("reminder.anything_else.reprompt"))
+
+
+class SkillDisabledHandler(Handler):
+    """The user disabled the skill: delete everything kept for them (no speech is possible)."""
+
+    when = request_type("AlexaSkillEvent.SkillDisabled")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        if turn.user.reminders:
+            flow(turn).cancel_all()  # best effort: this event may carry no permission
+        turn.forget_user()
+        log.info("skill disabled: user data deleted")
+        return turn.finish()

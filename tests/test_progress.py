@@ -1,0 +1,219 @@
+"""Progress over days, the pain log and its alert rule, and the user's control over their data."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from skill.clock import FixedClock
+from skill.envelopes import skill_disabled_event
+from skill.pain import log_pain, trend
+from skill.simulator import Conversation
+from skill.store.sqlite import SQLiteStore
+from tests.test_safety import user_record
+
+
+def exercise_today(convo: Conversation) -> None:
+    convo.say("ask spine coach to coach me through bridging")
+    assert "That's bridging done." in convo.say("ready").text
+
+
+def test_streak_across_days(convo: Conversation, clock: FixedClock) -> None:
+    convo.launch()
+    convo.say("stop")
+    for _ in range(3):
+        exercise_today(convo)
+        clock.advance(days=1)
+    # a new day, nothing done yet: yesterday's streak still stands
+    assert "You've exercised 3 days in a row." in convo.say("ask spine coach how many days in a row").text
+    assert "You've exercised 3 days in a row. Keep it going!" in convo.launch().text
+    convo.say("stop")
+    exercise_today(convo)
+    assert "You've exercised 4 days in a row." in convo.say("ask spine coach what's my streak").text
+    clock.advance(days=2)  # a day missed
+    assert "You don't have a streak going" in convo.say("ask spine coach how many days in a row").text
+
+
+def test_how_am_i_doing(convo: Conversation, clock: FixedClock) -> None:
+    assert (
+        "I don't have any exercise sessions for you this week yet" in convo.say("ask spine coach how am I doing").text
+    )
+    exercise_today(convo)  # Saturday
+    convo.say("ask spine coach to log my pain as five")
+    clock.advance(days=1)  # Sunday
+    exercise_today(convo)
+    convo.say("ask spine coach to log my pain as three")
+    reply = convo.say("ask spine coach how am I doing")
+    assert "This week you've done 2 sessions, with 2 exercises in all." in reply.text
+    assert "You've exercised 2 days in a row." in reply.text
+    assert "Your pain scores are coming down, from about 5 to 3." in reply.text
+    clock.advance(days=1)  # Monday: a new week
+    monday = convo.say("ask spine coach how am I doing").text
+    assert "You haven't done a session yet this week. You've exercised 2 days in a row." in monday
+
+
+def test_what_did_i_do_yesterday(convo: Conversation, clock: FixedClock) -> None:
+    convo.say("ask spine coach to start my week six routine")
+    convo.say("ready")
+    convo.say("ready")
+    convo.say("stop")
+    clock.advance(days=1)
+    reply = convo.say("ask spine coach what did I do yesterday")
+    assert (
+        "Yesterday you did 2 exercises: pelvic tilts and abdominal bracing. That was from your week six routine."
+        in reply.text
+    )
+    clock.advance(days=1)
+    assert "I don't have any exercises for you yesterday" in convo.say("ask spine coach what did I do yesterday").text
+
+
+def test_yesterday_counts_abandoned_sessions(convo: Conversation, clock: FixedClock) -> None:
+    convo.say("ask spine coach to start my week six routine")
+    convo.say("ready")
+    convo.say("stop")
+    clock.advance(days=2)
+    convo.launch()  # the place is too old: recorded as abandoned
+    clock.advance(days=-1)  # look back from the day after the session
+    reply = convo.say("ask spine coach what did I do yesterday")
+    assert "pelvic tilts" in reply.text
+
+
+def test_pain_question_after_a_routine_and_the_alert_rule(convo: Conversation, store: SQLiteStore) -> None:
+    convo.say("ask spine coach to log my pain as two")
+    convo.say("ask spine coach to log my pain as two")
+    rise = convo.say("ask spine coach to log my pain as five")
+    assert "That's a jump from your recent scores." in rise.text
+    assert "contact your surgeon or physical therapist before you carry on" in rise.text
+    assert rise.ends_session
+    high = convo.say("ask spine coach my pain is eight out of ten")
+    assert "A pain score of 8 is high." in high.text
+    assert "9 1 1" in high.text
+    calm = convo.say("ask spine coach to log my pain as four")
+    assert "I've logged your pain as 4." in calm.text
+    assert "contact your surgeon" not in calm.text
+    assert [p["score"] for p in user_record(store).pain] == [2, 2, 5, 8, 4]
+
+
+def test_pain_score_out_of_range_is_asked_again(convo: Conversation, store: SQLiteStore) -> None:
+    reply = convo.say("ask spine coach to log my pain as twelve")
+    assert "a number from zero to ten" in reply.text
+    assert not reply.ends_session
+    assert user_record(store).pain == []
+    assert "I've logged your pain as 6." in convo.say("six").text
+
+
+def test_skipping_the_pain_question(convo: Conversation, store: SQLiteStore) -> None:
+    convo.say("ask spine coach to coach me through walking")
+    convo.say("ask spine coach I'm done")  # single exercises do not ask
+    assert user_record(store).pain == []
+
+
+def test_alert_rule_unit() -> None:
+    scores: list[dict[str, object]] = []
+    today = date(2026, 11, 21)
+    assert log_pain(scores, 3, today).alert is None
+    assert log_pain(scores, 5, today).alert is None
+    assert log_pain(scores, 7, today).alert == "high"
+    assert log_pain(scores, 8, today).alert == "high"
+    assert log_pain([{"date": "2026-11-20", "score": 1}, {"date": "2026-11-19", "score": 2}], 5, today).alert == "rise"
+    old = [{"date": "2026-10-01", "score": 1}]
+    assert log_pain(old, 5, today).alert is None  # more than two weeks ago: not "recent"
+    assert trend([{"date": "2026-11-20", "score": 6}, {"date": "2026-11-21", "score": 2}], today) == ("down", 6, 2)
+    with pytest.raises(ValueError, match="0 to 10"):
+        log_pain([], 11, today)
+
+
+@pytest.fixture
+def rows(store_path: Path) -> Callable[[], int]:
+    def count() -> int:
+        with sqlite3.connect(store_path) as db:
+            found: int = db.execute("SELECT count(*) FROM attributes").fetchone()[0]
+            return found
+
+    return count
+
+
+def test_delete_my_data_asks_first_then_leaves_no_row(convo: Conversation, rows: Callable[[], int]) -> None:
+    exercise_today(convo)
+    convo.say("ask spine coach my surgery was on October third")
+    assert rows() == 1
+    confirm = convo.say("ask spine coach to delete my data")
+    assert "Are you sure?" in confirm.text
+    kept = convo.say("no")
+    assert "I haven't deleted anything" in kept.text
+    assert rows() == 1
+    convo.say("delete my data")
+    done = convo.say("yes")
+    assert "I've deleted everything I had saved for you" in done.text
+    assert done.ends_session
+    assert rows() == 0
+    assert "Welcome to Spine Coach" in convo.launch().text  # a new user now, with the disclaimer
+
+
+def test_skill_disabled_event_leaves_no_row(convo: Conversation, rows: Callable[[], int]) -> None:
+    exercise_today(convo)
+    assert rows() == 1
+    reply = convo.request(skill_disabled_event(convo.device), in_session=False)
+    assert "outputSpeech" not in reply.body
+    assert rows() == 0
+
+
+def test_logs_hold_no_pain_scores_dates_or_free_text(convo: Conversation, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        convo.say("ask spine coach my surgery was on October third")
+        convo.say("ask spine coach to log my pain as nine")
+        convo.say("ask spine coach my back hurts")
+        convo.say("ask spine coach can I lift my grandson")
+        convo.say("ask spine coach how do I do the purple thing")
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("spine_coach")]
+    assert messages
+    allowed = re.compile(r"^[A-Za-z.]+ [A-Za-z.\-]+ end_session=(True|False|None) \d+\.\dms$")
+    for message in messages:
+        assert allowed.match(message), message
+    text = " ".join(messages).lower()
+    for secret in ("october", "2026-10-03", "nine", "grandson", "purple", "back hurts"):
+        assert secret not in text
+
+
+@pytest.fixture
+def dynamo_lambda(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[object, object]]:
+    from tests.dynamo import CREDENTIALS, moto_server
+    from tests.test_lambda import load_lambda
+
+    with moto_server(tmp_path_factory.mktemp("moto-delete")) as emulator:
+        emulator.create_table("spine-coach-delete")
+        for key, value in CREDENTIALS.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.delenv("SPINE_COACH_STORE", raising=False)
+        monkeypatch.setenv("SPINE_COACH_DYNAMODB_TABLE", "spine-coach-delete")
+        monkeypatch.setenv("SPINE_COACH_DYNAMODB_ENDPOINT", emulator.endpoint)
+        monkeypatch.setenv("AWS_REGION", "us-east-1")
+        monkeypatch.setenv("SPINE_COACH_SKILL_ID", "amzn1.ask.skill.00000000-0000-4000-8000-5b1ec0ac4000")
+        yield emulator, load_lambda()
+
+
+def test_delete_and_skill_disabled_leave_no_item_in_dynamodb(dynamo_lambda: tuple[object, object]) -> None:
+    from tests.dynamo import Emulator
+    from tests.support import checked
+
+    emulator, module = dynamo_lambda
+    assert isinstance(emulator, Emulator)
+    convo = Conversation(checked(lambda event: module.lambda_handler(event, None)))  # type: ignore[attr-defined]
+    convo.launch()
+    convo.say("my surgery was on October third")
+    assert emulator.item("spine-coach-delete", convo.device.user_id) is not None
+    convo.say("delete my data")
+    convo.say("yes")
+    assert emulator.item("spine-coach-delete", convo.device.user_id) is None
+    convo.launch()
+    assert emulator.item("spine-coach-delete", convo.device.user_id) is not None
+    convo.request(skill_disabled_event(convo.device), in_session=False)
+    assert emulator.item("spine-coach-delete", convo.device.user_id) is None

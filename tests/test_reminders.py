@@ -1,0 +1,296 @@
+"""Daily reminders against the local HTTPS stand-in for Alexa's Reminders and settings APIs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from skill.api_client import TimeoutApiClient
+from skill.catalog import Catalog
+from skill.clock import FixedClock
+from skill.envelopes import LOCAL_SKILL_ID, REMINDERS_SCOPE, Device
+from skill.factory import build_skill
+from skill.simulator import Conversation, in_process
+from skill.standin import StandIn
+from skill.store.sqlite import SQLiteStore
+from tests.support import checked
+from tests.test_safety import user_record
+
+TOKEN = "test-access-token"
+SPOKEN = "Time for your back exercises. Just say: Alexa, ask Spine Coach to start my exercises."
+DEVICE = "amzn1.ask.device.TESTDEVICE"
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    running = StandIn(time_zones={DEVICE: "Europe/Berlin"}).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def remind(store: SQLiteStore, clock: FixedClock, catalog: Catalog, standin: StandIn) -> Callable[..., Conversation]:
+    """A conversation whose device talks to the stand-in; ``granted`` says whether the
+    user already allowed reminders."""
+    skill = build_skill(
+        store=store,
+        clock=clock,
+        catalog=catalog,
+        skill_id=LOCAL_SKILL_ID,
+        api_client=TimeoutApiClient(ca_bundle=standin.ca_path),
+    )
+
+    def start(*, granted: bool = True, locale: str = "en-US") -> Conversation:
+        device = Device(
+            device_id=DEVICE,
+            api_endpoint=standin.url,
+            api_access_token=TOKEN,
+            locale=locale,
+            permissions=[REMINDERS_SCOPE] if granted else [],
+        )
+        if granted:
+            standin.grant(TOKEN)
+        return Conversation(checked(in_process(skill)), device=device, clock=clock)
+
+    return start
+
+
+def created_bodies(standin: StandIn) -> list[Any]:
+    return [r.body for r in standin.reminder_requests() if r.method == "POST"]
+
+
+def test_the_exact_daily_reminder_json(
+    remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore
+) -> None:
+    convo = remind(locale="en-GB")
+    reply = convo.say("ask spine coach to remind me every day at nine a.m.")
+    assert "Done. I'll remind you every day at 9 a.m. It repeats daily until you cancel it." in reply.text
+    assert created_bodies(standin) == [
+        {
+            "requestTime": "2026-11-21T11:00:00",
+            "trigger": {
+                "type": "SCHEDULED_ABSOLUTE",
+                "scheduledTime": "2026-11-22T09:00:00",
+                "timeZoneId": "Europe/Berlin",
+                "recurrence": {"recurrenceRules": ["FREQ=DAILY;BYHOUR=9;BYMINUTE=0;BYSECOND=0;INTERVAL=1"]},
+            },
+            "alertInfo": {
+                "spokenInfo": {
+                    "content": [
+                        {
+                            "locale": "en-GB",
+                            "text": SPOKEN,
+                        }
+                    ]
+                }
+            },
+            "pushNotification": {"status": "ENABLED"},
+        }
+    ]
+    assert standin.requests[0].path == f"/v2/devices/{DEVICE}/settings/System.timeZone"
+    assert all(r.authorization == f"Bearer {TOKEN}" for r in standin.requests)
+    record = user_record(store)
+    assert [r["time"] for r in record.reminders] == ["09:00"]
+    assert record.reminders[0]["token"] in standin.reminders
+    assert record.time_zone == "Europe/Berlin"
+
+
+def test_asks_for_the_time_when_none_was_given(remind: Callable[..., Conversation], standin: StandIn) -> None:
+    convo = remind()
+    convo.launch()
+    question = convo.say("remind me to do my exercises")
+    assert "What time of day should I remind you?" in question.text
+    done = convo.say("at 7 pm")
+    assert "every day at 7 p.m." in done.text
+    assert created_bodies(standin)[0]["trigger"]["recurrence"]["recurrenceRules"] == [
+        "FREQ=DAILY;BYHOUR=19;BYMINUTE=0;BYSECOND=0;INTERVAL=1"
+    ]
+
+
+def test_vague_time_is_made_exact_and_said_back(remind: Callable[..., Conversation]) -> None:
+    convo = remind()
+    convo.launch()
+    convo.say("set a reminder")
+    assert "every day at 6 p.m." in convo.say("in the evening").text
+
+
+def test_twice_a_day_routine_offers_a_second_reminder(
+    remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore
+) -> None:
+    convo = remind()
+    convo.say("ask spine coach my surgery was on October third")  # week six: stretches twice a day
+    first = convo.say("ask spine coach to set a daily reminder for my exercises at 9 am")
+    assert "Would you like a second daily reminder?" in first.text
+    assert "What time should the second reminder be?" in convo.say("yes").text
+    second = convo.say("six pm")
+    assert "every day at 6 p.m." in second.text
+    assert "second daily reminder" not in second.text
+    assert [b["trigger"]["recurrence"]["recurrenceRules"][0].split(";")[1] for b in created_bodies(standin)] == [
+        "BYHOUR=9",
+        "BYHOUR=18",
+    ]
+
+
+def test_no_second_offer_when_nothing_is_twice_a_day(remind: Callable[..., Conversation]) -> None:
+    convo = remind()
+    convo.say("ask spine coach I'm in week four")  # weeks three to six: no twice-a-day dosage
+    assert "second daily reminder" not in convo.say("ask spine coach to remind me every day at 9 am").text
+
+
+def test_permission_missing_asks_by_voice_then_accepted(
+    remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore
+) -> None:
+    convo = remind(granted=False)
+    convo.launch()
+    asking = convo.say("remind me every day at nine a.m.")
+    assert asking.hands_off
+    assert "shouldEndSession" not in asking.body
+    assert asking.directives == [
+        {
+            "type": "Connections.SendRequest",
+            "name": "AskFor",
+            "payload": {
+                "@type": "AskForPermissionsConsentRequest",
+                "@version": "1",
+                "permissionScope": REMINDERS_SCOPE,
+            },
+            "token": "",
+        }
+    ]
+    assert created_bodies(standin) == []
+    standin.grant(TOKEN)
+    accepted = convo.answer_permission("ACCEPTED")
+    assert "every day at 9 a.m." in accepted.text
+    assert len(created_bodies(standin)) == 1
+    assert user_record(store).pending_reminder is None
+
+
+@pytest.mark.parametrize("status", ["DENIED", "NOT_ANSWERED"])
+def test_permission_denied_or_unanswered_explains_and_sends_the_card(
+    remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore, status: str
+) -> None:
+    convo = remind(granted=False)
+    convo.launch()
+    convo.say("remind me every day at nine a.m.")
+    reply = convo.answer_permission(status)
+    assert "Without that permission I can't set reminders" in reply.text
+    assert reply.body["card"] == {"type": "AskForPermissionsConsent", "permissions": [REMINDERS_SCOPE]}
+    assert reply.ends_session
+    assert created_bodies(standin) == []
+    record = user_record(store)
+    assert (record.reminders, record.pending_reminder) == ([], None)
+
+
+def test_401_means_the_permission_is_missing(
+    remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore
+) -> None:
+    convo = remind()
+    standin.revoke(TOKEN)  # the envelope still claims it; the API knows better
+    reply = convo.say("ask spine coach to remind me every day at nine a.m.")
+    assert reply.hands_off
+    assert user_record(store).reminders == []
+
+
+def test_403_means_this_device_cannot_take_reminders(
+    remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore
+) -> None:
+    convo = remind()
+    standin.fail_next(403)
+    reply = convo.say("ask spine coach to remind me every day at nine a.m.")
+    assert "this device can't take reminders" in reply.text
+    assert user_record(store).reminders == []
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_service_errors_are_reported_honestly(
+    remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore, status: int
+) -> None:
+    convo = remind()
+    standin.fail_next(status)
+    reply = convo.say("ask spine coach to remind me every day at nine a.m.")
+    assert "I couldn't set that just now, so nothing was changed." in reply.text
+    assert "Done" not in reply.text
+    assert user_record(store).reminders == []
+    assert standin.reminders == {}
+
+
+def test_a_timeout_is_an_honest_answer_within_alexas_time(
+    remind: Callable[..., Conversation], store: SQLiteStore, standin: StandIn
+) -> None:
+    convo = remind()
+    standin.fail_next(201, delay=6)  # longer than the client's 3-second read timeout
+    started = time.monotonic()
+    reply = convo.say("ask spine coach to remind me every day at nine a.m.")
+    elapsed = time.monotonic() - started
+    assert "nothing was changed" in reply.text
+    assert elapsed < 6.0, "answered within Alexa's ~8 second budget"
+    assert user_record(store).reminders == []
+
+
+def test_time_zone_lookup_failure_sets_nothing(
+    remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore
+) -> None:
+    convo = remind()
+    standin.fail_next(500, paths=("/v2/devices/",))
+    reply = convo.say("ask spine coach to remind me every day at nine a.m.")
+    assert "nothing was changed" in reply.text
+    assert created_bodies(standin) == []
+
+
+def test_list_change_and_cancel(remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore) -> None:
+    convo = remind()
+    assert "You don't have any reminders" in convo.say("ask spine coach what reminders do I have").text
+    convo.say("ask spine coach to remind me every day at nine a.m.")
+    assert "You have a daily reminder at 9 a.m." in convo.say("ask spine coach what reminders do I have").text
+    changed = convo.say("ask spine coach to change my reminder to 8 am")
+    assert "I've moved your 9 a.m. reminder to 8 a.m." in changed.text
+    put = [r for r in standin.reminder_requests() if r.method == "PUT"]
+    assert len(put) == 1
+    assert put[0].body["trigger"]["recurrence"]["recurrenceRules"] == [
+        "FREQ=DAILY;BYHOUR=8;BYMINUTE=0;BYSECOND=0;INTERVAL=1"
+    ]
+    assert [r["time"] for r in user_record(store).reminders] == ["08:00"]
+    cancelled = convo.say("ask spine coach to cancel my reminders")
+    assert "I've cancelled your Spine Coach reminders" in cancelled.text
+    assert standin.reminders == {}
+    assert user_record(store).reminders == []
+
+
+def test_changing_a_reminder_deleted_in_the_app_creates_a_new_one(
+    remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore
+) -> None:
+    convo = remind()
+    convo.say("ask spine coach to remind me every day at nine a.m.")
+    standin.reminders.clear()  # the user deleted it in the Alexa app
+    reply = convo.say("ask spine coach to change my reminder to 8 am")
+    assert "every day at 8 a.m." in reply.text
+    assert [r["time"] for r in user_record(store).reminders] == ["08:00"]
+    assert len(standin.reminders) == 1
+
+
+def test_failed_cancel_keeps_the_tokens(
+    remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore
+) -> None:
+    convo = remind()
+    convo.say("ask spine coach to remind me every day at nine a.m.")
+    standin.fail_next(503)
+    reply = convo.say("ask spine coach to cancel my reminders")
+    assert "nothing was changed" in reply.text
+    assert len(user_record(store).reminders) == 1
+    assert len(standin.reminders) == 1
+
+
+def test_same_time_twice_is_not_duplicated(remind: Callable[..., Conversation], standin: StandIn) -> None:
+    convo = remind()
+    convo.say("ask spine coach to remind me every day at nine a.m.")
+    again = convo.say("ask spine coach to remind me every day at nine a.m.")
+    assert "You already have a daily reminder at 9 a.m." in again.text
+    assert len(created_bodies(standin)) == 1
+
+
+def test_skill_without_an_api_client_never_confirms(talk: Callable[..., Conversation]) -> None:
+    reply = talk(permissions=[REMINDERS_SCOPE]).say("ask spine coach to remind me every day at nine a.m.")
+    assert "nothing was changed" in reply.text
