@@ -132,6 +132,8 @@ def test_twice_a_day_routine_offers_a_second_reminder(
         "BYHOUR=9",
         "BYHOUR=18",
     ]
+    # both tokens are kept: the record's list changed in place and still had to be saved
+    assert [r["time"] for r in user_record(store).reminders] == ["09:00", "18:00"]
 
 
 def test_no_second_offer_when_nothing_is_twice_a_day(remind: Callable[..., Conversation]) -> None:
