@@ -185,7 +185,10 @@ class Console:
         if reply.text:
             self._say(reply.text, "alexa")
         for directive in reply.directives:
-            self._print(f"  [directive {directive.get('type')}]")
+            if directive.get("type") == "Alexa.Presentation.APL.RenderDocument":
+                self._print(f"  [screen {json.dumps(directive.get('datasources', {}).get('payload', {}))}]")
+            else:
+                self._print(f"  [directive {directive.get('type')}]")
         if reply.hands_off:
             self.asking_permission = True
             self._say("Spine Coach would like to create reminders for you. Do you allow it? (yes or no)", "alexa")

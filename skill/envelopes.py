@@ -181,6 +181,19 @@ def connections_response(
     }
 
 
+def user_event(device: Device, arguments: list[Any], token: str, now: datetime | None = None) -> dict[str, Any]:
+    """A touch on an APL screen (``SendEvent``)."""
+    return {
+        "type": "Alexa.Presentation.APL.UserEvent",
+        "requestId": _request_id(),
+        "timestamp": _timestamp(now),
+        "locale": device.locale,
+        "token": token,
+        "arguments": arguments,
+        "source": {"type": "TouchWrapper", "handler": "Press", "id": "", "value": False},
+    }
+
+
 def skill_disabled_event(device: Device, now: datetime | None = None) -> dict[str, Any]:
     return {
         "type": "AlexaSkillEvent.SkillDisabled",

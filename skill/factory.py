@@ -47,6 +47,7 @@ def handlers() -> list[AbstractRequestHandler]:
         # starting a guided session
         workout.StartRoutineHandler(),
         workout.CoachExerciseHandler(),
+        workout.TouchHandler(),
         workout.StageAnswerHandler(),
         # during a guided session
         workout.StopInWorkoutHandler(),

@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from skill.catalog import Catalog
-from skill.coaching import plan_routine, plan_single
+from skill.coaching import amount_words, plan_routine, plan_single
 from skill.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, ask
+from skill.screens import CoachingScreen
 from skill.session import SessionState
 from skill.user import UserRecord
 from skill.workout import SINGLE, Event, EventKind, Phase, WorkoutState, new_workout, prompt, transition
@@ -113,6 +114,10 @@ class Guide:
         counted = "coach.rep.number" in output.keys
         self.session.before_count = state.to_dict() if counted else None
         self._save(new_state)
+        # While Alexa counts, the screen shows the set being counted; otherwise where we are now.
+        screen = coaching_screen(state if counted else new_state, counting=counted)
+        if screen is not None:
+            output = replace(output, screen=screen)
         if new_state.phase is Phase.FINISHED and state.phase is not Phase.FINISHED and not new_state.single:
             # The end of a routine is when to ask how the back feels (the pain log).
             return ask(
@@ -252,6 +257,29 @@ class Guide:
             entry["exercise"] = state.items[0].exercise
         self.user.history = [h for h in self.user.history if h.get("started_at") != started]
         self.user.history.append(entry)
+
+
+def coaching_screen(state: WorkoutState, *, counting: bool) -> CoachingScreen | None:
+    item = state.item
+    if item is None or state.phase is Phase.FINISHED:
+        return None
+    amount: Say | None = None
+    if item.kind == "counted":
+        amount = Say.of("coach.intro.plan", amount=amount_words(item, state.level(item.exercise)))
+    elif item.kind == "aerobic" and item.minutes is not None:
+        amount = Say.of("coach.aerobic.minutes", min=item.minutes.min, max=item.minutes.max)
+    return CoachingScreen(
+        exercise=item.exercise,
+        routine=state.routine,
+        index=state.index,
+        total=len(state.items),
+        set=state.set,
+        sets=item.sets,
+        side=state.side if item.sides == 2 else None,
+        side_word=item.side_word,
+        amount=amount,
+        counting=counting,
+    )
 
 
 def _routine_ref(state: WorkoutState) -> RoutineRef | ExerciseRef:

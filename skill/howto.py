@@ -11,6 +11,7 @@ from dataclasses import replace
 from skill.amounts import amount
 from skill.catalog import Catalog, Dosage, Exercise
 from skill.output import Content, ExerciseRef, ListOf, Output, Pending, Say, Segment, Spoken, ask
+from skill.screens import HowToScreen
 
 
 def explain(exercise: Exercise) -> Output:
@@ -33,7 +34,7 @@ def explain(exercise: Exercise) -> Output:
         reprompt=Say.of("howto.offer_coach.reprompt", exercise=ExerciseRef(exercise.id)),
         pending=Pending.of("offer_coach", exercise=exercise.id),
     )
-    return replace(output, card_title=exercise.name.capitalize(), card_body=card_body)
+    return replace(output, card_title=exercise.name.capitalize(), card_body=card_body, screen=HowToScreen(exercise.id))
 
 
 def dosage_speech(exercise: Exercise) -> Say:

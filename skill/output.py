@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+
+if TYPE_CHECKING:
+    from skill.screens import Screen
 
 ContentPart = Literal["name", "position", "steps", "key_steps", "breathing", "cautions", "move", "release"]
 
@@ -149,6 +152,7 @@ class Output:
     card_body: tuple[Segment, ...] = ()
     directives: tuple[Mapping[str, Any], ...] = field(default=())
     permissions_card: tuple[str, ...] = ()  # scopes for an "ask for permissions" card in the Alexa app
+    screen: Screen | None = None  # shown on devices with a display (``skill.screens``)
     hand_off: bool = False  # Alexa takes over (Connections.SendRequest): no session flag at all
 
     def __post_init__(self) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from skill.catalog import Catalog, Routine
 from skill.output import Count, ExerciseRef, ListOf, Output, RoutineRef, Say, ask
+from skill.screens import RoutineScreen
 
 
 def routine_overview(catalog: Catalog, routine: Routine) -> Output:
@@ -27,7 +30,7 @@ def routine_overview(catalog: Catalog, routine: Routine) -> Output:
             )
         )
     speech.append(Say.of("overview.follow_up"))
-    return ask(*speech, reprompt=Say.of("overview.follow_up.reprompt"))
+    return replace(ask(*speech, reprompt=Say.of("overview.follow_up.reprompt")), screen=RoutineScreen(routine.id))
 
 
 def which_routine() -> Output:

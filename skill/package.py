@@ -64,7 +64,7 @@ def manifest(options: PackageOptions) -> dict[str, Any]:
             "smallIconUri": "file://assets/images/smallIcon.png",
             "largeIconUri": "file://assets/images/largeIcon.png",
         }
-    custom: dict[str, Any] = {"interfaces": []}
+    custom: dict[str, Any] = {"interfaces": [{"type": "ALEXA_PRESENTATION_APL"}]}
     events: dict[str, Any] = {"subscriptions": [{"eventName": "SKILL_DISABLED"}]}
     if options.endpoint:
         endpoint = {"uri": options.endpoint}

@@ -25,7 +25,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Directive, Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
-from skill import slots
+from skill import screens, slots
 from skill.catalog import Catalog
 from skill.guided import Guide
 from skill.output import Output, Say
@@ -158,6 +158,10 @@ class Turn:
             builder.set_card(SimpleCard(title=output.card_title, content=self.renderer.render(output.card_body).text))
         if output.permissions_card:
             builder.set_card(AskForPermissionsConsentCard(permissions=list(output.permissions_card)))
+        if output.screen is not None and screens.can_show(screens.apl_max_version(self.handler_input.request_envelope)):
+            builder.add_directive(
+                _SERIALIZER.deserialize(json.dumps(screens.directive(output.screen, self.renderer)), Directive)
+            )
         for directive in output.directives:
             # Neutral output carries directives as Alexa's JSON; the SDK wants its model objects.
             builder.add_directive(_SERIALIZER.deserialize(json.dumps(directive), Directive))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
@@ -13,6 +14,7 @@ from skill.handlers.reminders import flow
 from skill.numbers import parse_number
 from skill.output import Count, ExerciseRef, ListOf, Output, Pending, RoutineRef, Say, Segment, Text, ask, tell
 from skill.safety import emergency_number
+from skill.screens import ProgressScreen
 from skill.turn import Turn, turn_of
 
 log = logging.getLogger("spine_coach")
@@ -46,7 +48,8 @@ class ProgressHandler(Handler):
             direction, earlier, later = found
             speech.append(Say.of(f"progress.pain.{direction}", earlier=earlier, later=later))
         speech.append(Say.of("progress.keep_going"))
-        return ask(*speech, reprompt=Say.of("progress.reprompt"))
+        screen = ProgressScreen(numbers.sessions_this_week, numbers.exercises_this_week, numbers.streak)
+        return replace(ask(*speech, reprompt=Say.of("progress.reprompt")), screen=screen)
 
 
 class YesterdayHandler(Handler):

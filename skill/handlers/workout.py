@@ -6,7 +6,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill import overview, stage
-from skill.handlers.base import Handler, Predicate, all_of, intent, pending
+from skill.handlers.base import Handler, Predicate, all_of, intent, pending, request_type
 from skill.output import Output, Pending, Say, ask
 from skill.turn import Turn, turn_of
 from skill.workout import EventKind
@@ -196,3 +196,17 @@ class WorkoutEventHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         name = getattr(getattr(turn.request, "intent", None), "name", "")
         return turn.guide.apply(EVENTS[name]) or none_active()
+
+
+class TouchHandler(Handler):
+    """A touch on the routine screen: ``SendEvent`` with ("coach", exercise id)."""
+
+    when = request_type("Alexa.Presentation.APL.UserEvent")
+
+    def answer(self, turn: Turn) -> Output:
+        arguments = getattr(turn.request, "arguments", None) or []
+        if len(arguments) == 2 and arguments[0] == "coach" and arguments[1] in turn.catalog.exercises:
+            return turn.guide.start_single(str(arguments[1]))
+        from skill import welcome
+
+        return welcome.not_understood()
