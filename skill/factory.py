@@ -99,7 +99,7 @@ def build_skill(
     skill_id: str | None = None,
 ) -> CustomSkill:
     """Assemble the skill around a persistence adapter, a clock and an API client."""
-    deps = Deps(catalog=catalog if catalog is not None else load_catalog(), clock=clock)
+    deps = Deps(catalog=catalog if catalog is not None else load_catalog(), clock=clock, store=store)
     builder = CustomSkillBuilder(persistence_adapter=store, api_client=api_client)
     builder.skill_id = skill_id
     builder.add_global_request_interceptor(StartTimer())

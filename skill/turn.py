@@ -28,6 +28,7 @@ from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 from skill import screens, slots
 from skill.catalog import Catalog
 from skill.guided import Guide
+from skill.merge import merge
 from skill.output import Output, Say
 from skill.prompts import load_prompts
 from skill.session import SessionState
@@ -38,6 +39,7 @@ log = logging.getLogger("spine_coach")
 
 Clock = Callable[[], datetime]
 TURN_KEY = "spine_coach.turn"
+SAVE_ATTEMPTS = 4
 _SERIALIZER = DefaultSerializer()
 
 
@@ -47,6 +49,7 @@ class Deps:
 
     catalog: Catalog
     clock: Clock
+    store: Any  # the persistence adapter (AbstractPersistenceAdapter, maybe with ``save_if``)
 
 
 class Turn:
@@ -77,7 +80,7 @@ class Turn:
         """The user's record, loaded on first use. A store failure yields a blank record
         that is never written back, so nothing saved earlier can be overwritten."""
         try:
-            raw = self.handler_input.attributes_manager.persistent_attributes
+            raw = self.deps.store.get_attributes(self.handler_input.request_envelope)
         except Exception as exc:  # any adapter failure: the store is down, not the skill
             log.warning("store read failed: %s", type(exc).__name__)
             self.store_failed = True
@@ -93,7 +96,7 @@ class Turn:
         self.forgotten = True
         self.session = SessionState()
         try:
-            self.handler_input.attributes_manager.delete_persistent_attributes()
+            self.deps.store.delete_attributes(self.handler_input.request_envelope)
         except Exception as exc:
             log.warning("store delete failed: %s", type(exc).__name__)
             self.store_failed = True
@@ -104,18 +107,32 @@ class Turn:
         """Write the user's record if it was loaded and changed; remember any failure."""
         if "user" not in self.__dict__ or self.store_failed or self.forgotten:
             return
-        current = self.user.to_dict()
-        if current == self._saved_user:
+        ours = self.user.to_dict()
+        base = self._saved_user or {}
+        if ours == base:
             return
-        manager = self.handler_input.attributes_manager
+        envelope = self.handler_input.request_envelope
+        store = self.deps.store
         try:
-            manager.persistent_attributes = current
-            manager.save_persistent_attributes()
+            for _ in range(SAVE_ATTEMPTS):
+                expected = int(base.get("rev", 0))
+                document = {**ours, "rev": expected + 1}
+                if not hasattr(store, "save_if"):
+                    store.save_attributes(envelope, document)
+                    break
+                if store.save_if(envelope, document, expected):
+                    break
+                # Another device saved since we loaded: put our changes on top of theirs.
+                theirs = UserRecord.from_dict(store.get_attributes(envelope)).to_dict()
+                ours, base = merge(base, ours, theirs), theirs
+            else:
+                raise RuntimeError("the record kept changing under us")
         except Exception as exc:
             log.warning("store write failed: %s", type(exc).__name__)
             self.store_failed = True
             return
-        self._saved_user = copy.deepcopy(current)
+        self._saved_user = copy.deepcopy(document)
+        self.user.rev = document["rev"]
 
     @functools.cached_property
     def guide(self) -> Guide:

@@ -21,6 +21,7 @@ MAX_HISTORY = 400  # a little over a year of daily sessions
 class UserRecord:
     """Everything the skill remembers about one user between sessions."""
 
+    rev: int = 0  # revision: saves are conditional on it (two devices, one user)
     disclaimer_heard: bool = False
     pace: float = 1.0  # counting tempo: above 1 is slower ("slower" / "faster")
     levels: dict[str, int] = field(default_factory=dict)  # easier/harder level per exercise
@@ -40,6 +41,8 @@ class UserRecord:
         if not isinstance(raw, Mapping):
             return UserRecord()
         record = UserRecord(disclaimer_heard=raw.get("disclaimer_heard") is True)
+        rev = raw.get("rev")
+        record.rev = rev if isinstance(rev, int) and not isinstance(rev, bool) and rev >= 0 else 0
         pace = raw.get("pace")
         if isinstance(pace, int | float) and not isinstance(pace, bool) and 0.5 <= pace <= 2.5:
             record.pace = float(pace)
@@ -92,6 +95,7 @@ class UserRecord:
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "v": RECORD_VERSION,
+            "rev": self.rev,
             "disclaimer_heard": self.disclaimer_heard,
             "pace": self.pace,
             "levels": dict(sorted(self.levels.items())),

@@ -80,3 +80,66 @@ def moto_server(log_dir: Path) -> Iterator[Emulator]:
         finally:
             process.terminate()
             process.wait(timeout=20)
+
+
+class FaultyProxy:
+    """An HTTP proxy in front of the emulator that can stop answering or throttle.
+
+    ``mode`` is "pass" (forward), "down" (drop every connection) or "throttle" (answer
+    as DynamoDB does when throughput is exceeded). The emulator itself keeps its data.
+    """
+
+    def __init__(self, target: str) -> None:
+        import http.client
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import urlsplit
+
+        self.mode = "pass"
+        self.requests = 0
+        proxy = self
+        parts = urlsplit(target)
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                proxy.requests += 1
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if proxy.mode == "down":
+                    self.close_connection = True
+                    self.connection.close()
+                    return
+                if proxy.mode == "throttle":
+                    payload = (
+                        b'{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException",'
+                        b'"message":"Rate of requests exceeds the allowed throughput."}'
+                    )
+                    self.send_response(400)
+                    self.send_header("Content-Type", "application/x-amz-json-1.0")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
+                upstream = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=10)
+                upstream.request("POST", self.path, body=body, headers=dict(self.headers.items()))
+                answer = upstream.getresponse()
+                data = answer.read()
+                self.send_response(answer.status)
+                for key, value in answer.getheaders():
+                    if key.lower() not in ("content-length", "transfer-encoding", "connection"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                upstream.close()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -62,6 +62,36 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
     def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
         self.adapter.save_attributes(request_envelope=request_envelope, attributes=to_dynamo(attributes))
 
+    def save_if(self, request_envelope: Any, attributes: dict[str, Any], expected_rev: int) -> bool:
+        """A conditional put: only if the stored record is still at ``expected_rev``."""
+        from botocore.exceptions import ClientError
+
+        adapter = self.adapter
+        condition = "attribute_not_exists(#pk) OR #attrs.#rev = :rev"
+        if expected_rev == 0:
+            condition += " OR attribute_not_exists(#attrs.#rev)"
+        try:
+            adapter.dynamodb.Table(adapter.table_name).put_item(
+                Item={
+                    adapter.partition_key_name: adapter.partition_keygen(request_envelope),
+                    adapter.attribute_name: to_dynamo(attributes),
+                },
+                ConditionExpression=condition,
+                ExpressionAttributeNames={
+                    "#pk": adapter.partition_key_name,
+                    "#attrs": adapter.attribute_name,
+                    "#rev": "rev",
+                },
+                ExpressionAttributeValues={":rev": expected_rev},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise PersistenceException(f"DynamoDB write failed: {exc.response.get('Error', {}).get('Code')}") from exc
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
+        return True
+
     def delete_attributes(self, request_envelope: Any) -> None:
         self.adapter.delete_attributes(request_envelope=request_envelope)
 

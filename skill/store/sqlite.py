@@ -76,6 +76,32 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         except (sqlite3.Error, OSError) as exc:
             raise PersistenceException(f"SQLite write failed: {type(exc).__name__}") from exc
 
+    def save_if(self, request_envelope: Any, attributes: dict[str, Any], expected_rev: int) -> bool:
+        """Save only if the stored record is still at ``expected_rev`` (or absent and 0).
+
+        False means another device saved in between; the caller merges and tries again.
+        The read and the write happen in one ``BEGIN IMMEDIATE`` transaction, so two
+        writers cannot both succeed from the same revision.
+        """
+        key = user_key(request_envelope)
+        data = json.dumps(attributes, separators=(",", ":"), sort_keys=True)
+        try:
+            with _write(self._connection()) as connection:
+                row = connection.execute("SELECT data FROM attributes WHERE id = ?", (key,)).fetchone()
+                if row is not None and _revision(row[0]) != expected_rev:
+                    return False
+                if row is None and expected_rev != 0:
+                    return False
+                connection.execute(
+                    "INSERT INTO attributes (id, data) VALUES (?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET data = excluded.data, "
+                    "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                    (key, data),
+                )
+        except (sqlite3.Error, OSError) as exc:
+            raise PersistenceException(f"SQLite write failed: {type(exc).__name__}") from exc
+        return True
+
     def delete_attributes(self, request_envelope: Any) -> None:
         key = user_key(request_envelope)
         try:
@@ -89,6 +115,14 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         if connection is not None:
             connection.close()
             self._local.connection = None
+
+
+def _revision(data: str) -> int:
+    try:
+        rev = json.loads(data).get("rev", 0)
+    except (ValueError, AttributeError):
+        return -1  # unreadable: never matches, so the caller re-reads and merges
+    return rev if isinstance(rev, int) else -1
 
 
 class _write:
