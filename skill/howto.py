@@ -75,12 +75,16 @@ def side_word(exercise: Exercise) -> str:
     return "side"
 
 
+MAX_HEARD_CHARS = 60  # the words echoed back in "I don't know an exercise called ..."
+
+
 def which_exercise() -> Output:
     return ask(Say.of("howto.which"), reprompt=Say.of("howto.which.reprompt"))
 
 
 def unknown_exercise(catalog: Catalog, heard: str | None) -> Output:
     """Not a known exercise: offer the closest-sounding ones, or examples, and ask again."""
+    heard = " ".join((heard or "").split())[:MAX_HEARD_CHARS]
     if not heard:
         return which_exercise()
     closest = catalog.closest_exercises(heard)

@@ -54,7 +54,7 @@ class Renderer:
                 ssml_parts.append(_breaks(segment.seconds))
                 text_parts.append(f"[pause {_seconds(segment.seconds)}]")
                 continue
-            words = _upper_first(self.words(segment))
+            words = _upper_first(_xml_safe(self.words(segment)))
             if words:
                 ssml_parts.append(escape(words))
                 text_parts.append(words)
@@ -145,6 +145,15 @@ class Renderer:
         if part == "release":
             return _sentence(coaching.release)
         raise ValueError(f"unknown content part {part!r}")
+
+
+# Characters XML 1.0 does not allow (control characters, lone surrogates, U+FFFE/FFFF):
+# the user's words can carry them into a "did you mean" answer, and SSML must stay valid.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 def _sentence(text: str) -> str:

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from skill.output import Output
@@ -17,9 +17,17 @@ Predicate = Callable[[HandlerInput], bool]
 
 
 def intent(*names: str) -> Predicate:
-    """True for an IntentRequest naming any of ``names``."""
-    checks = [is_intent_name(name) for name in names]
-    return lambda hi: any(check(hi) for check in checks)
+    """True for an IntentRequest naming any of ``names`` (a request with a damaged or
+    missing intent matches nothing, rather than failing)."""
+    wanted = frozenset(names)
+
+    def check(hi: HandlerInput) -> bool:
+        request = hi.request_envelope.request
+        if getattr(request, "object_type", None) != "IntentRequest":
+            return False
+        return getattr(getattr(request, "intent", None), "name", None) in wanted
+
+    return check
 
 
 def request_type(name: str) -> Predicate:
