@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import requests
 from ask_sdk_core.exceptions import ApiClientException
 from ask_sdk_model.services import ApiClient, ApiClientResponse
 
@@ -26,7 +25,15 @@ class TimeoutApiClient(ApiClient):  # type: ignore[misc]
     ) -> None:
         self.timeout = timeout
         self.verify: str | bool = ca_bundle or True
-        self.session = requests.Session()
+        self._session: Any = None  # requests is imported on first use: most turns call no API
+
+    @property
+    def session(self) -> Any:
+        if self._session is None:
+            import requests
+
+            self._session = requests.Session()
+        return self._session
 
     def invoke(self, request: Any) -> ApiClientResponse:
         url = request.url or ""
@@ -37,6 +44,8 @@ class TimeoutApiClient(ApiClient):  # type: ignore[misc]
         if request.body:
             content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
             data = json.dumps(request.body) if "json" in content_type else request.body
+        import requests
+
         try:
             response = self.session.request(
                 (request.method or "GET").upper(),

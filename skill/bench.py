@@ -7,6 +7,7 @@ anyone can rerun rather than an absolute number that depends on the machine.
 
 from __future__ import annotations
 
+import json
 import platform
 import shutil
 import statistics
@@ -17,6 +18,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -91,21 +95,413 @@ def bench_catalog(runs: int = 15) -> list[Result]:
 
 
 def report(title: str, results: Sequence[Result], baseline: int = 0) -> str:
-    base = results[baseline].median
+    """A Markdown table; the ratios are to the baseline row, at the median and at p99."""
+    base = results[baseline]
     lines = [
         f"### {title}",
         "",
-        f"Machine: {machine()}",
+        f"Machine: {machine()}; {len(base.samples_ms)} samples per row",
         "",
-        "| case | median ms | p99 ms | vs. first row |",
-        "|---|---|---|---|",
+        "| case | median ms | p99 ms | median vs. first row | p99 vs. first row |",
+        "|---|---|---|---|---|",
     ]
     for result in results:
-        lines.append(f"| {result.name} | {result.median:.1f} | {result.p99:.1f} | {result.median / base:.2f}x |")
+        lines.append(
+            f"| {result.name} | {result.median:.2f} | {result.p99:.2f} | {result.median / base.median:.2f}x | "
+            f"{result.p99 / base.p99:.2f}x |"
+        )
     return "\n".join(lines) + "\n"
 
 
 def run(which: str, runs: int) -> str:
     if which == "catalog":
         return report("Catalog load at cold start (fresh process each run)", bench_catalog(runs))
+    if which == "turns":
+        return report("Per-turn latency, 60-turn week-six workout, Lambda handler", bench_turns(rounds=runs))
+    if which == "web":
+        return web_report(bench_web(seconds=runs), connections=16, workers=2)
+    if which == "cold":
+        table = report("Cold start: process start to first response", bench_cold_start(runs), baseline=1)
+        return table + "\nWhere the time goes (`python -X importtime`):\n\n" + import_profile()
     raise SystemExit(f"unknown benchmark {which!r}")
+
+
+# --- per-turn latency: a scripted week-six workout through the Lambda handler -------------------
+
+WORKOUT_SCRIPT = (
+    ["open spine coach", "start my week six routine"]
+    + ["ready"] * 12
+    + ["ask spine coach I'm done", "three"]
+    + [
+        "ask spine coach how do I do bridging",
+        "yes",
+        "slower",
+        "ready",
+        "ask spine coach what's in my week six routine",
+        "how many are left",
+        "ask spine coach how am I doing",
+        "what's next",
+    ]
+)
+
+
+def _load_lambda(store_url: str) -> Any:
+    import importlib.util
+    import os
+
+    os.environ["SPINE_COACH_STORE"] = store_url
+    os.environ.pop("SPINE_COACH_SKILL_ID", None)
+    spec = importlib.util.spec_from_file_location("lambda_function_bench", REPO / "lambda" / "lambda_function.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def bench_turns(turns: int = 60, rounds: int = 5) -> list[Result]:
+    """Median and p99 per turn: Spine Coach's Lambda handler (SQLite store) beside the
+    hello-world handler, fed the same envelopes turn by turn."""
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+
+    from skill import hello
+    from skill.envelopes import Device
+    from skill.simulator import Conversation
+    from skill.store.sqlite import SQLiteStore
+
+    ours: list[float] = []
+    floor: list[float] = []
+    stored_floor: list[float] = []
+    serializer = DefaultSerializer()
+    with tempfile.TemporaryDirectory() as tmp:
+        spine = _load_lambda(f"sqlite:///{tmp}/bench.db")
+        counter = hello.hello_skill(SQLiteStore(Path(tmp) / "hello.db"))
+
+        def counting_hello(event: dict[str, Any]) -> None:
+            request = serializer.deserialize(json.dumps(event), RequestEnvelope)
+            serializer.serialize(counter.invoke(request_envelope=request, context=None))
+
+        for round_ in range(rounds):
+
+            def send(event: dict[str, Any]) -> dict[str, Any]:
+                copy = json.loads(json.dumps(event))
+                start = time.perf_counter()
+                hello.lambda_handler(copy, None)
+                second = time.perf_counter()
+                counting_hello(copy)
+                third = time.perf_counter()
+                answer: dict[str, Any] = spine.lambda_handler(event, None)
+                end = time.perf_counter()
+                floor.append((second - start) * 1000)
+                stored_floor.append((third - second) * 1000)
+                ours.append((end - third) * 1000)
+                return answer
+
+            convo = Conversation(send, device=Device(user_id=f"amzn1.ask.account.BENCH{round_:04d}"))
+            sent = 0
+            while sent < turns:
+                for line in WORKOUT_SCRIPT:
+                    if sent == turns:
+                        break
+                    convo.say(line)
+                    sent += 1
+    return [
+        Result("hello-world Lambda handler (floor)", tuple(floor)),
+        Result("hello-world counting visits in the same SQLite store", tuple(stored_floor)),
+        Result("Spine Coach Lambda handler, SQLite store", tuple(ours)),
+    ]
+
+
+# --- cold start ----------------------------------------------------------------------------------
+
+_COLD = """
+import json, sys
+sys.path.insert(0, {lambda_dir!r})
+event = json.loads({event!r})
+{load}
+lambda_handler(event, None)
+"""
+
+
+def _launch_event() -> str:
+    from skill import envelopes
+    from skill.envelopes import Device
+
+    device = Device()
+    body = envelopes.envelope(device, envelopes.launch_request(device), session_id=envelopes.new_session_id(), new=True)
+    return json.dumps(body)
+
+
+def bench_cold_start(runs: int = 15) -> list[Result]:
+    """Process start to first response, in fresh processes: hello-world, then Spine Coach."""
+    event = _launch_event()
+    lambda_dir = str(REPO / "lambda")
+    hello = _COLD.format(lambda_dir=lambda_dir, event=event, load="from skill.hello import lambda_handler")
+    spine = _COLD.format(lambda_dir=lambda_dir, event=event, load="from lambda_function import lambda_handler")
+    with tempfile.TemporaryDirectory() as tmp:
+        env_store = f"sqlite:///{tmp}/cold.db"
+        return [
+            Result("python start, nothing loaded", _time_process(_EMPTY, REPO / "content", runs)),
+            Result("hello-world Lambda handler (floor)", _time_code(hello, runs, env_store)),
+            Result("Spine Coach Lambda handler", _time_code(spine, runs, env_store)),
+        ]
+
+
+def _time_code(code: str, runs: int, store: str) -> tuple[float, ...]:
+    import os
+
+    samples = []
+    env = {**os.environ, "SPINE_COACH_STORE": store}
+    env.pop("SPINE_COACH_SKILL_ID", None)
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)
+        samples.append((time.perf_counter() - start) * 1000)
+    return tuple(samples)
+
+
+def import_profile(top: int = 12) -> str:
+    """Where Spine Coach's own cold-start time goes (``python -X importtime``), self time."""
+    import os
+
+    code = _COLD.format(
+        lambda_dir=str(REPO / "lambda"), event=_launch_event(), load="from lambda_function import lambda_handler"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "SPINE_COACH_STORE": f"sqlite:///{tmp}/i.db"}
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, env=env, check=True
+        )
+    rows = []
+    for line in result.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        self_us, cumulative_us, name = (part.strip() for part in line.removeprefix("import time:").split("|"))
+        rows.append((int(cumulative_us), int(self_us), name))
+    ours = sorted((r for r in rows if r[2].strip().startswith(("skill", "lambda_function"))), reverse=True)[:top]
+    lines = ["| module (ours) | cumulative ms | self ms |", "|---|---|---|"]
+    lines += [f"| {name.strip()} | {cum / 1000:.1f} | {own / 1000:.1f} |" for cum, own, name in ours]
+    heavy = sorted((r for r in rows if not r[2].strip().startswith(("skill", "lambda_function"))), key=lambda r: -r[1])[
+        :top
+    ]
+    lines += ["", "| module (dependencies) | cumulative ms | self ms |", "|---|---|---|"]
+    lines += [f"| {name.strip()} | {cum / 1000:.1f} | {own / 1000:.1f} |" for cum, own, name in heavy]
+    return "\n".join(lines) + "\n"
+
+
+# --- the web service under load --------------------------------------------------------------------
+
+_WRK_SCRIPT = """
+local bodies = {}
+for line in io.lines(os.getenv("SPINE_COACH_BODIES")) do bodies[#bodies + 1] = line end
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("POST", "/", {["Content-Type"] = "application/json"}, bodies[(counter % #bodies) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d %.1f %.1f\\n", summary.requests, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.duration, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def _mixed_bodies(users: int = 40) -> list[str]:
+    """A realistic mix: launches, how-tos, routine overviews, guided sets, progress, pain."""
+    from skill import envelopes
+    from skill.envelopes import Device
+    from skill.nlu import resolver_for
+
+    resolver = resolver_for("en-US")
+    lines = [
+        "how do I do bridging",
+        "what's in my week six routine",
+        "start my week six routine",
+        "ready",
+        "ready",
+        "how many are left",
+        "slower",
+        "ready",
+        "how am I doing",
+        "log my pain as three",
+        "what should I avoid",
+    ]
+    bodies = []
+    for user in range(users):
+        device = Device(user_id=f"amzn1.ask.account.LOAD{user:04d}")
+        session = envelopes.new_session_id()
+        bodies.append(
+            json.dumps(envelopes.envelope(device, envelopes.launch_request(device), session_id=session, new=True))
+        )
+        for line in lines:
+            meaning = resolver.resolve(line)
+            request = envelopes.intent_request(device, meaning.intent, meaning.slots)
+            bodies.append(json.dumps(envelopes.envelope(device, request, session_id=session)))
+    return bodies
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    name: str
+    requests: int
+    status_errors: int
+    socket_errors: int
+    seconds: float
+    median_ms: float
+    p99_ms: float
+    peak_rss_mb: float
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """Largest VmHWM (peak resident set) among the server's processes."""
+    pids = [pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    pids.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    peak = 0
+    for one in pids:
+        try:
+            for line in (Path("/proc") / str(one) / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except OSError:
+            continue
+    return peak / 1024
+
+
+def _serve_and_load(
+    command: list[str], port: int, env: dict[str, str], seconds: int, connections: int
+) -> tuple[str, float]:
+    import os
+    import urllib.request
+
+    process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        result = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                "2",
+                "-c",
+                str(connections),
+                "-d",
+                f"{seconds}s",
+                "--latency",
+                "-s",
+                env["SPINE_COACH_WRK"],
+                f"http://127.0.0.1:{port}/",
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **env},
+            check=True,
+        )
+        return result.stdout, _peak_rss_mb(process.pid)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def bench_web(seconds: int = 10, connections: int = 16, workers: int = 2) -> list[LoadResult]:
+    """The gunicorn server on loopback under wrk: Spine Coach beside hello-world, same server and mix."""
+    import shutil as _shutil
+
+    if _shutil.which("wrk") is None:
+        raise SystemExit("the web benchmark needs wrk (sudo apt-get install wrk)")
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        bodies = Path(tmp) / "bodies.txt"
+        bodies.write_text("\n".join(_mixed_bodies()) + "\n")
+        script = Path(tmp) / "mix.lua"
+        script.write_text(_WRK_SCRIPT)
+        env = {
+            "SPINE_COACH_BODIES": str(bodies),
+            "SPINE_COACH_WRK": str(script),
+            "SPINE_COACH_STORE": f"sqlite:///{tmp}/web.db",
+        }
+        hello_port, spine_port = 18301, 18302
+        commands = [
+            (
+                "hello-world behind flask-ask-sdk + gunicorn (floor)",
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "-w",
+                    str(workers),
+                    "-b",
+                    f"127.0.0.1:{hello_port}",
+                    "--timeout",
+                    "10",
+                    "skill.hello:create_app()",
+                ],
+                hello_port,
+            ),
+            (
+                "Spine Coach web service (--dev: no signature check), SQLite",
+                [
+                    sys.executable,
+                    "-m",
+                    "skill.cli",
+                    "serve",
+                    "--dev",
+                    "--port",
+                    str(spine_port),
+                    "--workers",
+                    str(workers),
+                ],
+                spine_port,
+            ),
+        ]
+        for name, command, port in commands:
+            output, rss = _serve_and_load(command, port, env, seconds, connections)
+            line = next(row for row in output.splitlines() if row.startswith("RESULT"))
+            requests_done, status_errors, socket_errors, micros, p50, p99 = line.split()[1:]
+            results.append(
+                LoadResult(
+                    name,
+                    int(requests_done),
+                    int(status_errors),
+                    int(socket_errors),
+                    int(micros) / 1e6,
+                    float(p50) / 1000,
+                    float(p99) / 1000,
+                    rss,
+                )
+            )
+    return results
+
+
+def web_report(results: list[LoadResult], connections: int, workers: int) -> str:
+    base = results[0]
+    lines = [
+        "### Web service under load (wrk, loopback)",
+        "",
+        f"Machine: {machine()}; {workers} gunicorn workers, wrk -t2 -c{connections}, "
+        "a mix of 12 request kinds for 40 users",
+        "",
+        "| case | requests/s | errors | p50 ms | p99 ms | req/s vs. first row | p99 vs. first row "
+        "| peak RSS of one process |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        rate = r.requests / r.seconds
+        lines.append(
+            f"| {r.name} | {rate:.0f} | {r.status_errors + r.socket_errors} | {r.median_ms:.1f} | {r.p99_ms:.1f} | "
+            f"{rate / (base.requests / base.seconds):.2f}x | {r.p99_ms / base.p99_ms:.2f}x | {r.peak_rss_mb:.0f} MB |"
+        )
+    return "\n".join(lines) + "\n"

@@ -146,8 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     package.set_defaults(run=_package)
 
     bench = commands.add_parser("bench", help="measure speed against a baseline in the same run")
-    bench.add_argument("which", choices=["catalog"], help="what to measure")
-    bench.add_argument("--runs", type=int, default=15, help="repetitions per case")
+    bench.add_argument("which", choices=["catalog", "turns", "cold", "web"], help="what to measure")
+    bench.add_argument("--runs", type=int, default=15, help="repetitions per case (seconds of load for web)")
     bench.set_defaults(run=_bench)
     return parser
 

@@ -219,14 +219,17 @@ def count_chunk(item: PlanItem, first_rep: int, reps: int, hold: int, pace: floa
     """Speech for repetitions ``first_rep+1``.. as many as fit one response; returns the
     segments and the number of repetitions done after them (at least one more)."""
     segments: list[Segment] = []
+    chars = 0
+    seconds = 0.0
     done = first_rep
     while done < reps:
         rep = rep_segments(item, done + 1, hold, pace)
-        over_chars = estimate_chars(segments) + estimate_chars(rep) > COUNT_CHAR_BUDGET
-        over_time = estimate_seconds(segments) + estimate_seconds(rep) > COUNT_SECONDS_BUDGET
-        if segments and (over_chars or over_time):
+        rep_chars, rep_seconds = estimate_chars(rep), estimate_seconds(rep)
+        if segments and (chars + rep_chars > COUNT_CHAR_BUDGET or seconds + rep_seconds > COUNT_SECONDS_BUDGET):
             break
         segments.extend(rep)
+        chars += rep_chars
+        seconds += rep_seconds
         done += 1
     return segments, done
 

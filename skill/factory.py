@@ -8,11 +8,11 @@ no side effects; the store, clock and API client are arguments.
 
 from __future__ import annotations
 
-from ask_sdk_core.api_client import ApiClient
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model.services import ApiClient
 
 from skill.catalog import Catalog, load_catalog
 from skill.clock import system_clock

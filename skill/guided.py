@@ -33,12 +33,16 @@ class Guide:
     user: UserRecord
     session: SessionState
     now: datetime
+    _parsed: tuple[Any, WorkoutState | None] = (None, None)
 
     # -- the current workout ---------------------------------------------------------------
 
     def active(self) -> WorkoutState | None:
         """The workout running in this session, if any (finished ones are not active)."""
-        state = WorkoutState.from_dict(self.session.workout) if self.session.workout else None
+        raw = self.session.workout
+        if raw is not self._parsed[0]:  # parse once per version of the session's state
+            self._parsed = (raw, WorkoutState.from_dict(raw) if raw else None)
+        state = self._parsed[1]
         if state is None or state.phase is Phase.FINISHED or not self._known(state):
             return None
         return state
@@ -112,7 +116,7 @@ class Guide:
     def _apply(self, state: WorkoutState, kind: EventKind) -> Output:
         new_state, output = transition(state, Event(kind, self.now))
         counted = "coach.rep.number" in output.keys
-        self.session.before_count = state.to_dict() if counted else None
+        self.session.before_count = _position(state) if counted else None
         self._save(new_state)
         # While Alexa counts, the screen shows the set being counted; otherwise where we are now.
         screen = coaching_screen(state if counted else new_state, counting=counted)
@@ -150,8 +154,9 @@ class Guide:
         user barged in while Alexa was counting), so the place is the start of that set
         and it is not recorded as done.
         """
-        interrupted = WorkoutState.from_dict(self.session.before_count) if self.session.before_count else None
-        state = interrupted if interrupted is not None and self.active() is not None else self.active()
+        state = self.active()
+        if state is not None and self.session.before_count:
+            state = _at_position(state, self.session.before_count)
         if state is None and self.place_is_fresh():
             state = self.saved_place()
         if state is None:
@@ -257,6 +262,36 @@ class Guide:
             entry["exercise"] = state.items[0].exercise
         self.user.history = [h for h in self.user.history if h.get("started_at") != started]
         self.user.history.append(entry)
+
+
+def _position(state: WorkoutState) -> dict[str, Any]:
+    """Where a workout stands (not its plan): enough to go back to it."""
+    return {
+        "index": state.index,
+        "set": state.set,
+        "side": state.side,
+        "rep": state.rep,
+        "done": list(state.done),
+        "skipped": list(state.skipped),
+    }
+
+
+def _at_position(state: WorkoutState, position: dict[str, Any]) -> WorkoutState:
+    """``state`` moved back to a saved position; unchanged if the position is damaged."""
+    try:
+        moved = replace(
+            state,
+            index=int(position["index"]),
+            set=int(position["set"]),
+            side=int(position["side"]),
+            rep=int(position["rep"]),
+            done=tuple(map(str, position["done"])),
+            skipped=tuple(map(str, position["skipped"])),
+            phase=Phase.READY,
+        )
+    except (KeyError, TypeError, ValueError):
+        return state
+    return moved if WorkoutState.from_dict(moved.to_dict()) == moved else state
 
 
 def coaching_screen(state: WorkoutState, *, counting: bool) -> CoachingScreen | None:

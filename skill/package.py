@@ -149,7 +149,9 @@ def _png(size: int) -> bytes:
 def _copy_code(target: Path) -> None:
     """The function's own code: entry point, the skill package, checked content."""
     shutil.copy2(REPO / "lambda" / "lambda_function.py", target / "lambda_function.py")
-    shutil.copytree(REPO / "skill", target / "skill", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        REPO / "skill", target / "skill", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "standin.py")
+    )
     shutil.copytree(REPO / "content", target / "content", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(REPO / "requirements" / "lambda.txt", target / "requirements.txt")
 
@@ -181,10 +183,20 @@ def _install_deps(target: Path, arch: str) -> None:
     )
 
 
+def _compile(source: Path) -> None:
+    """Byte-compile everything: Lambda's code directory is read-only, so without .pyc
+    files every cold start compiles every module again. Hash-checked .pyc files stay
+    valid whatever timestamps the zip gives the sources."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(source)],
+        check=True,
+    )
+
+
 def _zip(source: Path, destination: Path) -> None:
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for path in sorted(source.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
+            if path.is_file():
                 archive.write(path, path.relative_to(source).as_posix())
 
 
@@ -214,6 +226,7 @@ def build_package(options: PackageOptions) -> str:
     shutil.copytree(code, bundle)
     if options.deps:
         _install_deps(bundle, options.lambda_arch)
+    _compile(bundle)
     _zip(bundle, out / "lambda.zip")
     shutil.rmtree(bundle)
     size = (out / "lambda.zip").stat().st_size

@@ -38,7 +38,7 @@ def gunicorn_options(options: ServeOptions) -> dict[str, Any]:
     host = "127.0.0.1" if options.dev else options.host
     settings: dict[str, Any] = {
         "bind": f"{host}:{options.port}",
-        "workers": 1 if options.dev else options.workers,
+        "workers": options.workers,
         "timeout": options.timeout,
         "graceful_timeout": options.timeout,
         "preload_app": False,  # each worker builds its own app and store connections

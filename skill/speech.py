@@ -14,7 +14,6 @@ import re
 import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from skill.catalog import Catalog, Exercise
 from skill.output import Content, Count, ExerciseRef, ListOf, ParamValue, Pause, RoutineRef, Say, Segment, Spoken, Text
@@ -154,6 +153,11 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def _xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
+
+
+def escape(text: str) -> str:
+    """XML-escape text (``xml.sax.saxutils.escape`` would pull in urllib and ssl at start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _sentence(text: str) -> str:

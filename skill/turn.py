@@ -9,7 +9,6 @@ then renders speech and records what was said for "repeat".
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 import logging
@@ -71,7 +70,7 @@ class Turn:
         self.session = SessionState.from_attributes(raw_session)
         self.store_failed = False
         self.forgotten = False
-        self._saved_user: dict[str, Any] | None = None
+        self._saved_user: str = "{}"  # the record as loaded or last saved, as canonical JSON
 
     # -- the user's record -------------------------------------------------------------
 
@@ -86,8 +85,9 @@ class Turn:
             self.store_failed = True
             return UserRecord()
         record = UserRecord.from_dict(raw)
-        # A deep copy: the record's lists are changed in place, the snapshot must not follow.
-        self._saved_user = copy.deepcopy(record.to_dict())
+        # A snapshot, not a reference: the record's lists are changed in place. Canonical
+        # JSON is both the cheapest copy and the cheapest comparison.
+        self._saved_user = _canonical(record.to_dict())
         return record
 
     def forget_user(self) -> bool:
@@ -108,9 +108,9 @@ class Turn:
         if "user" not in self.__dict__ or self.store_failed or self.forgotten:
             return
         ours = self.user.to_dict()
-        base = self._saved_user or {}
-        if ours == base:
+        if _canonical(ours) == self._saved_user:
             return
+        base: dict[str, Any] = json.loads(self._saved_user)
         envelope = self.handler_input.request_envelope
         store = self.deps.store
         try:
@@ -131,7 +131,7 @@ class Turn:
             log.warning("store write failed: %s", type(exc).__name__)
             self.store_failed = True
             return
-        self._saved_user = copy.deepcopy(document)
+        self._saved_user = _canonical(document)
         self.user.rev = document["rev"]
 
     @functools.cached_property
@@ -207,6 +207,10 @@ class Turn:
     def _store_session(self) -> None:
         if self.in_session:
             self.handler_input.attributes_manager.session_attributes = self.session.to_attributes()
+
+
+def _canonical(document: dict[str, Any]) -> str:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 
 class TurnInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]

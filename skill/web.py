@@ -98,7 +98,10 @@ def create_app(config: WebConfig) -> Flask:
         verifiers.append(SkillIdVerifier(config.skill_id))
     adapter = SkillAdapter(skill=skill, skill_id=config.skill_id or "spine-coach-dev", verifiers=verifiers, app=app)
 
-    serializer = skill.serializer
+    # The envelope is deserialized once here (to answer 400 for one the SDK cannot read)
+    # and the adapter would do it again: the memo hands it the same object instead.
+    serializer = _MemoSerializer()
+    skill.serializer = serializer
 
     @app.post("/")
     def alexa() -> Any:
@@ -167,6 +170,31 @@ def _envelope_problem(body: bytes) -> str | None:
     ):
         return "session attributes are not an object"
     return None
+
+
+class _MemoSerializer:
+    """The SDK's serializer, remembering the last request envelope it read on this thread."""
+
+    def __init__(self) -> None:
+        import threading
+
+        from ask_sdk_core.serialize import DefaultSerializer
+
+        self._inner = DefaultSerializer()
+        self._last = threading.local()
+
+    def serialize(self, obj: Any) -> Any:
+        return self._inner.serialize(obj)
+
+    def deserialize(self, payload: str, obj_type: Any) -> Any:
+        from ask_sdk_model import RequestEnvelope
+
+        if obj_type is RequestEnvelope and getattr(self._last, "payload", None) == payload:
+            return self._last.value
+        value = self._inner.deserialize(payload=payload, obj_type=obj_type)
+        if obj_type is RequestEnvelope:
+            self._last.payload, self._last.value = payload, value
+        return value
 
 
 def _deserialize_problem(serializer: Any, body: bytes) -> str | None:

@@ -1,14 +1,30 @@
-"""Daily reminders: set, answer the permission question, list, change, cancel."""
+"""Daily reminders: set, answer the permission question, list, change, cancel.
+
+``skill.reminders`` (and the SDK's reminder models) load on the first reminder request,
+not at cold start: most sessions never touch reminders.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from skill.handlers.base import Handler, all_of, any_of, intent, pending, request_type
 from skill.output import Output, Say, ask
-from skill.reminders import ClockTime, ReminderApi, ReminderFlow, has_permission
 from skill.turn import Turn
+
+if TYPE_CHECKING:
+    from skill.reminders import ClockTime, ReminderFlow
+
+
+def _time(value: str | None) -> ClockTime | None:
+    from skill.reminders import ClockTime
+
+    return ClockTime.parse(value)
 
 
 def flow(turn: Turn) -> ReminderFlow:
+    from skill.reminders import ReminderApi, ReminderFlow, has_permission
+
     envelope = turn.handler_input.request_envelope
     device = getattr(getattr(envelope.context, "system", None), "device", None)
     try:
@@ -32,7 +48,7 @@ class SetReminderHandler(Handler):
     when = intent("SetReminderIntent")
 
     def answer(self, turn: Turn) -> Output:
-        at = ClockTime.parse(turn.slot_raw("time"))
+        at = _time(turn.slot_raw("time"))
         reminders = flow(turn)
         return reminders.ask_time() if at is None else reminders.set_daily(at)
 
@@ -45,7 +61,7 @@ class ReminderTimeHandler(Handler):
 
     def answer(self, turn: Turn) -> Output:
         question = turn.session.pending
-        at = ClockTime.parse(turn.slot_raw("time"))
+        at = _time(turn.slot_raw("time"))
         if question is None or question.kind != "reminder_time":
             return ask(Say.of("reminder.time_without_question"), reprompt=Say.of("reminder.anything_else.reprompt"))
         reminders = flow(turn)
@@ -96,7 +112,7 @@ class ChangeReminderHandler(Handler):
     when = intent("ChangeReminderIntent")
 
     def answer(self, turn: Turn) -> Output:
-        at = ClockTime.parse(turn.slot_raw("time"))
+        at = _time(turn.slot_raw("time"))
         reminders = flow(turn)
         return reminders.ask_time(change=True) if at is None else reminders.change(at)
 

@@ -87,8 +87,10 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         data = json.dumps(attributes, separators=(",", ":"), sort_keys=True)
         try:
             with _write(self._connection()) as connection:
-                row = connection.execute("SELECT data FROM attributes WHERE id = ?", (key,)).fetchone()
-                if row is not None and _revision(row[0]) != expected_rev:
+                row = connection.execute(
+                    "SELECT json_extract(data, '$.rev') FROM attributes WHERE id = ?", (key,)
+                ).fetchone()
+                if row is not None and (row[0] or 0) != expected_rev:
                     return False
                 if row is None and expected_rev != 0:
                     return False
@@ -115,14 +117,6 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         if connection is not None:
             connection.close()
             self._local.connection = None
-
-
-def _revision(data: str) -> int:
-    try:
-        rev = json.loads(data).get("rev", 0)
-    except (ValueError, AttributeError):
-        return -1  # unreadable: never matches, so the caller re-reads and merges
-    return rev if isinstance(rev, int) else -1
 
 
 class _write:
