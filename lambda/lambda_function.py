@@ -25,16 +25,6 @@ from ask_sdk_model import RequestEnvelope
 logging.getLogger("spine_coach").setLevel(logging.INFO)
 
 _SERIALIZER = DefaultSerializer()
-APOLOGY = {
-    "version": "1.0",
-    "response": {
-        "outputSpeech": {
-            "type": "SSML",
-            "ssml": "<speak>Sorry, something went wrong on my side. Please try again later.</speak>",
-        },
-        "shouldEndSession": True,
-    },
-}
 
 
 def _store() -> Any:
@@ -67,8 +57,11 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     try:
         request = _SERIALIZER.deserialize(json.dumps(event), RequestEnvelope)
     except Exception:
+        from skill.apology import apology_envelope
+
         logging.getLogger("spine_coach").error("event is not an Alexa request envelope")
-        return APOLOGY
+        request_part = event.get("request") if isinstance(event, dict) else None
+        return apology_envelope(request_part.get("locale") if isinstance(request_part, dict) else None)
     response = skill().invoke(request_envelope=request, context=context)
     result: dict[str, Any] = _SERIALIZER.serialize(response)
     return result

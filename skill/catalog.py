@@ -203,6 +203,13 @@ class Guidance:
     def symptom(self, symptom_id: str) -> Symptom:
         return _by_id(self.symptoms, symptom_id)
 
+    def find_topic(self, topic_id: str | None) -> Topic | None:
+        """The topic with this id (say, a slot's resolved id), or ``None``."""
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+    def find_symptom(self, symptom_id: str | None) -> Symptom | None:
+        return next((s for s in self.symptoms if s.id == symptom_id), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Source:

@@ -23,21 +23,12 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
+from skill.apology import apology_envelope
 from skill.clock import system_clock
 
 log = logging.getLogger("spine_coach.web")
 
 MAX_BODY_BYTES = 128 * 1024  # Alexa's requests are a few kilobytes
-APOLOGY = {
-    "version": "1.0",
-    "response": {
-        "outputSpeech": {
-            "type": "SSML",
-            "ssml": "<speak>Sorry, something went wrong on my side. Please try again later.</speak>",
-        },
-        "shouldEndSession": True,
-    },
-}
 
 
 @dataclass
@@ -117,7 +108,8 @@ def create_app(config: WebConfig) -> Flask:
             if isinstance(exc, BadRequest):
                 return _error(400, "request failed verification")
             log.error("skill failed outside its handlers: %s", type(exc).__name__)
-            return jsonify(APOLOGY)
+            locale = (request.get_json(silent=True) or {}).get("request", {}).get("locale")
+            return jsonify(apology_envelope(locale if isinstance(locale, str) else None))
 
     @app.get("/health")
     def health() -> Response:

@@ -180,10 +180,29 @@ def new_workout(
 Step = tuple[WorkoutState, Output]
 
 
+# Events about the current exercise; after the last one there is none to act on.
+_NEED_AN_EXERCISE = frozenset(
+    {
+        EventKind.READY,
+        EventKind.PREVIOUS,
+        EventKind.REPEAT,
+        EventKind.SKIP,
+        EventKind.PAUSE,
+        EventKind.RESUME,
+        EventKind.EASIER,
+        EventKind.HARDER,
+        EventKind.HOW_MANY_LEFT,
+        EventKind.WHATS_NEXT,
+    }
+)
+
+
 def transition(state: WorkoutState, event: Event) -> Step:
     """The state after ``event`` and what to say. Every event is accepted in every phase."""
     if state.phase is Phase.NEW and event.kind not in (EventKind.STOP, EventKind.REPEAT, EventKind.PAUSE):
         return _start(state, event)
+    if (state.phase is Phase.FINISHED or state.item is None) and event.kind in _NEED_AN_EXERCISE:
+        return state, _finished_already()
     return _HANDLERS[event.kind](state, event)
 
 
@@ -207,8 +226,7 @@ def _start(state: WorkoutState, event: Event) -> Step:
 
 def _ready(state: WorkoutState, event: Event) -> Step:
     item = state.item
-    if state.phase is Phase.FINISHED or item is None:
-        return state, _finished_already()
+    assert item is not None  # transition() answers "finished" first
     if state.phase is Phase.PAUSED:
         return _resume(state, event)
     if state.phase is Phase.AWAY or item.kind == "untimed":
@@ -260,8 +278,7 @@ def _complete_item(state: WorkoutState, lead: list[Segment], event: Event) -> St
 
 def _skip(state: WorkoutState, event: Event) -> Step:
     item = state.item
-    if state.phase is Phase.FINISHED or item is None:
-        return state, _finished_already()
+    assert item is not None  # transition() answers "finished" first
     state = replace(
         state, skipped=(*state.skipped, item.exercise), index=state.index + 1, set=1, side=0, rep=0, phase=Phase.READY
     )
@@ -269,8 +286,6 @@ def _skip(state: WorkoutState, event: Event) -> Step:
 
 
 def _previous(state: WorkoutState, event: Event) -> Step:
-    if state.phase is Phase.FINISHED:
-        return state, _finished_already()
     target = next((i for i in range(state.index - 1, -1, -1) if not state.items[i].blocked), None)
     if target is None:
         state = replace(state, set=1, side=0, rep=0, phase=Phase.READY)
@@ -293,8 +308,6 @@ def _repeat(state: WorkoutState, event: Event) -> Step:
     """Say again where we are (the handler replays the exact last speech when it has it)."""
     if state.phase is Phase.NEW:
         return state, ask(Say.of("coach.repeat.nothing"), reprompt=Say.of("coach.repeat.nothing.reprompt"))
-    if state.phase is Phase.FINISHED:
-        return state, _finished_already()
     if state.phase is Phase.READY and state.set == 1 and state.side == 0 and state.rep == 0:
         return _arrive(state, [], event)
     return state, prompt(state, [])
@@ -302,8 +315,7 @@ def _repeat(state: WorkoutState, event: Event) -> Step:
 
 def _pause(state: WorkoutState, event: Event) -> Step:
     item = state.item
-    if state.phase is Phase.FINISHED or item is None:
-        return state, _finished_already()
+    assert item is not None  # transition() answers "finished" first
     if state.phase is Phase.AWAY:
         return state, tell(Say.of("coach.pause.away"))
     state = replace(state, phase=Phase.PAUSED)
@@ -312,8 +324,7 @@ def _pause(state: WorkoutState, event: Event) -> Step:
 
 def _resume(state: WorkoutState, event: Event) -> Step:
     item = state.item
-    if state.phase is Phase.FINISHED or item is None:
-        return state, _finished_already()
+    assert item is not None  # transition() answers "finished" first
     if state.phase is Phase.AWAY:
         return _ready(state, event)
     if state.phase is Phase.READY and state.rep == 0:
@@ -345,8 +356,7 @@ def _pace(slower: bool) -> Callable[[WorkoutState, Event], Step]:
 def _level(harder: bool) -> Callable[[WorkoutState, Event], Step]:
     def change(state: WorkoutState, event: Event) -> Step:
         item = state.item
-        if state.phase is Phase.FINISHED or item is None:
-            return state, _finished_already()
+        assert item is not None  # transition() answers "finished" first
         if item.kind != "counted" or not item.adjustable():
             return state, prompt(state, [Say.of("coach.level.fixed", exercise=ExerciseRef(item.exercise))])
         current = state.level(item.exercise)
@@ -364,8 +374,7 @@ def _level(harder: bool) -> Callable[[WorkoutState, Event], Step]:
 
 def _how_many_left(state: WorkoutState, event: Event) -> Step:
     item = state.item
-    if state.phase is Phase.FINISHED or item is None:
-        return state, _finished_already()
+    assert item is not None  # transition() answers "finished" first
     remaining = len(state.items) - state.index - 1
     lead: list[Segment] = [
         Say.of(
@@ -388,8 +397,6 @@ def _how_many_left(state: WorkoutState, event: Event) -> Step:
 
 
 def _whats_next(state: WorkoutState, event: Event) -> Step:
-    if state.phase is Phase.FINISHED or state.item is None:
-        return state, _finished_already()
     upcoming = next((item for item in state.items[state.index + 1 :] if not item.blocked), None)
     lead: list[Segment] = (
         [Say.of("coach.next.up", exercise=ExerciseRef(upcoming.exercise))] if upcoming else [Say.of("coach.next.none")]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from skill.clock import FixedClock
 from skill.envelopes import LOCAL_SKILL_ID, Device
 from skill.simulator import Conversation, in_process
 from skill.store.sqlite import SQLiteStore
+from tests.dynamo import CREDENTIALS, Emulator, moto_server
 from tests.support import checked
 
 REPO = Path(__file__).resolve().parent.parent
@@ -73,3 +75,19 @@ def talk(skill: Any, clock: FixedClock) -> Callable[..., Conversation]:
 @pytest.fixture
 def convo(talk: Callable[..., Conversation]) -> Conversation:
     return talk()
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    """DynamoDB served by moto over HTTP on a loopback port, with test credentials set."""
+    saved = {key: os.environ.get(key) for key in CREDENTIALS}
+    os.environ.update(CREDENTIALS)
+    try:
+        with moto_server(tmp_path_factory.mktemp("moto")) as running:
+            yield running
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -12,6 +13,14 @@ from typing import Any
 
 from skill.simulator import Transport
 from skill.speech import MAX_BREAK_SECONDS, MAX_SPEECH_CHARS, break_seconds
+
+
+def free_port() -> int:
+    """A loopback port nobody is listening on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def check_ssml(ssml: str, where: str) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from skill.simulator import Conversation, in_process
 from skill.store.dynamodb import dynamodb_store
 from skill.store.sqlite import SQLiteStore
 from skill.user import UserRecord
-from tests.dynamo import CREDENTIALS, Emulator, moto_server
+from tests.dynamo import Emulator
 from tests.support import checked
 from tests.test_store_sqlite import request_for
 
@@ -106,14 +105,6 @@ def test_many_processes_on_one_sqlite_file(store_path: Path) -> None:
     ]
     assert [p.wait(timeout=120) for p in processes] == [0, 0, 0, 0]
     check_users(SQLiteStore(store_path), 16)
-
-
-@pytest.fixture
-def emulator(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
-    for key, value in CREDENTIALS.items():
-        monkeypatch.setenv(key, value)
-    with moto_server(tmp_path_factory.mktemp("moto-concurrency")) as running:
-        yield running
 
 
 def test_many_users_in_parallel_on_dynamodb(emulator: Emulator, clock: FixedClock, catalog: Catalog) -> None:

@@ -9,7 +9,6 @@ import signal
 import sqlite3
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +23,10 @@ from skill.simulator import Conversation, in_process
 from skill.store.dynamodb import dynamodb_store
 from skill.store.sqlite import SQLiteStore
 from skill.user import UserRecord
-from tests.dynamo import CREDENTIALS, Emulator, FaultyProxy, moto_server
-from tests.support import checked
+from tests.dynamo import Emulator, FaultyProxy
+from tests.support import checked, free_port
 from tests.test_coaching import count_in
-from tests.test_serve import free_port, serving
+from tests.test_serve import serving
 from tests.test_store_sqlite import request_for
 from tests.test_web import launch_body
 
@@ -98,14 +97,6 @@ def test_sqlite_locked_by_another_writer_mid_workout(tmp_path: Path, clock: Fixe
     texts = workout_through_a_store_failure(convo, lock, unlock)
     assert sum(NOTICE in t for t in texts) == 1
     assert store.get_attributes(request_for(convo.device.user_id)) == saved
-
-
-@pytest.fixture
-def emulator(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
-    for key, value in CREDENTIALS.items():
-        monkeypatch.setenv(key, value)
-    with moto_server(tmp_path_factory.mktemp("moto-faults")) as running:
-        yield running
 
 
 @pytest.mark.parametrize("fault", ["down", "throttle"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -14,16 +13,10 @@ import pytest
 from skill.envelopes import LOCAL_SKILL_ID, Device
 from skill.simulator import Conversation
 from skill.store.dynamodb import from_dynamo, to_dynamo
-from tests.dynamo import CREDENTIALS, Emulator, moto_server
+from tests.dynamo import CREDENTIALS, Emulator
 from tests.support import checked
 
 LAMBDA_FILE = Path(__file__).resolve().parent.parent / "lambda" / "lambda_function.py"
-
-
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    with moto_server(tmp_path_factory.mktemp("moto")) as running:
-        yield running
 
 
 def load_lambda() -> ModuleType:

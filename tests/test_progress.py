@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -16,6 +17,7 @@ from skill.envelopes import skill_disabled_event
 from skill.pain import log_pain, trend
 from skill.simulator import Conversation
 from skill.store.sqlite import SQLiteStore
+from tests.dynamo import Emulator
 from tests.test_safety import user_record
 
 
@@ -182,31 +184,24 @@ def test_logs_hold_no_pain_scores_dates_or_free_text(convo: Conversation, caplog
 
 
 @pytest.fixture
-def dynamo_lambda(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[object, object]]:
-    from tests.dynamo import CREDENTIALS, moto_server
+def dynamo_lambda(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> tuple[Emulator, ModuleType]:
+    """The Lambda handler on a fresh table of the shared DynamoDB emulator."""
     from tests.test_lambda import load_lambda
 
-    with moto_server(tmp_path_factory.mktemp("moto-delete")) as emulator:
-        emulator.create_table("spine-coach-delete")
-        for key, value in CREDENTIALS.items():
-            monkeypatch.setenv(key, value)
-        monkeypatch.delenv("SPINE_COACH_STORE", raising=False)
-        monkeypatch.setenv("SPINE_COACH_DYNAMODB_TABLE", "spine-coach-delete")
-        monkeypatch.setenv("SPINE_COACH_DYNAMODB_ENDPOINT", emulator.endpoint)
-        monkeypatch.setenv("AWS_REGION", "us-east-1")
-        monkeypatch.setenv("SPINE_COACH_SKILL_ID", "amzn1.ask.skill.00000000-0000-4000-8000-5b1ec0ac4000")
-        yield emulator, load_lambda()
+    emulator.create_table("spine-coach-delete")
+    monkeypatch.delenv("SPINE_COACH_STORE", raising=False)
+    monkeypatch.setenv("SPINE_COACH_DYNAMODB_TABLE", "spine-coach-delete")
+    monkeypatch.setenv("SPINE_COACH_DYNAMODB_ENDPOINT", emulator.endpoint)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv("SPINE_COACH_SKILL_ID", "amzn1.ask.skill.00000000-0000-4000-8000-5b1ec0ac4000")
+    return emulator, load_lambda()
 
 
-def test_delete_and_skill_disabled_leave_no_item_in_dynamodb(dynamo_lambda: tuple[object, object]) -> None:
-    from tests.dynamo import Emulator
+def test_delete_and_skill_disabled_leave_no_item_in_dynamodb(dynamo_lambda: tuple[Emulator, ModuleType]) -> None:
     from tests.support import checked
 
     emulator, module = dynamo_lambda
-    assert isinstance(emulator, Emulator)
-    convo = Conversation(checked(lambda event: module.lambda_handler(event, None)))  # type: ignore[attr-defined]
+    convo = Conversation(checked(lambda event: module.lambda_handler(event, None)))
     convo.launch()
     convo.say("my surgery was on October third")
     assert emulator.item("spine-coach-delete", convo.device.user_id) is not None

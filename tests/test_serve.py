@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,15 +16,8 @@ import requests
 
 from skill.server import ServeOptions, gunicorn_options
 from tests.pki import make_ca, make_leaf
-from tests.support import check_response
+from tests.support import check_response, free_port
 from tests.test_web import launch_body
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass

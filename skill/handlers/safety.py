@@ -14,10 +14,8 @@ class SymptomHandler(Handler):
     when = intent("SymptomIntent")
 
     def answer(self, turn: Turn) -> Output:
-        symptom_id = turn.slot_id("symptom")
-        symptoms = {s.id: s for s in turn.catalog.guidance.symptoms}
-        symptom = symptoms.get(symptom_id) if symptom_id else None
-        # Unrecognised words here still mean something is wrong: answer as for pain.
+        # Unrecognised words here still mean something is wrong: answered as for pain.
+        symptom = turn.catalog.guidance.find_symptom(turn.slot_id("symptom"))
         was_running = turn.guide.stop_for_symptom()
         return safety.symptom_answer(turn.catalog, symptom, turn.locale, in_workout=was_running)
 
@@ -28,7 +26,5 @@ class AvoidHandler(Handler):
     when = intent("AvoidIntent")
 
     def answer(self, turn: Turn) -> Output:
-        topic_id = turn.slot_id("activity")
-        topics = {t.id: t for t in turn.catalog.guidance.topics}
-        topic = topics.get(topic_id) if topic_id else None
+        topic = turn.catalog.guidance.find_topic(turn.slot_id("activity"))
         return safety.avoid_answer(turn.catalog, topic, turn.slot_raw("activity"))

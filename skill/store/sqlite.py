@@ -63,18 +63,7 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         return data if isinstance(data, dict) else {}
 
     def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
-        key = user_key(request_envelope)
-        data = json.dumps(attributes, separators=(",", ":"), sort_keys=True)
-        try:
-            with _write(self._connection()) as connection:
-                connection.execute(
-                    "INSERT INTO attributes (id, data) VALUES (?, ?) "
-                    "ON CONFLICT(id) DO UPDATE SET data = excluded.data, "
-                    "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-                    (key, data),
-                )
-        except (sqlite3.Error, OSError) as exc:
-            raise PersistenceException(f"SQLite write failed: {type(exc).__name__}") from exc
+        self._save(request_envelope, attributes, expected_rev=None)
 
     def save_if(self, request_envelope: Any, attributes: dict[str, Any], expected_rev: int) -> bool:
         """Save only if the stored record is still at ``expected_rev`` (or absent and 0).
@@ -83,17 +72,20 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         The read and the write happen in one ``BEGIN IMMEDIATE`` transaction, so two
         writers cannot both succeed from the same revision.
         """
+        return self._save(request_envelope, attributes, expected_rev=expected_rev)
+
+    def _save(self, request_envelope: Any, attributes: dict[str, Any], *, expected_rev: int | None) -> bool:
         key = user_key(request_envelope)
         data = json.dumps(attributes, separators=(",", ":"), sort_keys=True)
         try:
             with _write(self._connection()) as connection:
-                row = connection.execute(
-                    "SELECT json_extract(data, '$.rev') FROM attributes WHERE id = ?", (key,)
-                ).fetchone()
-                if row is not None and (row[0] or 0) != expected_rev:
-                    return False
-                if row is None and expected_rev != 0:
-                    return False
+                if expected_rev is not None:
+                    row = connection.execute(
+                        "SELECT json_extract(data, '$.rev') FROM attributes WHERE id = ?", (key,)
+                    ).fetchone()
+                    current = None if row is None else (row[0] or 0)
+                    if current != expected_rev and not (current is None and expected_rev == 0):
+                        return False
                 connection.execute(
                     "INSERT INTO attributes (id, data) VALUES (?, ?) "
                     "ON CONFLICT(id) DO UPDATE SET data = excluded.data, "
