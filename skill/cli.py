@@ -83,7 +83,13 @@ def _package(args: argparse.Namespace) -> int:
     from skill.package import PackageOptions, build_package
 
     report = build_package(
-        PackageOptions(out=Path(args.out), endpoint=args.endpoint, skill_id=args.skill_id, deps=not args.no_deps)
+        PackageOptions(
+            out=Path(args.out),
+            endpoint=args.endpoint,
+            skill_id=args.skill_id,
+            deps=not args.no_deps,
+            privacy_url=args.privacy_url,
+        )
     )
     print(report)
     return 0
@@ -143,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     package.add_argument("--skill-id", help="the skill id, for ask-resources.json")
     package.add_argument("--no-deps", action="store_true", help="leave dependencies out of the zip (quick checks)")
+    package.add_argument("--privacy-url", help="your privacy policy's URL (needed before certification)")
     package.set_defaults(run=_package)
 
     bench = commands.add_parser("bench", help="measure speed against a baseline in the same run")

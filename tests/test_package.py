@@ -73,6 +73,13 @@ def test_ask_resources(package_dir: Path) -> None:
     ).read_text()
 
 
+def test_privacy_url_goes_into_every_locale(tmp_path: Path) -> None:
+    data = manifest(PackageOptions(out=tmp_path, privacy_url="https://coach.example.org/privacy"))
+    locales_info = data["manifest"]["privacyAndCompliance"]["locales"]
+    assert set(locales_info) == set(locales())
+    assert {v["privacyPolicyUrl"] for v in locales_info.values()} == {"https://coach.example.org/privacy"}
+
+
 def test_self_hosted_endpoint_goes_into_the_manifest(tmp_path: Path) -> None:
     data = manifest(PackageOptions(out=tmp_path, endpoint="https://coach.example.org/"))
     assert data["manifest"]["apis"]["custom"]["endpoint"] == {
