@@ -8,6 +8,7 @@ anyone can rerun rather than an absolute number that depends on the machine.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import shutil
 import statistics
@@ -15,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,26 +43,25 @@ def machine() -> str:
     return f"{platform.machine()}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
-def _time_process(code: str, env_content: Path, runs: int, *, unstamped: bool = False) -> tuple[float, ...]:
-    """Wall time of fresh ``python -c code`` processes, in milliseconds.
+def _time_process(
+    code: str, env: dict[str, str], runs: int, before_each: Callable[[], object] | None = None
+) -> tuple[float, ...]:
+    """Wall time of fresh ``python -c code`` processes under ``env``, in milliseconds.
 
-    ``unstamped`` removes the content's validation stamp before each run, so every run
-    pays for the full schema check as after an edit.
+    ``before_each`` runs untimed before every process (e.g. to remove a stamp).
     """
-    from skill.content_check import STAMP_NAME
-
     samples = []
     for _ in range(runs):
-        if unstamped:
-            (env_content / STAMP_NAME).unlink(missing_ok=True)
+        if before_each is not None:
+            before_each()
         start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-c", code],
-            check=True,
-            env={"SPINE_COACH_CONTENT": str(env_content), "PATH": "/usr/bin:/bin"},
-        )
+        subprocess.run([sys.executable, "-c", code], check=True, env=env)
         samples.append((time.perf_counter() - start) * 1000)
     return tuple(samples)
+
+
+def _content_env(content: Path) -> dict[str, str]:
+    return {"SPINE_COACH_CONTENT": str(content), "PATH": "/usr/bin:/bin"}
 
 
 _BASELINE = """
@@ -84,12 +84,16 @@ def bench_catalog(runs: int = 15) -> list[Result]:
         shutil.copytree(source, stamped, ignore=shutil.ignore_patterns(STAMP_NAME))
         if check_content(stamped):
             raise SystemExit("content has problems; run `spine-coach content check`")
+        env = _content_env(stamped)
+        stamp = stamped / STAMP_NAME
         return [
-            Result("python start, nothing loaded", _time_process(_EMPTY, stamped, runs)),
-            Result("baseline: json.loads of every content file", _time_process(_BASELINE, stamped, runs)),
-            Result("load_catalog, validated content (normal path)", _time_process(_LOAD, stamped, runs)),
+            Result("python start, nothing loaded", _time_process(_EMPTY, env, runs)),
+            Result("baseline: json.loads of every content file", _time_process(_BASELINE, env, runs)),
+            Result("load_catalog, validated content (normal path)", _time_process(_LOAD, env, runs)),
+            # Removing the stamp before each run makes every run pay for the full schema check.
             Result(
-                "load_catalog, edited content (full schema check)", _time_process(_LOAD, stamped, runs, unstamped=True)
+                "load_catalog, edited content (full schema check)",
+                _time_process(_LOAD, env, runs, before_each=lambda: stamp.unlink(missing_ok=True)),
             ),
         ]
 
@@ -147,7 +151,6 @@ WORKOUT_SCRIPT = (
 
 def _load_lambda(store_url: str) -> Any:
     import importlib.util
-    import os
 
     os.environ["SPINE_COACH_STORE"] = store_url
     os.environ.pop("SPINE_COACH_SKILL_ID", None)
@@ -239,30 +242,17 @@ def bench_cold_start(runs: int = 15) -> list[Result]:
     hello = _COLD.format(lambda_dir=lambda_dir, event=event, load="from skill.hello import lambda_handler")
     spine = _COLD.format(lambda_dir=lambda_dir, event=event, load="from lambda_function import lambda_handler")
     with tempfile.TemporaryDirectory() as tmp:
-        env_store = f"sqlite:///{tmp}/cold.db"
+        env = {**os.environ, "SPINE_COACH_STORE": f"sqlite:///{tmp}/cold.db"}
+        env.pop("SPINE_COACH_SKILL_ID", None)
         return [
-            Result("python start, nothing loaded", _time_process(_EMPTY, REPO / "content", runs)),
-            Result("hello-world Lambda handler (floor)", _time_code(hello, runs, env_store)),
-            Result("Spine Coach Lambda handler", _time_code(spine, runs, env_store)),
+            Result("python start, nothing loaded", _time_process(_EMPTY, _content_env(REPO / "content"), runs)),
+            Result("hello-world Lambda handler (floor)", _time_process(hello, env, runs)),
+            Result("Spine Coach Lambda handler", _time_process(spine, env, runs)),
         ]
-
-
-def _time_code(code: str, runs: int, store: str) -> tuple[float, ...]:
-    import os
-
-    samples = []
-    env = {**os.environ, "SPINE_COACH_STORE": store}
-    env.pop("SPINE_COACH_SKILL_ID", None)
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, env=env)
-        samples.append((time.perf_counter() - start) * 1000)
-    return tuple(samples)
 
 
 def import_profile(top: int = 12) -> str:
     """Where Spine Coach's own cold-start time goes (``python -X importtime``), self time."""
-    import os
 
     code = _COLD.format(
         lambda_dir=str(REPO / "lambda"), event=_launch_event(), load="from lambda_function import lambda_handler"
@@ -377,7 +367,6 @@ def _peak_rss_mb(pid: int) -> float:
 def _serve_and_load(
     command: list[str], port: int, env: dict[str, str], seconds: int, connections: int
 ) -> tuple[str, float]:
-    import os
     import urllib.request
 
     process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

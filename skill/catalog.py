@@ -26,8 +26,6 @@ from typing import Any, TypeVar
 
 _T = TypeVar("_T", "Topic", "Symptom")
 
-CATEGORIES = ("strengthening", "stretching", "circulation", "breathing", "aerobic")
-
 
 class ContentError(Exception):
     """A content file is missing, malformed or inconsistent.

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from skill.amounts import amount
 from skill.catalog import Catalog, Dosage, Exercise, Range, Routine
-from skill.output import Content, Count, ExerciseRef, ListOf, Pause, Say, Segment
+from skill.output import Content, Count, ListOf, Pause, Say, Segment
 
 ItemKind = Literal["counted", "untimed", "aerobic"]
 
@@ -264,7 +264,3 @@ def estimated_minutes(items: tuple[PlanItem, ...], levels: dict[str, int], pace:
             seconds += item.sets * sides * item.reps_at(level) * per_rep
         seconds += _TRANSITION_SECONDS
     return max(1, round(seconds / 60))
-
-
-def exercise_name(item: PlanItem) -> ExerciseRef:
-    return ExerciseRef(item.exercise)

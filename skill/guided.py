@@ -171,18 +171,19 @@ class Guide:
 
     # -- resuming --------------------------------------------------------------------------
 
-    def resume_offer(self) -> Output | None:
-        """At launch: offer to pick up a recent unfinished workout, or say it was dropped."""
+    def welcome_back(self) -> tuple[Output | None, Say | None]:
+        """At launch: (an offer to pick up a recent unfinished workout, or ``None``;
+        the sentence saying an old one was set aside, or ``None``)."""
         state = self.saved_place()
         if state is None:
             self.user.place = None
-            return None
+            return None, None
         if not self.place_is_fresh():
-            self._abandon_place()
-            return None
+            self._abandon_place(state)
+            return None, Say.of("workout.stale", routine=_routine_ref(state))
         item = state.item
         if item is None:
-            return None
+            return None, None
         if state.phase is Phase.AWAY:
             lead = Say.of("workout.resume.offer.away", exercise=ExerciseRef(item.exercise), routine=_routine_ref(state))
         elif state.single:
@@ -199,14 +200,8 @@ class Guide:
         if self.user.place and self.user.place.get("after_symptom"):
             speech.append(Say.of("workout.resume.after_symptom"))
         speech.append(Say.of("workout.resume.question"))
-        return ask(*speech, reprompt=Say.of("workout.resume.reprompt"), pending=Pending.of("resume"))
-
-    def stale_notice(self) -> Say | None:
-        """If a place exists but is too old, the sentence that says it was set aside."""
-        state = self.saved_place()
-        if state is None or self.place_is_fresh():
-            return None
-        return Say.of("workout.stale", routine=_routine_ref(state))
+        offer = ask(*speech, reprompt=Say.of("workout.resume.reprompt"), pending=Pending.of("resume"))
+        return offer, None
 
     def resume(self) -> Output | None:
         state = self.saved_place()
@@ -236,8 +231,8 @@ class Guide:
 
     # -- history -----------------------------------------------------------------------------
 
-    def _abandon_place(self) -> None:
-        state = self.saved_place()
+    def _abandon_place(self, state: WorkoutState | None = None) -> None:
+        state = state if state is not None else self.saved_place()
         if state is not None:
             self._record(state, "abandoned", touch=False)
         self.user.place = None

@@ -9,7 +9,7 @@ request's locale. Nothing here imports the SDK, so the state machine stays pure.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 if TYPE_CHECKING:
@@ -166,17 +166,11 @@ class Output:
 
     def then(self, *more: Segment) -> Output:
         """The same output with more segments spoken at the end."""
-        return _replace(self, speech=(*self.speech, *more))
+        return replace(self, speech=(*self.speech, *more))
 
     def before(self, *first: Segment) -> Output:
         """The same output with segments spoken first."""
-        return _replace(self, speech=(*first, *self.speech))
-
-
-def _replace(output: Output, **changes: Any) -> Output:
-    from dataclasses import replace
-
-    return replace(output, **changes)
+        return replace(self, speech=(*first, *self.speech))
 
 
 def ask(*speech: Segment, reprompt: tuple[Segment, ...] | Segment, pending: Pending | None = None) -> Output:

@@ -41,19 +41,6 @@ def in_process(skill: Any) -> Transport:
     return send
 
 
-def over_http(url: str, timeout: float = 10.0) -> Transport:
-    """POST envelopes to a running skill endpoint (no signature: dev mode servers only)."""
-    import requests
-
-    def send(body: dict[str, Any]) -> dict[str, Any]:
-        response = requests.post(url, json=body, timeout=timeout)
-        response.raise_for_status()
-        result: dict[str, Any] = response.json()
-        return result
-
-    return send
-
-
 _BREAKS = re.compile(r'(?:<break time="(\d+(?:\.\d+)?)(ms|s)"/>\s*)+')
 
 

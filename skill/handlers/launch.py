@@ -12,8 +12,7 @@ class LaunchHandler(Handler):
     when = request_type("LaunchRequest")
 
     def answer(self, turn: Turn) -> Output:
-        notice = turn.guide.stale_notice()
-        offer = turn.guide.resume_offer()
+        offer, notice = turn.guide.welcome_back()
         if offer is not None:
             return offer
         streak = progress.summary(turn.user.history, turn.now, turn.user.time_zone).streak
