@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -340,11 +339,10 @@ def _by_id(items: Sequence[_T], item_id: str) -> _T:
 
 
 def default_content_dir() -> Path:
-    """``$SPINE_COACH_CONTENT`` if set, else ``content/`` beside the package."""
-    configured = os.environ.get("SPINE_COACH_CONTENT")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parent.parent / "content"
+    """``$SPINE_COACH_CONTENT`` if set, else the installed catalog (``skill.resources``)."""
+    from skill.resources import content_dir
+
+    return content_dir()
 
 
 @functools.lru_cache(maxsize=4)

@@ -10,8 +10,36 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 Command = Callable[[argparse.Namespace], int]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (usage stays behind ``--help``)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _locale(text: str) -> str:
+    """A locale the skill has a model and words for."""
+    from skill.interaction_model import locales
+
+    known = locales()
+    if text not in known:
+        raise argparse.ArgumentTypeError(f"unknown locale {text!r}; use one of {', '.join(known)}")
+    return text
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
 
 
 def _content_check(args: argparse.Namespace) -> int:
@@ -52,7 +80,12 @@ def _chat(args: argparse.Namespace) -> int:
     import logging
 
     from skill.console import ConsoleOptions, chat
+    from skill.store import check_store_url, store_url_from_env
 
+    problem = check_store_url(args.store or store_url_from_env())
+    if problem:
+        print(f"spine-coach chat: error: {problem}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.WARNING, format="  (%(levelname)s %(message)s)")
     options = ConsoleOptions(
         store_url=args.store, locale=args.locale, user=args.user, debug=args.debug, voice=args.voice, screen=args.screen
@@ -89,6 +122,8 @@ def _package(args: argparse.Namespace) -> int:
             skill_id=args.skill_id,
             deps=not args.no_deps,
             privacy_url=args.privacy_url,
+            lambda_arch=args.lambda_arch,
+            aws_region=args.aws_region,
         )
     )
     print(report)
@@ -103,7 +138,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="spine-coach", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = Parser(prog="spine-coach", description=__doc__.splitlines()[0] if __doc__ else None)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     content = commands.add_parser("content", help="check the exercise catalog in content/")
@@ -117,7 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--say", action="append", metavar="SENTENCE", help="run these lines instead of a prompt (repeatable)"
     )
     chat.add_argument("--store", help="store URL (default: $SPINE_COACH_STORE or a SQLite file in your data folder)")
-    chat.add_argument("--locale", default="en-US", help="the request locale: en-US, en-GB, en-CA, en-AU or en-IN")
+    chat.add_argument(
+        "--locale", type=_locale, default="en-US", help="the request locale: en-US, en-GB, en-CA, en-AU or en-IN"
+    )
     chat.add_argument("--user", help="a name for the console user; each name has its own saved progress")
     chat.add_argument("--debug", action="store_true", help="show the intent and slots Alexa would send")
     chat.add_argument("--voice", action="store_true", help="also speak answers aloud with espeak-ng")
@@ -132,10 +169,20 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--check", action="store_true", help="only report stale or invalid models; write nothing")
     build.set_defaults(run=_models_build)
 
-    serve = commands.add_parser("serve", help="run the HTTPS web service (gunicorn)")
-    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (ignored with --dev: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8443)
-    serve.add_argument("--workers", type=int, default=2)
+    serve = commands.add_parser(
+        "serve",
+        help="run the HTTPS web service (gunicorn)",
+        epilog=(
+            "environment: SPINE_COACH_SKILL_ID (required unless --dev: your skill id; requests for other skills "
+            "are refused), SPINE_COACH_STORE (store URL, sqlite:///path.db or dynamodb://table?region=...; "
+            "default: a SQLite file under ~/.local/share/spine-coach)"
+        ),
+    )
+    serve.add_argument(
+        "--host", default="0.0.0.0", help="address to listen on (default %(default)s; with --dev always 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=_positive, default=8443, help="port to listen on (default %(default)s)")
+    serve.add_argument("--workers", type=_positive, default=2, help="gunicorn worker processes (default %(default)s)")
     serve.add_argument("--certfile", help="TLS certificate (PEM); omit behind a TLS-terminating proxy")
     serve.add_argument("--keyfile", help="TLS private key (PEM)")
     serve.add_argument("--dev", action="store_true", help="loopback only, signature and timestamp checks OFF")
@@ -147,14 +194,20 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument(
         "--endpoint", help="Lambda ARN or HTTPS URL for the manifest (default: filled in by ask deploy)"
     )
-    package.add_argument("--skill-id", help="the skill id, for ask-resources.json")
+    package.add_argument(
+        "--skill-id", help="an existing skill's id, for ask-resources.json (default: ask deploy creates the skill)"
+    )
+    package.add_argument("--aws-region", default="us-east-1", help="AWS region of the stack (default us-east-1)")
+    package.add_argument(
+        "--lambda-arch", choices=["x86_64", "arm64"], default="x86_64", help="the function's processor (default x86_64)"
+    )
     package.add_argument("--no-deps", action="store_true", help="leave dependencies out of the zip (quick checks)")
     package.add_argument("--privacy-url", help="your privacy policy's URL (needed before certification)")
     package.set_defaults(run=_package)
 
     bench = commands.add_parser("bench", help="measure speed against a baseline in the same run")
     bench.add_argument("which", choices=["catalog", "turns", "cold", "web"], help="what to measure")
-    bench.add_argument("--runs", type=int, default=15, help="repetitions per case (seconds of load for web)")
+    bench.add_argument("--runs", type=_positive, default=15, help="repetitions per case (seconds of load for web)")
     bench.set_defaults(run=_bench)
     return parser
 

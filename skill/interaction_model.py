@@ -19,9 +19,9 @@ from typing import Any
 
 from skill.catalog import Catalog, normalize
 from skill.numbers import number_words, ordinal_words
+from skill.resources import models_dir
 
-REPO = Path(__file__).resolve().parent.parent
-MODELS_DIR = REPO / "interaction_models"
+MODELS_DIR = models_dir()
 SOURCE = MODELS_DIR / "source" / "model.json"
 
 MAX_SAMPLE_CHARS = 200

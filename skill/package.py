@@ -7,12 +7,18 @@ Writes into the output folder:
   SkillDisabled event, privacy and compliance answers;
 - ``skill-package/interactionModels/custom/<locale>.json`` - from ``interaction_models/``;
 - ``skill-package/assets/images/`` - the store icons;
-- ``lambda/`` - the function source (entry point, ``skill/``, ``content/``) and its
-  pinned ``requirements.txt``, which ``ask deploy`` installs;
+- ``lambda/`` - the function source (entry point, the runtime part of ``skill/`` with the
+  catalog in ``skill/content/``; no developer tools, see ``DEVTOOLS``) and its pinned
+  ``requirements.txt``, which ``ask deploy`` installs;
 - ``lambda.zip`` - the same with the dependencies installed, for uploading by hand;
-- ``ask-resources.json``.
+- ``infrastructure/cfn-deployer/skill-stack.yaml`` - the CloudFormation stack (function,
+  tables, role, logs, Alexa trigger) from ``infrastructure/``;
+- ``ask-resources.json`` - the ASK CLI project, deploying that stack with
+  ``@ask-cli/cfn-deployer``, which passes the skill id to the stack and so to the function.
 
 Content is checked first and the package refuses to build from content with problems.
+It needs a source checkout (the entry point, the pins and the template are not package
+data).
 """
 
 from __future__ import annotations
@@ -25,17 +31,40 @@ import sys
 import zipfile
 import zlib
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from skill.catalog import load_catalog
+from skill.catalog import default_content_dir, load_catalog
 from skill.content_check import check_content
 from skill.interaction_model import MODELS_DIR, build_all, locales
+from skill.resources import checkout
 
-REPO = Path(__file__).resolve().parent.parent
 REMINDERS_PERMISSION = "alexa::alerts:reminders:skill:readwrite"
 COUNTRIES = {"en-US": "US", "en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN": "IN"}
 PYTHON_RUNTIME = "python3.11"
+TEMPLATE = "infrastructure/cfn-deployer/skill-stack.yaml"
+# Modules of ``skill/`` that only developers run: the console and its stand-ins for Alexa,
+# the model builder, this packager, the benchmarks, the command line, and the web service
+# (Lambda needs no HTTP server or signature checks). None of them goes into the function;
+# tests/test_package.py checks that nothing left in it imports one.
+DEVTOOLS = (
+    "bench.py",
+    "builtin_slots.py",
+    "cli.py",
+    "compat",
+    "console.py",
+    "envelopes.py",
+    "hello.py",
+    "interaction_model.py",
+    "nlu.py",
+    "package.py",
+    "server.py",
+    "simulator.py",
+    "standin.py",
+    "verification.py",
+    "web.py",
+)
 
 
 @dataclass
@@ -46,11 +75,20 @@ class PackageOptions:
     deps: bool = True  # install the pinned dependencies into lambda.zip
     lambda_arch: str = "x86_64"
     privacy_url: str | None = None
+    aws_region: str = "us-east-1"
+
+
+def source_tree() -> Path:
+    """The checkout to package from; a wheel install has no entry point or template."""
+    root = checkout()
+    if root is None:
+        raise SystemExit("spine-coach package needs a source checkout (git clone the project and run it there)")
+    return root
 
 
 def manifest(options: PackageOptions) -> dict[str, Any]:
     catalog = load_catalog()
-    listing = json.loads((REPO / "skill" / "listing.json").read_text(encoding="utf-8"))
+    listing = json.loads(files("skill").joinpath("listing.json").read_text(encoding="utf-8"))
     disclaimer = catalog.guidance.disclaimer.text.replace("{therapist}", "physiotherapist")
     locale_info: dict[str, Any] = {}
     for locale in locales():
@@ -109,12 +147,13 @@ def ask_resources(options: PackageOptions) -> dict[str, Any]:
                 "skillMetadata": {"src": "./skill-package"},
                 "code": {"default": {"src": "./lambda"}},
                 "skillInfrastructure": {
-                    "type": "@ask-cli/lambda-deployer",
+                    "type": "@ask-cli/cfn-deployer",
                     "userConfig": {
                         "runtime": PYTHON_RUNTIME,
                         "handler": "lambda_function.lambda_handler",
-                        "awsRegion": "us-east-1",
-                        "environmentVariables": {"SPINE_COACH_DYNAMODB_TABLE": "spine-coach"},
+                        "templatePath": f"./{TEMPLATE}",
+                        "awsRegion": options.aws_region,
+                        "cfn": {"parameters": {"LambdaArchitecture": options.lambda_arch}},
                     },
                 },
             }
@@ -146,17 +185,18 @@ def _png(size: int) -> bytes:
     )
 
 
-def _copy_code(target: Path) -> None:
-    """The function's own code: entry point, the skill package, checked content."""
-    shutil.copy2(REPO / "lambda" / "lambda_function.py", target / "lambda_function.py")
+def _copy_code(source: Path, content: Path, target: Path) -> None:
+    """The function's own code: entry point, the runtime modules, checked content."""
+    shutil.copy2(source / "lambda" / "lambda_function.py", target / "lambda_function.py")
     shutil.copytree(
-        REPO / "skill", target / "skill", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "standin.py")
+        source / "skill", target / "skill", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", *DEVTOOLS)
     )
-    shutil.copytree(REPO / "content", target / "content", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy2(REPO / "requirements" / "lambda.txt", target / "requirements.txt")
+    # Where skill.resources finds the catalog: the package skill.content.
+    shutil.copytree(content, target / "skill" / "content", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(source / "requirements" / "lambda.txt", target / "requirements.txt")
 
 
-def _install_deps(target: Path, arch: str) -> None:
+def _install_deps(source: Path, target: Path, arch: str) -> None:
     platform = "manylinux2014_x86_64" if arch == "x86_64" else "manylinux2014_aarch64"
     subprocess.run(
         [
@@ -177,7 +217,7 @@ def _install_deps(target: Path, arch: str) -> None:
             "3.11",
             "--only-binary=:all:",
             "-r",
-            str(REPO / "requirements" / "lambda.txt"),
+            str(source / "requirements" / "lambda.txt"),
         ],
         check=True,
     )
@@ -201,7 +241,9 @@ def _zip(source: Path, destination: Path) -> None:
 
 
 def build_package(options: PackageOptions) -> str:
-    problems = check_content(REPO / "content")
+    source = source_tree()
+    content = default_content_dir()
+    problems = check_content(content)
     if problems:
         raise SystemExit("content has problems; run `spine-coach content check`:\n" + "\n".join(map(str, problems)))
     stale = build_all(load_catalog(), check=True)
@@ -219,18 +261,20 @@ def build_package(options: PackageOptions) -> str:
     (package / "assets" / "images" / "smallIcon.png").write_bytes(_png(108))
     (package / "assets" / "images" / "largeIcon.png").write_bytes(_png(512))
     (out / "ask-resources.json").write_text(json.dumps(ask_resources(options), indent=2) + "\n")
+    (out / TEMPLATE).parent.mkdir(parents=True)
+    shutil.copy2(source / "infrastructure" / "skill-stack.yaml", out / TEMPLATE)
     code = out / "lambda"
     code.mkdir()
-    _copy_code(code)
+    _copy_code(source, content, code)
     bundle = out / "lambda-bundle"
     shutil.copytree(code, bundle)
     if options.deps:
-        _install_deps(bundle, options.lambda_arch)
+        _install_deps(source, bundle, options.lambda_arch)
     _compile(bundle)
     _zip(bundle, out / "lambda.zip")
     shutil.rmtree(bundle)
     size = (out / "lambda.zip").stat().st_size
     return (
         f"wrote {out}: skill-package/ ({len(locales())} locales), lambda/, lambda.zip "
-        f"({size / 1e6:.1f} MB{'' if options.deps else ', no dependencies'}), ask-resources.json"
+        f"({size / 1e6:.1f} MB{'' if options.deps else ', no dependencies'}), {TEMPLATE}, ask-resources.json"
     )

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from skill.builtin_slots import parse_date
 from skill.catalog import Catalog, Routine
+from skill.dates import parse_date
 from skill.numbers import parse_number
 from skill.user import UserRecord
 

@@ -2,7 +2,7 @@
 
 Replaces the SDK's ``RequestVerifier`` (which downloads certificates with no timeout,
 turns a DNS failure into an HTTP 500 and uses naive datetimes; see
-``../shared/platform-facts.md``) with one built on ``cryptography``:
+``docs/platform-facts.md``) with one built on ``cryptography``:
 
 - ``SignatureCertChainUrl``: https, host s3.amazonaws.com, port 443, a normalized path
   under ``/echo.api/``;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ from skill.interaction_model import MODELS_DIR, locales
 from skill.nlu import resolver_for
 from skill.package import PackageOptions, build_package, manifest
 
+REPO = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "skill-manifest.schema.json").read_text())
 
 
@@ -64,12 +66,21 @@ def test_ask_resources(package_dir: Path) -> None:
     resources = json.loads((package_dir / "ask-resources.json").read_text())
     profile = resources["profiles"]["default"]
     assert resources["askcliResourcesVersion"] == "2020-03-31"
+    assert profile["skillId"] == "amzn1.ask.skill.test"
     assert profile["skillMetadata"]["src"] == "./skill-package"
     assert profile["code"]["default"]["src"] == "./lambda"
-    assert profile["skillInfrastructure"]["userConfig"]["handler"] == "lambda_function.lambda_handler"
+    infrastructure = profile["skillInfrastructure"]
+    assert infrastructure["type"] == "@ask-cli/cfn-deployer"
+    config = infrastructure["userConfig"]
+    assert config["handler"] == "lambda_function.lambda_handler"
+    assert config["runtime"] == "python3.11"
+    # The deployer reads the template from this path, relative to the project folder.
+    template = package_dir / config["templatePath"]
+    assert template.read_text() == (REPO / "infrastructure" / "skill-stack.yaml").read_text()
+    assert config["cfn"]["parameters"] == {"LambdaArchitecture": "x86_64"}
     assert (package_dir / "lambda" / "lambda_function.py").exists()
     assert (package_dir / "lambda" / "requirements.txt").read_text() == (
-        Path(__file__).parent.parent / "requirements" / "lambda.txt"
+        REPO / "requirements" / "lambda.txt"
     ).read_text()
 
 
@@ -96,7 +107,7 @@ def test_lambda_zip_runs_in_a_clean_virtual_environment(package_dir: Path, tmp_p
         names = archive.namelist()
         archive.extractall(unpacked)
     assert "lambda_function.py" in names
-    assert "content/.validated" in names
+    assert "skill/content/.validated" in names
     assert not any(n.startswith(("flask/", "gunicorn/", "jsonschema/")) for n in names)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
@@ -138,12 +149,42 @@ def test_lambda_zip_runs_in_a_clean_virtual_environment(package_dir: Path, tmp_p
 
 
 def test_packaging_refuses_broken_content(tmp_path: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import skill.package as package_module
-
     (content_copy / "stages.json").write_text("{")
-    fake_repo = tmp_path / "repo"
-    fake_repo.mkdir()
-    (fake_repo / "content").symlink_to(content_copy)
-    monkeypatch.setattr(package_module, "REPO", fake_repo)
+    monkeypatch.setenv("SPINE_COACH_CONTENT", str(content_copy))
     with pytest.raises(SystemExit, match="content has problems"):
         build_package(PackageOptions(out=tmp_path / "out", deps=False))
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every ``skill.*`` module a source file imports, at the top or inside functions."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            if node.module == "skill":  # from skill import howto, welcome
+                found.update(f"skill.{alias.name}" for alias in node.names)
+    return {name for name in found if name == "skill" or name.startswith("skill.")}
+
+
+def test_lambda_zip_carries_no_developer_tools(package_dir: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(package_dir / "lambda.zip") as archive:
+        names = set(archive.namelist())
+        archive.extractall(tmp_path)
+    shipped = {n.removeprefix("skill/").split("/")[0] for n in names if n.startswith("skill/")}
+    for tool in ("console.py", "simulator.py", "nlu.py", "builtin_slots.py", "standin.py", "envelopes.py"):
+        assert tool not in shipped
+    for tool in ("interaction_model.py", "package.py", "bench.py", "hello.py", "cli.py"):
+        assert tool not in shipped
+    for tool in ("web.py", "server.py", "verification.py", "compat"):
+        assert tool not in shipped
+    assert {"factory.py", "workout.py", "catalog.py", "dates.py", "resources.py", "store", "content"} <= shipped
+    # Nothing left in the function imports a module that stayed behind, not even lazily.
+    modules = {
+        ".".join(path.relative_to(tmp_path).with_suffix("").parts).removesuffix(".__init__")
+        for path in (tmp_path / "skill").rglob("*.py")
+    }
+    for path in [tmp_path / "lambda_function.py", *(tmp_path / "skill").rglob("*.py")]:
+        missing = _imported_modules(path) - modules
+        assert not missing, f"{path.relative_to(tmp_path)} imports {sorted(missing)}, which is not in the zip"

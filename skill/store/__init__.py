@@ -32,22 +32,32 @@ def store_url_from_env() -> str:
     return os.environ.get(ENV_VAR) or f"sqlite:///{default_sqlite_path()}"
 
 
+def _sqlite_path(url: str) -> str:
+    return url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.removeprefix("sqlite:")
+
+
+def check_store_url(url: str) -> str | None:
+    """What is wrong with a store URL, in one line, or None when ``open_store`` takes it."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        return None if _sqlite_path(url) else f"store URL {url!r} names no file"
+    if parts.scheme == "dynamodb":
+        return None if parts.netloc else f"store URL {url!r} names no table"
+    return f"unknown store URL {url!r}: use sqlite:///path.db or dynamodb://table"
+
+
 def open_store(url: str | None = None) -> AbstractPersistenceAdapter:
-    """The persistence adapter a store URL names."""
+    """The persistence adapter a store URL names; ``ValueError`` for a URL it cannot use."""
     url = url or store_url_from_env()
+    problem = check_store_url(url)
+    if problem:
+        raise ValueError(problem)
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         from skill.store.sqlite import SQLiteStore
 
-        path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.removeprefix("sqlite:")
-        if not path:
-            raise ValueError(f"store URL {url!r} names no file")
-        return SQLiteStore(Path(path))
-    if parts.scheme == "dynamodb":
-        from skill.store.dynamodb import dynamodb_store
+        return SQLiteStore(Path(_sqlite_path(url)))
+    from skill.store.dynamodb import dynamodb_store
 
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        if not parts.netloc:
-            raise ValueError(f"store URL {url!r} names no table")
-        return dynamodb_store(table=parts.netloc, region=query.get("region"), endpoint=query.get("endpoint"))
-    raise ValueError(f"unknown store URL {url!r}: use sqlite:///path.db or dynamodb://table")
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    return dynamodb_store(table=parts.netloc, region=query.get("region"), endpoint=query.get("endpoint"))

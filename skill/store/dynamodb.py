@@ -1,6 +1,6 @@
 """DynamoDB persistence through the official ``ask-sdk-dynamodb-persistence-adapter``.
 
-Two traps of that package are handled here (see ``../shared/platform-facts.md``): its
+Two traps of that package are handled here (see ``docs/platform-facts.md``): its
 module builds ``boto3.resource("dynamodb")`` as a default argument at import time, which
 fails without a region, so it is imported lazily with a region in place and is always
 given ``dynamodb_resource=``; and it stores numbers as ``Decimal`` and rejects floats, so
