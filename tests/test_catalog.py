@@ -228,8 +228,8 @@ def test_stage_boundaries(catalog: Catalog) -> None:
 def test_guidance_has_the_safety_rules(catalog: Catalog) -> None:
     g = catalog.guidance
     assert "not a substitute for professional medical advice" in g.disclaimer.text
-    assert "never hold your breath" in g.breathing_rule.text.lower()
-    assert "legs" in g.stop_rule.text and "stop" in g.stop_rule.text.lower()
+    assert "without holding your breath" in g.breathing_rule.text.lower()
+    assert "pain spreading to the legs" in g.stop_rule.text and "stop" in g.stop_rule.text.lower()
     assert "surgeon" in g.stop_contact
     for topic in (
         "lifting",

@@ -100,6 +100,7 @@ def test_clearance_turns_cat_cow_on(convo: Conversation, store: SQLiteStore) -> 
     coached = convo.say("coach me through cat cow")
     assert "We'll do 5 repetitions." in coached.text
     convo.say("stop")
+    convo.say("ask spine coach my physio moved me to the week six routine")
     convo.say("ask spine coach to start my week six routine")
     for _ in range(10):
         convo.say("skip")
