@@ -112,7 +112,10 @@ def test_week_number_is_stored_and_counts_on(convo: Conversation, store: SQLiteS
     assert user_record(store).reported_week == (4, date(2026, 11, 21))
     clock.advance(days=15)
     later = convo.say("ask spine coach what week am I in")
-    assert "You're in week 6 after surgery, days 35 to 41, so your routine is the weeks three to six routine." in later.text
+    assert (
+        "You're in week 6 after surgery, days 35 to 41, so your routine is the weeks three to six routine."
+        in later.text
+    )
 
 
 def test_computed_week_follows_the_clock(convo: Conversation, clock: FixedClock) -> None:
