@@ -223,7 +223,9 @@ class Guide:
         kind = EventKind.READY if state.phase is Phase.AWAY else EventKind.RESUME
         if state.phase is Phase.READY:
             state = replace(state, phase=Phase.PAUSED)  # resume at the start of that set
-        return self._apply(state, kind)
+        output = self._apply(state, kind)
+        # A resumed session starts with the stop rule too (after a walk there is no set to start).
+        return output if state.phase is Phase.AWAY else output.before(Text(self.catalog.guidance.stop_rule.text))
 
     def decline_resume(self) -> tuple[str | None, Output]:
         """The user does not want the old place: drop it and offer that routine afresh."""

@@ -172,6 +172,16 @@ def test_every_guided_session_starts_with_the_stop_rule_and_the_first_with_the_s
     assert CHECK_FIRST not in single.text
 
 
+def test_a_resumed_session_starts_with_the_stop_rule(convo: Conversation) -> None:
+    convo.say("ask spine coach I'm in week three")
+    convo.say("start my exercises")
+    convo.say("stop")
+    convo.launch()
+    resumed = convo.say("yes")
+    assert resumed.text.startswith(STOP_RULE)
+    assert "pick up pelvic tilts" in resumed.text
+
+
 def test_how_to_speaks_the_breathing_rule(convo: Conversation) -> None:
     assert BREATHING in convo.say("ask spine coach how do I do pelvic tilts").text
 
