@@ -133,7 +133,7 @@ def run(which: str, runs: int) -> str:
 # --- per-turn latency: a scripted week-six workout through the Lambda handler -------------------
 
 WORKOUT_SCRIPT = (
-    ["open spine coach", "start my week six routine"]
+    ["open spine coach", "my physio moved me to the week six routine", "start my week six routine"]
     + ["ready"] * 12
     + ["ask spine coach I'm done", "three"]
     + [
@@ -307,6 +307,7 @@ def _mixed_bodies(users: int = 40) -> list[str]:
     lines = [
         "how do I do bridging",
         "what's in my week six routine",
+        "my physio moved me to the week six routine",
         "start my week six routine",
         "ready",
         "ready",

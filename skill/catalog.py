@@ -72,8 +72,12 @@ class Dosage:
 
 @dataclass(frozen=True, slots=True)
 class Caution:
+    """``source`` is ``None`` for our own coaching advice (pending clinical review);
+    ``patient_experience`` when the source is the patient forum, so it is never spoken as a rule."""
+
     text: str
-    source: str
+    source: str | None
+    patient_experience: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +107,7 @@ class Exercise:
     default_dosage: str
     coaching: Coaching | None = None
     clearance_note: str | None = None
+    patient_experience: bool = False  # only the patient forum describes it
 
     def dosage(self, dosage_id: str | None = None) -> Dosage:
         """The dosage with this id, or the exercise's default one."""
@@ -151,6 +156,55 @@ class StageSpan:
 
 
 @dataclass(frozen=True, slots=True)
+class DaySpan:
+    """Days ``from_day``..``to_day`` after surgery (inclusive; ``None`` = onwards) use ``routine``;
+    ``after_follow_up``: only once the user has confirmed their six-week follow-up."""
+
+    from_day: int
+    to_day: int | None
+    routine: str
+    source: str
+    after_follow_up: bool = False
+
+    def contains(self, day: int) -> bool:
+        return day >= self.from_day and (self.to_day is None or day <= self.to_day)
+
+
+@dataclass(frozen=True, slots=True)
+class Stages:
+    """``content/stages.json``: the user's days to routine, and how each routine may start.
+
+    ``rules`` maps a routine id to ``any_time`` (never checked), ``calendar`` (from the
+    first day its span in ``day_map`` starts), ``clinician`` (only when the user's
+    surgeon or physiotherapist has cleared it) or ``no_surgery`` (not meant for after
+    back surgery). ``exercise_routines`` places exercises that no routine lists.
+    """
+
+    day_map: tuple[DaySpan, ...]
+    rules: Mapping[str, str]
+    exercise_routines: Mapping[str, str]
+
+    def span_for_day(self, day: int) -> DaySpan:
+        for span in self.day_map:
+            if span.contains(max(0, day)):
+                return span
+        raise LookupError(f"no stage covers day {day}")  # content check forbids gaps
+
+    def first_span(self, routine_id: str) -> DaySpan | None:
+        return next((s for s in self.day_map if s.routine == routine_id), None)
+
+    def step(self, routine_id: str) -> int:
+        """How far along recovery a routine is: any-time and no-surgery routines 0, calendar
+        routines by their place in ``day_map``, clinician-chosen ones last."""
+        rule = self.rules.get(routine_id, "clinician")
+        if rule == "calendar":
+            return 1 + [s.routine for s in self.day_map].index(routine_id)
+        if rule == "clinician":
+            return len(self.day_map) + 1
+        return 0
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     text: str
     sources: tuple[str, ...]
@@ -169,7 +223,8 @@ class Topic:
 
 @dataclass(frozen=True, slots=True)
 class Symptom:
-    """Something the user reports mid-exercise; ``severity`` is ``stop`` or ``emergency``."""
+    """Something the user reports mid-exercise; ``severity`` is ``stop``, ``surgeon_today``
+    (contact the surgeon's office today) or ``emergency``."""
 
     id: str
     synonyms: tuple[str, ...]
@@ -185,6 +240,7 @@ class Guidance:
     stop_rule: Rule
     stop_contact: str
     surgeon_first: Rule
+    before_starting: Rule
     avoid_summary: Rule
     emergency_numbers: Mapping[str, str]
     topics: tuple[Topic, ...]
@@ -225,6 +281,7 @@ class Catalog:
     week_map: tuple[StageSpan, ...]
     guidance: Guidance
     sources: Mapping[str, Source]
+    stages: Stages
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self.exercises[exercise_id]
@@ -237,7 +294,8 @@ class Catalog:
         return self._spoken_index.get(normalize(spoken))
 
     def routine_for_week(self, week: int) -> Routine:
-        """The routine for a number of completed weeks since surgery (week 0 = first days)."""
+        """The routine a spoken "week N" names in a routine request (the STAGE slot's words).
+        Not the user's stage: that is ``stages.span_for_day``."""
         if week < 0:
             raise ValueError("week after surgery cannot be negative")
         for span in self.week_map:
@@ -370,7 +428,10 @@ def load_catalog(content_dir: Path | None = None) -> Catalog:
 
 def build_catalog(documents: Mapping[str, Any]) -> Catalog:
     """Turn already-checked JSON documents (keyed by relative file name) into a Catalog."""
-    exercises = {doc["id"]: _exercise(doc) for name, doc in sorted(documents.items()) if name.startswith("exercises/")}
+    forum = frozenset(s["id"] for s in documents["sources.json"]["sources"] if s["kind"] == "forum")
+    exercises = {
+        doc["id"]: _exercise(doc, forum) for name, doc in sorted(documents.items()) if name.startswith("exercises/")
+    }
     routines = {r["id"]: _routine(r) for r in documents["routines.json"]["routines"]}
     week_map = tuple(
         StageSpan(s["from_week"], s["to_week"], s["routine"], s["source"], s.get("note"))
@@ -379,7 +440,19 @@ def build_catalog(documents: Mapping[str, Any]) -> Catalog:
     sources = {
         s["id"]: Source(s["id"], s["kind"], s["title"], s["covers"]) for s in documents["sources.json"]["sources"]
     }
+    stages_doc = documents["stages.json"]
+    stages = Stages(
+        day_map=tuple(
+            DaySpan(s["from_day"], s["to_day"], s["routine"], s["source"], s.get("after_follow_up", False))
+            for s in sorted(stages_doc["day_map"], key=lambda s: s["from_day"])
+        ),
+        rules=MappingProxyType({r["routine"]: r["rule"] for r in stages_doc["routine_rules"]}),
+        exercise_routines=MappingProxyType(
+            {e["exercise"]: e["routine"] for e in stages_doc.get("exercise_stages", [])}
+        ),
+    )
     return Catalog(
+        stages=stages,
         exercises=MappingProxyType(exercises),
         routines=MappingProxyType(routines),
         week_map=week_map,
@@ -392,7 +465,7 @@ def _range(value: Mapping[str, int] | None) -> Range | None:
     return None if value is None else Range(value["min"], value["max"])
 
 
-def _exercise(doc: Mapping[str, Any]) -> Exercise:
+def _exercise(doc: Mapping[str, Any], forum: frozenset[str]) -> Exercise:
     coaching = doc.get("coaching")
     return Exercise(
         id=doc["id"],
@@ -402,7 +475,8 @@ def _exercise(doc: Mapping[str, Any]) -> Exercise:
         position=doc["position"],
         steps=tuple(doc["steps"]),
         breathing=doc["breathing"],
-        cautions=tuple(Caution(c["text"], c["source"]) for c in doc["cautions"]),
+        cautions=tuple(Caution(c["text"], c.get("source"), c.get("source") in forum) for c in doc["cautions"]),
+        patient_experience=doc.get("patient_experience", False),
         requires_clearance=doc["requires_clearance"],
         clearance_note=doc.get("clearance_note"),
         sources=tuple(doc["sources"]),
@@ -458,6 +532,7 @@ def _guidance(doc: Mapping[str, Any]) -> Guidance:
         stop_rule=rule("stop_rule"),
         stop_contact=doc["stop_rule"]["contact"],
         surgeon_first=rule("surgeon_first"),
+        before_starting=rule("before_starting"),
         avoid_summary=rule("avoid_summary"),
         emergency_numbers=MappingProxyType(numbers),
         topics=tuple(

@@ -63,6 +63,16 @@ def _content_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _content_review(args: argparse.Namespace) -> int:
+    from skill.catalog import default_content_dir
+    from skill.review import write_review
+
+    root = Path(args.content) if args.content else default_content_dir()
+    prompts = Path(__file__).resolve().parent / "prompts" / "en.json"
+    print(f"wrote {write_review(root, prompts)}")
+    return 0
+
+
 def _models_build(args: argparse.Namespace) -> int:
     from skill.catalog import load_catalog
     from skill.interaction_model import build_all
@@ -146,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = content_commands.add_parser("check", help="validate every content file and cross-reference")
     check.add_argument("--content", help="content directory (default: the repository's content/)")
     check.set_defaults(run=_content_check)
+    review = content_commands.add_parser(
+        "review", help="write content/REVIEW.md: every spoken statement no source document says"
+    )
+    review.add_argument("--content", help="content directory (default: the repository's content/)")
+    review.set_defaults(run=_content_review)
 
     chat = commands.add_parser("chat", help="talk to the skill in this terminal (local voice console)")
     chat.add_argument(

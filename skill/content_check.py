@@ -192,7 +192,8 @@ def check_references(tree: RawTree) -> list[Problem]:
             if not step.strip():
                 problems.append(Problem(name, f"$.steps[{i}]", "step is empty"))
         for i, caution in enumerate(doc["cautions"]):
-            need_source(name, f"$.cautions[{i}].source", caution["source"])
+            if "source" in caution:
+                need_source(name, f"$.cautions[{i}].source", caution["source"])
         dosage_ids = [d["id"] for d in doc["dosages"]]
         for i, dosage in enumerate(doc["dosages"]):
             path = f"$.dosages[{i}]"
@@ -256,9 +257,18 @@ def check_references(tree: RawTree) -> list[Problem]:
         )
 
     problems.extend(_week_map_problems(docs["stages.json"]["week_map"], set(routine_ids), need_source))
+    problems.extend(_day_map_problems(docs["stages.json"], set(routine_ids), set(by_id), need_source))
 
     guidance = docs["guidance.json"]
-    for key in ("disclaimer", "breathing_rule", "stop_rule", "surgeon_first", "avoid_summary", "emergency_numbers"):
+    for key in (
+        "disclaimer",
+        "breathing_rule",
+        "stop_rule",
+        "surgeon_first",
+        "before_starting",
+        "avoid_summary",
+        "emergency_numbers",
+    ):
         for i, source in enumerate(guidance[key]["sources"]):
             need_source("guidance.json", f"$.{key}.sources[{i}]", source)
     for group in ("topics", "symptoms"):
@@ -339,4 +349,50 @@ def _week_map_problems(week_map: list[dict[str, Any]], routine_ids: set[str], ne
                     )
                 )
             expected = span["to_week"] + 1
+    return problems
+
+
+def _day_map_problems(
+    stages: dict[str, Any], routine_ids: set[str], exercise_ids: set[str], need_source: Any
+) -> list[Problem]:
+    """The user's stage: days with no gap from day 0, open-ended, and a start rule for every routine."""
+    problems: list[Problem] = []
+    expected: int | None = 0
+    spans = sorted(enumerate(stages["day_map"]), key=lambda pair: pair[1]["from_day"])
+    for index, span in spans:
+        path = f"$.day_map[{index}]"
+        need_source("stages.json", f"{path}.source", span["source"])
+        if span["routine"] not in routine_ids:
+            problems.append(Problem("stages.json", f"{path}.routine", f"unknown routine {span['routine']!r}"))
+        if span["from_day"] != expected:
+            problems.append(
+                Problem(
+                    "stages.json", f"{path}.from_day", f"expected day {expected}: every day needs exactly one stage"
+                )
+            )
+        expected = None if span["to_day"] is None else span["to_day"] + 1
+    if expected is not None:
+        problems.append(Problem("stages.json", "$.day_map", "the last stage must be open-ended (null)"))
+    calendar = {span["routine"] for span in stages["day_map"]}
+    ruled: dict[str, str] = {}
+    for index, rule in enumerate(stages["routine_rules"]):
+        path = f"$.routine_rules[{index}]"
+        if rule["routine"] not in routine_ids:
+            problems.append(Problem("stages.json", f"{path}.routine", f"unknown routine {rule['routine']!r}"))
+        if rule["routine"] in ruled:
+            problems.append(Problem("stages.json", f"{path}.routine", f"{rule['routine']!r} has two rules"))
+        ruled[rule["routine"]] = rule["rule"]
+        if (rule["rule"] == "calendar") != (rule["routine"] in calendar):
+            problems.append(
+                Problem("stages.json", f"{path}.rule", "a routine is 'calendar' exactly when the day_map uses it")
+            )
+    for missing in sorted(routine_ids - set(ruled)):
+        problems.append(Problem("stages.json", "$.routine_rules", f"routine {missing!r} has no start rule"))
+    for index, placed in enumerate(stages.get("exercise_stages", [])):
+        path = f"$.exercise_stages[{index}]"
+        need_source("stages.json", f"{path}.source", placed["source"])
+        if placed["exercise"] not in exercise_ids:
+            problems.append(Problem("stages.json", f"{path}.exercise", f"unknown exercise {placed['exercise']!r}"))
+        if placed["routine"] not in routine_ids:
+            problems.append(Problem("stages.json", f"{path}.routine", f"unknown routine {placed['routine']!r}"))
     return problems

@@ -43,6 +43,7 @@ def handlers() -> list[AbstractRequestHandler]:
         workout.ResumeYesHandler(),
         workout.ResumeNoHandler(),
         workout.StartRoutineYesHandler(),
+        workout.ConfirmStartHandler(),
         workout.StartRoutineNoHandler(),
         # starting a guided session
         workout.StartRoutineHandler(),

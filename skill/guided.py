@@ -16,7 +16,7 @@ from typing import Any
 
 from skill.catalog import Catalog
 from skill.coaching import amount_words, plan_routine, plan_single
-from skill.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, ask
+from skill.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, Text, ask
 from skill.screens import CoachingScreen
 from skill.session import SessionState
 from skill.user import UserRecord
@@ -94,7 +94,20 @@ class Guide:
         )
 
     def _begin(self, state: WorkoutState) -> Output:
-        return self._apply(state, EventKind.START)
+        return self._apply(state, EventKind.START, preamble=self._safety_preamble())
+
+    def _safety_preamble(self) -> tuple[Segment, ...]:
+        """Said at the start of every guided session: the full stop rule (naming pain that
+        spreads to the legs) and the breathing rule; on the user's very first session, the
+        sources' "check with your surgeon before starting" too."""
+        guidance = self.catalog.guidance
+        first = not self.user.history
+        return (
+            *((Text(guidance.before_starting.text),) if first else ()),
+            Text(guidance.stop_rule.text),
+            Say.of("coach.start.safety"),
+            Text(guidance.breathing_rule.text),
+        )
 
     # -- events ----------------------------------------------------------------------------
 
@@ -113,8 +126,8 @@ class Guide:
         state = self.active()
         return None if state is None else prompt(state, lead)
 
-    def _apply(self, state: WorkoutState, kind: EventKind) -> Output:
-        new_state, output = transition(state, Event(kind, self.now))
+    def _apply(self, state: WorkoutState, kind: EventKind, preamble: tuple[Segment, ...] = ()) -> Output:
+        new_state, output = transition(state, Event(kind, self.now, preamble))
         counted = "coach.rep.number" in output.keys
         self.session.before_count = _position(state) if counted else None
         self._save(new_state)
@@ -210,7 +223,9 @@ class Guide:
         kind = EventKind.READY if state.phase is Phase.AWAY else EventKind.RESUME
         if state.phase is Phase.READY:
             state = replace(state, phase=Phase.PAUSED)  # resume at the start of that set
-        return self._apply(state, kind)
+        output = self._apply(state, kind)
+        # A resumed session starts with the stop rule too (after a walk there is no set to start).
+        return output if state.phase is Phase.AWAY else output.before(Text(self.catalog.guidance.stop_rule.text))
 
     def decline_resume(self) -> tuple[str | None, Output]:
         """The user does not want the old place: drop it and offer that routine afresh."""

@@ -9,22 +9,26 @@ from __future__ import annotations
 from dataclasses import replace
 
 from skill.amounts import amount
-from skill.catalog import Catalog, Dosage, Exercise
-from skill.output import Content, ExerciseRef, ListOf, Output, Pending, Say, Segment, Spoken, ask
+from skill.catalog import Catalog, Dosage, Exercise, Rule
+from skill.output import Content, ExerciseRef, ListOf, Output, Pending, Say, Segment, Spoken, Text, ask
 from skill.screens import HowToScreen
 
 
-def explain(exercise: Exercise) -> Output:
-    """Position, steps, dosage, breathing and cautions, then the offer to coach it."""
+def explain(exercise: Exercise, breathing_rule: Rule) -> Output:
+    """Position, steps, dosage, breathing (the exercise's and the general rule) and
+    cautions, then the offer to coach it. A forum-only exercise is introduced as patient
+    experience."""
     speech: list[Segment] = [
         Say.of("howto.intro", exercise=ExerciseRef(exercise.id)),
+        Content(exercise.id, "experience"),
         Say.of("howto.position", position=Content(exercise.id, "position")),
         Content(exercise.id, "steps"),
         dosage_speech(exercise),
         Content(exercise.id, "breathing"),
+        Text(breathing_rule.text),
     ]
     if exercise.cautions:
-        speech.append(Say.of("howto.cautions", cautions=Content(exercise.id, "cautions")))
+        speech += [Say.of("howto.cautions"), Content(exercise.id, "cautions")]
     if exercise.requires_clearance:
         speech.append(Say.of("howto.clearance"))
     card_body = tuple(speech[1:])

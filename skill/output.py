@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 if TYPE_CHECKING:
     from skill.screens import Screen
 
-ContentPart = Literal["name", "position", "steps", "key_steps", "breathing", "cautions", "move", "release"]
+ContentPart = Literal[
+    "name", "position", "steps", "key_steps", "breathing", "cautions", "experience", "move", "release"
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,10 @@ def symptom_speech(catalog: Catalog, symptom: Symptom | None, locale: str) -> li
     number = emergency_number(catalog, locale)
     if symptom is not None and symptom.severity == "emergency":
         return [Say.of("safety.emergency", number=number), Say.of("safety.emergency.wait")]
+    if symptom is not None and symptom.severity == "surgeon_today":
+        # Fever or a red, hot or oozing wound: the surgeon's office today, not emergency
+        # services (the red flags still are named, as after every stop).
+        return [Say.of("safety.surgeon_today"), Say.of("safety.check.general", number=number)]
     speech: list[Segment] = [Say.of("safety.stop.now"), Text(guidance.stop_rule.text), Text(guidance.stop_contact)]
     # Every stop also names the red flags, so nothing urgent waits for the next appointment.
     check = symptom.red_flag_check if symptom is not None and symptom.red_flag_check else "general"

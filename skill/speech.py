@@ -15,7 +15,7 @@ import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from skill.catalog import Catalog, Exercise
+from skill.catalog import Catalog, Caution, Exercise
 from skill.output import Content, Count, ExerciseRef, ListOf, ParamValue, Pause, RoutineRef, Say, Segment, Spoken, Text
 from skill.prompts import Prompts
 
@@ -112,6 +112,13 @@ class Renderer:
     def _terms(self, text: str) -> str:
         return text.replace("{therapist}", self.prompts.term("therapist"))
 
+    def _caution(self, caution: Caution) -> str:
+        text = self._terms(caution.text)
+        if not caution.patient_experience:
+            return text
+        template = self.prompts.variants("content.caution.patient_experience")[0]
+        return self._fill(template, (("caution", _lower_first(_strip_period(text))),))
+
     def _content(self, exercise: Exercise, part: str) -> str:
         if part == "name":
             return exercise.name
@@ -120,7 +127,13 @@ class Renderer:
         if part == "breathing":
             return self._terms(exercise.breathing)
         if part == "cautions":
-            return " ".join(self._terms(c.text) for c in exercise.cautions)
+            return " ".join(self._caution(c) for c in exercise.cautions)
+        if part == "experience":  # forum-only exercises are patient experience, never advice
+            return (
+                self._fill(self.prompts.variants("content.patient_experience")[0], ())
+                if (exercise.patient_experience)
+                else ""
+            )
         if part in ("steps", "key_steps"):
             steps = exercise.steps
             if part == "key_steps":

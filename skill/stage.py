@@ -1,11 +1,16 @@
-"""The user's personal stage: which week after surgery they are in, and so which routine.
+"""The user's personal stage: which day after surgery they are on, and which routine fits.
 
 The user can give the date of surgery ("my surgery was on October third"), how long ago
 it was ("five weeks ago"), or the week ("I'm in week four"); their physiotherapist can move
 them to a routine ("my physio moved me to the week six routine"), which overrides the
 date until they give a new date or week. The latest statement wins. Implausible answers
-(in the future, or more than two years back) are questioned, never stored. Weeks are
-completed weeks since surgery, as in ``content/stages.json``.
+(in the future, or more than two years back) are questioned, never stored.
+
+One meaning of "week N" everywhere (``content/stages.json``): the Nth week after surgery,
+days 7(N-1) to 7N-1, counting the day of surgery as day 0. "I'm in week six" is taken as
+the first day of that week (day 35), so nothing later than the user's stage is assumed.
+
+``gate`` decides whether a routine may start for this user now, or what to ask first.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from skill.numbers import parse_number
 from skill.user import UserRecord
 
 MAX_WEEKS = 104  # two years
-ROLLBACK_WEEKS = 26  # a date said without a year that Alexa put in the future
+MAX_DAYS = MAX_WEEKS * 7
 
 
 @dataclass(frozen=True)
@@ -33,43 +38,142 @@ class StageCheck:
     surgery_date: date | None = None
 
 
-def current_week(user: UserRecord, today: date) -> int | None:
-    """Completed weeks since surgery, from the date or the last reported week."""
+def week_of_day(day: int) -> int:
+    """The Nth week after surgery that day ``day`` falls in (day 0 is in week 1)."""
+    return max(0, day) // 7 + 1
+
+
+def days_of_week(week: int) -> tuple[int, int]:
+    """The first and last day of the Nth week after surgery."""
+    return 7 * (week - 1), 7 * week - 1
+
+
+def days_since_surgery(user: UserRecord, today: date) -> int | None:
+    """Today's day after surgery (day 0 = the day of surgery), or ``None`` if unknown."""
     if user.surgery_date is not None:
-        return max(0, (today - user.surgery_date).days // 7)
+        return max(0, (today - user.surgery_date).days)
     if user.reported_week is not None:
         week, on = user.reported_week
-        return max(0, week + (today - on).days // 7)
+        return max(0, days_of_week(max(1, week))[0] + (today - on).days)
     return None
 
 
+def current_week(user: UserRecord, today: date) -> int | None:
+    """The Nth week after surgery the user is in today."""
+    day = days_since_surgery(user, today)
+    return None if day is None else week_of_day(day)
+
+
 def routine_for(user: UserRecord, catalog: Catalog, today: date) -> Routine | None:
-    """The routine to use today: the physiotherapist's choice, else the week's stage."""
+    """The routine to use today: the physiotherapist's choice, else the day's stage; a
+    stage that needs the six-week follow-up falls back to the one before until the user
+    has confirmed it."""
     if user.stage_override is not None and user.stage_override in catalog.routines:
         return catalog.routine(user.stage_override)
-    week = current_week(user, today)
-    return None if week is None else catalog.routine_for_week(week)
+    day = days_since_surgery(user, today)
+    if day is None:
+        return None
+    return catalog.routine(_calendar_routine(user, catalog, day))
+
+
+def follow_up_due(user: UserRecord, catalog: Catalog, today: date) -> bool:
+    """The calendar has reached a stage that waits for the six-week follow-up, not yet confirmed."""
+    day = days_since_surgery(user, today)
+    if user.stage_override is not None or day is None or user.follow_up_confirmed:
+        return False
+    return catalog.stages.span_for_day(day).after_follow_up
+
+
+def _calendar_routine(user: UserRecord, catalog: Catalog, day: int) -> str:
+    spans = catalog.stages.day_map
+    span = catalog.stages.span_for_day(day)
+    if span.after_follow_up and not user.follow_up_confirmed:
+        earlier = [s for s in spans if s.from_day < span.from_day]
+        if earlier:
+            return earlier[-1].routine
+    return span.routine
+
+
+GateKind = Literal["open", "confirm", "follow_up", "surgery"]
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What must happen before ``routine`` (or an exercise of it) starts: nothing
+    (``open``); the user confirms their surgeon's or physiotherapist's clearance because it
+    is beyond their known stage, or their stage is unknown (``confirm``); the user confirms
+    their six-week follow-up (``follow_up``); or the user says whether they had back surgery
+    (``surgery``, for a routine not meant for after surgery)."""
+
+    kind: GateKind
+    routine: str | None  # whose stage applies; None: an exercise no stage places
+    from_day: int | None = None  # the first day of that routine's stage, if it has one
+
+
+def gate(user: UserRecord, catalog: Catalog, today: date, routine_id: str | None) -> Gate:
+    """Whether this routine may start now for this user, or what to ask first."""
+    stages = catalog.stages
+    if routine_id is None:
+        return Gate("confirm", None)
+    rule = stages.rules.get(routine_id, "clinician")
+    span = stages.first_span(routine_id)
+    from_day = span.from_day if span is not None else None
+    if user.stage_override == routine_id or rule == "any_time":
+        return Gate("open", routine_id, from_day)
+    if rule == "no_surgery":
+        return Gate("surgery", routine_id)
+    if user.stage_override is not None:
+        within = stages.step(routine_id) <= stages.step(user.stage_override)
+        return Gate("open" if within else "confirm", routine_id, from_day)
+    day = days_since_surgery(user, today)
+    if rule == "clinician" or span is None or day is None or day < span.from_day:
+        return Gate("confirm", routine_id, from_day)
+    if span.after_follow_up and not user.follow_up_confirmed:
+        return Gate("follow_up", routine_id, from_day)
+    return Gate("open", routine_id, from_day)
+
+
+def exercise_routine(catalog: Catalog, exercise_id: str) -> str | None:
+    """The earliest routine an exercise belongs to (routines meant for after surgery first),
+    which decides when it may be coached on its own."""
+    stages = catalog.stages
+    placed = stages.exercise_routines.get(exercise_id)
+    if placed is not None:
+        return placed
+    holders = [
+        r
+        for r in catalog.routines.values()
+        if exercise_id in {i.exercise for i in r.items} or exercise_id in r.alternatives
+    ]
+    if not holders:
+        return None
+    # "no_surgery" routines last: an exercise that also belongs to a post-operative routine
+    # follows that routine's stage.
+    return min(holders, key=lambda r: (stages.rules.get(r.id) == "no_surgery", stages.step(r.id))).id
 
 
 def set_surgery_date(user: UserRecord, said: str | None, today: date) -> StageCheck:
-    """ "my surgery was on <AMAZON.DATE>". A date Alexa placed in the future because no
-    year was said is taken as last year's, if that is recent."""
+    """ "my surgery was on <AMAZON.DATE>".
+
+    Alexa resolves a date said without a year ("the fifth of January") to its next
+    occurrence, so a surgery date up to a year ahead is taken as the same day a year
+    earlier: a surgery is in the past. The date is said back to the user, so a wrong year
+    can be corrected. Dates further ahead are questioned."""
     when = _as_date(said, today)
     if when is None:
         return StageCheck("unclear")
     if when > today:
         last_year = _year_earlier(when)
-        if last_year <= today and (today - last_year).days // 7 <= ROLLBACK_WEEKS:
-            when = last_year
-        else:
+        if last_year > today:
             return StageCheck("future", surgery_date=when)
-    week = (today - when).days // 7
-    if week > MAX_WEEKS:
-        return StageCheck("too_old", week=week, surgery_date=when)
+        when = last_year
+    day = (today - when).days
+    if day > MAX_DAYS:
+        return StageCheck("too_old", week=week_of_day(day), surgery_date=when)
     user.surgery_date = when
     user.reported_week = None
     user.stage_override = None
-    return StageCheck("stored", week=week, surgery_date=when)
+    return StageCheck("stored", week=week_of_day(day), surgery_date=when)
 
 
 def set_weeks_ago(user: UserRecord, duration: str | None, today: date) -> StageCheck:
@@ -83,7 +187,7 @@ def set_weeks_ago(user: UserRecord, duration: str | None, today: date) -> StageC
 def set_week(user: UserRecord, number: str | None, today: date) -> StageCheck:
     """ "I'm in week <AMAZON.NUMBER>"."""
     week = parse_number(number) if number else None
-    if week is None:
+    if week is None or week < 1:  # there is no week zero: day 0 is in week 1
         return StageCheck("unclear")
     if week > MAX_WEEKS:
         return StageCheck("too_old", week=week)

@@ -31,6 +31,7 @@ class UserRecord:
     surgery_date: date | None = None
     reported_week: tuple[int, date] | None = None  # "I'm in week four", and when it was said
     stage_override: str | None = None  # a routine id the physiotherapist chose
+    follow_up_confirmed: bool = False  # the user said they have had their six-week follow-up
     reminders: list[dict[str, str]] = field(default_factory=list)  # {"token", "time": "HH:MM", "time_zone"}
     pending_reminder: dict[str, str] | None = None  # a reminder waiting for the permission
     pain: list[dict[str, Any]] = field(default_factory=list)  # {"date": iso, "score": 0..10}
@@ -68,6 +69,7 @@ class UserRecord:
             record.reported_week = (reported["week"], _date(reported["on"]) or date.min)
         override = raw.get("stage_override")
         record.stage_override = override if isinstance(override, str) else None
+        record.follow_up_confirmed = raw.get("follow_up_confirmed") is True
         reminders = raw.get("reminders")
         if isinstance(reminders, list):
             record.reminders = [
@@ -110,6 +112,8 @@ class UserRecord:
             data["reported_week"] = {"week": self.reported_week[0], "on": self.reported_week[1].isoformat()}
         if self.stage_override is not None:
             data["stage_override"] = self.stage_override
+        if self.follow_up_confirmed:
+            data["follow_up_confirmed"] = True
         if self.reminders:
             data["reminders"] = self.reminders
         if self.pending_reminder is not None:

@@ -66,6 +66,9 @@ class EventKind(StrEnum):
 class Event:
     kind: EventKind
     at: datetime | None = None  # when it happened (for the summary's minutes)
+    # START only: the safety rules spoken after the opening line, before the first exercise
+    # (the caller has the catalog's words for them; this module has no catalog).
+    preamble: tuple[Segment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -220,7 +223,7 @@ def _start(state: WorkoutState, event: Event) -> Step:
                 minutes=Count(minutes, "minute"),
             )
         ]
-    lead.append(Say.of("coach.start.safety"))
+    lead.extend(event.preamble)
     return _arrive(state, lead, event)
 
 
@@ -464,6 +467,7 @@ def _arrive(state: WorkoutState, lead: list[Segment], event: Event) -> Step:
         return state, tell(*speech, Say.of("coach.aerobic.come_back"))
     state = replace(state, phase=Phase.READY)
     speech += [
+        Content(item.exercise, "experience"),  # empty unless only the patient forum describes it
         Say.of("coach.intro.position", position=Content(item.exercise, "position")),
         Content(item.exercise, "key_steps"),
         Content(item.exercise, "cautions"),  # empty for exercises without cautions

@@ -228,8 +228,8 @@ def test_stage_boundaries(catalog: Catalog) -> None:
 def test_guidance_has_the_safety_rules(catalog: Catalog) -> None:
     g = catalog.guidance
     assert "not a substitute for professional medical advice" in g.disclaimer.text
-    assert "never hold your breath" in g.breathing_rule.text.lower()
-    assert "legs" in g.stop_rule.text and "stop" in g.stop_rule.text.lower()
+    assert "without holding your breath" in g.breathing_rule.text.lower()
+    assert "pain spreading to the legs" in g.stop_rule.text and "stop" in g.stop_rule.text.lower()
     assert "surgeon" in g.stop_contact
     for topic in (
         "lifting",
@@ -250,8 +250,9 @@ def test_guidance_has_the_safety_rules(catalog: Catalog) -> None:
     )
     assert g.emergency_number("en-NZ") == "911"  # unknown English locale falls back to en-US
     severities = {s.id: s.severity for s in g.symptoms}
-    for red_flag in ("leg_weakness", "bladder_bowel", "fever_wound", "chest_pain", "breathing_trouble", "fall_injury"):
+    for red_flag in ("leg_weakness", "bladder_bowel", "chest_pain", "breathing_trouble", "fall_injury"):
         assert severities[red_flag] == "emergency"
+    assert severities["fever_wound"] == "surgeon_today"  # the surgeon's office today, not emergency services
 
 
 def test_catalog_objects_are_immutable(catalog: Catalog) -> None:

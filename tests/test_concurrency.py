@@ -47,6 +47,7 @@ def user_session(skill: Any, clock: FixedClock, number: int, errors: list[BaseEx
         )
         routine = ROUTINES[number % len(ROUTINES)]
         convo.launch()
+        convo.say(f"my physio moved me to the {routine} routine")
         convo.say(f"start my {routine} routine")
         convo.say("ready")
         convo.say("stop")
@@ -164,6 +165,7 @@ def test_two_devices_of_one_user_at_once(
         checked(in_process(skill)), device=Device(user_id=user, device_id="amzn1.ask.device.BEDROOM"), clock=clock
     )
     kitchen.launch()
+    kitchen.say("my physio moved me to the week six routine")
     kitchen.say("start my week six routine")
     bedroom.say("ask spine coach to log my pain as two")
     # The kitchen counts a set while the bedroom logs pain and reports the surgery date:

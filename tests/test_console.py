@@ -77,5 +77,5 @@ def test_progress_carries_over_between_console_runs(tmp_path: Path) -> None:
 def test_console_takes_a_locale(tmp_path: Path) -> None:
     result = run_chat(tmp_path, "--locale", "en-GB", "--say", "open spine coach", "--say", "it hurts")
     assert result.returncode == 0, result.stderr
-    assert "surgeon's and physio's instructions" in result.stdout
+    assert "surgeon or physio's guidance" in result.stdout
     assert "call emergency services on 9 9 9 now" in result.stdout

@@ -36,6 +36,7 @@ NOTICE = "can't reach your saved progress"
 def workout_through_a_store_failure(convo: Conversation, break_store: Any, mend_store: Any) -> list[str]:
     """Start the week six routine, break the store, count two more sets, mend it."""
     convo.launch()
+    convo.say("my physio moved me to the week six routine")
     convo.say("start my week six routine")
     assert count_in(convo.say("ready"), "Flatten your back.")[0] == 10  # saved normally
     break_store()

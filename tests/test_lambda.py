@@ -51,6 +51,7 @@ def talk_to(module: ModuleType, **device: Any) -> Conversation:
 def test_conversation_through_lambda_resumes_across_sessions(handler: ModuleType, emulator: Emulator) -> None:
     convo = talk_to(handler)
     assert "Welcome to Spine Coach" in convo.launch().text
+    convo.say("my physio moved me to the week six routine")
     convo.say("start my week six routine")
     convo.say("ready")
     convo.say("slower")
@@ -65,6 +66,7 @@ def test_conversation_through_lambda_resumes_across_sessions(handler: ModuleType
 def test_numbers_reach_the_skill_as_python_numbers(handler: ModuleType) -> None:
     convo = talk_to(handler)
     convo.launch()
+    convo.say("my physio moved me to the week six routine")
     convo.say("coach me through bridging")
     convo.say("slower")
     convo.say("stop")

@@ -121,7 +121,7 @@ def test_twice_a_day_routine_offers_a_second_reminder(
     remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore
 ) -> None:
     convo = remind()
-    convo.say("ask spine coach my surgery was on October third")  # week six: stretches twice a day
+    convo.say("ask spine coach my physio moved me to the week six routine")  # stretches twice a day
     first = convo.say("ask spine coach to set a daily reminder for my exercises at 9 am")
     assert "Would you like a second daily reminder?" in first.text
     assert "What time should the second reminder be?" in convo.say("yes").text

@@ -29,7 +29,6 @@ STOP_PHRASES = [
 RED_FLAGS = [
     ("my legs are weak", "leg_weakness"),
     ("I can't control my bladder", "bladder_bowel"),
-    ("I have a fever and my wound is red", "fever_wound"),
     ("I have chest pain", "chest_pain"),
     ("I have trouble breathing", "breathing_trouble"),
     ("I fell and can't get up", "fall_injury"),
@@ -43,13 +42,18 @@ def user_record(store: SQLiteStore) -> UserRecord:
 def mid_set(convo: Conversation) -> None:
     """Start the week six routine and have the first set of pelvic tilts counted."""
     convo.launch()
+    convo.say("my physio moved me to the week six routine")
     convo.say("start my week six routine")
     counted = convo.say("ready")
     assert count_in(counted, "Flatten your back.")[0] == 10
 
 
+# Fever or a red, hot or oozing wound: the surgeon's office today (issue 13), not emergency services.
+SURGEON_TODAY = [("I have a fever and my wound is red", "fever_wound")]
+
+
 @pytest.mark.parametrize("locale", list(LOCALES))
-@pytest.mark.parametrize(("phrase", "symptom"), STOP_PHRASES + RED_FLAGS)
+@pytest.mark.parametrize(("phrase", "symptom"), STOP_PHRASES + SURGEON_TODAY + RED_FLAGS)
 def test_symptom_mid_set_stops_and_keeps_the_place(
     talk: Callable[..., Conversation], store: SQLiteStore, locale: str, phrase: str, symptom: str
 ) -> None:
@@ -65,7 +69,12 @@ def test_symptom_mid_set_stops_and_keeps_the_place(
         if digits != LOCALES[locale]:
             assert digits not in reply.text, other
     emergency = symptom in {s for _, s in RED_FLAGS}
-    if emergency:
+    if symptom in {s for _, s in SURGEON_TODAY}:
+        # not over-triaged: the surgeon's office today; emergency services only for the red flags
+        assert "contact your surgeon's office today" in reply.text
+        assert "Call emergency services now" not in reply.text and "Call triple zero" not in reply.text
+        assert "I've stopped the session and kept your place." in reply.text
+    elif emergency:
         assert "Call emergency services now" in reply.text or "Call triple zero" in reply.text
         assert "I've ended today's session." in reply.text
     else:
@@ -118,13 +127,15 @@ def test_numbness_and_falls_name_their_red_flags(convo: Conversation) -> None:
 
 
 AVOID = [
-    ("what should I avoid", "avoid heavy lifting, twisting your back, bending at the waist"),
+    ("what should I avoid", "refrain from lifting, bending, twisting, or sudden movements"),
+    ("what should I avoid", "Even after your back has healed, avoid jumping"),
+    ("can I lift my grandson", "Refrain from lifting while your spine heals"),
     ("can I lift my grandson", "includes lifting a child"),
     ("can I twist", "Avoid twisting your back"),
-    ("can I run", "Running and jumping are high impact"),
-    ("can I go swimming", "only once your surgeon says your wound has healed"),
-    ("can I ride a bike", "A stationary bike is one of the lower-strain options"),
-    ("how should I get out of bed", "Roll onto your side first"),
+    ("can I run", "avoid jumping even after your back has healed"),
+    ("can I go swimming", "Talk with your surgeon before beginning any new physical activities"),
+    ("can I ride a bike", "like riding a stationary bike, are a better option"),
+    ("how should I get out of bed", "Roll to one side before getting out of bed"),
 ]
 
 
@@ -136,7 +147,7 @@ def test_what_to_avoid_answers_from_the_catalog(
     assert reply.interpretation is not None
     assert reply.interpretation.intent == "AvoidIntent"
     assert expected in reply.text
-    assert catalog.guidance.surgeon_first.text in reply.text
+    assert "Always stick to the post-operative guidelines provided by your spine surgeon and physical" in reply.text
     assert not reply.ends_session
 
 
@@ -159,7 +170,7 @@ def test_what_to_avoid_without_guidance_points_to_the_surgeon(convo: Conversatio
 def test_locale_wording(talk: Callable[..., Conversation], locale: str, therapist: str) -> None:
     convo = talk(locale=locale)
     welcome = convo.launch()
-    assert f"Always follow your surgeon's and {therapist}'s instructions." in welcome.text
+    assert f"Always follow your surgeon or {therapist}'s guidance." in welcome.text
     help_reply = convo.say("help")
     assert "not a substitute for professional medical advice" in help_reply.text
 

@@ -38,6 +38,7 @@ def test_no_screen_for_a_device_without_apl(convo: Conversation) -> None:
         convo.launch(),
         convo.say("how do I do bridging"),
         convo.say("what's in my week six routine"),
+        convo.say("my physio moved me to the week six routine"),
         convo.say("start my week six routine"),
         convo.say("ready"),
         convo.say("how am I doing"),
@@ -55,6 +56,7 @@ def test_no_screen_when_the_device_apl_is_too_old(talk: Callable[..., Conversati
 
 
 def test_coaching_screen_at_each_step(show: Conversation, catalog: Catalog) -> None:
+    show.say("ask spine coach my physio moved me to the week six routine")
     intro = show.say("ask spine coach to start my week six routine")
     screen = render(intro)
     assert screen is not None
@@ -105,6 +107,7 @@ def test_how_to_screen(show: Conversation, catalog: Catalog) -> None:
 
 
 def test_routine_screen_and_touch_starts_the_exercise(show: Conversation) -> None:
+    show.say("ask spine coach my physio moved me to the week six routine")
     overview = render(show.say("ask spine coach what's in my week six routine"))
     assert overview is not None
     data = overview["datasources"]["payload"]["routine"]
@@ -124,6 +127,7 @@ def test_touch_with_unknown_arguments_is_harmless(show: Conversation) -> None:
 
 
 def test_progress_screen(show: Conversation) -> None:
+    show.say("ask spine coach my physio moved me to the week six routine")
     show.say("ask spine coach to coach me through bridging")
     show.say("ready")
     screen = render(show.say("ask spine coach how am I doing"))

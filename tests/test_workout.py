@@ -90,7 +90,7 @@ TABLE: list[tuple[str, WorkoutState, EventKind, dict[str, object], list[str]]] =
         STATES["new"],
         EventKind.START,
         {"phase": Phase.READY, "index": 0},
-        ["coach.start.routine", "coach.start.safety", "coach.exercise.header", "coach.intro.plan"],
+        ["coach.start.routine", "coach.exercise.header", "coach.intro.plan"],
     ),
     (
         "ready counts the left side of set one",
@@ -359,8 +359,8 @@ def test_every_catalog_exercise_counts_within_alexa_limits_at_the_hardest_slowes
     assert COUNT_CHAR_BUDGET < MAX_SPEECH_CHARS
 
 
-def test_week_six_plan_skips_cat_cow_until_cleared(catalog: Catalog) -> None:
+def test_week_six_plan_skips_the_clearance_exercises_until_cleared(catalog: Catalog) -> None:
     items = plan_routine(catalog, catalog.routine("week_six"))
-    assert [i.exercise for i in items if i.blocked] == ["cat_cow"]
-    cleared = plan_routine(catalog, catalog.routine("week_six"), cleared=["cat_cow"])
+    assert [i.exercise for i in items if i.blocked] == ["seated_lower_back_stretch", "cat_cow"]
+    cleared = plan_routine(catalog, catalog.routine("week_six"), cleared=["cat_cow", "seated_lower_back_stretch"])
     assert not any(i.blocked for i in cleared)

@@ -14,5 +14,5 @@ class HowToHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         exercise_id = turn.slot_id("exercise")
         if exercise_id is not None and exercise_id in turn.catalog.exercises:
-            return howto.explain(turn.catalog.exercise(exercise_id))
+            return howto.explain(turn.catalog.exercise(exercise_id), turn.catalog.guidance.breathing_rule)
         return howto.unknown_exercise(turn.catalog, turn.slot_raw("exercise"))

@@ -25,20 +25,40 @@ def after_statement(turn: Turn, check: stage.StageCheck) -> Output:
             else "stage.unclear"
         )
         return ask(question, reprompt=Say.of("stage.question.reprompt"))
-    routine = stage.routine_for(turn.user, turn.catalog, turn.now.date())
+    today = turn.now.date()
+    routine = stage.routine_for(turn.user, turn.catalog, today)
     assert routine is not None and check.week is not None
+    first, last = stage.days_of_week(check.week)
     if check.surgery_date is not None:
-        lead: Segment = Say.of(
-            "stage.date.stored", date=spoken_date(check.surgery_date), week=check.week, routine=RoutineRef(routine.id)
-        )
+        lead: list[Segment] = [
+            Say.of(
+                "stage.date.stored",
+                date=spoken_date(check.surgery_date),
+                week=check.week,
+                first=first,
+                last=last,
+                routine=RoutineRef(routine.id),
+            )
+        ]
     else:
-        lead = Say.of("stage.week.stored", week=check.week, routine=RoutineRef(routine.id))
-    return _offer_start(lead, routine.id)
+        lead = [Say.of("stage.week.stored", week=check.week, first=first, last=last, routine=RoutineRef(routine.id))]
+    lead += _follow_up_note(turn)
+    return _offer_start(routine.id, *lead)
 
 
-def _offer_start(lead: Segment, routine_id: str) -> Output:
+def _follow_up_note(turn: Turn) -> list[Segment]:
+    """Past day 42 without the six-week follow-up: say what comes after it."""
+    today = turn.now.date()
+    if not stage.follow_up_due(turn.user, turn.catalog, today):
+        return []
+    day = stage.days_since_surgery(turn.user, today) or 0
+    later = turn.catalog.stages.span_for_day(day).routine
+    return [Say.of("stage.follow_up.pending", routine=RoutineRef(later))]
+
+
+def _offer_start(routine_id: str, *lead: Segment) -> Output:
     return ask(
-        lead,
+        *lead,
         Say.of("stage.offer_start"),
         reprompt=Say.of("stage.offer_start.reprompt", routine=RoutineRef(routine_id)),
         pending=Pending.of("start_routine", routine=routine_id),
@@ -84,7 +104,7 @@ class StageOverrideHandler(Handler):
 
             return overview.unknown_routine()
         stage.set_override(turn.user, routine_id)
-        return _offer_start(Say.of("stage.override.stored", routine=RoutineRef(routine_id)), routine_id)
+        return _offer_start(routine_id, Say.of("stage.override.stored", routine=RoutineRef(routine_id)))
 
 
 class WhatWeekHandler(Handler):
@@ -98,9 +118,11 @@ class WhatWeekHandler(Handler):
         if routine is None:
             return ask(Say.of("stage.current.unknown"), reprompt=Say.of("stage.current.unknown.reprompt"))
         if user.stage_override is not None:
-            return _offer_start(Say.of("stage.current.override", routine=RoutineRef(routine.id)), routine.id)
-        week = stage.current_week(user, today)
-        return _offer_start(Say.of("stage.current.week", week=week or 0, routine=RoutineRef(routine.id)), routine.id)
+            return _offer_start(routine.id, Say.of("stage.current.override", routine=RoutineRef(routine.id)))
+        week = stage.current_week(user, today) or 1
+        first, last = stage.days_of_week(week)
+        said = Say.of("stage.current.week", week=week, first=first, last=last, routine=RoutineRef(routine.id))
+        return _offer_start(routine.id, said, *_follow_up_note(turn))
 
 
 class ClearanceHandler(Handler):

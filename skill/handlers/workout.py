@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill import overview, stage
+from skill import overview, stage, starts
 from skill.handlers.base import Handler, Predicate, all_of, intent, pending, request_type
 from skill.output import Output, Pending, Say, ask
 from skill.turn import Turn, turn_of
@@ -40,10 +42,14 @@ def none_active() -> Output:
 
 
 def start_for_stage(turn: Turn, routine_id: str | None) -> Output:
-    """Start the routine the user named, or ask which one."""
+    """Start the routine the user named (if their stage allows), or ask their week."""
     if routine_id is not None and routine_id in turn.catalog.routines:
-        return turn.guide.start_routine(routine_id)
+        return starts.start_routine(turn.guide, routine_id, turn.now.date())
     lead = [Say.of("workout.unknown_stage")] if turn.slot_raw("stage") else []
+    return ask_week(*lead)
+
+
+def ask_week(*lead: Say) -> Output:
     return ask(
         *lead,
         Say.of("workout.which_stage"),
@@ -60,13 +66,13 @@ class StartRoutineHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         routine_id = turn.slot_id("stage")
         if routine_id is None and not turn.slot_raw("stage"):
-            stored = stage.routine_for(turn.user, turn.catalog, turn.now.date())
-            routine_id = stored.id if stored is not None else None
+            return starts.start_for_user(turn.guide, turn.now.date()) or ask_week()
         return start_for_stage(turn, routine_id)
 
 
 class StageAnswerHandler(Handler):
-    """A bare stage ("week six") answers the last question about which routine."""
+    """A bare stage ("week six") answers the last question about which routine. After
+    "which week after surgery are you in?", "week three" is the user's week."""
 
     when = intent("StageIntent")
 
@@ -74,10 +80,18 @@ class StageAnswerHandler(Handler):
         question = turn.session.pending
         routine_id = turn.slot_id("stage")
         if question is not None and question.kind == "ask_stage" and question.get("then") == "start":
+            said = _WEEK_WORDS.fullmatch((turn.slot_raw("stage") or "").strip().lower())
+            if said is not None:
+                from skill.handlers.stage import after_statement
+
+                return after_statement(turn, stage.set_week(turn.user, said.group(1), turn.now.date()))
             return start_for_stage(turn, routine_id)
         if routine_id is not None and routine_id in turn.catalog.routines:
             return overview.routine_overview(turn.catalog, turn.catalog.routine(routine_id))
         return overview.unknown_routine()
+
+
+_WEEK_WORDS = re.compile(r"(?:the )?week (.+)")
 
 
 class CoachExerciseHandler(Handler):
@@ -90,8 +104,20 @@ class CoachExerciseHandler(Handler):
 
         exercise_id = turn.slot_id("exercise")
         if exercise_id is not None and exercise_id in turn.catalog.exercises:
-            return turn.guide.start_single(exercise_id)
+            return starts.start_single(turn.guide, exercise_id, turn.now.date())
         return howto.unknown_exercise(turn.catalog, turn.slot_raw("exercise"))
+
+
+class ConfirmStartHandler(Handler):
+    """ "yes" or "no" to a stage question before a start (``skill.starts``)."""
+
+    when = all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), pending(starts.CONFIRM))
+
+    def answer(self, turn: Turn) -> Output:
+        question = turn.session.pending
+        assert question is not None  # the predicate checked it
+        yes = getattr(getattr(turn.request, "intent", None), "name", "") == "AMAZON.YesIntent"
+        return starts.answer(turn.guide, question, yes, turn.now.date())
 
 
 class CoachOfferYesHandler(Handler):
@@ -102,7 +128,7 @@ class CoachOfferYesHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         exercise_id = turn.session.pending.get("exercise") if turn.session.pending else ""
         if exercise_id in turn.catalog.exercises:
-            return turn.guide.start_single(exercise_id)
+            return starts.start_single(turn.guide, exercise_id, turn.now.date())
         return none_active()
 
 
@@ -206,7 +232,7 @@ class TouchHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         arguments = getattr(turn.request, "arguments", None) or []
         if len(arguments) == 2 and arguments[0] == "coach" and arguments[1] in turn.catalog.exercises:
-            return turn.guide.start_single(str(arguments[1]))
+            return starts.start_single(turn.guide, str(arguments[1]), turn.now.date())
         from skill import welcome
 
         return welcome.not_understood()

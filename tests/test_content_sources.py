@@ -1,0 +1,166 @@
+"""Every spoken statement in content/ against the source documents it cites (issue 13).
+
+A caution or guidance text that cites a source must share its key words with that source;
+one that cites no source is our own advice, marked "pending clinical review" and listed
+in content/REVIEW.md. The patient forum is patient experience: an exercise only the forum
+describes is marked so, and forum words are never spoken as a rule.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill.catalog import Catalog, default_content_dir
+from skill.content_check import read_tree
+from skill.prompts import load_prompts
+from skill.review import REVIEW_NAME, build_review
+from skill.speech import Renderer
+from tests.conftest import REPO, SEEDS
+
+PROMPTS = REPO / "skill" / "prompts" / "en.json"
+
+
+def words(text: str) -> str:
+    """Lower-case words: punctuation (but commas) and hyphens become spaces, as a reader compares."""
+    return " ".join(re.sub(r"[^a-z0-9,]+", " ", text.lower().replace("\u2019", "'")).split())
+
+
+@pytest.fixture(scope="module")
+def documents() -> dict[str, Any]:
+    return read_tree(default_content_dir()).documents
+
+
+@pytest.fixture(scope="module")
+def seeds(documents: dict[str, Any]) -> dict[str, str]:
+    """The text of every source that is a document (seeds and the forum), by id."""
+    ids = [s["id"] for s in documents["sources.json"]["sources"] if s["kind"] in ("seed", "forum")]
+    return {source: words((SEEDS / source).read_text()) for source in ids}
+
+
+def cited_statements(documents: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, list[str]]]]:
+    """(where, text, kind, key words by source) for every caution and guidance text."""
+    guidance = documents["guidance.json"]
+    for key in ("disclaimer", "breathing_rule", "stop_rule", "surgeon_first", "before_starting", "avoid_summary"):
+        rule = guidance[key]
+        yield (
+            f"guidance.json $.{key}",
+            rule["text"],
+            "guidance",
+            {s: rule["key_words"].get(s, []) for s in rule["sources"]},
+        )
+    for i, topic in enumerate(guidance["topics"]):
+        yield (
+            f"guidance.json $.topics[{i}] ({topic['id']})",
+            topic["text"],
+            "guidance",
+            {s: topic["key_words"].get(s, []) for s in topic["sources"]},
+        )
+    for name, doc in sorted(documents.items()):
+        if not name.startswith("exercises/"):
+            continue
+        for i, caution in enumerate(doc["cautions"]):
+            if "source" in caution:
+                yield f"{name} $.cautions[{i}]", caution["text"], "caution", {caution["source"]: caution["key_words"]}
+
+
+def test_every_cited_statement_shares_its_key_words_with_each_source(
+    documents: dict[str, Any], seeds: dict[str, str]
+) -> None:
+    problems = []
+    count = 0
+    for where, text, _, cited in cited_statements(documents):
+        count += 1
+        for source, key_words in cited.items():
+            if source not in seeds:
+                problems.append(f"{where}: cites {source!r}, which is not a source document")
+                continue
+            if not key_words:
+                problems.append(f"{where}: no key words for {source}")
+            for key in key_words:
+                if words(key) not in seeds[source]:
+                    problems.append(f"{where}: {source} does not say {key!r}")
+                if words(key) not in words(text):
+                    problems.append(f"{where}: the text does not say {key!r}")
+    assert count >= 24  # six rules, ten topics and the cited cautions were walked
+    assert not problems, "\n".join(problems)
+
+
+def test_statements_without_a_source_are_pending_review(documents: dict[str, Any]) -> None:
+    for name, doc in documents.items():
+        if name.startswith("exercises/"):
+            for caution in doc["cautions"]:
+                assert "source" in caution or caution.get("review") == "pending clinical review", (name, caution)
+    for symptom in documents["guidance.json"]["symptoms"]:
+        assert "safety-policy" not in symptom["sources"], symptom["id"]
+        assert symptom["sources"] or symptom.get("review") == "pending clinical review", symptom["id"]
+
+
+def test_nothing_cites_the_safety_policy_as_a_source(documents: dict[str, Any]) -> None:
+    text = repr({k: v for k, v in documents.items() if k != "sources.json"})
+    for cited in re.findall(r"'sources?': (\[[^\]]*\]|'[^']*')", text):
+        assert "safety-policy" not in cited
+
+
+def test_forum_only_exercises_are_marked_as_patient_experience(documents: dict[str, Any], catalog: Catalog) -> None:
+    forum = {s["id"] for s in documents["sources.json"]["sources"] if s["kind"] == "forum"}
+    assert forum == {"002_2b12632c1d2b0b98.txt"}
+    marked = set()
+    for name, doc in documents.items():
+        if name.startswith("exercises/"):
+            only_forum = set(doc["sources"]) <= forum
+            assert doc.get("patient_experience", False) == only_forum, name
+            if only_forum:
+                marked.add(doc["id"])
+    assert marked == {"chest_opener", "side_lying_leg_lift", "seated_ball_squeeze"}
+
+
+def test_forum_words_are_spoken_as_patient_experience(catalog: Catalog) -> None:
+    renderer = Renderer(load_prompts("en-GB"), catalog, random.Random(0))
+    for exercise in catalog.exercises.values():
+        spoken = renderer._content(exercise, "cautions")
+        for caution in exercise.cautions:
+            if caution.patient_experience:
+                assert "In a patient forum, people recovering from fusion add:" in spoken, exercise.id
+            elif caution.text:
+                assert caution.text.rstrip(".") in spoken, exercise.id
+        experience = renderer._content(exercise, "experience")
+        assert ("People recovering from fusion found this one helpful" in experience) == exercise.patient_experience
+        if exercise.patient_experience:
+            assert "ask your physio first" in experience
+
+
+def test_review_file_is_current(tmp_path: Path) -> None:
+    """`spine-coach content review` was run after the last change to content/ or the prompts."""
+    expected = build_review(default_content_dir(), PROMPTS)
+    current = (default_content_dir() / REVIEW_NAME).read_text()
+    assert current == expected, "content/REVIEW.md is stale: run `spine-coach content review`"
+
+
+def test_review_lists_every_unsourced_statement(documents: dict[str, Any]) -> None:
+    review = build_review(default_content_dir(), PROMPTS)
+    for name, doc in documents.items():
+        if name.startswith("exercises/"):
+            for caution in doc["cautions"]:
+                assert (caution["text"] in review) == ("source" not in caution), (name, caution["text"])
+    for symptom in documents["guidance.json"]["symptoms"]:
+        assert (f"` | {symptom['id']} (" in review) == ("review" in symptom), symptom["id"]
+    for key in ("safety.surgeon_today", "start.confirm.question", "coach.start.safety"):
+        assert f"`{key}`" in review
+
+
+def test_review_command_writes_the_file(tmp_path: Path) -> None:
+    import shutil
+
+    from skill.cli import main
+
+    content = tmp_path / "content"
+    shutil.copytree(default_content_dir(), content)
+    (content / REVIEW_NAME).unlink()
+    assert main(["content", "review", "--content", str(content)]) == 0
+    assert (content / REVIEW_NAME).read_text() == build_review(content, PROMPTS)
