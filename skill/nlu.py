@@ -11,6 +11,7 @@ as on a device.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 from collections.abc import Mapping
@@ -61,7 +62,7 @@ BUILTIN_PHRASES: Mapping[str, tuple[str, ...]] = {
 
 # An unresolved custom slot catches a short unknown name ("planks"), not a whole
 # unrelated sentence ("the weather like on mars"), which Alexa routes to fallback.
-MAX_UNMATCHED_WORDS = 3
+MAX_UNMATCHED_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -87,16 +88,61 @@ class Interpretation:
 
 
 def normalize_utterance(text: str) -> str:
-    """Lower case, punctuation dropped (apostrophes and colons kept), digits spelled out."""
+    """Lower case, punctuation and hyphens dropped (apostrophes and colons kept), digits
+    spelled out ("weeks 3-5" -> "weeks three to five"), contractions written out ("I've"
+    -> "i have"), the same way for samples and for what the user typed."""
     text = text.lower().replace("\u2019", "'")
-    text = re.sub(r"[^a-z0-9':\-/ ]+", " ", text)
+    text = re.sub(r"(\d+)\s*-\s*(\d+)", r"\1 to \2", text)
+    text = re.sub(r"[^a-z0-9':/ ]+", " ", text)
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
     words = []
     for word in text.split():
+        word = word.strip("'")
         if word.isdigit() and int(word) < 1000:
             words.append(number_words(int(word)))
         else:
-            words.append(word.strip("-"))
+            words.append(word)
     return " ".join(w for w in words if w)
+
+
+_CONTRACTIONS = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bcan't\b", "cannot"),
+        (r"\bwon't\b", "will not"),
+        (r"\bain't\b", "is not"),
+        (r"(?<=[a-z])n't\b", " not"),
+        (r"(?<=[a-z])'m\b", " am"),
+        (r"(?<=[a-z])'re\b", " are"),
+        (r"(?<=[a-z])'ve\b", " have"),
+        (r"(?<=[a-z])'ll\b", " will"),
+        (r"(?<=[a-z])'d\b", " would"),
+        (r"(?<=[a-z])'s\b", " is"),
+    )
+)
+
+# What Alexa's recognizer and language model let pass around a request: hesitations,
+# fillers and politeness ("um, could you just count slower please"). The console tries
+# the sentence as typed first, then without these, so it forgives what Alexa forgives.
+_DISFLUENCIES = frozenset("um umm uh uhh er erm hmm mm ah".split())
+_FILLERS = frozenset("just really actually basically so well like please kindly alexa hey oh".split())
+_POLITE = re.compile(
+    r"^(?:(?:can|could|would|will) you (?:please )?|i was wondering if you could |i wonder if you could )"
+    r"|(?: (?:please|thanks|thank you|for me|if you can|if you could|if you don't mind|mate|love))+$"
+)
+
+
+def tolerant_forms(text: str) -> list[str]:
+    """The typed sentence (normalized), then the same without hesitations, fillers and politeness."""
+    forms = [text]
+    words = [w for w in text.split() if w not in _DISFLUENCIES]
+    forms.append(" ".join(words))
+    plain = " ".join(w for w in words if w not in _FILLERS)
+    forms.append(plain)
+    forms.append(_POLITE.sub("", plain).strip())
+    forms.append(_POLITE.sub("", " ".join(words)).strip())
+    return [f for f in dict.fromkeys(forms) if f]
 
 
 @dataclass(frozen=True)
@@ -107,6 +153,7 @@ class _Sample:
     slots: Mapping[str, str]  # slot name -> type
     literal_chars: int
     only_slots: bool
+    first_word: str | None  # None when the sample opens with a slot
 
 
 class Resolver:
@@ -132,15 +179,39 @@ class Resolver:
             for sample in dict.fromkeys(phrases):
                 self._samples.append(_compile(intent["name"], sample, slots))
         self.intents = frozenset(intent_names)
+        # Samples by their first literal word, so a sentence is only tried against samples
+        # that can match it (those opening with a slot are always tried).
+        self._by_first: dict[str, list[_Sample]] = {}
+        self._slot_first: list[_Sample] = []
+        for compiled in self._samples:
+            if compiled.first_word is None:
+                self._slot_first.append(compiled)
+            else:
+                self._by_first.setdefault(compiled.first_word, []).append(compiled)
 
     def resolve(self, utterance: str, *, today: date | None = None) -> Interpretation:
         """The best-matching intent and slots, or AMAZON.FallbackIntent.
 
         ``today`` anchors relative dates ("yesterday") the way the device's date would.
+        A sentence that matches as typed wins; otherwise the same sentence without
+        fillers and politeness is tried (see ``tolerant_forms``).
         """
-        text = normalize_utterance(utterance)
+        best: tuple[tuple[int, int, int, int], Interpretation] | None = None
+        for rank, text in enumerate(tolerant_forms(normalize_utterance(utterance))):
+            found = self._best(text, today)
+            if found is None:
+                continue
+            score = (found[0][0], -rank, *found[0][1:])
+            if best is None or score > best[0]:
+                best = (score, found[1])
+        if best is None:
+            return Interpretation("AMAZON.FallbackIntent", {}, None)
+        return best[1]
+
+    def _best(self, text: str, today: date | None) -> tuple[tuple[int, int, int], Interpretation] | None:
         best: tuple[tuple[int, int, int], Interpretation] | None = None
-        for sample in self._samples:
+        first = text.split(" ", 1)[0]
+        for sample in itertools.chain(self._by_first.get(first, ()), self._slot_first):
             match = sample.pattern.fullmatch(text)
             if match is None:
                 continue
@@ -168,9 +239,7 @@ class Resolver:
             score = (int(all_matched), sample.literal_chars - (1 if bare_time else 0), -len(fills))
             if best is None or score > best[0]:
                 best = (score, Interpretation(sample.intent, fills, sample.text))
-        if best is None:
-            return Interpretation("AMAZON.FallbackIntent", {}, None)
-        return best[1]
+        return best
 
     def _fill(self, name: str, slot_type: str, heard: str, today: date | None) -> SlotFill | None:
         if slot_type.startswith("AMAZON."):
@@ -188,18 +257,21 @@ def _compile(intent: str, sample: str, slots: Mapping[str, str]) -> _Sample:
     regex = []
     literal_words = []
     used: dict[str, str] = {}
-    for token in tokens:
+    first_word: str | None = None
+    for position, token in enumerate(tokens):
         if token.startswith("{") and token.endswith("}"):
             name = token[1:-1]
             used[name] = slots[name]
             regex.append(f"(?P<{name}>.+?)")
         else:
             words = normalize_utterance(token).split()
+            if position == 0 and words:
+                first_word = words[0]
             literal_words.extend(words)
             regex.extend(re.escape(w) for w in words)
     pattern = re.compile(r"\s+".join(regex))
     literal = len(" ".join(literal_words))
-    return _Sample(intent, sample, pattern, used, literal, only_slots=literal == 0)
+    return _Sample(intent, sample, pattern, used, literal, only_slots=literal == 0, first_word=first_word)
 
 
 _SLOT_SPLIT = re.compile(r"(\{[A-Za-z_][A-Za-z0-9_]*\})")
