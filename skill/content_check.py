@@ -250,7 +250,6 @@ def check_references(tree: RawTree) -> list[Problem]:
         for i, source in enumerate(guidance[key]["sources"]):
             need_source("guidance.json", f"$.{key}.sources[{i}]", source)
     for group in ("topics", "symptoms"):
-        owners: dict[str, tuple[str, str]] = {}
         ids = [entry["id"] for entry in guidance[group]]
         for g_index, entry in enumerate(guidance[group]):
             base = f"$.{group}[{g_index}]"

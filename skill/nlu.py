@@ -60,9 +60,107 @@ BUILTIN_PHRASES: Mapping[str, tuple[str, ...]] = {
 }
 
 
-# An unresolved custom slot catches a short unknown name ("planks"), not a whole
-# unrelated sentence ("the weather like on mars"), which Alexa routes to fallback.
-MAX_UNMATCHED_WORDS = 6
+# An unresolved custom slot catches a short unknown name ("planks"), or a longer phrase
+# that shares a word with the slot type's values ("a sharp pain in the middle of my
+# chest"), never a whole unrelated sentence ("the weather like on mars"), which Alexa
+# routes to fallback. A sample that is only a slot catches unknown words only for the
+# types listed in OPEN_BARE_TYPES (a symptom said in the patient's own words).
+MAX_UNKNOWN_NAME_WORDS = 3
+MAX_UNMATCHED_WORDS = 12
+OPEN_BARE_TYPES = frozenset({"SYMPTOM"})
+ANSWER_INTENTS = frozenset({"StageIntent"})
+# Words too common to tie a phrase to a slot type.
+_COMMON = frozenset(
+    [
+        "like",
+        "want",
+        "go",
+        "going",
+        "get",
+        "getting",
+        "got",
+        "up",
+        "out",
+        "off",
+        "over",
+        "into",
+        "from",
+        "just",
+        "really",
+        "very",
+        "too",
+        "much",
+        "more",
+        "one",
+        "now",
+        "today",
+        "day",
+        "days",
+        "time",
+        "myself",
+        "back",
+        "could",
+        "should",
+        "as",
+        "if",
+        "then",
+        "its",
+        "again",
+        "ive",
+        "im",
+        "they",
+        "them",
+        "he",
+        "she",
+        "we",
+        "you",
+        "a",
+        "an",
+        "the",
+        "my",
+        "your",
+        "i",
+        "me",
+        "it",
+        "is",
+        "am",
+        "are",
+        "was",
+        "be",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "and",
+        "or",
+        "but",
+        "so",
+        "this",
+        "that",
+        "there",
+        "here",
+        "some",
+        "any",
+        "all",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "not",
+        "no",
+        "can",
+        "will",
+        "would",
+        "what",
+        "how",
+        "when",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -97,8 +195,8 @@ def normalize_utterance(text: str) -> str:
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
     words = []
-    for word in text.split():
-        word = word.strip("'")
+    for token in text.split():
+        word = token.strip("'")
         if word.isdigit() and int(word) < 1000:
             words.append(number_words(int(word)))
         else:
@@ -125,8 +223,47 @@ _CONTRACTIONS = tuple(
 # What Alexa's recognizer and language model let pass around a request: hesitations,
 # fillers and politeness ("um, could you just count slower please"). The console tries
 # the sentence as typed first, then without these, so it forgives what Alexa forgives.
-_DISFLUENCIES = frozenset("um umm uh uhh er erm hmm mm ah".split())
-_FILLERS = frozenset("just really actually basically so well like please kindly alexa hey oh".split())
+_DISFLUENCIES = frozenset(
+    [
+        "um",
+        "umm",
+        "uh",
+        "uhh",
+        "er",
+        "erm",
+        "hmm",
+        "mm",
+        "ah",
+    ]
+)
+_FILLERS = frozenset(
+    [
+        "okay",
+        "ok",
+        "right",
+        "alright",
+        "righto",
+        "cheers",
+        "sorry",
+        "yeah",
+        "mate",
+        "love",
+        "now",
+        "today",
+        "just",
+        "really",
+        "actually",
+        "basically",
+        "so",
+        "well",
+        "like",
+        "please",
+        "kindly",
+        "alexa",
+        "hey",
+        "oh",
+    ]
+)
 _POLITE = re.compile(
     r"^(?:(?:can|could|would|will) you (?:please )?|i was wondering if you could |i wonder if you could )"
     r"|(?: (?:please|thanks|thank you|for me|if you can|if you could|if you don't mind|mate|love))+$"
@@ -163,6 +300,7 @@ class Resolver:
         language = model["interactionModel"]["languageModel"]
         self.invocation_name: str = language["invocationName"]
         self._values: dict[str, dict[str, tuple[str, str]]] = {}
+        self._type_words: dict[str, frozenset[str]] = {}
         for slot_type in language.get("types", []):
             index: dict[str, tuple[str, str]] = {}
             for value in slot_type["values"]:
@@ -170,6 +308,7 @@ class Resolver:
                 for spoken in [name, *value["name"].get("synonyms", [])]:
                     index.setdefault(normalize_utterance(spoken), (value["id"], name))
             self._values[slot_type["name"]] = index
+            self._type_words[slot_type["name"]] = frozenset(w for key in index for w in key.split()) - _COMMON
         self._samples: list[_Sample] = []
         intent_names = set()
         for intent in language["intents"]:
@@ -196,20 +335,32 @@ class Resolver:
         A sentence that matches as typed wins; otherwise the same sentence without
         fillers and politeness is tried (see ``tolerant_forms``).
         """
-        best: tuple[tuple[int, int, int, int], Interpretation] | None = None
-        for rank, text in enumerate(tolerant_forms(normalize_utterance(utterance))):
-            found = self._best(text, today)
-            if found is None:
-                continue
-            score = (found[0][0], -rank, *found[0][1:])
-            if best is None or score > best[0]:
-                best = (score, found[1])
+        forms = tolerant_forms(normalize_utterance(utterance))
+        best = self._best_of(forms, today)
+        if best is None or not best[0][0]:
+            # One stray word ("I'm in week six NOW") does not throw Alexa off either.
+            extra = [" ".join(w[:i] + w[i + 1 :]) for w in (f.split() for f in forms) for i in range(len(w))]
+            found = self._best_of([f for f in dict.fromkeys(extra) if f and f not in forms], today)
+            if found is not None and found[0][0] and (best is None or not best[0][0]):
+                best = found
         if best is None:
             return Interpretation("AMAZON.FallbackIntent", {}, None)
         return best[1]
 
-    def _best(self, text: str, today: date | None) -> tuple[tuple[int, int, int], Interpretation] | None:
-        best: tuple[tuple[int, int, int], Interpretation] | None = None
+    def _best_of(self, forms: list[str], today: date | None) -> tuple[tuple[int, ...], Interpretation] | None:
+        """The best interpretation of any form; earlier forms win ties."""
+        best: tuple[tuple[int, ...], Interpretation] | None = None
+        for rank, text in enumerate(forms):
+            found = self._best(text, today)
+            if found is None:
+                continue
+            score = (found[0][0], found[0][1], -rank, *found[0][2:])
+            if best is None or score > best[0]:
+                best = (score, found[1])
+        return best
+
+    def _best(self, text: str, today: date | None) -> tuple[tuple[int, int, int, int], Interpretation] | None:
+        best: tuple[tuple[int, int, int, int], Interpretation] | None = None
         first = text.split(" ", 1)[0]
         for sample in itertools.chain(self._by_first.get(first, ()), self._slot_first):
             match = sample.pattern.fullmatch(text)
@@ -227,19 +378,36 @@ class Resolver:
                 continue
             unmatched = [f for f in fills.values() if not f.matched and not (f.slot_type or "").startswith("AMAZON.")]
             all_matched = not unmatched
-            if sample.only_slots and not all_matched:
+            fitting = [f for f in unmatched if self._fits(f)]
+            if sample.only_slots and not all(f.slot_type in OPEN_BARE_TYPES for f in unmatched):
                 continue  # a bare slot only catches words that are real values
-            if any(len(f.value.split()) > MAX_UNMATCHED_WORDS for f in unmatched):
+            if (sample.only_slots or sample.intent in ANSWER_INTENTS) and len(fitting) < len(unmatched):
+                continue
+            if sample.intent in ANSWER_INTENTS and not all_matched:
+                continue  # an answer to "which routine?" is a routine name, nothing else
+            if any(len(f.value.split()) > MAX_UNKNOWN_NAME_WORDS and f not in fitting for f in unmatched):
                 continue  # a long unknown phrase is out of domain: Alexa sends it to fallback
             # A bare number ("three") is Alexa's NUMBER rather than a TIME without a.m./p.m.
             bare_time = any(
                 sample.slots[name] == "AMAZON.TIME" and parse_number(heard) is not None
                 for name, heard in match.groupdict().items()
             )
-            score = (int(all_matched), sample.literal_chars - (1 if bare_time else 0), -len(fills))
+            score = (
+                int(all_matched),
+                len(fitting) - len(unmatched),
+                sample.literal_chars - (1 if bare_time else 0),
+                -len(fills),
+            )
             if best is None or score > best[0]:
                 best = (score, Interpretation(sample.intent, fills, sample.text))
         return best
+
+    def _fits(self, fill: SlotFill) -> bool:
+        """Unknown words that share a word with the slot type's values, in a phrase of at
+        most MAX_UNMATCHED_WORDS words."""
+        words = fill.value.split()
+        type_words = self._type_words.get(fill.slot_type or "", frozenset())
+        return len(words) <= MAX_UNMATCHED_WORDS and any(w in type_words for w in words)
 
     def _fill(self, name: str, slot_type: str, heard: str, today: date | None) -> SlotFill | None:
         if slot_type.startswith("AMAZON."):

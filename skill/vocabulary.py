@@ -38,11 +38,56 @@ _CONTRACTIONS: tuple[tuple[str, str], ...] = (
 )
 # Words around a name that do not change what it names ("the bridges one please").
 _LEADING = frozenset(
-    "the a an my some this that your any of to for with on about me it do doing go going again".split()
+    [
+        "the",
+        "a",
+        "an",
+        "my",
+        "some",
+        "this",
+        "that",
+        "your",
+        "any",
+        "of",
+        "to",
+        "for",
+        "with",
+        "on",
+        "about",
+        "me",
+        "it",
+        "do",
+        "doing",
+        "go",
+        "going",
+        "again",
+    ]
 )
 _TRAILING = frozenset(
-    "routine routines exercise exercises program programme programs programmes workout session "
-    "thing things one ones please now again today properly correctly safely then".split()
+    [
+        "routine",
+        "routines",
+        "exercise",
+        "exercises",
+        "program",
+        "programme",
+        "programs",
+        "programmes",
+        "workout",
+        "session",
+        "thing",
+        "things",
+        "one",
+        "ones",
+        "please",
+        "now",
+        "again",
+        "today",
+        "properly",
+        "correctly",
+        "safely",
+        "then",
+    ]
 )
 # Endings a short stem may take ("pee" -> "peed", "sit" -> "sitting"), so that a
 # three-letter stem does not swallow unrelated words ("wee" is not "week").
@@ -87,15 +132,17 @@ class Keyword:
     def parse(text: str) -> Keyword:
         return Keyword(tuple(tuple(phrase_key(a) for a in part.split("|")) for part in text.split()))
 
-    def matches(self, tokens: list[str]) -> int:
-        """Letters of the stems matched (0: no match), so longer keywords win."""
+    def matches(self, tokens: list[str]) -> tuple[int, int] | None:
+        """(letters of the stems matched, position of the first word matched), or ``None``."""
         total = 0
+        first = len(tokens)
         for options in self.alternatives:
-            found = [len(stem) for stem in options if any(_stem_matches(stem, t) for t in tokens)]
+            found = [(len(stem), i) for stem in options for i, t in enumerate(tokens) if _stem_matches(stem, t)]
             if not found:
-                return 0
-            total += max(found)
-        return total
+                return None
+            total += max(letters for letters, _ in found)
+            first = min(first, *(i for _, i in found))
+        return total, first
 
 
 @dataclass(frozen=True)
@@ -136,13 +183,16 @@ class Vocabulary:
             found = index.get(" ".join(candidate))
             if found is not None:
                 return found
-        best: tuple[tuple[int, int, int, int], str] | None = None
+        # Red flags first, then the keyword covering most words, then the earliest (the head
+        # of "mop the floor" is mop), then the longest, then the order in the file.
+        best: tuple[tuple[int, int, int, int, int], str] | None = None
         for order, entry in enumerate(entries.values()):
             for keyword in entry.keywords:
-                letters = keyword.matches(tokens)
-                if not letters:
+                hit = keyword.matches(tokens)
+                if hit is None:
                     continue
-                score = (int(entry.id in self.urgent), len(keyword.alternatives), letters, -order)
+                letters, first = hit
+                score = (int(entry.id in self.urgent), len(keyword.alternatives), -first, letters, -order)
                 if best is None or score > best[0]:
                     best = (score, entry.id)
         return None if best is None else best[1]

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from skill.catalog import Catalog, normalize
+from skill.grammar import expand
 from skill.interaction_model import (
     MODELS_DIR,
     build_all,
     build_model,
-    expand,
     invocation_problems,
     load_source,
     locales,
