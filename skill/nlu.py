@@ -270,6 +270,11 @@ _POLITE = re.compile(
 )
 
 
+def _stem(word: str) -> str:
+    """A crude stem (the first four letters of a longer word): "paining" and "pain" meet."""
+    return word[:4] if len(word) > 4 else word
+
+
 def tolerant_forms(text: str) -> list[str]:
     """The typed sentence (normalized), then the same without hesitations, fillers and politeness."""
     forms = [text]
@@ -308,7 +313,8 @@ class Resolver:
                 for spoken in [name, *value["name"].get("synonyms", [])]:
                     index.setdefault(normalize_utterance(spoken), (value["id"], name))
             self._values[slot_type["name"]] = index
-            self._type_words[slot_type["name"]] = frozenset(w for key in index for w in key.split()) - _COMMON
+            words = frozenset(w for key in index for w in key.split()) - _COMMON
+            self._type_words[slot_type["name"]] = words | frozenset(_stem(w) for w in words)
         self._samples: list[_Sample] = []
         intent_names = set()
         for intent in language["intents"]:
@@ -337,6 +343,14 @@ class Resolver:
         """
         forms = tolerant_forms(normalize_utterance(utterance))
         best = self._best_of(forms, today)
+        clauses = [c for c in re.split(r"[,;.!?]| but | and then ", utterance) if c.strip()]
+        if (best is None or not best[0][0]) and len(clauses) > 1:
+            # "hold on, pause it": one clause carries the request, the other is talk.
+            for clause in reversed(clauses):
+                found = self._best_of(tolerant_forms(normalize_utterance(clause)), today)
+                if found is not None and found[0][0]:
+                    best = found
+                    break
         if best is None or not best[0][0]:
             # One stray word ("I'm in week six NOW") does not throw Alexa off either.
             extra = [" ".join(w[:i] + w[i + 1 :]) for w in (f.split() for f in forms) for i in range(len(w))]
@@ -407,7 +421,7 @@ class Resolver:
         most MAX_UNMATCHED_WORDS words."""
         words = fill.value.split()
         type_words = self._type_words.get(fill.slot_type or "", frozenset())
-        return len(words) <= MAX_UNMATCHED_WORDS and any(w in type_words for w in words)
+        return len(words) <= MAX_UNMATCHED_WORDS and any(w in type_words or _stem(w) in type_words for w in words)
 
     def _fill(self, name: str, slot_type: str, heard: str, today: date | None) -> SlotFill | None:
         if slot_type.startswith("AMAZON."):
