@@ -50,7 +50,7 @@ def test_the_set_covers_every_group() -> None:
 
 
 def test_console_understands_the_set(catalog: Catalog) -> None:
-    overall, _, per_group, missed = score(zip(ANNOTATIONS, console_heard(ANNOTATIONS, catalog.vocabulary)))
+    overall, _, per_group, missed = score(zip(ANNOTATIONS, console_heard(ANNOTATIONS, catalog.vocabulary), strict=True))
     assert per_group["red_flag"].rate == 1.0, missed
     assert overall.rate >= CONSOLE_FLOOR, "\n".join(missed)
 
@@ -61,7 +61,7 @@ def test_virtual_alexa_understands_the_set(catalog: Catalog) -> None:
         pytest.skip("Node.js and tests/node/node_modules (./dev test installs them) are needed")
     types = slot_types_by_intent(json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8")))
     kept = [a for a in ANNOTATIONS if not hinges_on_raw_builtin(a, types)]
-    overall, _, _, missed = score(zip(kept, virtual_alexa_heard(kept, catalog.vocabulary)))
+    overall, _, _, missed = score(zip(kept, virtual_alexa_heard(kept, catalog.vocabulary), strict=True))
     assert overall.rate >= VIRTUAL_ALEXA_FLOOR, "\n".join(missed)
 
 
