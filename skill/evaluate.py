@@ -31,6 +31,7 @@ ANNOTATIONS = REPO / "tests" / "annotations" / "utterances.jsonl"
 NODE_DIR = REPO / "tests" / "node"
 RAW_BUILTINS = ("AMAZON.TIME", "AMAZON.DATE", "AMAZON.DURATION")  # virtual-alexa sends the words
 CUSTOM_SLOTS = ("exercise", "stage", "symptom", "activity")
+NUMBER_SLOTS = ("week", "score")  # AMAZON.NUMBER in every intent that has them
 # The day the console anchors relative dates to; expected dates without a year are compared by month and day.
 EVAL_DAY = date(2026, 11, 21)
 
@@ -143,10 +144,16 @@ def virtual_alexa_heard(
 
 
 def _from_virtual_alexa(raw: Mapping[str, Any], vocabulary: Vocabulary) -> Heard:
+    """virtual-alexa's answer as the skill would read it. It passes AMAZON.NUMBER as the
+    words heard ("four"); Alexa sends digits, so those are converted as Alexa would."""
+    from skill.builtin_slots import parse_builtin
+
     slots: dict[str, str | None] = {}
     for name, slot in raw["slots"].items():
         if name in CUSTOM_SLOTS:
             slots[name] = slot["id"] or vocabulary.resolve(name, slot["value"])
+        elif name in NUMBER_SLOTS:
+            slots[name] = parse_builtin("AMAZON.NUMBER", slot["value"]) or slot["value"]
         else:
             slots[name] = slot["value"]
     return Heard(raw["intent"], slots)

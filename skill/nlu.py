@@ -275,6 +275,9 @@ def _stem(word: str) -> str:
     return word[:4] if len(word) > 4 else word
 
 
+_STRIPPED_RANK = 2  # forms from here on have lost fillers or politeness, not just "um"
+
+
 def tolerant_forms(text: str) -> list[str]:
     """The typed sentence (normalized), then the same without hesitations, fillers and politeness."""
     forms = [text]
@@ -284,14 +287,15 @@ def tolerant_forms(text: str) -> list[str]:
     forms.append(plain)
     forms.append(_POLITE.sub("", plain).strip())
     forms.append(_POLITE.sub("", " ".join(words)).strip())
-    return [f for f in dict.fromkeys(forms) if f]
+    # A form already tried (or empty) becomes "", so each keeps its rank.
+    return [f if f and f not in forms[:i] else "" for i, f in enumerate(forms)]
 
 
 @dataclass(frozen=True)
 class _Sample:
     intent: str
     text: str
-    pattern: re.Pattern[str]
+    regex: str  # compiled on first use: most samples never meet a sentence starting like them
     slots: Mapping[str, str]  # slot name -> type
     literal_chars: int
     only_slots: bool
@@ -326,6 +330,7 @@ class Resolver:
         self.intents = frozenset(intent_names)
         # Samples by their first literal word, so a sentence is only tried against samples
         # that can match it (those opening with a slot are always tried).
+        self._patterns: dict[str, re.Pattern[str]] = {}
         self._by_first: dict[str, list[_Sample]] = {}
         self._slot_first: list[_Sample] = []
         for compiled in self._samples:
@@ -353,7 +358,7 @@ class Resolver:
                     break
         if best is None or not best[0][0]:
             # One stray word ("I'm in week six NOW") does not throw Alexa off either.
-            extra = [" ".join(w[:i] + w[i + 1 :]) for w in (f.split() for f in forms) for i in range(len(w))]
+            extra = [" ".join(w[:i] + w[i + 1 :]) for w in (f.split() for f in forms if f) for i in range(len(w))]
             found = self._best_of([f for f in dict.fromkeys(extra) if f and f not in forms], today)
             if found is not None and found[0][0] and (best is None or not best[0][0]):
                 best = found
@@ -365,9 +370,13 @@ class Resolver:
         """The best interpretation of any form; earlier forms win ties."""
         best: tuple[tuple[int, ...], Interpretation] | None = None
         for rank, text in enumerate(forms):
+            if not text:
+                continue
             found = self._best(text, today)
             if found is None:
                 continue
+            if rank >= _STRIPPED_RANK and found[0][1] < 0:
+                continue  # without its fillers a sentence must still name something real
             score = (found[0][0], found[0][1], -rank, *found[0][2:])
             if best is None or score > best[0]:
                 best = (score, found[1])
@@ -377,7 +386,10 @@ class Resolver:
         best: tuple[tuple[int, int, int, int], Interpretation] | None = None
         first = text.split(" ", 1)[0]
         for sample in itertools.chain(self._by_first.get(first, ()), self._slot_first):
-            match = sample.pattern.fullmatch(text)
+            pattern = self._patterns.get(sample.regex)
+            if pattern is None:
+                pattern = self._patterns[sample.regex] = re.compile(sample.regex)
+            match = pattern.fullmatch(text)
             if match is None:
                 continue
             fills: dict[str, SlotFill] = {}
@@ -446,14 +458,20 @@ def _compile(intent: str, sample: str, slots: Mapping[str, str]) -> _Sample:
             used[name] = slots[name]
             regex.append(f"(?P<{name}>.+?)")
         else:
-            words = normalize_utterance(token).split()
+            words = _token_words(token)
             if position == 0 and words:
                 first_word = words[0]
             literal_words.extend(words)
             regex.extend(re.escape(w) for w in words)
-    pattern = re.compile(r"\s+".join(regex))
+    pattern = r"\s+".join(regex)
     literal = len(" ".join(literal_words))
     return _Sample(intent, sample, pattern, used, literal, only_slots=literal == 0, first_word=first_word)
+
+
+@functools.lru_cache(maxsize=4096)
+def _token_words(token: str) -> list[str]:
+    """A sample's literal token, normalized (samples repeat their words thousands of times)."""
+    return normalize_utterance(token).split()
 
 
 _SLOT_SPLIT = re.compile(r"(\{[A-Za-z_][A-Za-z0-9_]*\})")

@@ -34,8 +34,8 @@ ANNOTATIONS = load_annotations()
 RED_FLAGS = [a for a in ANNOTATIONS if a.group == "red_flag"]
 SYMPTOMS = [a for a in ANNOTATIONS if a.group == "symptom"]
 # Floors: measured on this set (see the README's "How well it understands"); raise, never lower.
-CONSOLE_FLOOR = 0.90
-VIRTUAL_ALEXA_FLOOR = 0.65
+CONSOLE_FLOOR = 0.91
+VIRTUAL_ALEXA_FLOOR = 0.78
 
 
 def test_no_annotation_sentence_is_a_sample() -> None:

@@ -99,9 +99,9 @@ def test_shared_sample_is_caught(model: dict[str, Any]) -> None:
 
 def test_same_shape_with_other_slot_name_is_caught(model: dict[str, Any]) -> None:
     broken = copy.deepcopy(model)
-    intents = _language(broken)["intents"]
-    intents[1]["slots"].append({"name": "move", "type": "EXERCISE"})
-    intents[1]["samples"].append("how do i do {move}")
+    other = next(i for i in _language(broken)["intents"] if i["name"] == "RoutineOverviewIntent")
+    other["slots"].append({"name": "move", "type": "EXERCISE"})
+    other["samples"].append("how do i do {move}")
     assert any("same shape" in p for p in problems(broken))
 
 
