@@ -82,7 +82,7 @@ def test_every_synonym_lives_in_the_vocabulary(catalog: Catalog) -> None:
 def test_activities_the_sources_do_not_cover_say_so(convo: Conversation, utterance: str) -> None:
     reply = convo.say(f"ask spine coach {utterance}")
     assert reply.interpretation is not None and reply.interpretation.intent == "AvoidIntent"
-    assert "My sources don't cover that" in reply.text
+    assert "My sources don't cover that, so I can't advise you on it" in reply.text
     assert "ask your surgeon or physical therapist" in reply.text
 
 
@@ -94,19 +94,24 @@ def test_an_unmatched_activity_is_answered_from_its_head_word(convo: Conversatio
 
 
 @pytest.mark.parametrize(
-    ("utterance", "intent"),
+    ("utterance", "intent", "slots"),
     [
-        ("let's do the in-hospital exercises", "StartRoutineIntent"),
-        ("I've got shooting pains down my leg", "SymptomIntent"),
-        ("um could you just count slower please", "SlowerIntent"),
-        ("I'm in week six now", "WeekIntent"),
-        ("let's do weeks 3-6", "StartRoutineIntent"),
+        ("let's do the in-hospital exercises", "StartRoutineIntent", {"stage": "in_hospital"}),
+        ("I've got shooting pains down my leg", "SymptomIntent", {"symptom": "leg_pain"}),
+        ("um could you just count slower please", "SlowerIntent", {}),
+        ("I'm in week six now", "WeekIntent", {"week": "6"}),
+        ("let's do weeks 3-6", "StartRoutineIntent", {"stage": "mid"}),
+        ("what's in the weeks 3 to 5 routine", "RoutineOverviewIntent", {"stage": "mid"}),
     ],
 )
-def test_console_tolerates_hyphens_fillers_contractions_and_digits(utterance: str, intent: str) -> None:
+def test_console_tolerates_hyphens_fillers_contractions_and_digits(
+    utterance: str, intent: str, slots: dict[str, str]
+) -> None:
     from skill.nlu import resolver_for
 
-    assert resolver_for("en-US").resolve(utterance).intent == intent
+    found = resolver_for("en-US").resolve(utterance)
+    assert found.intent == intent
+    assert {name: fill.resolved_id or fill.value for name, fill in found.slots.items()} == slots
 
 
 def test_every_example_in_the_readme_table_is_understood_by_the_console() -> None:
