@@ -201,6 +201,8 @@ def problems(model: Mapping[str, Any]) -> list[str]:
             for ref in _SLOT_REF.findall(sample):
                 if ref not in slots:
                     found.append(f"{where} names undefined slot {{{ref}}}")
+            if " '" in sample:
+                found.append(f"{where} splits a contraction from its word (a word Alexa cannot hear)")
             if not _SAMPLE_CHARS.match(_SLOT_REF.sub("", sample)):
                 found.append(f"{where} has characters Alexa does not accept (spell numbers out)")
             if len(sample) > MAX_SAMPLE_CHARS:

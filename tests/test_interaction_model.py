@@ -161,3 +161,12 @@ def test_every_locale_has_a_valid_model_from_the_one_source(locale: str, catalog
         "ClearanceIntent",
     ):
         assert required in names
+
+
+def test_a_split_contraction_is_caught(model: dict[str, Any]) -> None:
+    """ "i 've got {symptom}" once made every "I've got ..." fail."""
+    broken = copy.deepcopy(model)
+    symptom = next(i for i in _language(broken)["intents"] if i["name"] == "SymptomIntent")
+    symptom["samples"].append("i 've got {symptom}")
+    assert any("splits a contraction" in p for p in problems(broken))
+    assert expand("i ('ve got|have) {symptom}") == ["i've got {symptom}", "i have {symptom}"]
