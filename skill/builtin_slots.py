@@ -76,6 +76,12 @@ def parse_time(text: str) -> str | None:
             return None
         offset = 30 if m.group(1) == "half" else 15
         hour, minute = (base, offset) if m.group(2) == "past" else ((base - 1) % 12 or 12, 60 - offset)
+    elif m := re.fullmatch(r"half (\w+)", text):
+        # British "half seven" is half past seven.
+        base = parse_number(m.group(1))
+        if base is None:
+            return None
+        hour, minute = base, 30
     elif (whole := parse_number(text)) is not None and whole <= 23:
         hour = whole  # "seven", "nineteen"
     else:
@@ -118,10 +124,11 @@ _UNITS = {
 
 
 def parse_duration(text: str) -> str | None:
+    text = re.sub(r"\bfortnights?\b", "two weeks", text.replace("a fortnight", "two weeks"))
     match = re.fullmatch(r"(.+?) (minutes?|hours?|seconds?|days?|weeks?|months?|years?)(?: ago)?", text)
     if not match:
         return None
-    amount = parse_number(match.group(1))
+    amount = 1 if match.group(1) in ("a", "an", "one") else parse_number(match.group(1))
     if amount is None:
         return None
     unit = match.group(2)

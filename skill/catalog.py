@@ -17,11 +17,13 @@ import difflib
 import functools
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
+
+from skill.vocabulary import Vocabulary, build_vocabulary
 
 _T = TypeVar("_T", "Topic", "Symptom")
 
@@ -282,6 +284,7 @@ class Catalog:
     guidance: Guidance
     sources: Mapping[str, Source]
     stages: Stages
+    vocabulary: Vocabulary
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self.exercises[exercise_id]
@@ -429,10 +432,19 @@ def load_catalog(content_dir: Path | None = None) -> Catalog:
 def build_catalog(documents: Mapping[str, Any]) -> Catalog:
     """Turn already-checked JSON documents (keyed by relative file name) into a Catalog."""
     forum = frozenset(s["id"] for s in documents["sources.json"]["sources"] if s["kind"] == "forum")
+    guidance_doc = documents["guidance.json"]
+    urgent = [s["id"] for s in guidance_doc["symptoms"] if s["severity"] == "emergency"]
+    vocabulary = build_vocabulary(documents["vocabulary.json"], urgent)
+
+    def spoken(slot: str, entry_id: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(normalize(s) for s in vocabulary.say(slot, entry_id)))
+
     exercises = {
-        doc["id"]: _exercise(doc, forum) for name, doc in sorted(documents.items()) if name.startswith("exercises/")
+        doc["id"]: _exercise(doc, spoken("exercise", doc["id"]), forum)
+        for name, doc in sorted(documents.items())
+        if name.startswith("exercises/")
     }
-    routines = {r["id"]: _routine(r) for r in documents["routines.json"]["routines"]}
+    routines = {r["id"]: _routine(r, spoken("stage", r["id"])) for r in documents["routines.json"]["routines"]}
     week_map = tuple(
         StageSpan(s["from_week"], s["to_week"], s["routine"], s["source"], s.get("note"))
         for s in sorted(documents["stages.json"]["week_map"], key=lambda s: s["from_week"])
@@ -456,8 +468,9 @@ def build_catalog(documents: Mapping[str, Any]) -> Catalog:
         exercises=MappingProxyType(exercises),
         routines=MappingProxyType(routines),
         week_map=week_map,
-        guidance=_guidance(documents["guidance.json"]),
+        guidance=_guidance(guidance_doc, spoken),
         sources=MappingProxyType(sources),
+        vocabulary=vocabulary,
     )
 
 
@@ -465,12 +478,12 @@ def _range(value: Mapping[str, int] | None) -> Range | None:
     return None if value is None else Range(value["min"], value["max"])
 
 
-def _exercise(doc: Mapping[str, Any], forum: frozenset[str]) -> Exercise:
+def _exercise(doc: Mapping[str, Any], synonyms: tuple[str, ...], forum: frozenset[str]) -> Exercise:
     coaching = doc.get("coaching")
     return Exercise(
         id=doc["id"],
         name=doc["name"],
-        synonyms=tuple(normalize(s) for s in doc["synonyms"]),
+        synonyms=synonyms,
         category=doc["category"],
         position=doc["position"],
         steps=tuple(doc["steps"]),
@@ -509,11 +522,11 @@ def _exercise(doc: Mapping[str, Any], forum: frozenset[str]) -> Exercise:
     )
 
 
-def _routine(doc: Mapping[str, Any]) -> Routine:
+def _routine(doc: Mapping[str, Any], synonyms: tuple[str, ...]) -> Routine:
     return Routine(
         id=doc["id"],
         name=doc["name"],
-        synonyms=tuple(normalize(s) for s in doc["synonyms"]),
+        synonyms=synonyms,
         description=doc["description"],
         sources=tuple(doc["sources"]),
         items=tuple(RoutineItem(i["exercise"], i["dosage"], i.get("note")) for i in doc["items"]),
@@ -521,7 +534,7 @@ def _routine(doc: Mapping[str, Any]) -> Routine:
     )
 
 
-def _guidance(doc: Mapping[str, Any]) -> Guidance:
+def _guidance(doc: Mapping[str, Any], spoken: Callable[[str, str], tuple[str, ...]]) -> Guidance:
     def rule(key: str) -> Rule:
         return Rule(doc[key]["text"], tuple(doc[key]["sources"]))
 
@@ -536,13 +549,13 @@ def _guidance(doc: Mapping[str, Any]) -> Guidance:
         avoid_summary=rule("avoid_summary"),
         emergency_numbers=MappingProxyType(numbers),
         topics=tuple(
-            Topic(t["id"], tuple(normalize(s) for s in t["synonyms"]), t["verdict"], t["text"], tuple(t["sources"]))
+            Topic(t["id"], spoken("activity", t["id"]), t["verdict"], t["text"], tuple(t["sources"]))
             for t in doc["topics"]
         ),
         symptoms=tuple(
             Symptom(
                 s["id"],
-                tuple(normalize(x) for x in s["synonyms"]),
+                spoken("symptom", s["id"]),
                 s["severity"],
                 tuple(s["sources"]),
                 s.get("red_flag_check"),

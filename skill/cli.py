@@ -86,6 +86,22 @@ def _models_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _models_evaluate(args: argparse.Namespace) -> int:
+    from skill.catalog import load_catalog
+    from skill.evaluate import ANNOTATIONS, load_annotations, report
+
+    path = Path(args.annotations) if args.annotations else ANNOTATIONS
+    print(
+        report(
+            load_annotations(path),
+            load_catalog().vocabulary,
+            virtual_alexa=not args.console_only,
+            show_missed=args.missed,
+        )
+    )
+    return 0
+
+
 def _chat(args: argparse.Namespace) -> int:
     import logging
 
@@ -183,6 +199,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--check", action="store_true", help="only report stale or invalid models; write nothing")
     build.set_defaults(run=_models_build)
+    evaluate = models_commands.add_parser(
+        "evaluate", help="accuracy per intent on the annotation set, in the console NLU and virtual-alexa"
+    )
+    evaluate.add_argument("--annotations", help="a JSON-lines annotation set (default: tests/annotations/)")
+    evaluate.add_argument("--console-only", action="store_true", help="skip virtual-alexa")
+    evaluate.add_argument("--missed", action="store_true", help="list every sentence not understood")
+    evaluate.set_defaults(run=_models_evaluate)
 
     serve = commands.add_parser(
         "serve",

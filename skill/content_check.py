@@ -25,6 +25,7 @@ TOP_LEVEL = {
     "routines.json": "routines.schema.json",
     "stages.json": "stages.schema.json",
     "guidance.json": "guidance.schema.json",
+    "vocabulary.json": "vocabulary.schema.json",
 }
 EXERCISE_SCHEMA = "exercise.schema.json"
 
@@ -212,13 +213,7 @@ def check_references(tree: RawTree) -> list[Problem]:
                     problems.append(Problem(name, f"{path}.{key}", "must be more than zero"))
         if doc["default_dosage"] not in dosage_ids:
             problems.append(Problem(name, "$.default_dosage", f"no dosage with id {doc['default_dosage']!r}"))
-        _claim_spoken(
-            problems,
-            spoken_owner,
-            name,
-            eid,
-            [("$.name", doc["name"])] + [(f"$.synonyms[{i}]", s) for i, s in enumerate(doc["synonyms"])],
-        )
+        _claim_spoken(problems, spoken_owner, name, eid, [("$.name", doc["name"])])
 
     routines = docs["routines.json"]["routines"]
     routine_ids = [r["id"] for r in routines]
@@ -247,14 +242,7 @@ def check_references(tree: RawTree) -> list[Problem]:
                 problems.append(
                     Problem("routines.json", f"{base}.alternatives[{i}]", f"unknown exercise {alternative!r}")
                 )
-        _claim_spoken(
-            problems,
-            routine_spoken,
-            "routines.json",
-            routine["id"],
-            [(f"{base}.name", routine["name"])]
-            + [(f"{base}.synonyms[{i}]", s) for i, s in enumerate(routine["synonyms"])],
-        )
+        _claim_spoken(problems, routine_spoken, "routines.json", routine["id"], [(f"{base}.name", routine["name"])])
 
     problems.extend(_week_map_problems(docs["stages.json"]["week_map"], set(routine_ids), need_source))
     problems.extend(_day_map_problems(docs["stages.json"], set(routine_ids), set(by_id), need_source))
@@ -272,7 +260,6 @@ def check_references(tree: RawTree) -> list[Problem]:
         for i, source in enumerate(guidance[key]["sources"]):
             need_source("guidance.json", f"$.{key}.sources[{i}]", source)
     for group in ("topics", "symptoms"):
-        owners: dict[str, tuple[str, str]] = {}
         ids = [entry["id"] for entry in guidance[group]]
         for g_index, entry in enumerate(guidance[group]):
             base = f"$.{group}[{g_index}]"
@@ -280,13 +267,51 @@ def check_references(tree: RawTree) -> list[Problem]:
                 problems.append(Problem("guidance.json", f"{base}.id", f"id {entry['id']!r} is used twice"))
             for i, source in enumerate(entry["sources"]):
                 need_source("guidance.json", f"{base}.sources[{i}]", source)
-            _claim_spoken(
-                problems,
-                owners,
-                "guidance.json",
-                entry["id"],
-                [(f"{base}.synonyms[{i}]", s) for i, s in enumerate(entry["synonyms"])],
-            )
+    ids_by_slot = {
+        "exercise": {doc["id"] for doc in exercises.values()},
+        "stage": set(routine_ids),
+        "symptom": {s["id"] for s in guidance["symptoms"]},
+        "activity": {t["id"] for t in guidance["topics"]},
+    }
+    names = {
+        "exercise": {doc["id"]: [("", doc["name"])] for doc in exercises.values()},
+        "stage": {r["id"]: [("", r["name"])] for r in routines},
+    }
+    problems.extend(_vocabulary_problems(docs["vocabulary.json"], ids_by_slot, names))
+    return problems
+
+
+def _vocabulary_problems(
+    vocabulary: Mapping[str, Any],
+    ids_by_slot: Mapping[str, set[str]],
+    names: Mapping[str, Mapping[str, list[tuple[str, str]]]],
+) -> list[Problem]:
+    """Every id has words, every entry names a real id (activities the sources do not
+    cover are marked ``covered: false`` and have no guidance topic), and no phrase means
+    two things in one slot."""
+    from skill.grammar import expand
+
+    file = "vocabulary.json"
+    problems: list[Problem] = []
+    for slot, known in ids_by_slot.items():
+        section = vocabulary[slot]
+        for missing in sorted(known - set(section)):
+            problems.append(Problem(file, f"$.{slot}", f"{missing!r} has no words: add an entry"))
+        owners: dict[str, tuple[str, str]] = {}
+        for entry_id, entry in section.items():
+            base = f"$.{slot}.{entry_id}"
+            covered = entry.get("covered", True)
+            if entry_id not in known and (slot != "activity" or covered):
+                where = "guidance.json topics" if slot == "activity" else f"the {slot} ids"
+                problems.append(Problem(file, base, f"{entry_id!r} is not among {where}"))
+            if slot == "activity" and not covered and entry_id in known:
+                problems.append(Problem(file, f"{base}.covered", "a guidance topic exists, so it is covered"))
+            if slot != "activity" and "covered" in entry:
+                problems.append(Problem(file, f"{base}.covered", "only activities can be marked not covered"))
+            spoken = [*names.get(slot, {}).get(entry_id, [])]
+            for i, template in enumerate(entry["say"]):
+                spoken.extend((f"{base}.say[{i}]", phrase) for phrase in expand(template))
+            _claim_spoken(problems, owners, file, entry_id, [(p or f"{base}.say", s) for p, s in spoken])
     return problems
 
 

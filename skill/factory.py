@@ -16,7 +16,19 @@ from ask_sdk_model.services import ApiClient
 
 from skill.catalog import Catalog, load_catalog
 from skill.clock import system_clock
-from skill.handlers import answers, howto, launch, overview, progress, reminders, safety, session, stage, workout
+from skill.handlers import (
+    answers,
+    howto,
+    launch,
+    overview,
+    progress,
+    reminders,
+    safety,
+    safety_net,
+    session,
+    stage,
+    workout,
+)
 from skill.handlers.errors import ApologyExceptionHandler
 from skill.logs import LogRequest, StartTimer
 from skill.turn import Clock, Deps, TurnInterceptor
@@ -31,6 +43,8 @@ def handlers() -> list[AbstractRequestHandler]:
         # safety first: a symptom is answered whatever else is going on
         safety.SymptomHandler(),
         launch.LaunchHandler(),
+        # mid-session, anything not understood pauses and checks in (never "say ready" again)
+        safety_net.SafetyNetHandler(),
         # answers to the question the skill just asked
         progress.PainAnswerHandler(),
         progress.PainSkippedHandler(),
@@ -54,7 +68,6 @@ def handlers() -> list[AbstractRequestHandler]:
         workout.StopInWorkoutHandler(),
         workout.YesNoInWorkoutHandler(),
         workout.HelpInWorkoutHandler(),
-        workout.FallbackInWorkoutHandler(),
         workout.RepeatHandler(),
         workout.WorkoutEventHandler(),
         # the user's stage

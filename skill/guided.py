@@ -182,6 +182,23 @@ class Guide:
             self.user.place["after_symptom"] = True
         return True
 
+    def check_in(self) -> Output | None:
+        """Something said mid-session was not understood: pause the count (at the start of
+        an interrupted set) and ask whether something feels wrong. ``None`` without a
+        running workout. "Ready" then carries on from where it paused."""
+        state = self.active()
+        if state is None:
+            return None
+        if self.session.before_count:
+            state = _at_position(state, self.session.before_count)
+        self.session.before_count = None
+        if state.phase is Phase.READY:
+            state = replace(state, phase=Phase.PAUSED)
+        self._save(state)
+        return ask(
+            Say.of("workout.check_in"), reprompt=Say.of("workout.check_in.reprompt"), pending=Pending.of("check_in")
+        )
+
     # -- resuming --------------------------------------------------------------------------
 
     def welcome_back(self) -> tuple[Output | None, Say | None]:

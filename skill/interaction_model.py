@@ -10,7 +10,6 @@ is stale. ``problems`` checks a model against the rules Alexa enforces.
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from skill.catalog import Catalog, normalize
+from skill.grammar import expand
 from skill.numbers import number_words, ordinal_words
 from skill.resources import models_dir
 
@@ -26,27 +26,10 @@ SOURCE = MODELS_DIR / "source" / "model.json"
 
 MAX_SAMPLE_CHARS = 200
 MAX_SLOT_VALUE_CHARS = 140
-_TOKEN = re.compile(r"\(([^()\[\]]*)\)|\[([^()\[\]]*)\]")
 _SLOT_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SAMPLE_CHARS = re.compile(r"^[a-z' .]*$")
 _LAUNCH_WORDS = {"launch", "ask", "tell", "load", "begin", "enable", "open", "start", "play", "resume", "run", "use"}
 _WAKE_WORDS = {"alexa", "amazon", "echo", "computer", "skill", "app"}
-
-
-def expand(template: str) -> list[str]:
-    """Every sentence a sample template stands for, in order, without duplicates."""
-    pieces: list[list[str]] = []
-    position = 0
-    for match in _TOKEN.finditer(template):
-        pieces.append([template[position : match.start()]])
-        if match.group(1) is not None:
-            pieces.append(match.group(1).split("|"))
-        else:
-            pieces.append(["", *match.group(2).split("|")])
-        position = match.end()
-    pieces.append([template[position:]])
-    sentences = (" ".join("".join(choice).split()) for choice in itertools.product(*pieces))
-    return list(dict.fromkeys(s.replace(" 'd", "'d").replace(" 's", "'s") for s in sentences))
 
 
 def load_source(path: Path = SOURCE) -> dict[str, Any]:
@@ -59,18 +42,28 @@ def locales(source: Mapping[str, Any] | None = None) -> list[str]:
 
 
 def _type_values(kind: str, catalog: Catalog) -> list[dict[str, Any]]:
-    if kind == "exercises":
+    """A generated slot type's values: ids and phrases from the vocabulary (``content/``),
+    the display names of exercises and routines, and for stages the week phrases."""
+    vocabulary = catalog.vocabulary
+    if kind == "exercise":
         return [_value(e.id, normalize(e.name), e.synonyms) for e in catalog.exercises.values()]
-    if kind == "routines":
+    if kind == "stage":
+        claimed = {p for r in catalog.routines.values() for p in (*r.synonyms, normalize(r.name))}
         extra = _week_synonyms(catalog)
         return [
-            _value(r.id, _strip_routine(normalize(r.name)), [*r.synonyms, normalize(r.name), *extra.get(r.id, [])])
+            _value(
+                r.id,
+                _strip_routine(normalize(r.name)),
+                [*r.synonyms, normalize(r.name), *(p for p in extra.get(r.id, []) if p not in claimed)],
+            )
             for r in catalog.routines.values()
         ]
-    if kind == "symptoms":
-        return [_value(s.id, s.synonyms[0], s.synonyms) for s in catalog.guidance.symptoms]
-    if kind == "topics":
-        return [_value(t.id, t.synonyms[0], t.synonyms) for t in catalog.guidance.topics]
+    if kind in ("symptom", "activity"):
+        values = []
+        for entry in vocabulary.entries(kind).values():
+            phrases = [normalize(p) for p in entry.say]
+            values.append(_value(entry.id, phrases[0], phrases))
+        return values
     raise ValueError(f"unknown generated slot type source {kind!r}")
 
 
@@ -208,6 +201,8 @@ def problems(model: Mapping[str, Any]) -> list[str]:
             for ref in _SLOT_REF.findall(sample):
                 if ref not in slots:
                     found.append(f"{where} names undefined slot {{{ref}}}")
+            if " '" in sample:
+                found.append(f"{where} splits a contraction from its word (a word Alexa cannot hear)")
             if not _SAMPLE_CHARS.match(_SLOT_REF.sub("", sample)):
                 found.append(f"{where} has characters Alexa does not accept (spell numbers out)")
             if len(sample) > MAX_SAMPLE_CHARS:

@@ -46,11 +46,16 @@ def symptom_answer(catalog: Catalog, symptom: Symptom | None, locale: str, *, in
     return tell(*speech)
 
 
-def avoid_answer(catalog: Catalog, topic: Topic | None, heard: str | None) -> Output:
-    """Guidance on one activity, or the list of what to avoid; always the surgeon first."""
+def avoid_answer(catalog: Catalog, topic: Topic | None, heard: str | None, *, not_covered: bool = False) -> Output:
+    """Guidance on one activity, or the list of what to avoid; always the surgeon first.
+
+    ``not_covered``: the vocabulary knows the activity (driving, sex, gardening...) but the
+    sources say nothing about it, so the answer says so instead of guessing."""
     guidance = catalog.guidance
     if topic is not None:
         speech: list[Segment] = [Text(topic.text)]
+    elif not_covered:
+        speech = [Say.of("safety.avoid.not_covered")]
     elif heard:
         speech = [Say.of("safety.avoid.unknown", heard=Spoken(heard))]
     else:

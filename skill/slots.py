@@ -2,13 +2,15 @@
 
 Alexa sends each custom slot with its raw words (``value``) and, when the words matched a
 value or synonym of the slot type, a resolution with status ``ER_SUCCESS_MATCH`` and the
-value's id. Handlers act on the id; the raw words are only used to suggest alternatives
-when nothing matched.
+value's id. Handlers act on the id; words Alexa could not match are resolved against the
+vocabulary (``understood_id``), and otherwise only used to suggest alternatives.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from skill.vocabulary import Vocabulary
 
 
 def _slot(request: Any, name: str) -> Any:
@@ -41,3 +43,16 @@ def raw_value(request: Any, name: str) -> str | None:
     if isinstance(value, str) and value.strip():
         return value.strip()
     return None
+
+
+def understood_id(request: Any, name: str, vocabulary: Vocabulary) -> str | None:
+    """The id for a custom slot: Alexa's resolution, else the vocabulary's reading of the
+    raw words Alexa could not match (``ER_SUCCESS_NO_MATCH``: "lift a kettle" -> lifting).
+
+    The one place unmatched words are resolved, so every handler reads slots the same way
+    on a device and in the console.
+    """
+    found = resolved_id(request, name)
+    if found is not None or name not in vocabulary.sections:
+        return found
+    return vocabulary.resolve(name, raw_value(request, name))

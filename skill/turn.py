@@ -142,7 +142,7 @@ class Turn:
     # -- slots ----------------------------------------------------------------------------
 
     def slot_id(self, name: str) -> str | None:
-        return slots.resolved_id(self.request, name)
+        return slots.understood_id(self.request, name, self.catalog.vocabulary)
 
     def slot_raw(self, name: str) -> str | None:
         return slots.raw_value(self.request, name)

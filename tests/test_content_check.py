@@ -87,9 +87,9 @@ BREAKAGES: list[tuple[str, str, Callable[[Path], object], str, str]] = [
     ),
     (
         "duplicate synonym across two exercises",
-        "exercises/wall_slides.json",
-        lambda root: edit(root, "exercises/wall_slides.json", lambda d: d["synonyms"].append("bridge")),
-        "$.synonyms[6]",
+        "vocabulary.json",
+        lambda root: edit(root, "vocabulary.json", lambda d: d["exercise"]["wall_slides"]["say"].append("bridge")),
+        "$.exercise.wall_slides.say[10]",
         "'bridge' is also used by 'bridging'",
     ),
     (

@@ -153,7 +153,10 @@ def test_what_to_avoid_answers_from_the_catalog(
 
 def test_what_to_avoid_without_guidance_points_to_the_surgeon(convo: Conversation) -> None:
     reply = convo.say("ask spine coach can I drive")
-    assert "My sources don't cover that, so please ask your surgeon or physical therapist about it." in reply.text
+    assert (
+        "My sources don't cover that, so I can't advise you on it. Please ask your surgeon or physical therapist"
+        in reply.text
+    )
 
 
 @pytest.mark.parametrize(

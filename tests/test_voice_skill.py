@@ -98,8 +98,8 @@ def test_how_to_mentions_clearance_and_cautions(convo: Conversation) -> None:
 
 def test_unknown_exercise_suggests_the_closest(convo: Conversation) -> None:
     convo.launch()
-    reply = convo.say("how do I do the bridge thing")
-    assert "I don't know an exercise called bridge thing" in reply.text
+    reply = convo.say("how do I do the bridjing thing")
+    assert "I don't know an exercise called bridjing thing" in reply.text
     assert "bridging" in reply.text
     assert reply.text.endswith("Which one did you mean?")
     assert not reply.ends_session

@@ -26,5 +26,7 @@ class AvoidHandler(Handler):
     when = intent("AvoidIntent")
 
     def answer(self, turn: Turn) -> Output:
-        topic = turn.catalog.guidance.find_topic(turn.slot_id("activity"))
-        return safety.avoid_answer(turn.catalog, topic, turn.slot_raw("activity"))
+        activity = turn.slot_id("activity")
+        topic = turn.catalog.guidance.find_topic(activity)
+        not_covered = activity in turn.catalog.vocabulary.not_covered()
+        return safety.avoid_answer(turn.catalog, topic, turn.slot_raw("activity"), not_covered=not_covered)

@@ -188,13 +188,6 @@ class HelpInWorkoutHandler(Handler):
         return turn.guide.prompt([Say.of("workout.help")]) or none_active()
 
 
-class FallbackInWorkoutHandler(Handler):
-    when = all_of(intent("AMAZON.FallbackIntent"), in_workout())
-
-    def answer(self, turn: Turn) -> Output:
-        return turn.guide.prompt([Say.of("workout.fallback")]) or none_active()
-
-
 class RepeatHandler(Handler):
     """Repeat says exactly the last thing said; with nothing said yet in this session, the
     workout (if any) says where we are."""

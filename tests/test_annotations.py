@@ -1,0 +1,109 @@
+"""The annotation set: patients' own words, through the committed models and the whole skill.
+
+``tests/annotations/utterances.jsonl`` was written without seeing the model (see its
+README). These tests keep it a measure of generalisation (no sentence may be a sample),
+hold the accuracy floors, and check the safety promise end to end: every red-flag
+sentence reaches the emergency answer with the locale's number, mid-set and outside a
+session, in all five locales; every other symptom sentence stops the set and refers to
+the surgeon or physiotherapist.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from skill.catalog import Catalog
+from skill.evaluate import (
+    console_heard,
+    hinges_on_raw_builtin,
+    load_annotations,
+    score,
+    sentences_that_are_samples,
+    slot_types_by_intent,
+    virtual_alexa_available,
+    virtual_alexa_heard,
+)
+from skill.interaction_model import MODELS_DIR, locales
+from skill.simulator import Conversation
+from tests.test_safety import LOCALES, mid_set
+
+ANNOTATIONS = load_annotations()
+RED_FLAGS = [a for a in ANNOTATIONS if a.group == "red_flag"]
+SYMPTOMS = [a for a in ANNOTATIONS if a.group == "symptom"]
+# Floors: measured on this set (see the README's "How well it understands"); raise, never lower.
+CONSOLE_FLOOR = 0.91
+VIRTUAL_ALEXA_FLOOR = 0.78
+
+
+def test_no_annotation_sentence_is_a_sample() -> None:
+    models = [json.loads((MODELS_DIR / f"{locale}.json").read_text(encoding="utf-8")) for locale in locales()]
+    assert sentences_that_are_samples(ANNOTATIONS, models) == []
+
+
+def test_the_set_covers_every_group() -> None:
+    assert len(ANNOTATIONS) >= 400
+    groups = {a.group for a in ANNOTATIONS}
+    assert {"red_flag", "symptom", "howto", "routine", "coaching", "guidance", "stage", "reminder"} <= groups
+
+
+def test_console_understands_the_set(catalog: Catalog) -> None:
+    overall, _, per_group, missed = score(zip(ANNOTATIONS, console_heard(ANNOTATIONS, catalog.vocabulary), strict=True))
+    assert per_group["red_flag"].rate == 1.0, missed
+    assert overall.rate >= CONSOLE_FLOOR, "\n".join(missed)
+
+
+@pytest.mark.node
+def test_virtual_alexa_understands_the_set(catalog: Catalog) -> None:
+    if not virtual_alexa_available():
+        pytest.skip("Node.js and tests/node/node_modules (./dev test installs them) are needed")
+    types = slot_types_by_intent(json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8")))
+    kept = [a for a in ANNOTATIONS if not hinges_on_raw_builtin(a, types)]
+    overall, _, _, missed = score(zip(kept, virtual_alexa_heard(kept, catalog.vocabulary), strict=True))
+    assert overall.rate >= VIRTUAL_ALEXA_FLOOR, "\n".join(missed)
+
+
+def _other_numbers(locale: str) -> set[str]:
+    return {digits for digits in LOCALES.values() if digits != LOCALES[locale]}
+
+
+@pytest.mark.parametrize("locale", list(LOCALES))
+def test_every_red_flag_sentence_gets_the_emergency_number(
+    talk: Callable[..., Conversation], catalog: Catalog, locale: str
+) -> None:
+    for annotation in RED_FLAGS:
+        assert catalog.guidance.symptom(annotation.slots["symptom"]).severity == "emergency", annotation.text
+        outside = talk(locale=locale).say(f"ask spine coach {annotation.text}")
+        convo = talk(locale=locale)
+        mid_set(convo)
+        during = convo.say(annotation.text)
+        for where, reply in (("outside a session", outside), ("mid-set", during)):
+            assert LOCALES[locale] in reply.text, f"{annotation.text!r} {where}: {reply.text}"
+            assert not any(d in reply.text for d in _other_numbers(locale)), annotation.text
+            assert reply.ends_session, annotation.text
+        assert "I've ended today's session." in during.text, annotation.text
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB"])
+def test_every_other_symptom_sentence_stops_the_set_and_refers(
+    talk: Callable[..., Conversation], catalog: Catalog, locale: str
+) -> None:
+    therapist = "physical therapist" if locale == "en-US" else "physio"
+    for annotation in SYMPTOMS:
+        convo = talk(locale=locale)
+        mid_set(convo)
+        reply = convo.say(annotation.text)
+        assert reply.ends_session, f"{annotation.text!r}: {reply.text}"
+        assert reply.interpretation is not None and reply.interpretation.intent == "SymptomIntent", annotation.text
+        fill = reply.interpretation.slots["symptom"]
+        heard = catalog.guidance.find_symptom(fill.resolved_id or catalog.vocabulary.resolve("symptom", fill.value))
+        if heard is not None and heard.severity == "emergency":
+            # Words that also name a red flag ("my scar", while the symptom table still
+            # sends a red wound to emergency services) are answered as one: over, never under.
+            assert LOCALES[locale] in reply.text, annotation.text
+            continue
+        assert "Stop the exercise now" in reply.text, f"{annotation.text!r}: {reply.text}"
+        assert f"contact your surgeon or {therapist}" in reply.text, annotation.text
+        assert "kept your place" in reply.text, annotation.text

@@ -1,0 +1,99 @@
+"""The safety net mid-session: what is not understood pauses the count and checks in."""
+
+from __future__ import annotations
+
+import pytest
+
+from skill.nlu import SlotFill
+from skill.simulator import Conversation
+from skill.store.sqlite import SQLiteStore
+from skill.workout import Phase, WorkoutState
+from tests.test_coaching import count_in
+from tests.test_safety import mid_set, user_record
+
+CHECK_IN = "I've paused. If something hurts or feels wrong, tell me what you feel."
+
+
+def paused_place(store: SQLiteStore) -> WorkoutState:
+    record = user_record(store)
+    assert record.place is not None
+    state = WorkoutState.from_dict(record.place["state"])
+    assert state is not None
+    return state
+
+
+def test_an_unknown_sentence_mid_set_pauses_and_checks_in(convo: Conversation, store: SQLiteStore) -> None:
+    mid_set(convo)
+    reply = convo.say("the weather on mars is lovely")
+    assert reply.interpretation is not None and reply.interpretation.intent == "AMAZON.FallbackIntent"
+    assert CHECK_IN in reply.text
+    assert "say ready" in reply.text
+    assert not reply.ends_session, "it waits for the answer"
+    assert "Sorry, I didn't catch that" not in reply.text
+    state = paused_place(store)
+    assert (state.index, state.set, state.rep, state.phase) == (0, 1, 0, Phase.PAUSED)
+
+
+def test_symptom_words_after_the_check_in_get_the_symptom_answer(convo: Conversation, store: SQLiteStore) -> None:
+    mid_set(convo)
+    convo.say("the weather on mars is lovely")
+    reply = convo.say("my leg feels funny")
+    assert "Stop the exercise now" in reply.text
+    assert "contact your surgeon or physical therapist" in reply.text
+    assert "I've stopped the session and kept your place." in reply.text
+    assert reply.ends_session
+    record = user_record(store)
+    assert record.place is not None and record.place["after_symptom"] is True
+
+
+def test_symptom_words_in_any_slot_after_the_check_in_count(convo: Conversation) -> None:
+    """On a device the answer may land in another intent; its words are still read."""
+    mid_set(convo)
+    convo.say("the weather on mars is lovely")
+    reply = convo.intent("CoachExerciseIntent", exercise=SlotFill("exercise", "my sore leg", slot_type="EXERCISE"))
+    assert "Stop the exercise now" in reply.text
+    assert reply.ends_session
+
+
+def test_ready_after_the_check_in_carries_on_where_it_paused(convo: Conversation) -> None:
+    mid_set(convo)
+    convo.say("the weather on mars is lovely")
+    reply = convo.say("ready")
+    assert "pick up pelvic tilts from the start of that set" in reply.text
+    counted = convo.say("ready")
+    assert count_in(counted, "Flatten your back.")[0] == 10
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "nine a.m.",  # a bare time: an answer to a question nobody asked
+        "how do I do planks",  # a slot whose words mean nothing to the vocabulary
+    ],
+)
+def test_out_of_state_intents_and_unknown_words_check_in(convo: Conversation, utterance: str) -> None:
+    mid_set(convo)
+    reply = convo.say(utterance)
+    assert CHECK_IN in reply.text
+    assert not reply.ends_session
+
+
+def test_a_second_miss_stops_and_keeps_the_place(convo: Conversation, store: SQLiteStore) -> None:
+    mid_set(convo)
+    convo.say("the weather on mars is lovely")
+    reply = convo.say("purple monkey dishwasher")
+    assert "I've stopped here and kept your place" in reply.text
+    assert "contact your surgeon or physical therapist" in reply.text
+    assert reply.ends_session
+    assert paused_place(store).phase is Phase.PAUSED
+
+
+def test_outside_a_session_an_unknown_sentence_is_not_a_check_in(convo: Conversation) -> None:
+    convo.launch()
+    reply = convo.say("the weather on mars is lovely")
+    assert CHECK_IN not in reply.text
+
+
+def test_a_known_command_mid_set_is_not_caught(convo: Conversation) -> None:
+    mid_set(convo)
+    assert CHECK_IN not in convo.say("slower please").text
