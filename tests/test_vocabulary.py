@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from skill.catalog import Catalog
@@ -117,10 +119,9 @@ def test_console_tolerates_hyphens_fillers_contractions_and_digits(
 def test_every_example_in_the_readme_table_is_understood_by_the_console() -> None:
     import re
 
-    from skill.interaction_model import REPO
     from skill.nlu import resolver_for
 
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("## What you can say") : readme.index("## Safety")]
     said = [row.split("|")[1] for row in table.splitlines() if row.startswith("| ") and "you say" not in row]
     examples = [e for cell in said for e in re.findall(r'"([^"]+)"', cell) if e != "open spine coach"]
