@@ -4,14 +4,17 @@ Saves are conditional on the record's revision. When another device saved in bet
 the turn's changes are merged into the newer record instead of overwriting it: a field
 only one side changed takes that side; both changed takes ours (the later turn).
 Reminders are merged by token, clearances as sets, levels per exercise and the streak run
-by the later day, so no progress from either device is lost. History (sessions, pain
+moved on by our day, so no progress from either device is lost. History (sessions, pain
 scores) is not in the record: it is appended as rows of its own and needs no merge.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
+
+from skill import progress
 
 Merger = Callable[[Any, Any, Any], Any]
 
@@ -55,9 +58,14 @@ def _per_key(base: Any, ours: Any, theirs: Any) -> dict[str, Any]:
 
 
 def _later_run(base: Any, ours: Any, theirs: Any) -> Any:
-    """Both sides recorded sessions: the run that reaches the later day (then the longer)."""
-    runs = [r for r in (ours, theirs) if isinstance(r, Mapping)]
-    return max(runs, key=lambda r: (str(r.get("last")), int(r.get("days") or 0))) if runs else ours
+    """Both sides recorded sessions: their run, moved on by the day we recorded."""
+    try:
+        day = date.fromisoformat(ours["last"])
+        run = (date.fromisoformat(theirs["last"]), int(theirs["days"]))
+    except (KeyError, TypeError, ValueError):
+        return ours
+    last, days = progress.extend_run(run, day)
+    return {"last": last.isoformat(), "days": days}
 
 
 MERGERS: dict[str, Merger] = {

@@ -5,8 +5,8 @@ The hot record is stored under the Alexa user id, as the SDK's own adapters do. 
 user id, ordered by a sort key that starts with the entry's kind and its day, so "everything
 since Monday" is one bounded range query:
 
-- ``s#<ended_at in UTC>#<started_at>`` for a session (the same session always gets the
-  same key: writing it twice is harmless);
+- ``s#<ended_at in UTC>#<started_at>#<routine or exercise>`` for a session (the same
+  session always gets the same key: writing it twice is harmless);
 - ``p#<local date>#<logged at, UTC>#<tag>`` for a pain score (two devices logging the same
   score in the same second still get two keys).
 """
@@ -45,7 +45,8 @@ def _utc(moment: str) -> str:
 
 
 def session_key(entry: dict[str, Any]) -> str:
-    return f"{SESSION}{_utc(str(entry.get('ended_at') or entry.get('started_at') or ''))}#{entry.get('started_at')}"
+    ended = _utc(str(entry.get("ended_at") or entry.get("started_at") or ""))
+    return f"{SESSION}{ended}#{entry.get('started_at')}#{entry.get('exercise') or entry.get('routine')}"
 
 
 def pain_key(day: str, logged_at: str, tag: str) -> str:
