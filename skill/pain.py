@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from statistics import mean
 from typing import Any, Literal
 
 from skill.store.keys import pain_key
@@ -26,6 +25,11 @@ RECENT_DAYS = 14
 class PainCheck:
     alert: Literal["high", "rise"] | None
     recent_average: float | None
+
+
+def mean(values: list[int]) -> float:
+    """(``statistics.mean`` would import ``fractions`` and ``decimal`` at cold start.)"""
+    return sum(values) / len(values)
 
 
 def recent(scores: list[dict[str, Any]], on: date) -> list[int]:

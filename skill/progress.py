@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 UTC_ZONE = "UTC"
 WINDOW_DAYS = 8  # Monday to today is at most seven days, and yesterday one more
@@ -31,11 +30,20 @@ def local_date(moment: str, zone: str | None) -> date | None:
         return None
     if when.tzinfo is None:
         return when.date()
-    return when.astimezone(ZoneInfo(zone or UTC_ZONE)).date()
+    return when.astimezone(_zone(zone)).date()
 
 
 def today(now: datetime, zone: str | None) -> date:
-    return now.astimezone(ZoneInfo(zone or UTC_ZONE)).date()
+    return now.astimezone(_zone(zone)).date()
+
+
+def _zone(name: str | None) -> tzinfo:
+    """The named zone; UTC without importing ``zoneinfo`` (most users, and every cold start)."""
+    if not name or name == UTC_ZONE:
+        return UTC
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
 
 
 def entry_day(entry: Mapping[str, Any], zone: str | None) -> date | None:

@@ -9,6 +9,7 @@ does), never a silent cut.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import string
@@ -65,7 +66,8 @@ class Renderer:
     def words(self, segment: Say | Content | Text) -> str:
         """The plain words of one non-pause segment."""
         if isinstance(segment, Say):
-            template = self.rng.choice(self.prompts.variants(segment.key))
+            variants = self.prompts.variants(segment.key)
+            template = variants[0] if len(variants) == 1 else self.rng.choice(variants)
             return self._fill(template, segment.params)
         if isinstance(segment, Text):
             return self._terms(segment.text)
@@ -73,8 +75,8 @@ class Renderer:
 
     def _fill(self, template: str, params: Iterable[tuple[str, ParamValue]]) -> str:
         values = {name: self._param(value) for name, value in params}
-        for _, field_name, _, _ in string.Formatter().parse(template):
-            if field_name and field_name not in values:
+        for field_name in _fields(template):
+            if field_name not in values:
                 if field_name.startswith("term_"):
                     values[field_name] = self.prompts.term(field_name.removeprefix("term_"))
                 else:
@@ -186,6 +188,13 @@ def _lower_first(sentence: str) -> str:
     return sentence[:1].lower() + sentence[1:]
 
 
+@functools.lru_cache(maxsize=1024)
+def _fields(template: str) -> tuple[str, ...]:
+    """The placeholders of a prompt template (parsed once per template)."""
+    return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+@functools.lru_cache(maxsize=256)
 def _breaks(seconds: float) -> str:
     """SSML breaks totalling ``seconds``, none longer than Alexa's 10-second maximum."""
     parts = []

@@ -161,7 +161,7 @@ def inner_store(request: pytest.FixtureRequest, store_path: Path, backend: str, 
     return dynamodb_store(table=table, region="us-east-1", endpoint=emulator.endpoint)
 
 
-def interleave(store: PausingStore, paused: Conversation, line: str, others: Callable[[], None]) -> Any:
+def interleave(store: PausingStore, paused: Conversation, line: str, others: Callable[[], object]) -> Any:
     """``paused`` says ``line``; its turn reads the record and waits while ``others`` run
     (on this thread), then saves. Fails unless the others really ran in between."""
     store.pause_device = paused.device.device_id
