@@ -213,3 +213,39 @@ def test_a_finished_session_adds_one_item(emulator: Emulator, clock: FixedClock,
     assert emulator.history_count("one-item", USER) == 1
     convo.say("ready")  # bridging finished: one more
     assert emulator.history_count("one-item", USER) == 2
+
+
+def test_retention_is_off_unless_asked_for(emulator: Emulator) -> None:
+    import time
+
+    emulator.create_table("retention")
+    kept = dynamodb_store(table="retention", region="us-east-1", endpoint=emulator.endpoint)
+    expiring = dynamodb_store(table="retention", region="us-east-1", endpoint=emulator.endpoint, retention_days=30)
+    kept.append_history(
+        request_for("amzn1.ask.account.KEPT"), [("p#2026-11-21#x#1", {"date": "2026-11-21", "score": 1})]
+    )
+    expiring.append_history(
+        request_for("amzn1.ask.account.GOES"), [("p#2026-11-21#x#1", {"date": "2026-11-21", "score": 1})]
+    )
+    history = emulator.resource().Table("retention-history")
+    assert "expires" not in history.get_item(Key={"id": "amzn1.ask.account.KEPT", "sk": "p#2026-11-21#x#1"})["Item"]
+    expires = int(history.get_item(Key={"id": "amzn1.ask.account.GOES", "sk": "p#2026-11-21#x#1"})["Item"]["expires"])
+    assert abs(expires - (time.time() + 30 * 86400)) < 600
+    ttl = emulator.resource().meta.client.describe_time_to_live(TableName="retention-history")
+    assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires"
+
+
+def test_a_file_from_before_the_revision_column(store_path: Path) -> None:
+    """The table as it was (no ``rev`` column): opened, it gets the column, filled from the JSON."""
+    with sqlite3.connect(store_path) as db:
+        db.execute(
+            "CREATE TABLE attributes (id TEXT PRIMARY KEY, data TEXT NOT NULL, "
+            "updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))"
+        )
+        db.execute("INSERT INTO attributes (id, data) VALUES (?, ?)", (USER, json.dumps({"v": 1, "rev": 5})))
+    store = SQLiteStore(store_path)
+    request = request_for(USER)
+    assert store.get_attributes(request) == {"v": 1, "rev": 5}
+    assert not store.save_if(request, {"v": 2, "rev": 5}, 4), "an out-of-date revision is refused"
+    assert store.save_if(request, {"v": 2, "rev": 6}, 5)
+    assert store.get_attributes(request) == {"v": 2, "rev": 6}
