@@ -17,6 +17,7 @@ from ask_sdk_model.services import ApiClient
 from skill.catalog import Catalog, load_catalog
 from skill.clock import system_clock
 from skill.handlers import answers, howto, launch, overview, progress, reminders, safety, session, stage, workout
+from skill.handlers.base import Router
 from skill.handlers.errors import ApologyExceptionHandler
 from skill.logs import LogRequest, StartTimer
 from skill.turn import Clock, Deps, TurnInterceptor
@@ -105,8 +106,7 @@ def build_skill(
     builder.add_global_request_interceptor(StartTimer())
     builder.add_global_request_interceptor(TurnInterceptor(deps))
     builder.add_global_response_interceptor(LogRequest())
-    for handler in handlers():
-        builder.add_request_handler(handler)
+    builder.add_request_handler(Router(handlers()))
     builder.add_exception_handler(ApologyExceptionHandler(deps))
     skill: CustomSkill = builder.create()
     return skill
