@@ -63,8 +63,8 @@ class Renderer:
                 key = None
                 if kind is Content:
                     key = (*context, segment.exercise, segment.part)  # type: ignore[union-attr]
-                elif kind is Say and not segment.params:  # type: ignore[union-attr]
-                    key = (*context, segment.key, "")  # type: ignore[union-attr]
+                elif kind is Say and _fixed_params(segment.params):  # type: ignore[union-attr]
+                    key = (*context, segment.key, segment.params)  # type: ignore[union-attr]
                 found = fixed.get(key) if key is not None else None
                 if found is None:
                     words = _upper_first(_xml_safe(self.words(segment)))  # type: ignore[arg-type]
@@ -214,8 +214,14 @@ def _fields(template: str) -> tuple[str, ...]:
     return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
-_FIXED: dict[tuple[str, int, str, str], tuple[str, str]] = {}
+_FIXED: dict[tuple[str, int, str, object], tuple[str, str]] = {}
 _MAX_FIXED = 4096
+
+
+def _fixed_params(params: tuple[tuple[str, ParamValue], ...]) -> bool:
+    """Parameters that render the same every time and hash fast: none, or numbers and counts
+    ("7", "5 seconds")."""
+    return all(type(value) in (int, float, Count) for _, value in params)
 
 
 @functools.lru_cache(maxsize=256)
