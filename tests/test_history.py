@@ -249,3 +249,45 @@ def test_a_file_from_before_the_revision_column(store_path: Path) -> None:
     assert not store.save_if(request, {"v": 2, "rev": 5}, 4), "an out-of-date revision is refused"
     assert store.save_if(request, {"v": 2, "rev": 6}, 5)
     assert store.get_attributes(request) == {"v": 2, "rev": 6}
+
+
+def test_a_save_by_an_older_version_in_between_keeps_its_history(
+    store: SQLiteStore, clock: FixedClock, catalog: Catalog
+) -> None:
+    """During a deploy another instance still runs the old code and writes the whole record
+    with history inside it, between this turn's read and write: the merge moves that history
+    out instead of dropping it."""
+    from tests.test_concurrency import PausingStore, interleave
+
+    pausing = PausingStore(store)
+    skill = build_skill(store=pausing, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
+    kitchen = Conversation(checked(in_process(skill)), device=Device(user_id=USER), clock=clock)
+    kitchen.say("ask spine coach to start my week six routine")
+    request = request_for(USER)
+
+    def old_instance_saves() -> None:
+        record = store.get_attributes(request)
+        session = {
+            "started_at": "2026-11-20T08:00:00+00:00",
+            "ended_at": "2026-11-20T08:30:00+00:00",
+            "routine": "single",
+            "exercise": "bridging",
+            "done": ["bridging"],
+            "skipped": [],
+            "status": "finished",
+        }
+        store.save_attributes(
+            request,
+            {
+                **record,
+                "v": 1,
+                "rev": record["rev"] + 1,
+                "history": [session],
+                "pain": [{"date": "2026-11-20", "score": 6}],
+            },
+        )
+
+    interleave(pausing, kitchen, "ready", old_instance_saves)
+    assert [s.get("exercise") for s in sessions_of(store, USER)] == ["bridging"]
+    assert pains_of(store, USER) == [6]
+    assert store.get_attributes(request)["v"] == 2
