@@ -165,7 +165,12 @@ class Turn:
                 if store.save_if(envelope, document, expected):
                     break
                 # Another device saved since we loaded: put our changes on top of theirs.
-                theirs = UserRecord.from_dict(store.get_attributes(envelope)).to_dict()
+                raw = store.get_attributes(envelope)
+                legacy = split_legacy(raw)
+                if legacy is not None:  # saved by a version from before history rows
+                    store.append_history(envelope, legacy[1])
+                    raw = legacy[0]
+                theirs = UserRecord.from_dict(raw).to_dict()
                 ours, base = merge(base, ours, theirs), theirs
             else:
                 raise RuntimeError("the record kept changing under us")
