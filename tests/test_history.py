@@ -65,7 +65,9 @@ def any_store(request: pytest.FixtureRequest, store_path: Path) -> Any:
     emulator: Emulator = request.getfixturevalue("emulator")
     table = f"history-{request.node.name.replace('[', '-').replace(']', '').replace('_', '-')}"[:200]
     emulator.create_table(table)
-    return dynamodb_store(table=table, region="us-east-1", endpoint=emulator.endpoint)
+    # Two years of history is thousands of items for the emulator to take in at once; on a
+    # busy test machine one batch can take longer than the 2 s a live turn allows.
+    return dynamodb_store(table=table, region="us-east-1", endpoint=emulator.endpoint, timeout=20)
 
 
 def talk(store: Any, clock: FixedClock, catalog: Catalog, user: str = USER) -> Conversation:

@@ -183,9 +183,11 @@ def dynamodb_store(
     create_table: bool = False,
     history_table: str | None = None,
     retention_days: int | None = None,
+    timeout: float = 2.0,
 ) -> DynamoDBStore:
     """A store on ``table`` and ``history_table`` (default ``<table>-history``); ``endpoint``
-    points at a local emulator (moto server) in tests."""
+    points at a local emulator (moto server) in tests. ``timeout`` bounds each call (Alexa
+    waits about 8 seconds for the whole answer)."""
     import boto3
     from botocore.config import Config
 
@@ -195,7 +197,7 @@ def dynamodb_store(
         region_name=region,
         endpoint_url=endpoint,
         # Alexa waits about 8 s for a response: fail fast rather than retry past it.
-        config=Config(connect_timeout=2, read_timeout=2, retries={"max_attempts": 2, "mode": "standard"}),
+        config=Config(connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 2, "mode": "standard"}),
     )
     adapter_class = _import_adapter()
     try:
