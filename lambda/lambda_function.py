@@ -5,7 +5,8 @@ Settings (environment):
 - ``SPINE_COACH_SKILL_ID``: the skill id; requests for any other skill are refused.
 - ``SPINE_COACH_STORE``: a store URL (``dynamodb://table?region=...`` or ``sqlite:///...``);
   if unset, DynamoDB table ``SPINE_COACH_DYNAMODB_TABLE`` (default ``spine-coach``) in
-  ``AWS_REGION``, at ``SPINE_COACH_DYNAMODB_ENDPOINT`` if set (a local emulator).
+  ``AWS_REGION``, at ``SPINE_COACH_DYNAMODB_ENDPOINT`` if set (a local emulator), with history in
+  ``SPINE_COACH_HISTORY_TABLE`` (default: the table's name and ``-history``).
 
 On Lambda there is no signature check (Alexa invokes the function directly); the skill-id
 check stays. The skill is built on the first request and reused while the container lives.
@@ -30,6 +31,7 @@ _SERIALIZER = DefaultSerializer()
 def _store() -> Any:
     from skill.store import open_store
     from skill.store.dynamodb import dynamodb_store
+    from skill.store.tables import HISTORY_TABLE_ENV
 
     url = os.environ.get("SPINE_COACH_STORE")
     if url:
@@ -38,6 +40,7 @@ def _store() -> Any:
         table=os.environ.get("SPINE_COACH_DYNAMODB_TABLE", "spine-coach"),
         region=os.environ.get("AWS_REGION"),
         endpoint=os.environ.get("SPINE_COACH_DYNAMODB_ENDPOINT") or None,
+        history_table=os.environ.get(HISTORY_TABLE_ENV) or None,
     )
 
 

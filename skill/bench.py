@@ -117,11 +117,17 @@ def report(title: str, results: Sequence[Result], baseline: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(which: str, runs: int) -> str:
+def run(which: str, runs: int, history_days: Sequence[int] = (0,), dynamodb: bool = True) -> str:
     if which == "catalog":
         return report("Catalog load at cold start (fresh process each run)", bench_catalog(runs))
     if which == "turns":
-        return report("Per-turn latency, 60-turn week-six workout, Lambda handler", bench_turns(rounds=runs))
+        table = report(
+            "Per-turn latency, 60-turn week-six workout, Lambda handler",
+            bench_turns(rounds=runs, history_days=history_days),
+        )
+        if dynamodb:
+            table += "\n" + dynamo_report(bench_dynamo(history_days))
+        return table
     if which == "web":
         return web_report(bench_web(seconds=runs), connections=16, workers=2)
     if which == "cold":
@@ -161,9 +167,59 @@ def _load_lambda(store_url: str) -> Any:
     return module
 
 
-def bench_turns(turns: int = 60, rounds: int = 5) -> list[Result]:
-    """Median and p99 per turn: Spine Coach's Lambda handler (SQLite store) beside the
-    hello-world handler, fed the same envelopes turn by turn."""
+def seed_history(store: Any, user_id: str, days: int, today: Any) -> None:
+    """Give ``user_id`` ``days`` days of history up to yesterday: two finished sessions and
+    one pain score a day, stored as the skill stores them, and the record that goes with it."""
+    from datetime import timedelta
+
+    from skill import pain
+    from skill.envelopes import Device, launch_request
+    from skill.store.keys import session_key
+
+    envelope = _envelope_for(Device(user_id=user_id), launch_request)
+    record: dict[str, Any] = {"v": 2, "rev": 1, "disclaimer_heard": True}
+    if days:
+        record["streak"] = {"last": (today - timedelta(days=1)).isoformat(), "days": days}
+    store.save_attributes(envelope, record)
+    entries: list[tuple[str, dict[str, Any]]] = []
+    for back in range(days, 0, -1):
+        day = today - timedelta(days=back)
+        for hour, routine, done in (
+            (8, "week_six", ["pelvic_tilts", "abdominal_bracing", "bridging"]),
+            (18, "single", ["bridging"]),
+        ):
+            entry = {
+                "started_at": f"{day}T{hour:02d}:00:00+00:00",
+                "ended_at": f"{day}T{hour:02d}:20:00+00:00",
+                "routine": routine,
+                "done": done,
+                "skipped": [],
+                "status": "finished",
+            }
+            if routine == "single":
+                entry["exercise"] = "bridging"
+            entries.append((session_key(entry), entry))
+        entries.append(pain.entry(2 + back % 3, day, f"{day}T19:00:00+00:00", "seed"))
+    for start in range(0, len(entries), 500):
+        store.append_history(envelope, entries[start : start + 500])
+
+
+def _envelope_for(device: Any, make: Callable[[Any], dict[str, Any]]) -> Any:
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import RequestEnvelope
+
+    from skill import envelopes
+
+    body = envelopes.envelope(device, make(device), session_id=envelopes.new_session_id(), new=True)
+    return DefaultSerializer().deserialize(json.dumps(body), RequestEnvelope)
+
+
+def bench_turns(turns: int = 60, rounds: int = 5, history_days: Sequence[int] = (0,)) -> list[Result]:
+    """Median and p99 per turn: Spine Coach's Lambda handler (SQLite store), once for a user
+    with each amount of history, beside the hello-world handler and a hello-world that counts
+    visits in a store of the same kind, all fed the same envelopes turn by turn."""
+    from datetime import UTC, datetime
+
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model import RequestEnvelope
 
@@ -172,20 +228,21 @@ def bench_turns(turns: int = 60, rounds: int = 5) -> list[Result]:
     from skill.simulator import Conversation
     from skill.store.sqlite import SQLiteStore
 
-    ours: list[float] = []
+    ours: dict[int, list[float]] = {days: [] for days in history_days}
     floor: list[float] = []
     stored_floor: list[float] = []
     serializer = DefaultSerializer()
+    today = datetime.now(UTC).date()
     with tempfile.TemporaryDirectory() as tmp:
         spine = _load_lambda(f"sqlite:///{tmp}/bench.db")
         counter = hello.hello_skill(SQLiteStore(Path(tmp) / "hello.db"))
+        seeder = SQLiteStore(Path(tmp) / "bench.db")
 
         def counting_hello(event: dict[str, Any]) -> None:
             request = serializer.deserialize(json.dumps(event), RequestEnvelope)
             serializer.serialize(counter.invoke(request_envelope=request, context=None))
 
-        for round_ in range(rounds):
-
+        def sender(samples: list[float]) -> Callable[[dict[str, Any]], dict[str, Any]]:
             def send(event: dict[str, Any]) -> dict[str, Any]:
                 copy = json.loads(json.dumps(event))
                 start = time.perf_counter()
@@ -197,22 +254,220 @@ def bench_turns(turns: int = 60, rounds: int = 5) -> list[Result]:
                 end = time.perf_counter()
                 floor.append((second - start) * 1000)
                 stored_floor.append((third - second) * 1000)
-                ours.append((end - third) * 1000)
+                samples.append((end - third) * 1000)
                 return answer
 
-            convo = Conversation(send, device=Device(user_id=f"amzn1.ask.account.BENCH{round_:04d}"))
-            sent = 0
-            while sent < turns:
-                for line in WORKOUT_SCRIPT:
-                    if sent == turns:
-                        break
+            return send
+
+        for round_ in range(rounds):
+            convos = []
+            for days in history_days:
+                user = f"amzn1.ask.account.BENCH{round_:04d}D{days}"
+                seed_history(seeder, user, days, today)
+                convos.append(Conversation(sender(ours[days]), device=Device(user_id=user)))
+            lines = [WORKOUT_SCRIPT[n % len(WORKOUT_SCRIPT)] for n in range(turns)]
+            for line in lines:  # the users take turns, so each row sees the same machine
+                for convo in convos:
                     convo.say(line)
-                    sent += 1
     return [
         Result("hello-world Lambda handler (floor)", tuple(floor)),
         Result("hello-world counting visits in the same SQLite store", tuple(stored_floor)),
-        Result("Spine Coach Lambda handler, SQLite store", tuple(ours)),
+        *(Result(f"Spine Coach, SQLite, {days} days of history", tuple(ours[days])) for days in history_days),
     ]
+
+
+# --- DynamoDB: what a turn reads and writes ------------------------------------------------------
+
+
+def item_size(item: dict[str, Any]) -> int:
+    """An item's size as DynamoDB bills it: attribute names plus values (UTF-8 strings,
+    numbers at about one byte per two digits, 3 bytes per map or list and 1 per element)."""
+
+    def value(typed: dict[str, Any]) -> int:
+        ((kind, raw),) = typed.items()
+        if kind == "S":
+            return len(str(raw).encode())
+        if kind == "N":
+            digits = len(str(raw).lstrip("-").replace(".", "").strip("0")) or 1
+            return (digits + 1) // 2 + 1
+        if kind in ("BOOL", "NULL"):
+            return 1
+        if kind == "M":
+            return 3 + sum(len(k.encode()) + value(v) + 1 for k, v in raw.items())
+        if kind == "L":
+            return 3 + sum(value(v) + 1 for v in raw)
+        return len(str(raw))
+
+    return sum(len(name.encode()) + value(typed) for name, typed in item.items())
+
+
+@dataclass
+class Meter:
+    """Bytes and capacity units of the DynamoDB calls made since ``reset``."""
+
+    written: int = 0
+    read: int = 0
+    write_units: int = 0
+    read_units: int = 0
+    calls: int = 0
+
+    def reset(self) -> Meter:
+        done = Meter(self.written, self.read, self.write_units, self.read_units, self.calls)
+        self.written = self.read = self.write_units = self.read_units = self.calls = 0
+        return done
+
+    def before(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+        body = json.loads(params.get("body") or b"{}")
+        self.calls += 1
+        items: list[dict[str, Any]] = []
+        if model.name == "PutItem":
+            items = [body["Item"]]
+        elif model.name == "BatchWriteItem":
+            for requests in body["RequestItems"].values():
+                items += [r["PutRequest"]["Item"] for r in requests if "PutRequest" in r]
+                self.write_units += sum(1 for r in requests if "DeleteRequest" in r)
+        for item in items:
+            size = item_size(item)
+            self.written += size
+            self.write_units += -(-size // 1024)
+
+    def after(self, http_response: Any, model: Any, **_: Any) -> None:
+        # The raw body: boto3's resource layer has already turned ``parsed`` into Python values.
+        parsed = json.loads(http_response.content or b"{}")
+        if model.name == "GetItem":
+            size = item_size(parsed.get("Item") or {})
+            self.read += size
+            self.read_units += max(1, -(-size // 4096))
+        elif model.name == "Query":
+            size = sum(item_size(item) for item in parsed.get("Items", []))
+            self.read += size
+            self.read_units += max(1, -(-size // 4096))
+
+
+@dataclass(frozen=True)
+class DynamoRow:
+    days: int
+    per_turn: tuple[Meter, ...]
+    coaching: tuple[Meter, ...]  # the turns that count a set or move on ("ready")
+    session_items: int
+
+
+def bench_dynamo(history_days: Sequence[int] = (0,)) -> list[DynamoRow]:
+    """The same 60-turn script on the DynamoDB emulator (moto server over HTTP), once per
+    amount of history, metering every call the store makes."""
+    from datetime import UTC, datetime
+
+    from skill.envelopes import Device
+    from skill.factory import build_skill
+    from skill.simulator import Conversation, in_process
+    from skill.store.dynamodb import dynamodb_store
+
+    rows = []
+    today = datetime.now(UTC).date()
+    with tempfile.TemporaryDirectory() as tmp, _moto(Path(tmp)) as endpoint:
+        store = dynamodb_store(table="bench", region="us-east-1", endpoint=endpoint, create_table=True)
+        store.adapter.dynamodb.meta.client.get_waiter("table_exists").wait(TableName="bench")
+        meter = Meter()
+        events = store.adapter.dynamodb.meta.client.meta.events
+        events.register("before-call.dynamodb", meter.before)
+        events.register("after-call.dynamodb", meter.after)
+        skill = build_skill(store=store)
+        for days in history_days:
+            user = f"amzn1.ask.account.DYNAMO{days}"
+            seed_history(store, user, days, today)
+            before = len(store.history(_envelope_for(Device(user_id=user), _launch), "s#", "s#~"))
+            per_turn: list[Meter] = []
+
+            def send(event: dict[str, Any], per_turn: list[Meter] = per_turn) -> dict[str, Any]:
+                meter.reset()
+                answer = in_process(skill)(event)
+                per_turn.append(meter.reset())
+                return answer
+
+            convo = Conversation(send, device=Device(user_id=user))
+            lines = [WORKOUT_SCRIPT[n % len(WORKOUT_SCRIPT)] for n in range(60)]
+            for line in lines:
+                convo.say(line)
+            after = len(store.history(_envelope_for(Device(user_id=user), _launch), "s#", "s#~"))
+            coaching = tuple(m for m, line in zip(per_turn, lines, strict=True) if line == "ready")
+            rows.append(DynamoRow(days, tuple(per_turn), coaching, after - before))
+    return rows
+
+
+def _launch(device: Any) -> dict[str, Any]:
+    from skill import envelopes
+
+    return envelopes.launch_request(device)
+
+
+class _moto:
+    """``python -m moto.server`` on a free loopback port, for as long as the ``with`` lasts."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> str:
+        import socket
+        import urllib.request
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        credentials = {
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+        os.environ.update(credentials)
+        log = (self.folder / "moto.log").open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log
+        )
+        endpoint = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1)
+                return endpoint
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+def dynamo_report(rows: list[DynamoRow]) -> str:
+    lines = [
+        "### DynamoDB per turn (moto server over HTTP), the same 60-turn script",
+        "",
+        "Sizes as DynamoDB bills them; a write unit is 1 KB of an item written, a strongly consistent "
+        "read unit 4 KB read.",
+        "",
+        "| history | turns | bytes written per turn, median / max | write units, median / max "
+        "| bytes read per turn, median / max | read units, median / max | finished or given-up sessions: "
+        "history items added |",
+        "|---|---|---|---|---|---|---|",
+    ]
+
+    def spread(values: list[int]) -> str:
+        return f"{statistics.median(values):.0f} / {max(values)}"
+
+    for row in rows:
+        for name, meters in (
+            (f"{row.days} days, all turns", row.per_turn),
+            (f"{row.days} days, coaching turns", row.coaching),
+        ):
+            lines.append(
+                f"| {name} | {len(meters)} | {spread([m.written for m in meters])} | "
+                f"{spread([m.write_units for m in meters])} | {spread([m.read for m in meters])} | "
+                f"{spread([m.read_units for m in meters])} | {row.session_items} |"
+            )
+    return "\n".join(lines) + "\n"
 
 
 # --- cold start ----------------------------------------------------------------------------------
@@ -236,7 +491,12 @@ def _launch_event() -> str:
 
 
 def bench_cold_start(runs: int = 15) -> list[Result]:
-    """Process start to first response, in fresh processes: hello-world, then Spine Coach."""
+    """Process start to first response, in fresh processes: hello-world, then Spine Coach.
+    Modules are byte-compiled first, as the Lambda zip ships them (``spine-coach package``)."""
+    import compileall
+
+    for folder in ("skill", "lambda"):
+        compileall.compile_dir(str(REPO / folder), quiet=1)
     event = _launch_event()
     lambda_dir = str(REPO / "lambda")
     hello = _COLD.format(lambda_dir=lambda_dir, event=event, load="from skill.hello import lambda_handler")

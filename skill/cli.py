@@ -159,7 +159,8 @@ def _package(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     from skill import bench
 
-    print(bench.run(args.which, args.runs))
+    days = tuple(int(d) for d in args.history_days.split(",") if d.strip())
+    print(bench.run(args.which, args.runs, history_days=days, dynamodb=not args.no_dynamodb))
     return 0
 
 
@@ -246,6 +247,15 @@ def build_parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", help="measure speed against a baseline in the same run")
     bench.add_argument("which", choices=["catalog", "turns", "cold", "web"], help="what to measure")
     bench.add_argument("--runs", type=_positive, default=15, help="repetitions per case (seconds of load for web)")
+    bench.add_argument(
+        "--history-days",
+        default="0",
+        metavar="N,N",
+        help="turns: users with this many days of history (two sessions and a pain score a day), e.g. 0,365,730",
+    )
+    bench.add_argument(
+        "--no-dynamodb", action="store_true", help="turns: skip the DynamoDB emulator's bytes and units per turn"
+    )
     bench.set_defaults(run=_bench)
     return parser
 

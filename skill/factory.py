@@ -29,6 +29,7 @@ from skill.handlers import (
     stage,
     workout,
 )
+from skill.handlers.base import Router
 from skill.handlers.errors import ApologyExceptionHandler
 from skill.logs import LogRequest, StartTimer
 from skill.turn import Clock, Deps, TurnInterceptor
@@ -119,8 +120,7 @@ def build_skill(
     builder.add_global_request_interceptor(StartTimer())
     builder.add_global_request_interceptor(TurnInterceptor(deps))
     builder.add_global_response_interceptor(LogRequest())
-    for handler in handlers():
-        builder.add_request_handler(handler)
+    builder.add_request_handler(Router(handlers()))
     builder.add_exception_handler(ApologyExceptionHandler(deps))
     skill: CustomSkill = builder.create()
     return skill

@@ -3,22 +3,29 @@
 The state machine (``skill.workout``) decides what happens; this module keeps the state
 where it belongs. During a session the state lives in the session attributes (so
 coaching carries on even if the store is down); after every turn the same state is
-written to the user's record as their place, so the next session can resume it.
-Finished sessions, and places that are given up, go into the user's history.
+written to the user's record as their place, so the next session can resume it. Both
+carry the position, not the plan (``pack``): the plan is rebuilt from the catalog, and a
+plan that no longer matches (the content changed) is not resumed.
+Finished sessions, and places that are given up, are appended to the user's history once
+(``UserRecord.appended``); the running session is the place itself (``place_entry``).
 Pure: plain objects in, plain objects out; the handlers do the I/O.
 """
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from skill import progress
 from skill.catalog import Catalog
-from skill.coaching import amount_words, plan_routine, plan_single
+from skill.coaching import PlanItem, amount_words, plan_routine, plan_single
 from skill.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, Text, ask
 from skill.screens import CoachingScreen
 from skill.session import SessionState
+from skill.store.keys import session_key
 from skill.user import UserRecord
 from skill.workout import SINGLE, Event, EventKind, Phase, WorkoutState, new_workout, prompt, transition
 
@@ -41,7 +48,7 @@ class Guide:
         """The workout running in this session, if any (finished ones are not active)."""
         raw = self.session.workout
         if raw is not self._parsed[0]:  # parse once per version of the session's state
-            self._parsed = (raw, WorkoutState.from_dict(raw) if raw else None)
+            self._parsed = (raw, unpack(self.catalog, raw) if raw else None)
         state = self._parsed[1]
         if state is None or state.phase is Phase.FINISHED or not self._known(state):
             return None
@@ -52,7 +59,7 @@ class Guide:
         place = self.user.place
         if not place:
             return None
-        state = WorkoutState.from_dict(place.get("state"))
+        state = unpack(self.catalog, place.get("state"))
         if state is None or state.phase is Phase.FINISHED or not self._known(state):
             return None
         return state
@@ -101,7 +108,8 @@ class Guide:
         spreads to the legs) and the breathing rule; on the user's very first session, the
         sources' "check with your surgeon before starting" too."""
         guidance = self.catalog.guidance
-        first = not self.user.history
+        first = not self.user.before_starting_heard
+        self.user.before_starting_heard = True
         return (
             *((Text(guidance.before_starting.text),) if first else ()),
             Text(guidance.stop_rule.text),
@@ -151,11 +159,12 @@ class Guide:
         if state.phase is Phase.FINISHED:
             self.session.workout = None
             self.user.place = None
-            self._record(state, "finished")
+            self._record(state, "finished", self.now.isoformat())
             return
-        self.session.workout = state.to_dict()
-        self.user.place = {"state": state.to_dict(), "saved_at": self.now.isoformat()}
-        self._record(state, "in_progress")
+        packed = pack(state)
+        self._parsed = (packed, state)  # what ``active`` would parse it back to
+        self.session.workout = packed
+        self.user.place = {"state": packed, "saved_at": self.now.isoformat()}
 
     # -- safety ----------------------------------------------------------------------------
 
@@ -263,32 +272,114 @@ class Guide:
 
     # -- history -----------------------------------------------------------------------------
 
+    def place_entry(self) -> dict[str, Any] | None:
+        """The saved place as a history entry (``in_progress``), for the answers about
+        progress: the running session counts on the day of its last activity."""
+        place = self.user.place
+        state = self.saved_place()
+        if state is None or place is None:
+            return None
+        return _entry(state, "in_progress", str(place.get("saved_at")))
+
     def _abandon_place(self, state: WorkoutState | None = None) -> None:
         state = state if state is not None else self.saved_place()
-        if state is not None:
-            self._record(state, "abandoned", touch=False)
+        if state is not None and self.user.place is not None:
+            self._record(state, "abandoned", str(self.user.place.get("saved_at") or self.now.isoformat()))
         self.user.place = None
         self.session.workout = None
 
-    def _record(self, state: WorkoutState, status: str, *, touch: bool = True) -> None:
-        """Write the session's history entry: ``in_progress`` while it runs, then ``finished``,
-        ``abandoned`` or ``stopped``. ``ended_at`` is the last activity, so an entry given up
-        days later still counts on the day the exercises were done."""
-        started = state.started_at or self.now.isoformat()
-        previous = next((h for h in self.user.history if h.get("started_at") == started), None)
-        last_activity = self.now.isoformat() if touch or previous is None else str(previous.get("ended_at"))
-        entry: dict[str, Any] = {
-            "started_at": started,
-            "ended_at": last_activity,
-            "routine": state.routine,
-            "done": list(state.done),
-            "skipped": list(state.skipped),
-            "status": status,
-        }
-        if state.routine == SINGLE:
-            entry["exercise"] = state.items[0].exercise
-        self.user.history = [h for h in self.user.history if h.get("started_at") != started]
-        self.user.history.append(entry)
+    def _record(self, state: WorkoutState, status: str, last_activity: str) -> None:
+        """Append the session's history entry: ``finished`` or ``abandoned``, dated by its
+        last activity (an entry given up days later still counts on the day the exercises
+        were done), and move the streak run on."""
+        entry = _entry(state, status, last_activity)
+        if not entry["started_at"]:
+            entry["started_at"] = self.now.isoformat()
+        self.user.appended.append((session_key(entry), entry))
+        day = progress.entry_day(entry, self.user.time_zone)
+        if entry["done"] and day is not None:
+            self.user.streak_run = progress.extend_run(self.user.streak_run, day)
+
+
+def _entry(state: WorkoutState, status: str, last_activity: str) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "started_at": state.started_at,
+        "ended_at": last_activity,
+        "routine": state.routine,
+        "done": list(state.done),
+        "skipped": list(state.skipped),
+        "status": status,
+    }
+    if state.routine == SINGLE:
+        entry["exercise"] = state.items[0].exercise
+    return entry
+
+
+# -- the position without the plan ---------------------------------------------------------------
+
+_PLANS: dict[tuple[int, str, str, tuple[str, ...]], tuple[Catalog, tuple[PlanItem, ...], int]] = {}
+
+
+def _plan(catalog: Catalog, routine: str, exercise: str, blocked: tuple[str, ...]) -> tuple[tuple[PlanItem, ...], int]:
+    """The plan of a routine (or one exercise) with ``blocked`` exercises still needing
+    clearance, and its signature; cached, since the catalog is immutable."""
+    key = (id(catalog), routine, exercise, blocked)
+    cached = _PLANS.get(key)
+    if cached is not None and cached[0] is catalog:
+        return cached[1], cached[2]
+    everything = set(catalog.exercises) - set(blocked)
+    if routine == SINGLE:
+        items = plan_single(catalog, exercise, cleared=everything)
+    else:
+        items = plan_routine(catalog, catalog.routine(routine), cleared=everything)
+    signature = _signature(items)
+    if len(_PLANS) > 256:  # a handful of routines times clearances: never reached in practice
+        _PLANS.clear()
+    _PLANS[key] = (catalog, items, signature)
+    return items, signature
+
+
+_SIGNATURES: dict[int, tuple[tuple[PlanItem, ...], int]] = {}
+
+
+def _signature(items: tuple[PlanItem, ...]) -> int:
+    """A checksum of the whole plan (every number in it), remembered per plan object."""
+    known = _SIGNATURES.get(id(items))
+    if known is not None and known[0] is items:
+        return known[1]
+    signature = zlib.crc32(repr(items).encode())
+    if len(_SIGNATURES) > 256:
+        _SIGNATURES.clear()
+    _SIGNATURES[id(items)] = (items, signature)
+    return signature
+
+
+def pack(state: WorkoutState) -> dict[str, Any]:
+    """The state without its plan: where the user is, and what the plan was built from."""
+    data = state.to_dict(plan=False)
+    data["blocked"] = [item.exercise for item in state.items if item.blocked]
+    data["plan"] = _signature(state.items)
+    if state.single:
+        data["exercise"] = state.items[0].exercise
+    return data
+
+
+def unpack(catalog: Catalog, data: Any) -> WorkoutState | None:
+    """The state ``pack`` made, its plan rebuilt from the catalog; ``None`` if it is damaged
+    or the catalog would now plan that session differently. A state that carries its plan
+    (saved before plans were rebuilt) is read as it is."""
+    if not isinstance(data, Mapping):
+        return None
+    if "items" in data:
+        return WorkoutState.from_dict(data)
+    try:
+        blocked = tuple(str(x) for x in data.get("blocked", []))
+        items, signature = _plan(catalog, str(data["routine"]), str(data.get("exercise", "")), blocked)
+    except (KeyError, TypeError, ValueError, LookupError):
+        return None
+    if signature != data.get("plan"):
+        return None
+    return WorkoutState.from_dict(data, items)
 
 
 def _position(state: WorkoutState) -> dict[str, Any]:

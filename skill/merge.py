@@ -2,29 +2,21 @@
 
 Saves are conditional on the record's revision. When another device saved in between,
 the turn's changes are merged into the newer record instead of overwriting it: a field
-only one side changed takes that side; both changed takes ours (the later turn). Lists
-that only grow are merged by what each side added (pain scores), history by session,
-reminders by token and clearances as sets, so no progress from either device is lost.
+only one side changed takes that side; both changed takes ours (the later turn).
+Reminders are merged by token, clearances as sets, levels per exercise and the streak run
+moved on by our day, so no progress from either device is lost. History (sessions, pain
+scores) is not in the record: it is appended as rows of its own and needs no merge.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
+from skill import progress
+
 Merger = Callable[[Any, Any, Any], Any]
-
-
-def _appended(base: Any, ours: Any, theirs: Any) -> list[Any]:
-    """Append-only list: theirs, then whatever we appended after the common base."""
-    base_list = list(base or [])
-    ours_list = list(ours or [])
-    added = (
-        ours_list[len(base_list) :]
-        if ours_list[: len(base_list)] == base_list
-        else [x for x in ours_list if x not in base_list]
-    )
-    return [*list(theirs or []), *added]
 
 
 def _keyed(key: str) -> Merger:
@@ -65,9 +57,19 @@ def _per_key(base: Any, ours: Any, theirs: Any) -> dict[str, Any]:
     return result
 
 
+def _later_run(base: Any, ours: Any, theirs: Any) -> Any:
+    """Both sides recorded sessions: their run, moved on by the day we recorded."""
+    try:
+        day = date.fromisoformat(ours["last"])
+        run = (date.fromisoformat(theirs["last"]), int(theirs["days"]))
+    except (KeyError, TypeError, ValueError):
+        return ours
+    last, days = progress.extend_run(run, day)
+    return {"last": last.isoformat(), "days": days}
+
+
 MERGERS: dict[str, Merger] = {
-    "pain": _appended,
-    "history": _keyed("started_at"),
+    "streak": _later_run,
     "reminders": _keyed("token"),
     "clearances": _set,
     "levels": _per_key,

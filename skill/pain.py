@@ -2,16 +2,18 @@
 
 A score of 7 or more, or one that is 3 or more above the user's recent average (their
 last five scores from the past two weeks), gets the stop-and-contact-your-clinician
-guidance. Pain scores are health data: they are stored in the user's record only and
-never logged.
+guidance. Pain scores are health data: they are stored in the user's history only
+(one row or item per score, ``entry``) and never logged. Both rules look back two weeks
+at most, so callers read only that much history.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from statistics import mean
 from typing import Any, Literal
+
+from skill.store.keys import pain_key
 
 HIGH = 7
 RISE = 3
@@ -23,6 +25,11 @@ RECENT_DAYS = 14
 class PainCheck:
     alert: Literal["high", "rise"] | None
     recent_average: float | None
+
+
+def mean(values: list[int]) -> float:
+    """(``statistics.mean`` would import ``fractions`` and ``decimal`` at cold start.)"""
+    return sum(values) / len(values)
 
 
 def recent(scores: list[dict[str, Any]], on: date) -> list[int]:
@@ -43,6 +50,11 @@ def log_pain(scores: list[dict[str, Any]], score: int, on: date) -> PainCheck:
     if average is not None and score - average >= RISE:
         return PainCheck("rise", average)
     return PainCheck(None, average)
+
+
+def entry(score: int, on: date, logged_at: str, tag: str) -> tuple[str, dict[str, Any]]:
+    """The history entry (sort key, entry) of a score logged on the user's day ``on``."""
+    return pain_key(on.isoformat(), logged_at, tag), {"date": on.isoformat(), "score": score}
 
 
 def trend(scores: list[dict[str, Any]], on: date) -> tuple[Literal["down", "steady", "up"], float, float] | None:

@@ -4,17 +4,22 @@ One versioned document: the workout state while a guided session runs, the quest
 awaiting a yes or no, the last thing said (for "repeat"), and whether the user was
 already told that saving failed. Anything that must
 outlive the session goes in the user's record instead.
+
+The workout's position travels as one compact JSON string, not as nested attributes: the
+SDK deserializes and deep-copies nested session attributes value by value in Python on
+every request, a string in one step (measured in docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from skill.output import Pending
 
-SESSION_VERSION = 1
+SESSION_VERSION = 2
 
 
 @dataclass
@@ -37,8 +42,8 @@ class SessionState:
             last_speech=_str_or_none(raw.get("last_speech")),
             last_reprompt=_str_or_none(raw.get("last_reprompt")),
             store_warned=raw.get("store_warned") is True,
-            workout=dict(raw["workout"]) if isinstance(raw.get("workout"), Mapping) else None,
-            before_count=dict(raw["before_count"]) if isinstance(raw.get("before_count"), Mapping) else None,
+            workout=_document(raw.get("workout")),
+            before_count=_document(raw.get("before_count")),
         )
 
     def to_attributes(self) -> dict[str, Any]:
@@ -52,11 +57,26 @@ class SessionState:
         if self.store_warned:
             attributes["store_warned"] = True
         if self.workout is not None:
-            attributes["workout"] = self.workout
+            attributes["workout"] = _compact(self.workout)
         if self.before_count is not None:
-            attributes["before_count"] = self.before_count
+            attributes["before_count"] = _compact(self.before_count)
         return attributes
 
 
 def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _compact(document: dict[str, Any]) -> str:
+    return json.dumps(document, separators=(",", ":"))
+
+
+def _document(value: object) -> dict[str, Any] | None:
+    """A document ``_compact`` wrote; anything else is dropped."""
+    if not isinstance(value, str):
+        return None
+    try:
+        found = json.loads(value)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None

@@ -9,6 +9,7 @@ does), never a silent cut.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import string
@@ -48,15 +49,35 @@ class Renderer:
     def render(self, segments: Sequence[Segment]) -> Rendered:
         ssml_parts: list[str] = []
         text_parts: list[str] = []
+        fixed = _FIXED
+        context = (self.prompts.locale, id(self.catalog))
         for segment in segments:
-            if isinstance(segment, Pause):
-                ssml_parts.append(_breaks(segment.seconds))
-                text_parts.append(f"[pause {_seconds(segment.seconds)}]")
-                continue
-            words = _upper_first(_xml_safe(self.words(segment)))
-            if words:
-                ssml_parts.append(escape(words))
-                text_parts.append(words)
+            kind = type(segment)
+            if kind is Pause:
+                ssml, text = _pause(segment.seconds)  # type: ignore[union-attr]
+            else:
+                # A counted set repeats the same cues (the move, the release, "hold") dozens of
+                # times: those that cannot vary (catalog text, prompts with one wording and no
+                # parameters) are rendered once per process. Keyed by plain strings, which
+                # hash faster than the segments themselves.
+                key = None
+                if kind is Content:
+                    key = (*context, segment.exercise, segment.part)  # type: ignore[union-attr]
+                elif kind is Say and _fixed_params(segment.params):  # type: ignore[union-attr]
+                    key = (*context, segment.key, segment.params)  # type: ignore[union-attr]
+                found = fixed.get(key) if key is not None else None
+                if found is None:
+                    words = _upper_first(_xml_safe(self.words(segment)))  # type: ignore[arg-type]
+                    found = (escape(words), words)
+                    if key is not None and (kind is Content or len(self.prompts.variants(key[2])) == 1):
+                        if len(fixed) >= _MAX_FIXED:
+                            fixed.clear()
+                        fixed[key] = found
+                ssml, text = found
+                if not text:
+                    continue
+            ssml_parts.append(ssml)
+            text_parts.append(text)
         ssml = "<speak>" + " ".join(ssml_parts) + "</speak>"
         if len(ssml) > MAX_SPEECH_CHARS:
             raise SpeechTooLong(f"{len(ssml)} characters of SSML; split the response")
@@ -65,7 +86,8 @@ class Renderer:
     def words(self, segment: Say | Content | Text) -> str:
         """The plain words of one non-pause segment."""
         if isinstance(segment, Say):
-            template = self.rng.choice(self.prompts.variants(segment.key))
+            variants = self.prompts.variants(segment.key)
+            template = variants[0] if len(variants) == 1 else self.rng.choice(variants)
             return self._fill(template, segment.params)
         if isinstance(segment, Text):
             return self._terms(segment.text)
@@ -73,8 +95,8 @@ class Renderer:
 
     def _fill(self, template: str, params: Iterable[tuple[str, ParamValue]]) -> str:
         values = {name: self._param(value) for name, value in params}
-        for _, field_name, _, _ in string.Formatter().parse(template):
-            if field_name and field_name not in values:
+        for field_name in _fields(template):
+            if field_name not in values:
                 if field_name.startswith("term_"):
                     values[field_name] = self.prompts.term(field_name.removeprefix("term_"))
                 else:
@@ -199,6 +221,28 @@ def _lower_first(sentence: str) -> str:
     return sentence[:1].lower() + sentence[1:]
 
 
+@functools.lru_cache(maxsize=1024)
+def _fields(template: str) -> tuple[str, ...]:
+    """The placeholders of a prompt template (parsed once per template)."""
+    return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+_FIXED: dict[tuple[str, int, str, object], tuple[str, str]] = {}
+_MAX_FIXED = 4096
+
+
+def _fixed_params(params: tuple[tuple[str, ParamValue], ...]) -> bool:
+    """Parameters that render the same every time and hash fast: none, or numbers and counts
+    ("7", "5 seconds")."""
+    return all(type(value) in (int, float, Count) for _, value in params)
+
+
+@functools.lru_cache(maxsize=256)
+def _pause(seconds: float) -> tuple[str, str]:
+    return _breaks(seconds), f"[pause {_seconds(seconds)}]"
+
+
+@functools.lru_cache(maxsize=256)
 def _breaks(seconds: float) -> str:
     """SSML breaks totalling ``seconds``, none longer than Alexa's 10-second maximum."""
     parts = []

@@ -1,21 +1,27 @@
 """One request's working context, shared by the interceptors and handlers.
 
 A ``Turn`` is created by ``TurnInterceptor`` before any handler runs. It knows the
-request's locale and prompts, loads the user's record on first use, holds the session
-state, and turns a neutral ``Output`` into the SDK response (``respond``): it saves the
-user's record first, so a store failure can still be mentioned in the same response,
+request's locale and prompts, loads the user's record on first use, reads history when
+an answer needs it (a bounded range of days), holds the session state, and turns a
+neutral ``Output`` into the SDK response (``respond``): it saves the user's history
+entries and record first, so a store failure can still be mentioned in the same response,
 then renders speech and records what was said for "repeat".
+
+Per-request state is loaded in plain lazy properties, never ``functools.cached_property``:
+on Python 3.11 that holds one lock per class, so one slow store read would hold up every
+other request in a threaded server.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import random
+import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
@@ -24,7 +30,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Directive, Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
-from skill import screens, slots
+from skill import pain, progress, screens, slots
 from skill.catalog import Catalog
 from skill.guided import Guide
 from skill.merge import merge
@@ -32,13 +38,15 @@ from skill.output import Output, Say
 from skill.prompts import load_prompts
 from skill.session import SessionState
 from skill.speech import Renderer
-from skill.user import UserRecord
+from skill.store import keys
+from skill.user import Entry, UserRecord, split_legacy
 
 log = logging.getLogger("spine_coach")
 
 Clock = Callable[[], datetime]
 TURN_KEY = "spine_coach.turn"
 SAVE_ATTEMPTS = 4
+MIGRATE_ATTEMPTS = 3
 _SERIALIZER = DefaultSerializer()
 
 
@@ -70,25 +78,51 @@ class Turn:
         self.session = SessionState.from_attributes(raw_session)
         self.store_failed = False
         self.forgotten = False
-        self._saved_user: str = "{}"  # the record as loaded or last saved, as canonical JSON
+        self._user: UserRecord | None = None
+        self._guide: Guide | None = None
+        self._saved_user: dict[str, Any] = {}  # the record as loaded or last saved (``to_dict`` form)
 
     # -- the user's record -------------------------------------------------------------
 
-    @functools.cached_property
+    @property
     def user(self) -> UserRecord:
         """The user's record, loaded on first use. A store failure yields a blank record
         that is never written back, so nothing saved earlier can be overwritten."""
+        if self._user is None:
+            self._user = self._load_user()
+        return self._user
+
+    def _load_user(self) -> UserRecord:
+        envelope = self.handler_input.request_envelope
         try:
-            raw = self.deps.store.get_attributes(self.handler_input.request_envelope)
+            raw = self.deps.store.get_attributes(envelope)
+            for _ in range(MIGRATE_ATTEMPTS):
+                legacy = split_legacy(raw)
+                if legacy is None:
+                    break
+                raw = self._migrate(raw, *legacy)
         except Exception as exc:  # any adapter failure: the store is down, not the skill
             log.warning("store read failed: %s", type(exc).__name__)
             self.store_failed = True
             return UserRecord()
         record = UserRecord.from_dict(raw)
-        # A snapshot, not a reference: the record's lists are changed in place. Canonical
-        # JSON is both the cheapest copy and the cheapest comparison.
-        self._saved_user = _canonical(record.to_dict())
+        # A snapshot, not a reference: ``to_dict`` copies the containers that handlers change.
+        self._saved_user = record.to_dict()
         return record
+
+    def _migrate(self, raw: dict[str, Any], hot: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
+        """Move a version 1 record's history into rows of its own, then save the hot record
+        if nobody else saved in between (otherwise the caller looks again). History rows
+        are keyed, so moving them twice changes nothing."""
+        store = self.deps.store
+        envelope = self.handler_input.request_envelope
+        store.append_history(envelope, entries)
+        expected = int(raw.get("rev") or 0)
+        hot = {**hot, "rev": expected + 1}
+        if store.save_if(envelope, hot, expected):
+            return hot
+        fresh: dict[str, Any] = store.get_attributes(envelope)
+        return fresh
 
     def forget_user(self) -> bool:
         """Delete everything stored for this user; nothing is written back afterwards.
@@ -104,16 +138,24 @@ class Turn:
         return True
 
     def save_user(self) -> None:
-        """Write the user's record if it was loaded and changed; remember any failure."""
-        if "user" not in self.__dict__ or self.store_failed or self.forgotten:
+        """Write this turn's history entries, then the user's record if it changed;
+        remember any failure. History first: a session recorded but still in the place
+        (the record's write failed) is counted once (``sessions_since``)."""
+        user = self._user
+        if user is None or self.store_failed or self.forgotten:
             return
-        ours = self.user.to_dict()
-        if _canonical(ours) == self._saved_user:
+        ours = user.to_dict()
+        base = self._saved_user
+        if ours == base and not user.appended:
             return
-        base: dict[str, Any] = json.loads(self._saved_user)
         envelope = self.handler_input.request_envelope
         store = self.deps.store
         try:
+            if user.appended:
+                store.append_history(envelope, user.appended)
+                user.appended = []
+            if ours == base:
+                return
             for _ in range(SAVE_ATTEMPTS):
                 expected = int(base.get("rev", 0))
                 document = {**ours, "rev": expected + 1}
@@ -123,7 +165,12 @@ class Turn:
                 if store.save_if(envelope, document, expected):
                     break
                 # Another device saved since we loaded: put our changes on top of theirs.
-                theirs = UserRecord.from_dict(store.get_attributes(envelope)).to_dict()
+                raw = store.get_attributes(envelope)
+                legacy = split_legacy(raw)
+                if legacy is not None:  # saved by a version from before history rows
+                    store.append_history(envelope, legacy[1])
+                    raw = legacy[0]
+                theirs = UserRecord.from_dict(raw).to_dict()
                 ours, base = merge(base, ours, theirs), theirs
             else:
                 raise RuntimeError("the record kept changing under us")
@@ -131,13 +178,59 @@ class Turn:
             log.warning("store write failed: %s", type(exc).__name__)
             self.store_failed = True
             return
-        self._saved_user = _canonical(document)
-        self.user.rev = document["rev"]
+        self._saved_user = document
+        user.rev = document["rev"]
 
-    @functools.cached_property
+    @property
     def guide(self) -> Guide:
         """The user's guided sessions (loads the user's record)."""
-        return Guide(self.catalog, self.user, self.session, self.now)
+        if self._guide is None:
+            self._guide = Guide(self.catalog, self.user, self.session, self.now)
+        return self._guide
+
+    # -- history --------------------------------------------------------------------------
+
+    def today(self) -> date:
+        """The user's day (the device's time zone when known)."""
+        return progress.today(self.now, self.user.time_zone)
+
+    def sessions_since(self, day: date) -> list[dict[str, Any]]:
+        """Sessions whose last activity is on ``day`` or later (the user's days), the one
+        still running included. One range query."""
+        start, end = keys.since(keys.SESSION, day - timedelta(days=1))  # keys are UTC days
+        found = self._history(start, end, keys.SESSION)
+        seen = {entry.get("started_at") for entry in found}
+        running = self.guide.place_entry()
+        if running is not None and running["started_at"] not in seen:
+            found.append(running)
+        return found
+
+    def pain_since(self, day: date) -> list[dict[str, Any]]:
+        """Pain scores from ``day`` on, oldest first. One range query."""
+        start, end = keys.since(keys.PAIN, day)
+        return self._history(start, end, keys.PAIN)
+
+    def log_pain(self, score: int) -> pain.PainCheck:
+        """Check ``score`` against the last two weeks and append it to the history."""
+        on = self.today()
+        check = pain.log_pain(self.pain_since(on - timedelta(days=pain.RECENT_DAYS)), score, on)
+        # The tag orders scores logged in the same second and keeps two devices' apart.
+        tag = f"{time.time_ns():016x}{uuid.uuid4().hex[:4]}"
+        self.user.appended.append(pain.entry(score, on, self.now.isoformat(), tag))
+        return check
+
+    def _history(self, start: str, end: str, prefix: str) -> list[dict[str, Any]]:
+        user = self.user
+        try:
+            found: list[dict[str, Any]] = (
+                [] if self.store_failed else self.deps.store.history(self.handler_input.request_envelope, start, end)
+            )
+        except Exception as exc:
+            log.warning("store read failed: %s", type(exc).__name__)
+            self.store_failed = True
+            found = []
+        # This turn's entries are not written yet.
+        return found + [entry for key, entry in user.appended if key.startswith(prefix) and start <= key < end]
 
     # -- slots ----------------------------------------------------------------------------
 
@@ -207,10 +300,6 @@ class Turn:
     def _store_session(self) -> None:
         if self.in_session:
             self.handler_input.attributes_manager.session_attributes = self.session.to_attributes()
-
-
-def _canonical(document: dict[str, Any]) -> str:
-    return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 
 class TurnInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]

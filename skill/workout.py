@@ -105,11 +105,12 @@ class WorkoutState:
 
     # -- serialization ----------------------------------------------------------------------
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def to_dict(self, *, plan: bool = True) -> dict[str, Any]:
+        """The state as JSON-ready data; ``plan=False`` leaves out the plan (the caller
+        rebuilds it from the catalog, see ``skill.guided.pack``)."""
+        data: dict[str, Any] = {
             "v": self.version,
             "routine": self.routine,
-            "items": [item.to_dict() for item in self.items],
             "index": self.index,
             "set": self.set,
             "side": self.side,
@@ -121,14 +122,19 @@ class WorkoutState:
             "skipped": list(self.skipped),
             "started_at": self.started_at,
         }
+        if plan:
+            data["items"] = [item.to_dict() for item in self.items]
+        return data
 
     @staticmethod
-    def from_dict(data: Any) -> WorkoutState | None:
-        """The state in ``data``, or ``None`` if it is damaged or from another version."""
+    def from_dict(data: Any, items: tuple[PlanItem, ...] | None = None) -> WorkoutState | None:
+        """The state in ``data`` (with ``items`` as its plan if given), or ``None`` if it is
+        damaged or from another version."""
         try:
             if not isinstance(data, Mapping) or data.get("v") != STATE_VERSION:
                 return None
-            items = tuple(PlanItem.from_dict(raw) for raw in data["items"])
+            if items is None:
+                items = tuple(PlanItem.from_dict(raw) for raw in data["items"])
             levels = data.get("levels") or {}
             state = WorkoutState(
                 routine=str(data["routine"]),

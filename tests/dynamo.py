@@ -36,13 +36,30 @@ class Emulator:
         )
 
     def create_table(self, name: str) -> None:
-        table = self.resource().create_table(
+        """The record table ``name`` (as the ASK adapter makes it) and ``name-history``."""
+        from skill.store.dynamodb import HISTORY_SUFFIX, create_history_table
+
+        resource = self.resource()
+        table = resource.create_table(
             TableName=name,
             KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
         )
         table.wait_until_exists()
+        create_history_table(resource, name + HISTORY_SUFFIX)
+
+    def history_count(self, table: str, user_id: str) -> int:
+        from boto3.dynamodb.conditions import Key
+
+        history = self.resource().Table(table + "-history")
+        count, query = 0, {"KeyConditionExpression": Key("id").eq(user_id), "Select": "COUNT"}
+        while True:
+            page = history.query(**query)
+            count += int(page["Count"])
+            if "LastEvaluatedKey" not in page:
+                return count
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def item(self, table: str, user_id: str) -> dict[str, Any] | None:
         found: dict[str, Any] | None = self.resource().Table(table).get_item(Key={"id": user_id}).get("Item")

@@ -14,7 +14,7 @@ from skill.clock import FixedClock
 from skill.simulator import Conversation, Reply
 from skill.store.sqlite import SQLiteStore
 from skill.user import UserRecord
-from tests.test_store_sqlite import request_for
+from tests.test_store_sqlite import request_for, sessions_of
 
 _TOKEN = re.compile(r'<break time="(\d+(?:\.\d+)?)(ms|s)"/>|([^<]+)')
 _HEADER = re.compile(r"Exercise (\d+) of (\d+): ([^.]+)\.")
@@ -113,10 +113,11 @@ def test_whole_week_six_routine_with_ready_only(
     assert logged.ends_session
     record = stored(store)
     assert record.place is None
-    assert record.history[-1]["status"] == "finished"
-    assert record.history[-1]["routine"] == "week_six"
-    assert len(record.history[-1]["done"]) == 10
-    assert record.history[-1]["skipped"] == ["seated_lower_back_stretch", "cat_cow"]
+    [session] = sessions_of(store)  # one history entry for the whole session
+    assert session["status"] == "finished"
+    assert session["routine"] == "week_six"
+    assert len(session["done"]) == 10
+    assert session["skipped"] == ["seated_lower_back_stretch", "cat_cow"]
 
 
 def _start_bridging(convo: Conversation) -> Reply:
@@ -137,7 +138,7 @@ def test_one_exercise_from_the_how_to_answer(convo: Conversation, store: SQLiteS
     assert (reps, held) == (10, 50)
     assert "That's bridging done." in counting.text
     assert counting.ends_session
-    assert stored(store).history[-1]["exercise"] == "bridging"
+    assert sessions_of(store)[-1]["exercise"] == "bridging"
 
 
 def test_pause_then_resume(convo: Conversation) -> None:
@@ -260,8 +261,8 @@ def test_old_place_offers_a_fresh_start(convo: Conversation, store: SQLiteStore,
     assert "pick up where you left off" not in welcome.text
     record = stored(store)
     assert record.place is None
-    assert record.history[-1]["status"] == "abandoned"
-    assert record.history[-1]["done"] == ["pelvic_tilts"]
+    assert sessions_of(store)[-1]["status"] == "abandoned"
+    assert sessions_of(store)[-1]["done"] == ["pelvic_tilts"]
 
 
 def test_declining_the_old_place_offers_todays_routine(convo: Conversation) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from skill.store.sqlite import SQLiteStore
 from skill.user import UserRecord
 from tests.dynamo import Emulator
 from tests.support import checked
-from tests.test_store_sqlite import request_for
+from tests.test_store_sqlite import pains_of, request_for
 
 ROUTINES = ["in hospital", "weeks one to two", "weeks three to six", "week six"]
 FIRST = {
@@ -62,8 +64,8 @@ def check_users(store: Any, count: int) -> None:
         routine = ROUTINES[number % len(ROUTINES)]
         assert record.place is not None, number
         assert record.place["state"]["routine"] == ROUTINE_IDS[routine], number
-        assert [p["score"] for p in record.pain] == [number % 11], number
-        assert record.history[-1]["done"][:1] in ([FIRST[routine]], []), number
+        assert pains_of(store, f"amzn1.ask.account.USER{number:03d}") == [number % 11], number
+        assert record.place["state"]["done"][:1] in ([FIRST[routine]], []), number
 
 
 def run_users(skill: Any, clock: FixedClock, count: int) -> None:
@@ -141,20 +143,49 @@ class PausingStore:
         saved: bool = self.inner.save_if(request_envelope, attributes, expected_rev)
         return saved
 
+    def append_history(self, request_envelope: Any, entries: list[tuple[str, dict[str, Any]]]) -> None:
+        self.inner.append_history(request_envelope, entries)
+
+    def history(self, request_envelope: Any, start: str, end: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = self.inner.history(request_envelope, start, end)
+        return found
+
     def delete_attributes(self, request_envelope: Any) -> None:
         self.inner.delete_attributes(request_envelope)
+
+
+def inner_store(request: pytest.FixtureRequest, store_path: Path, backend: str, table: str) -> Any:
+    if backend == "sqlite":
+        return SQLiteStore(store_path)
+    emulator: Emulator = request.getfixturevalue("emulator")
+    emulator.create_table(table)
+    return dynamodb_store(table=table, region="us-east-1", endpoint=emulator.endpoint)
+
+
+def interleave(store: PausingStore, paused: Conversation, line: str, others: Callable[[], object]) -> Any:
+    """``paused`` says ``line``; its turn reads the record and waits while ``others`` run
+    (on this thread), then saves. Fails unless the others really ran in between."""
+    store.pause_device = paused.device.device_id
+    result: dict[str, Any] = {}
+    worker = threading.Thread(target=lambda: result.update(reply=paused.say(line)))
+    worker.start()
+    assert store.loaded.wait(timeout=10)
+    others()
+    # Had the other device's turns waited for this one (a lock shared by all requests, as
+    # functools.cached_property takes on Python 3.11), this turn would have gone on by now.
+    assert worker.is_alive(), "the other device's turns ran while this one was between its read and its write"
+    store.proceed.set()
+    worker.join(timeout=30)
+    store.loaded.clear()
+    store.proceed.clear()
+    return result["reply"]
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "dynamodb"])
 def test_two_devices_of_one_user_at_once(
     request: pytest.FixtureRequest, store_path: Path, clock: FixedClock, catalog: Catalog, backend: str
 ) -> None:
-    if backend == "sqlite":
-        inner: Any = SQLiteStore(store_path)
-    else:
-        emulator: Emulator = request.getfixturevalue("emulator")
-        emulator.create_table("two-devices")
-        inner = dynamodb_store(table="two-devices", region="us-east-1", endpoint=emulator.endpoint)
+    inner = inner_store(request, store_path, backend, "two-devices")
     store = PausingStore(inner)
     skill = build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
     user = "amzn1.ask.account.SAMEUSER"
@@ -168,58 +199,76 @@ def test_two_devices_of_one_user_at_once(
     kitchen.say("my physio moved me to the week six routine")
     kitchen.say("start my week six routine")
     bedroom.say("ask spine coach to log my pain as two")
-    # The kitchen counts a set while the bedroom logs pain and reports the surgery date:
-    # the kitchen's turn reads the record, then the bedroom's turns save, then the kitchen saves.
-    store.pause_device = "amzn1.ask.device.KITCHEN"
-    result: dict[str, Any] = {}
-    worker = threading.Thread(target=lambda: result.update(reply=kitchen.say("ready")))
-    worker.start()
-    assert store.loaded.wait(timeout=10)
-    bedroom.say("ask spine coach to log my pain as four")
-    bedroom.say("ask spine coach my surgeon cleared me for cat cow")
-    store.proceed.set()
-    worker.join(timeout=30)
-    assert "Flatten your back." in result["reply"].ssml
+    rev_before = UserRecord.from_dict(inner.get_attributes(request_for(user))).rev
+
+    def bedroom_turns() -> None:
+        bedroom.say("ask spine coach to log my pain as four")
+        bedroom.say("ask spine coach my surgeon cleared me for cat cow")
+
+    # The kitchen counts a set: its turn reads the record, the bedroom's turns save, then
+    # the kitchen saves (its conditional write fails, it merges and writes again).
+    reply = interleave(store, kitchen, "ready", bedroom_turns)
+    assert "Flatten your back." in reply.ssml
     record = UserRecord.from_dict(inner.get_attributes(request_for(user)))
-    assert [p["score"] for p in record.pain] == [2, 4], "the bedroom's pain score survived the kitchen's save"
-    assert record.clearances == ["cat_cow"], "so did its clearance"
+    assert pains_of(inner, user) == [2, 4], "the bedroom's pain scores landed"
+    assert record.clearances == ["cat_cow"], "the bedroom's clearance survived the kitchen's save"
     assert record.place is not None, "and the kitchen's progress is saved too"
     assert record.place["state"]["index"] == 1
-    assert record.history[-1]["done"] == ["pelvic_tilts"]
-    assert record.rev >= 5
+    assert record.place["state"]["done"] == ["pelvic_tilts"]
+    assert record.rev == rev_before + 2  # the bedroom's clearance, then the kitchen's merged save
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "dynamodb"])
+def test_two_devices_log_the_same_score_at_the_old_cap(
+    request: pytest.FixtureRequest, store_path: Path, clock: FixedClock, catalog: Catalog, backend: str
+) -> None:
+    """A user with 400 pain scores (the old record's cap): two devices log the same score
+    on the same day at the same time. Both are kept, and so are the 400 before them."""
+    inner = inner_store(request, store_path, backend, "cap-loss")
+    user = "amzn1.ask.account.CAPUSER"
+    start = date(2026, 11, 20) - timedelta(days=399)
+    scores = [{"date": (start + timedelta(days=n)).isoformat(), "score": 2} for n in range(400)]
+    inner.save_attributes(request_for(user), {"v": 1, "rev": 7, "disclaimer_heard": True, "pain": scores})
+    store = PausingStore(inner)
+    skill = build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
+    kitchen = Conversation(
+        checked(in_process(skill)), device=Device(user_id=user, device_id="amzn1.ask.device.KITCHEN"), clock=clock
+    )
+    bedroom = Conversation(
+        checked(in_process(skill)), device=Device(user_id=user, device_id="amzn1.ask.device.BEDROOM"), clock=clock
+    )
+    reply = interleave(
+        store,
+        kitchen,
+        "ask spine coach to log my pain as three",
+        lambda: bedroom.say("ask spine coach to log my pain as three"),
+    )
+    assert "I've logged your pain as 3." in reply.text
+    assert pains_of(inner, user) == [2] * 400 + [3, 3]
 
 
 def test_merge_rules() -> None:
     base: dict[str, Any] = {
         "rev": 3,
-        "pain": [{"date": "2026-11-20", "score": 2}],
         "clearances": [],
         "levels": {"bridging": 1},
-        "history": [{"started_at": "a", "done": []}],
         "pace": 1.0,
         "reminders": [{"token": "t1", "time": "09:00"}],
+        "streak": {"last": "2026-11-19", "days": 4},
     }
-    ours = {
-        **base,
-        "pain": [*base["pain"], {"date": "2026-11-21", "score": 5}],
-        "pace": 1.25,
-        "history": [{"started_at": "a", "done": ["bridging"]}],
-        "reminders": [],
-    }
+    ours = {**base, "pace": 1.25, "reminders": [], "streak": {"last": "2026-11-21", "days": 1}}
     theirs = {
         **base,
         "rev": 4,
-        "pain": [*base["pain"], {"date": "2026-11-21", "score": 3}],
         "clearances": ["cat_cow"],
         "levels": {"bridging": 1, "pelvic_tilts": 2},
-        "history": [*base["history"], {"started_at": "b", "done": ["walking"]}],
         "reminders": [{"token": "t1", "time": "09:00"}, {"token": "t2", "time": "18:00"}],
+        "streak": {"last": "2026-11-20", "days": 5},
     }
     merged = merge(base, ours, theirs)
     assert merged["rev"] == 4
-    assert [p["score"] for p in merged["pain"]] == [2, 3, 5]
     assert merged["clearances"] == ["cat_cow"]
     assert merged["levels"] == {"bridging": 1, "pelvic_tilts": 2}
     assert merged["pace"] == 1.25
-    assert merged["history"] == [{"started_at": "a", "done": ["bridging"]}, {"started_at": "b", "done": ["walking"]}]
     assert merged["reminders"] == [{"token": "t2", "time": "18:00"}]
+    assert merged["streak"] == {"last": "2026-11-21", "days": 6}  # their run to the 20th, then our 21st

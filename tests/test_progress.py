@@ -18,7 +18,7 @@ from skill.pain import log_pain, trend
 from skill.simulator import Conversation
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator
-from tests.test_safety import user_record
+from tests.test_store_sqlite import pains_of
 
 
 def exercise_today(convo: Conversation) -> None:
@@ -102,21 +102,21 @@ def test_pain_question_after_a_routine_and_the_alert_rule(convo: Conversation, s
     calm = convo.say("ask spine coach to log my pain as four")
     assert "I've logged your pain as 4." in calm.text
     assert "contact your surgeon" not in calm.text
-    assert [p["score"] for p in user_record(store).pain] == [2, 2, 5, 8, 4]
+    assert pains_of(store) == [2, 2, 5, 8, 4]
 
 
 def test_pain_score_out_of_range_is_asked_again(convo: Conversation, store: SQLiteStore) -> None:
     reply = convo.say("ask spine coach to log my pain as twelve")
     assert "a number from zero to ten" in reply.text
     assert not reply.ends_session
-    assert user_record(store).pain == []
+    assert pains_of(store) == []
     assert "I've logged your pain as 6." in convo.say("six").text
 
 
 def test_skipping_the_pain_question(convo: Conversation, store: SQLiteStore) -> None:
     convo.say("ask spine coach to coach me through walking")
     convo.say("ask spine coach I'm done")  # single exercises do not ask
-    assert user_record(store).pain == []
+    assert pains_of(store) == []
 
 
 def test_alert_rule_unit() -> None:

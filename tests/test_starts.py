@@ -14,6 +14,7 @@ from skill.clock import FixedClock
 from skill.simulator import Conversation
 from skill.store.sqlite import SQLiteStore
 from tests.test_safety import user_record
+from tests.test_store_sqlite import sessions_of
 
 STOP_RULE = "Don't ignore pain. If you feel increased pain, or pain spreading to the legs, stop the exercise."
 CHECK_FIRST = "If you haven't yet, talk with your surgeon or physical therapist before beginning any exercise program."
@@ -43,7 +44,8 @@ def test_no_to_the_confirmation_starts_nothing(convo: Conversation, store: SQLit
         "Okay, I haven't started it. Your weeks one to two routine is the one for your stage."
     )
     record = user_record(store)
-    assert record.place is None and record.history == []
+    assert record.place is None and not record.before_starting_heard
+    assert sessions_of(store) == []
     offered = convo.say("yes")  # the offer is the user's own stage
     assert "Let's start your weeks one to two routine" in offered.text
 

@@ -14,7 +14,7 @@ from ask_sdk_model import RequestEnvelope
 
 from skill import envelopes
 from skill.envelopes import Device
-from skill.store import default_sqlite_path, open_store
+from skill.store import default_sqlite_path, keys, open_store
 from skill.store.sqlite import SQLiteStore
 
 
@@ -24,6 +24,17 @@ def request_for(user_id: str) -> Any:
     import json
 
     return DefaultSerializer().deserialize(json.dumps(body), RequestEnvelope)
+
+
+def sessions_of(store: Any, user_id: str = "amzn1.ask.account.LOCALCONSOLEUSER") -> list[dict[str, Any]]:
+    """Every session in the user's history, oldest first."""
+    found: list[dict[str, Any]] = store.history(request_for(user_id), keys.SESSION, keys.SESSION + keys.END)
+    return found
+
+
+def pains_of(store: Any, user_id: str = "amzn1.ask.account.LOCALCONSOLEUSER") -> list[int]:
+    """Every pain score in the user's history, oldest first."""
+    return [p["score"] for p in store.history(request_for(user_id), keys.PAIN, keys.PAIN + keys.END)]
 
 
 def test_round_trip_in_a_real_file(store: SQLiteStore, store_path: Path) -> None:

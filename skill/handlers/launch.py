@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from skill import progress, welcome
+from skill import welcome
 from skill.handlers.base import Handler, request_type
+from skill.handlers.progress import streak_of
 from skill.output import Output
 from skill.turn import Turn
 
@@ -15,6 +16,5 @@ class LaunchHandler(Handler):
         offer, notice = turn.guide.welcome_back()
         if offer is not None:
             return offer
-        streak = progress.summary(turn.user.history, turn.now, turn.user.time_zone).streak
-        greeting = welcome.greeting(turn.catalog, turn.user, streak)
+        greeting = welcome.greeting(turn.catalog, turn.user, streak_of(turn))
         return greeting if notice is None else greeting.before(notice)

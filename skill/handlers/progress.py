@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import timedelta
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
@@ -27,7 +28,10 @@ class ProgressHandler(Handler):
 
     def answer(self, turn: Turn) -> Output:
         user = turn.user
-        numbers = progress.summary(user.history, turn.now, user.time_zone)
+        on = turn.today()
+        numbers = progress.summary(
+            turn.sessions_since(on - timedelta(days=progress.WINDOW_DAYS)), user.streak_run, turn.now, user.time_zone
+        )
         if not numbers.exercises_this_week and not numbers.streak:
             speech: list[Segment] = [Say.of("progress.nothing_yet")]
         else:
@@ -43,7 +47,7 @@ class ProgressHandler(Handler):
                 if numbers.streak
                 else Say.of("progress.no_streak"),
             ]
-        found = pain.trend(user.pain, progress.today(turn.now, user.time_zone))
+        found = pain.trend(turn.pain_since(on - timedelta(days=pain.RECENT_DAYS)), on)
         if found is not None:
             direction, earlier, later = found
             speech.append(Say.of(f"progress.pain.{direction}", earlier=earlier, later=later))
@@ -58,11 +62,8 @@ class YesterdayHandler(Handler):
     when = intent("YesterdayIntent")
 
     def answer(self, turn: Turn) -> Output:
-        from datetime import timedelta
-
-        user = turn.user
-        yesterday = progress.today(turn.now, user.time_zone) - timedelta(days=1)
-        day = progress.days(user.history, user.time_zone).get(yesterday)
+        yesterday = turn.today() - timedelta(days=1)
+        day = progress.days(turn.sessions_since(yesterday), turn.user.time_zone).get(yesterday)
         if day is None or not day.done:
             return ask(Say.of("progress.yesterday.nothing"), reprompt=Say.of("progress.reprompt"))
         names = ListOf(tuple(ExerciseRef(e) for e in dict.fromkeys(day.done) if e in turn.catalog.exercises))
@@ -79,17 +80,23 @@ class StreakHandler(Handler):
     when = intent("StreakIntent")
 
     def answer(self, turn: Turn) -> Output:
-        days = progress.summary(turn.user.history, turn.now, turn.user.time_zone).streak
+        days = streak_of(turn)
         line = Say.of("progress.streak", days=Count(days, "day")) if days else Say.of("progress.no_streak")
         return ask(line, Say.of("progress.keep_going"), reprompt=Say.of("progress.reprompt"))
+
+
+def streak_of(turn: Turn) -> int:
+    """Days in a row: the recorded run, and the days of the session still running."""
+    running = turn.guide.place_entry()
+    day = progress.entry_day(running, turn.user.time_zone) if running and running["done"] else None
+    return progress.streak(turn.user.streak_run, [day] if day else [], turn.today())
 
 
 def log_pain(turn: Turn, heard: str | None, *, after_routine: bool) -> Output:
     score = parse_number(heard) if heard else None
     if score is None or not 0 <= score <= 10:
         return ask(Say.of("pain.out_of_range"), reprompt=Say.of("pain.ask.reprompt"), pending=Pending.of("pain_rating"))
-    user = turn.user
-    check = pain.log_pain(user.pain, score, progress.today(turn.now, user.time_zone))
+    check = turn.log_pain(score)
     guidance = turn.catalog.guidance
     if check.alert is not None:
         return tell(

@@ -6,7 +6,15 @@
   server. As in SQLAlchemy, the path after the third slash is used as is:
   ``sqlite:///data/coach.db`` is relative, ``sqlite:////var/lib/coach.db`` absolute;
 - ``dynamodb://table-name?region=eu-west-1&endpoint=http://127.0.0.1:5000`` - DynamoDB
-  through the official ASK adapter, the scale path on Lambda.
+  through the official ASK adapter, the scale path on Lambda. History goes to
+  ``table-name-history`` unless ``history=other-table`` says otherwise;
+  ``retention_days=N`` makes DynamoDB's TTL delete history items N days after they were
+  written (off by default).
+
+Both stores hold the user's small hot record (read and written by every turn, saved with
+``save_if`` on its revision) and their history as one row or item per entry
+(``append_history``, read by sort-key range with ``history``); ``delete_attributes``
+removes both.
 
 Unset, the store is a SQLite file under the user's data directory.
 """
@@ -60,4 +68,11 @@ def open_store(url: str | None = None) -> AbstractPersistenceAdapter:
     from skill.store.dynamodb import dynamodb_store
 
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-    return dynamodb_store(table=parts.netloc, region=query.get("region"), endpoint=query.get("endpoint"))
+    retention = query.get("retention_days")
+    return dynamodb_store(
+        table=parts.netloc,
+        region=query.get("region"),
+        endpoint=query.get("endpoint"),
+        history_table=query.get("history"),
+        retention_days=int(retention) if retention else None,
+    )

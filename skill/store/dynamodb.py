@@ -1,4 +1,18 @@
-"""DynamoDB persistence through the official ``ask-sdk-dynamodb-persistence-adapter``.
+"""DynamoDB persistence: the hot record through the official ``ask-sdk-dynamodb-persistence-adapter``,
+history in a second table.
+
+Two tables (see the README's "Data" section):
+
+- ``<table>`` (partition key ``id``): one item per user, the record under ``attributes``,
+  as the ASK adapter stores it. A coaching turn reads and writes only this small item.
+- ``<table>-history`` (partition key ``id``, sort key ``sk``): one item per finished or
+  abandoned session and per pain score (``skill.store.keys``), the entry as JSON in ``d``.
+  Written once, read by range queries, deleted with the user. With ``retention_days`` set
+  each item also gets an ``expires_at`` epoch for DynamoDB's TTL (off by default: nothing is
+  dropped unless the operator asks for it).
+
+A second table rather than a sort key on the first keeps tables made for the ASK adapter
+(partition key only) working unchanged.
 
 Two traps of that package are handled here (see ``docs/platform-facts.md``): its
 module builds ``boto3.resource("dynamodb")`` as a default argument at import time, which
@@ -11,13 +25,18 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from decimal import Decimal
 from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
+from skill.store.keys import user_key
+from skill.store.tables import TTL_ATTRIBUTE
+
 ATTRIBUTES_NAME = "attributes"
+HISTORY_SUFFIX = "-history"
 
 
 def _import_adapter() -> Any:
@@ -50,10 +69,12 @@ def from_dynamo(value: Any) -> Any:
 
 
 class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
-    """The ASK DynamoDB adapter with numbers converted at the boundary."""
+    """The ASK DynamoDB adapter with numbers converted at the boundary, and the history table."""
 
-    def __init__(self, adapter: Any) -> None:
+    def __init__(self, adapter: Any, history_table: Any, retention_days: int | None = None) -> None:
         self.adapter = adapter
+        self.history_table = history_table
+        self.retention_days = retention_days
 
     def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
         data = from_dynamo(self.adapter.get_attributes(request_envelope=request_envelope))
@@ -92,14 +113,82 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
             raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
         return True
 
+    def append_history(self, request_envelope: Any, entries: list[tuple[str, dict[str, Any]]]) -> None:
+        """One item per entry (sort key, entry); an item with the same key is replaced."""
+        key = user_key(request_envelope)
+        expires = int(time.time()) + self.retention_days * 86400 if self.retention_days else None
+        try:
+            if len(entries) == 1:
+                self.history_table.put_item(Item=self._item(key, *entries[0], expires))
+                return
+            with self.history_table.batch_writer(overwrite_by_pkeys=["id", "sk"]) as batch:
+                for sk, entry in entries:
+                    batch.put_item(Item=self._item(key, sk, entry, expires))
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB history write failed: {type(exc).__name__}") from exc
+
+    @staticmethod
+    def _item(key: str, sk: str, entry: dict[str, Any], expires: int | None) -> dict[str, Any]:
+        item: dict[str, Any] = {"id": key, "sk": sk, "d": json.dumps(entry, separators=(",", ":"))}
+        if expires is not None:
+            item[TTL_ATTRIBUTE] = expires
+        return item
+
+    def history(self, request_envelope: Any, start: str, end: str) -> list[dict[str, Any]]:
+        """The user's history items with ``start <= sk < end``, in key order (every page)."""
+        from boto3.dynamodb.conditions import Key
+
+        condition = Key("id").eq(user_key(request_envelope)) & Key("sk").between(start, end)
+        found: list[dict[str, Any]] = []
+        try:
+            for item in self._query(KeyConditionExpression=condition, ProjectionExpression="sk, d"):
+                if str(item["sk"]) >= end:
+                    continue  # BETWEEN includes its upper bound; ours does not
+                entry = json.loads(str(item.get("d", "null")))
+                if isinstance(entry, dict):
+                    found.append(entry)
+        except PersistenceException:
+            raise
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB history read failed: {type(exc).__name__}") from exc
+        return found
+
+    def _query(self, **query: Any) -> Any:
+        while True:
+            page = self.history_table.query(ConsistentRead=True, **query)
+            yield from page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                return
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
     def delete_attributes(self, request_envelope: Any) -> None:
+        """Delete every history item (batches of 25), then the record."""
+        from boto3.dynamodb.conditions import Key
+
+        key = user_key(request_envelope)
+        try:
+            keys = list(self._query(KeyConditionExpression=Key("id").eq(key), ProjectionExpression="id, sk"))
+            with self.history_table.batch_writer() as batch:
+                for item in keys:
+                    batch.delete_item(Key={"id": item["id"], "sk": item["sk"]})
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB history delete failed: {type(exc).__name__}") from exc
         self.adapter.delete_attributes(request_envelope=request_envelope)
 
 
 def dynamodb_store(
-    *, table: str, region: str | None = None, endpoint: str | None = None, create_table: bool = False
+    *,
+    table: str,
+    region: str | None = None,
+    endpoint: str | None = None,
+    create_table: bool = False,
+    history_table: str | None = None,
+    retention_days: int | None = None,
+    timeout: float = 2.0,
 ) -> DynamoDBStore:
-    """A store on ``table``; ``endpoint`` points at a local emulator (moto server) in tests."""
+    """A store on ``table`` and ``history_table`` (default ``<table>-history``); ``endpoint``
+    points at a local emulator (moto server) in tests. ``timeout`` bounds each call (Alexa
+    waits about 8 seconds for the whole answer)."""
     import boto3
     from botocore.config import Config
 
@@ -109,7 +198,7 @@ def dynamodb_store(
         region_name=region,
         endpoint_url=endpoint,
         # Alexa waits about 8 s for a response: fail fast rather than retry past it.
-        config=Config(connect_timeout=2, read_timeout=2, retries={"max_attempts": 2, "mode": "standard"}),
+        config=Config(connect_timeout=timeout, read_timeout=timeout, retries={"max_attempts": 2, "mode": "standard"}),
     )
     adapter_class = _import_adapter()
     try:
@@ -122,4 +211,27 @@ def dynamodb_store(
         )
     except Exception as exc:
         raise PersistenceException(f"DynamoDB table {table!r} is not usable: {type(exc).__name__}") from exc
-    return DynamoDBStore(adapter)
+    history_name = history_table or table + HISTORY_SUFFIX
+    if create_table:
+        create_history_table(resource, history_name)
+    return DynamoDBStore(adapter, resource.Table(history_name), retention_days)
+
+
+def create_history_table(resource: Any, name: str) -> None:
+    """The history table: partition key ``id``, sort key ``sk``, on demand, TTL on ``expires_at``."""
+    try:
+        table = resource.create_table(
+            TableName=name,
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            AttributeDefinitions=[
+                {"AttributeName": "id", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        table.wait_until_exists()
+        resource.meta.client.update_time_to_live(
+            TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
+        )
+    except resource.meta.client.exceptions.ResourceInUseException:
+        pass  # it exists already

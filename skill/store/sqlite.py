@@ -1,10 +1,21 @@
-"""SQLite persistence adapter: one row per Alexa user id, the record as JSON.
+"""SQLite persistence: the user's hot record in one row, their history in rows of its own.
 
-The ASK SDK has no SQLite adapter; this implements its ``AbstractPersistenceAdapter``.
-WAL mode lets readers proceed while one writer commits; ``BEGIN IMMEDIATE`` takes the
-write lock up front and the busy timeout makes concurrent writers wait their turn
-instead of failing. Each thread gets its own connection (sqlite3 connections are not
-shared across threads). Failures surface as the SDK's ``PersistenceException``.
+The ASK SDK has no SQLite adapter; this implements its ``AbstractPersistenceAdapter`` plus
+what the skill needs beyond it: a compare-and-write on the record's revision and
+append-only history rows read by key range (``skill.store.keys``).
+
+- ``attributes``: one row per Alexa user id: the record as JSON and its revision in a
+  column of its own, so the conditional write is one statement that never parses JSON.
+- ``history``: one row per finished or abandoned session and per pain score, keyed by user
+  id and sort key (a ``WITHOUT ROWID`` table: the primary key is the storage order, so a
+  user's rows since a day are one index range).
+
+WAL mode lets readers proceed while one writer commits and the busy timeout makes
+concurrent writers wait their turn instead of failing. Each thread gets its own connection
+(sqlite3 connections are not shared across threads). Failures surface as the SDK's
+``PersistenceException``. A file from before the history table (the record held all
+history) gets its ``rev`` column on first open; the records themselves are converted by
+the skill on first read (``skill.user.split_legacy``).
 """
 
 from __future__ import annotations
@@ -24,9 +35,27 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS attributes (
     id TEXT PRIMARY KEY,
     data TEXT NOT NULL,
-    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-)
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    rev INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS history (
+    id TEXT NOT NULL,
+    sk TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (id, sk)
+) WITHOUT ROWID;
 """
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+_INSERT_FIRST = (
+    "INSERT INTO attributes (id, data, rev) VALUES (?, ?, ?) "
+    f"ON CONFLICT(id) DO UPDATE SET data = excluded.data, rev = excluded.rev, updated_at = {_NOW} "
+    "WHERE attributes.rev = 0"
+)
+_UPDATE_IF = f"UPDATE attributes SET data = ?, rev = ?, updated_at = {_NOW} WHERE id = ? AND rev = ?"
+_UPSERT = (
+    "INSERT INTO attributes (id, data, rev) VALUES (?, ?, ?) "
+    f"ON CONFLICT(id) DO UPDATE SET data = excluded.data, rev = excluded.rev, updated_at = {_NOW}"
+)
 
 
 class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
@@ -36,7 +65,7 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         self._local = threading.local()
 
     def _connection(self) -> sqlite3.Connection:
-        """This thread's connection, opened (and the table created) on first use."""
+        """This thread's connection, opened (and the tables created) on first use."""
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,7 +73,14 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
             connection.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
-            connection.execute(SCHEMA)
+            with _write(connection):
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+                columns = {row[1] for row in connection.execute("PRAGMA table_info(attributes)")}
+                if "rev" not in columns:  # a file from before the revision column
+                    connection.execute("ALTER TABLE attributes ADD COLUMN rev INTEGER NOT NULL DEFAULT 0")
+                    connection.execute("UPDATE attributes SET rev = coalesce(json_extract(data, '$.rev'), 0)")
             self._local.connection = connection
         return connection
 
@@ -63,52 +99,82 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         return data if isinstance(data, dict) else {}
 
     def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
-        self._save(request_envelope, attributes, expected_rev=None)
+        key = user_key(request_envelope)
+        data = json.dumps(attributes, separators=(",", ":"))
+        self._execute("write", _UPSERT, (key, data, _rev(attributes)))
 
     def save_if(self, request_envelope: Any, attributes: dict[str, Any], expected_rev: int) -> bool:
         """Save only if the stored record is still at ``expected_rev`` (or absent and 0).
 
         False means another device saved in between; the caller merges and tries again.
-        The read and the write happen in one ``BEGIN IMMEDIATE`` transaction, so two
-        writers cannot both succeed from the same revision.
+        One statement compares the revision column and writes, so two writers cannot both
+        succeed from the same revision.
         """
-        return self._save(request_envelope, attributes, expected_rev=expected_rev)
-
-    def _save(self, request_envelope: Any, attributes: dict[str, Any], *, expected_rev: int | None) -> bool:
         key = user_key(request_envelope)
-        data = json.dumps(attributes, separators=(",", ":"), sort_keys=True)
+        data = json.dumps(attributes, separators=(",", ":"))
+        rev = _rev(attributes)
+        if expected_rev == 0:
+            return self._execute("write", _INSERT_FIRST, (key, data, rev)) == 1
+        return self._execute("write", _UPDATE_IF, (data, rev, key, expected_rev)) == 1
+
+    def append_history(self, request_envelope: Any, entries: list[tuple[str, dict[str, Any]]]) -> None:
+        """Add history rows (sort key, entry); a row with the same key is replaced."""
+        key = user_key(request_envelope)
+        rows = [(key, sk, json.dumps(entry, separators=(",", ":"))) for sk, entry in entries]
         try:
             with _write(self._connection()) as connection:
-                if expected_rev is not None:
-                    row = connection.execute(
-                        "SELECT json_extract(data, '$.rev') FROM attributes WHERE id = ?", (key,)
-                    ).fetchone()
-                    current = None if row is None else (row[0] or 0)
-                    if current != expected_rev and not (current is None and expected_rev == 0):
-                        return False
-                connection.execute(
-                    "INSERT INTO attributes (id, data) VALUES (?, ?) "
-                    "ON CONFLICT(id) DO UPDATE SET data = excluded.data, "
-                    "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-                    (key, data),
-                )
+                connection.executemany("INSERT OR REPLACE INTO history (id, sk, data) VALUES (?, ?, ?)", rows)
         except (sqlite3.Error, OSError) as exc:
             raise PersistenceException(f"SQLite write failed: {type(exc).__name__}") from exc
-        return True
+
+    def history(self, request_envelope: Any, start: str, end: str) -> list[dict[str, Any]]:
+        """The user's history rows with ``start <= sort key < end``, in key order."""
+        key = user_key(request_envelope)
+        try:
+            rows = (
+                self._connection()
+                .execute("SELECT data FROM history WHERE id = ? AND sk >= ? AND sk < ? ORDER BY sk", (key, start, end))
+                .fetchall()
+            )
+        except (sqlite3.Error, OSError) as exc:
+            raise PersistenceException(f"SQLite read failed: {type(exc).__name__}") from exc
+        found = []
+        for (data,) in rows:
+            try:
+                entry = json.loads(data)
+            except ValueError:
+                continue  # one damaged row costs that entry, not the answer
+            if isinstance(entry, dict):
+                found.append(entry)
+        return found
 
     def delete_attributes(self, request_envelope: Any) -> None:
+        """Delete the user's record and every history row, in one transaction."""
         key = user_key(request_envelope)
         try:
             with _write(self._connection()) as connection:
+                connection.execute("DELETE FROM history WHERE id = ?", (key,))
                 connection.execute("DELETE FROM attributes WHERE id = ?", (key,))
         except (sqlite3.Error, OSError) as exc:
             raise PersistenceException(f"SQLite delete failed: {type(exc).__name__}") from exc
+
+    def _execute(self, what: str, sql: str, parameters: tuple[Any, ...]) -> int:
+        try:
+            cursor = self._connection().execute(sql, parameters)
+        except (sqlite3.Error, OSError) as exc:
+            raise PersistenceException(f"SQLite {what} failed: {type(exc).__name__}") from exc
+        return cursor.rowcount
 
     def close(self) -> None:
         connection = getattr(self._local, "connection", None)
         if connection is not None:
             connection.close()
             self._local.connection = None
+
+
+def _rev(attributes: dict[str, Any]) -> int:
+    rev = attributes.get("rev")
+    return rev if isinstance(rev, int) and not isinstance(rev, bool) else 0
 
 
 class _write:
