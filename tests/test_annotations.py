@@ -100,9 +100,13 @@ def test_every_other_symptom_sentence_stops_the_set_and_refers(
         fill = reply.interpretation.slots["symptom"]
         heard = catalog.guidance.find_symptom(fill.resolved_id or catalog.vocabulary.resolve("symptom", fill.value))
         if heard is not None and heard.severity == "emergency":
-            # Words that also name a red flag ("my scar", while the symptom table still
-            # sends a red wound to emergency services) are answered as one: over, never under.
+            # Words that also name a red flag are answered as one: over, never under.
             assert LOCALES[locale] in reply.text, annotation.text
+            continue
+        if heard is not None and heard.severity == "surgeon_today":
+            # Fever or a red, hot or oozing wound: the surgeon's office today (issue 13).
+            assert "contact your surgeon's office today" in reply.text, f"{annotation.text!r}: {reply.text}"
+            assert "kept your place" in reply.text, annotation.text
             continue
         assert "Stop the exercise now" in reply.text, f"{annotation.text!r}: {reply.text}"
         assert f"contact your surgeon or {therapist}" in reply.text, annotation.text
