@@ -147,6 +147,20 @@ class Turn:
     def slot_raw(self, name: str) -> str | None:
         return slots.raw_value(self.request, name)
 
+    # Built-in types: the parsed value, or None when missing or not understood.
+
+    def slot_number(self, name: str) -> int | None:
+        return slots.number(self.request, name)
+
+    def slot_time(self, name: str) -> str | None:
+        return slots.time(self.request, name)
+
+    def slot_date(self, name: str) -> str | None:
+        return slots.day(self.request, name, self.now.date())
+
+    def slot_duration(self, name: str) -> str | None:
+        return slots.duration(self.request, name)
+
     # -- responding -----------------------------------------------------------------------
 
     def respond(self, output: Output) -> Response:
