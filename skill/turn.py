@@ -31,7 +31,7 @@ from skill.merge import merge
 from skill.output import Output, Say
 from skill.prompts import load_prompts
 from skill.session import SessionState
-from skill.speech import Renderer
+from skill.speech import Renderer, is_rendered_ssml
 from skill.user import UserRecord
 
 log = logging.getLogger("spine_coach")
@@ -68,6 +68,7 @@ class Turn:
         self.in_session = envelope.session is not None
         raw_session = handler_input.attributes_manager.session_attributes if self.in_session else None
         self.session = SessionState.from_attributes(raw_session)
+        self._session_at_start = _canonical(self.session.to_attributes())  # for ``rollback``
         self.store_failed = False
         self.forgotten = False
         self._saved_user: str = "{}"  # the record as loaded or last saved, as canonical JSON
@@ -133,6 +134,15 @@ class Turn:
             return
         self._saved_user = _canonical(document)
         self.user.rev = document["rev"]
+
+    def rollback(self) -> None:
+        """Undo what this turn changed and has not saved: the user's record goes back to
+        what was loaded (or last saved), the session to what the request brought. The
+        apology after a failed handler must not save that handler's half-done changes."""
+        if "user" in self.__dict__:
+            self.__dict__["user"] = UserRecord.from_dict(json.loads(self._saved_user))
+        self.session = SessionState.from_attributes(json.loads(self._session_at_start))
+        self.__dict__.pop("guide", None)  # built on the old record and session
 
     @functools.cached_property
     def guide(self) -> Guide:
@@ -200,13 +210,15 @@ class Turn:
         return builder.response
 
     def replay(self) -> Response | None:
-        """Say exactly the last thing said in this session again (``None`` if nothing was)."""
-        if not self.session.last_speech:
+        """Say exactly the last thing said in this session again (``None`` if nothing was,
+        or if what the session attributes hold is not SSML this skill could have said)."""
+        last, reprompt = self.session.last_speech, self.session.last_reprompt
+        if not last or not is_rendered_ssml(last) or (reprompt and not is_rendered_ssml(reprompt)):
             return None
         builder = self.handler_input.response_builder
-        builder.speak(self.session.last_speech)
-        if self.session.last_reprompt:
-            builder.ask(self.session.last_reprompt)
+        builder.speak(last)
+        if reprompt:
+            builder.ask(reprompt)
         else:
             builder.set_should_end_session(True)
         self.save_user()
