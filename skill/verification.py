@@ -23,9 +23,11 @@ from __future__ import annotations
 import base64
 import binascii
 import posixpath
+import re
 import ssl
 import threading
 import urllib.request
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
@@ -102,10 +105,32 @@ def system_trust_store(candidates: tuple[Path, ...] = SYSTEM_BUNDLES) -> Store:
     exists: Debian's, then Red Hat's), else certifi's."""
     for candidate in candidates:
         if candidate.exists():
-            return Store(x509.load_pem_x509_certificates(candidate.read_bytes()))
+            return Store(_roots(candidate.read_bytes()))
     import certifi
 
-    return Store(x509.load_pem_x509_certificates(Path(certifi.where()).read_bytes()))
+    return Store(_roots(Path(certifi.where()).read_bytes()))
+
+
+_PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
+
+
+def _roots(bundle: bytes) -> list[x509.Certificate]:
+    """Every certificate of a PEM bundle that ``cryptography`` can read, one by one.
+
+    Debian 12's bundle holds nine old roots whose serial numbers read as negative (among
+    them Starfield's, which cross-signs Amazon's root): cryptography 50 loads them with a
+    deprecation warning and says a later release will refuse them. Read as a whole, the
+    bundle would then fail and take every root down with it; read one by one, only the
+    refused ones are left out. The warning is silenced: it is about the bundle, not us."""
+    roots = []
+    for block in _PEM_BLOCK.findall(bundle):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            try:
+                roots.append(x509.load_pem_x509_certificate(block))
+            except ValueError:
+                continue
+    return roots
 
 
 def download(timeout: float, *, cafile: str | None = None) -> Fetch:
