@@ -10,9 +10,9 @@ import urllib.error
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,9 @@ from cryptography.x509.verification import Store
 from werkzeug.serving import make_server
 
 from skill import envelopes
+from skill.clock import FixedClock
 from skill.envelopes import LOCAL_SKILL_ID, Device
 from skill.store.sqlite import SQLiteStore
-from skill.clock import FixedClock
 from skill.verification import (
     FAILED_URL_SECONDS,
     MAX_CHAIN_BYTES,
@@ -399,7 +399,7 @@ def test_a_streamed_body_within_the_limit_is_read_whole(server: str, pki: Pki) -
 
 
 @pytest.mark.parametrize(
-    "device, offset",
+    ("device", "offset"),
     [(Device(), -400), (Device(), 400), (Device(skill_id="amzn1.ask.skill.someone-else"), 0)],
     ids=["stale", "future", "other skill"],
 )
@@ -498,11 +498,14 @@ def test_failing_certificate_urls_are_fetched_once_a_minute_and_logged_without_t
     )
     urls = [f"https://s3.amazonaws.com/echo.api/gone-{n}.pem" for n in range(5)]
 
+    bases: list[str] = []
+
     def attempt(number: int) -> int:
         body = launch_body(when=clock())
-        return post(base, body, signed(pki.leaf, body, urls[number % len(urls)])).status_code
+        return post(bases[0], body, signed(pki.leaf, body, urls[number % len(urls)])).status_code
 
     for base in _serve(create_app(config)):
+        bases.append(base)
         with caplog.at_level(logging.INFO), ThreadPoolExecutor(max_workers=10) as pool:
             statuses = list(pool.map(attempt, range(100)))
             assert statuses == [400] * 100
@@ -531,9 +534,8 @@ def test_system_trust_store_loads_the_machines_roots(pki: Pki, tmp_path: Path) -
 
     verify(system_trust_store((tmp_path / "bundle.pem",)))
     # A root that cannot be read at all is left out, not fatal to the others.
-    (tmp_path / "bundle.pem").write_bytes(
-        machine.read_bytes() + b"-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n" + pki.root.pem()
-    )
+    unreadable = b"-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n"
+    (tmp_path / "bundle.pem").write_bytes(machine.read_bytes() + unreadable + pki.root.pem())
     verify(system_trust_store((tmp_path / "bundle.pem",)))
     with pytest.raises(VerificationError):
         verify(system_trust_store())
