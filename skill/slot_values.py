@@ -34,16 +34,18 @@ _ISO_DURATION = re.compile(
 
 
 def _clean(value: object) -> str | None:
+    """The value stripped, if it can be one at all: a short ASCII string (English locales'
+    values and words are ASCII; other digits, such as "١٢", are not Alexa's)."""
     if not isinstance(value, str):
         return None
     text = value.strip()
-    return text if text and len(text) <= MAX_TEXT else None
+    return text if text and len(text) <= MAX_TEXT and text.isascii() else None
 
 
 def number(value: object) -> int | None:
     """AMAZON.NUMBER: "7" (or "seven") -> 7; anything else, negative or huge -> ``None``."""
     text = _clean(value)
-    if text is None:
+    if text is None or text.startswith("-"):  # "-1" must not become 1
         return None
     if _ASCII_DIGITS.fullmatch(text):
         return int(text) if len(text) <= MAX_DIGITS else None
