@@ -80,7 +80,7 @@ def server(pki: Pki, tmp_path: Path) -> Iterator[str]:
 
 def _serve(app: Any) -> Iterator[str]:
     http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread = threading.Thread(target=http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{http.server_port}"
@@ -451,7 +451,7 @@ def chain_server(pki: Pki, tmp_path: Path) -> Iterator[ChainServer]:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(tmp_path / "site.pem", tmp_path / "site.key")
     http.socket = context.wrap_socket(http.socket, server_side=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread = threading.Thread(target=http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield ChainServer(f"https://localhost:{http.server_address[1]}", str(tmp_path / "root.pem"), served, hits)
