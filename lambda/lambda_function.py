@@ -2,7 +2,10 @@
 
 Settings (environment):
 
-- ``SPINE_COACH_SKILL_ID``: the skill id; requests for any other skill are refused.
+- ``SPINE_COACH_SKILL_ID``: the skill id; requests for any other skill are refused. The
+  function refuses every request while it is unset, unless
+  ``SPINE_COACH_ALLOW_ANY_SKILL=1`` says this is a development deployment that may answer
+  any skill (never set it for a published skill).
 - ``SPINE_COACH_STORE``: a store URL (``dynamodb://table?region=...`` or ``sqlite:///...``);
   if unset, DynamoDB table ``SPINE_COACH_DYNAMODB_TABLE`` (default ``spine-coach``) in
   ``AWS_REGION``, at ``SPINE_COACH_DYNAMODB_ENDPOINT`` if set (a local emulator), with history in
@@ -23,9 +26,22 @@ from typing import Any
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-logging.getLogger("spine_coach").setLevel(logging.INFO)
-
+log = logging.getLogger("spine_coach")
+log.setLevel(logging.INFO)
 _SERIALIZER = DefaultSerializer()
+
+
+class RefusedRequest(Exception):
+    """An event this function must not answer (Lambda reports it as a failed invocation)."""
+
+
+def _skill_id() -> str | None:
+    """The configured skill id; refuses to run without one unless development allows any."""
+    skill_id = os.environ.get("SPINE_COACH_SKILL_ID") or None
+    if skill_id is None and os.environ.get("SPINE_COACH_ALLOW_ANY_SKILL") != "1":
+        log.error("refused: SPINE_COACH_SKILL_ID is not set (SPINE_COACH_ALLOW_ANY_SKILL=1 allows any skill)")
+        raise RefusedRequest("SPINE_COACH_SKILL_ID is not set")
+    return skill_id
 
 
 def _store() -> Any:
@@ -50,21 +66,35 @@ def skill() -> Any:
     from skill.api_client import TimeoutApiClient
     from skill.factory import build_skill
 
-    return build_skill(
-        store=_store(), api_client=TimeoutApiClient(), skill_id=os.environ.get("SPINE_COACH_SKILL_ID") or None
-    )
+    return build_skill(store=_store(), api_client=TimeoutApiClient(), skill_id=_skill_id())
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Alexa's request envelope in, the response envelope out."""
+    """Alexa's request envelope in, the response envelope out. Events for another skill, or
+    any event while no skill id is configured, raise ``RefusedRequest``."""
+    skill_id = _skill_id()
     try:
         request = _SERIALIZER.deserialize(json.dumps(event), RequestEnvelope)
-    except Exception:
+    except Exception:  # answered without running the skill: nothing is read or written
         from skill.apology import apology_envelope
 
-        logging.getLogger("spine_coach").error("event is not an Alexa request envelope")
+        log.error("event is not an Alexa request envelope")
         request_part = event.get("request") if isinstance(event, dict) else None
         return apology_envelope(request_part.get("locale") if isinstance(request_part, dict) else None)
+    if skill_id is not None and _application_id(event) != skill_id:
+        log.error("refused: request for another skill")
+        raise RefusedRequest("request for another skill")
     response = skill().invoke(request_envelope=request, context=context)
     result: dict[str, Any] = _SERIALIZER.serialize(response)
     return result
+
+
+def _application_id(event: Any) -> str | None:
+    """``context.System.application.applicationId`` (or the session's copy), if present."""
+    for path in (("context", "System", "application", "applicationId"), ("session", "application", "applicationId")):
+        node = event
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, str):
+            return node
+    return None

@@ -30,3 +30,13 @@ class LogRequest(AbstractResponseInterceptor):  # type: ignore[misc]
         ends = getattr(response, "should_end_session", None)
         elapsed = (time.perf_counter() - started) * 1000
         log.info("%s %s end_session=%s %.1fms", getattr(request, "object_type", "?"), intent or "-", ends, elapsed)
+
+
+def failure(exc: BaseException) -> str:
+    """ "KeyError at speech.py:68": an exception's type and where it was raised, never its
+    message, which can carry the user's words."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = f" at {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}" if tb else ""
+    return f"{type(exc).__name__}{where}"

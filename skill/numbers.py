@@ -95,17 +95,26 @@ _ORDINAL_VALUES: dict[str, int] = {w: i for i, w in enumerate(_ORDINAL_ONES)}
 _ORDINAL_VALUES.update({v: _WORD_VALUES[k] for k, v in _ORDINAL_TENS.items()})
 
 
+MAX_DIGITS = 9  # nobody says a ten-digit number to this skill; int() refuses 4,300+ digits
+
+
+def _digits(word: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` is also true for "²" and "①", which ``int`` refuses."""
+    return 0 < len(word) <= MAX_DIGITS and word.isascii() and word.isdigit()
+
+
 def parse_number(text: str) -> int | None:
-    """ "21", "twenty one", "twenty-one", "a hundred", "third" -> int; else ``None``."""
+    """ "21", "twenty one", "twenty-one", "a hundred", "third" -> int; else ``None``
+    (also for digits other than 0-9 and for numbers of more than nine digits)."""
     words = text.lower().replace("-", " ").replace(",", "").split()
     if not words:
         return None
     if len(words) == 1:
         word = words[0]
-        if word.isdigit():
+        if _digits(word):
             return int(word)
         stripped = word.rstrip("stndrh")  # 3rd, 21st, 2nd, 4th
-        if stripped.isdigit() and stripped != word:
+        if _digits(stripped) and stripped != word:
             return int(stripped)
     total = 0
     current = 0
@@ -114,6 +123,8 @@ def parse_number(text: str) -> int | None:
             continue
         if word == "hundred":
             current = max(current, 1) * 100
+            if current >= 10**MAX_DIGITS:  # "hundred hundred hundred ..."
+                return None
             continue
         last = index == len(words) - 1
         if last and word in _ORDINAL_VALUES:

@@ -11,6 +11,7 @@ back: alexa/alexa-apis-for-python#4).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -18,9 +19,11 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from skill.catalog import Catalog
+from skill.logs import failure
 from skill.output import ListOf, Output, Pending, Say, ask
 from skill.user import UserRecord
 
+log = logging.getLogger("spine_coach.reminders")
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
 # Alexa's AMAZON.TIME sends these for "in the morning" and the like; we pick a clock time
 # and say it back, so the user hears exactly what was set.
@@ -142,7 +145,8 @@ class ReminderApi:
             return None
         try:
             return valid_zone(self.factory.get_ups_service().get_system_time_zone(self.device_id))
-        except Exception:
+        except Exception as exc:  # no zone is fine (UTC is used), but a bug must show in the log
+            log.warning("time zone lookup failed: %s", failure(exc))
             return None
 
     def create(self, request: Any) -> Result:
@@ -162,8 +166,10 @@ class ReminderApi:
         try:
             answer = action(self.factory.get_reminder_management_service())
         except ServiceException as exc:
+            log.warning("reminder API answered %s", exc.status_code)
             return Result(classify(exc.status_code))
-        except Exception:
+        except Exception as exc:  # the user hears "couldn't set that just now"; the log says why
+            log.warning("reminder API call failed: %s", failure(exc))
             return Result(Outcome.FAILED)
         created = getattr(answer, "alert_token", None)
         return Result(Outcome.OK, created if isinstance(created, str) else token)

@@ -8,8 +8,10 @@ vocabulary (``understood_id``), and otherwise only used to suggest alternatives.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from skill import slot_values
 from skill.vocabulary import Vocabulary
 
 
@@ -56,3 +58,26 @@ def understood_id(request: Any, name: str, vocabulary: Vocabulary) -> str | None
     if found is not None or name not in vocabulary.sections:
         return found
     return vocabulary.resolve(name, raw_value(request, name))
+
+
+# -- Alexa's built-in types: parsed by the one layer that never raises (skill.slot_values) --
+
+
+def number(request: Any, name: str) -> int | None:
+    """An AMAZON.NUMBER slot as an int; ``None`` when missing or not understood."""
+    return slot_values.number(raw_value(request, name))
+
+
+def time(request: Any, name: str) -> str | None:
+    """An AMAZON.TIME slot as "HH:MM" or "MO"/"AF"/"EV"/"NI"; ``None`` when missing or not understood."""
+    return slot_values.time(raw_value(request, name))
+
+
+def day(request: Any, name: str, today: date) -> str | None:
+    """An AMAZON.DATE slot as an ISO date; ``None`` when missing or not understood."""
+    return slot_values.day(raw_value(request, name), today)
+
+
+def duration(request: Any, name: str) -> str | None:
+    """An AMAZON.DURATION slot as a bounded ISO duration; ``None`` when missing or not understood."""
+    return slot_values.duration(raw_value(request, name))

@@ -264,3 +264,26 @@ _BREAK = re.compile(r'<break time="(\d+(?:\.\d+)?)(ms|s)"/>')
 def break_seconds(ssml: str) -> list[float]:
     """Every break in some SSML, in seconds (for checks and tests)."""
     return [float(v) / (1000 if unit == "ms" else 1) for v, unit in _BREAK.findall(ssml)]
+
+
+def is_rendered_ssml(ssml: object) -> bool:
+    """Whether ``ssml`` has the shape this renderer produces: within the length limit, a
+    bare ``<speak>`` holding text and ``<break time="..."/>`` of at most 10 seconds. Used
+    before saying again what came back from outside (session attributes, for "repeat")."""
+    if not isinstance(ssml, str) or len(ssml) > MAX_SPEECH_CHARS or "<!" in ssml or "<?" in ssml:
+        return False
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(ssml)
+    except ET.ParseError:
+        return False
+    if root.tag != "speak" or root.attrib:
+        return False
+    for child in root:
+        if child.tag != "break" or set(child.attrib) != {"time"} or len(child):
+            return False
+        pause = break_seconds(f'<break time="{child.attrib["time"]}"/>')
+        if len(pause) != 1 or not 0 < pause[0] <= MAX_BREAK_SECONDS:
+            return False
+    return True

@@ -98,7 +98,7 @@ class StandIn:
         server.socket = context.wrap_socket(server.socket, server_side=True)
         self._server = server
         self.url = f"https://localhost:{server.server_address[1]}"
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def stop(self) -> None:

@@ -37,7 +37,7 @@ from skill.merge import merge
 from skill.output import Output, Say
 from skill.prompts import load_prompts
 from skill.session import SessionState
-from skill.speech import Renderer
+from skill.speech import Renderer, is_rendered_ssml
 from skill.store import keys
 from skill.user import Entry, UserRecord, split_legacy
 
@@ -76,6 +76,7 @@ class Turn:
         self.in_session = envelope.session is not None
         raw_session = handler_input.attributes_manager.session_attributes if self.in_session else None
         self.session = SessionState.from_attributes(raw_session)
+        self._session_at_start = json.dumps(self.session.to_attributes())  # for ``rollback``
         self.store_failed = False
         self.forgotten = False
         self._user: UserRecord | None = None
@@ -181,6 +182,18 @@ class Turn:
         self._saved_user = document
         user.rev = document["rev"]
 
+    def rollback(self) -> None:
+        """Undo what this turn changed and has not saved: the user's record goes back to
+        what was loaded (or last saved), the session to what the request brought. The
+        apology after a failed handler must not save that handler's half-done changes
+        (nor append its history entries)."""
+        if self._user is not None:
+            rev = self._user.rev
+            self._user = UserRecord.from_dict(self._saved_user)
+            self._user.rev = rev
+        self.session = SessionState.from_attributes(json.loads(self._session_at_start))
+        self._guide = None  # built on the old record and session
+
     @property
     def guide(self) -> Guide:
         """The user's guided sessions (loads the user's record)."""
@@ -240,6 +253,20 @@ class Turn:
     def slot_raw(self, name: str) -> str | None:
         return slots.raw_value(self.request, name)
 
+    # Built-in types: the parsed value, or None when missing or not understood.
+
+    def slot_number(self, name: str) -> int | None:
+        return slots.number(self.request, name)
+
+    def slot_time(self, name: str) -> str | None:
+        return slots.time(self.request, name)
+
+    def slot_date(self, name: str) -> str | None:
+        return slots.day(self.request, name, self.now.date())
+
+    def slot_duration(self, name: str) -> str | None:
+        return slots.duration(self.request, name)
+
     # -- responding -----------------------------------------------------------------------
 
     def respond(self, output: Output) -> Response:
@@ -279,13 +306,15 @@ class Turn:
         return builder.response
 
     def replay(self) -> Response | None:
-        """Say exactly the last thing said in this session again (``None`` if nothing was)."""
-        if not self.session.last_speech:
+        """Say exactly the last thing said in this session again (``None`` if nothing was,
+        or if what the session attributes hold is not SSML this skill could have said)."""
+        last, reprompt = self.session.last_speech, self.session.last_reprompt
+        if not last or not is_rendered_ssml(last) or (reprompt and not is_rendered_ssml(reprompt)):
             return None
         builder = self.handler_input.response_builder
-        builder.speak(self.session.last_speech)
-        if self.session.last_reprompt:
-            builder.ask(self.session.last_reprompt)
+        builder.speak(last)
+        if reprompt:
+            builder.ask(reprompt)
         else:
             builder.set_should_end_session(True)
         self.save_user()

@@ -8,7 +8,9 @@ turns a DNS failure into an HTTP 500 and uses naive datetimes; see
   under ``/echo.api/``;
 - the chain downloads with a timeout and size limit, is verified to a trusted root with
   ``cryptography.x509.verification`` (validity dates, ``echo-api.amazon.com`` among the
-  leaf's DNS names), and is kept in a small least-recently-used cache;
+  leaf's DNS names), and is kept in a small least-recently-used cache; a URL whose chain
+  failed is remembered for a minute, and concurrent requests for one URL share one
+  download, so no client can make the server fetch more than once per URL per minute;
 - ``Signature-256`` is checked over the raw body bytes (RSA PKCS#1 v1.5, SHA-256).
 
 ``TimestampVerifier`` accepts requests within 150 seconds of now either way (an hour for
@@ -21,12 +23,15 @@ from __future__ import annotations
 import base64
 import binascii
 import posixpath
+import re
+import ssl
 import threading
 import urllib.request
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,6 +40,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from skill.compat import oscrypto_openssl3
@@ -59,6 +65,7 @@ SKILL_EVENT_TYPES = frozenset(
     }
 )
 MAX_CHAIN_BYTES = 64 * 1024
+FAILED_URL_SECONDS = 60  # how long a URL whose chain failed is refused without a new fetch
 
 Fetch = Callable[[str], bytes]
 Clock = Callable[[], datetime]
@@ -73,6 +80,10 @@ def check_cert_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme.lower() != "https":
         raise VerificationException("certificate URL is not https")
+    if "@" in parts.netloc:
+        # "https://s3.amazonaws.com@evil.example/..." has host evil.example; and even with
+        # the right host, credentials have no place in Amazon's URL.
+        raise VerificationException("certificate URL has user information")
     if (parts.hostname or "").lower() != "s3.amazonaws.com":
         raise VerificationException("certificate URL host is not s3.amazonaws.com")
     try:
@@ -86,22 +97,51 @@ def check_cert_url(url: str) -> None:
         raise VerificationException("certificate URL path is not under /echo.api/")
 
 
-def system_trust_store() -> Store:
-    """The operating system's trusted roots (Debian's bundle), else certifi's."""
-    candidates = [Path("/etc/ssl/certs/ca-certificates.crt"), Path("/etc/pki/tls/certs/ca-bundle.crt")]
+SYSTEM_BUNDLES = (Path("/etc/ssl/certs/ca-certificates.crt"), Path("/etc/pki/tls/certs/ca-bundle.crt"))
+
+
+def system_trust_store(candidates: tuple[Path, ...] = SYSTEM_BUNDLES) -> Store:
+    """The operating system's trusted roots (the first bundle in ``candidates`` that
+    exists: Debian's, then Red Hat's), else certifi's."""
     for candidate in candidates:
         if candidate.exists():
-            return Store(x509.load_pem_x509_certificates(candidate.read_bytes()))
+            return Store(_roots(candidate.read_bytes()))
     import certifi
 
-    return Store(x509.load_pem_x509_certificates(Path(certifi.where()).read_bytes()))
+    return Store(_roots(Path(certifi.where()).read_bytes()))
 
 
-def download(timeout: float) -> Fetch:
-    """Fetch a certificate chain over HTTPS with a timeout and a size limit."""
+_PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
+
+
+def _roots(bundle: bytes) -> list[x509.Certificate]:
+    """Every certificate of a PEM bundle that ``cryptography`` can read, one by one.
+
+    Debian 12's bundle holds nine old roots whose serial numbers read as negative (among
+    them Starfield's, which cross-signs Amazon's root): cryptography 50 loads them with a
+    deprecation warning and says a later release will refuse them. Read as a whole, the
+    bundle would then fail and take every root down with it; read one by one, only the
+    refused ones are left out. The warning is silenced: it is about the bundle, not us."""
+    roots = []
+    for block in _PEM_BLOCK.findall(bundle):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+            try:
+                roots.append(x509.load_pem_x509_certificate(block))
+            except ValueError:
+                continue
+    return roots
+
+
+def download(timeout: float, *, cafile: str | None = None) -> Fetch:
+    """Fetch a certificate chain over HTTPS with a timeout and a size limit.
+
+    The HTTPS connection trusts the system's roots; ``cafile`` replaces them and exists
+    for tests only (a local HTTPS server with a private certificate authority)."""
+    context = ssl.create_default_context(cafile=cafile)
 
     def fetch(url: str) -> bytes:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(url, timeout=timeout, context=context) as response:
             data: bytes = response.read(MAX_CHAIN_BYTES + 1)
         if len(data) > MAX_CHAIN_BYTES:
             raise VerificationException("certificate chain is too large")
@@ -131,6 +171,8 @@ class SignatureVerifier(AbstractVerifier):  # type: ignore[misc]
         self._store = trust_store
         self._fetch = fetch or download(timeout)
         self._cache: OrderedDict[str, _Trusted] = OrderedDict()
+        self._failed: OrderedDict[str, tuple[datetime, str]] = OrderedDict()  # url -> (until, why)
+        self._loading: dict[str, threading.Lock] = {}  # one download per URL at a time
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._clock = clock
@@ -147,30 +189,58 @@ class SignatureVerifier(AbstractVerifier):  # type: ignore[misc]
         if not url or not signature:
             raise VerificationException("request is not signed")
         check_cert_url(url)
-        key = self._trusted_key(url)
         try:
             raw_signature = base64.b64decode(signature, validate=True)
         except (binascii.Error, ValueError) as exc:
             raise VerificationException("signature is not base64") from exc
+        key = self._trusted_key(url)  # last: the only check that may need the network
         try:
             key.verify(raw_signature, serialized_request_env.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature as exc:
             raise VerificationException("signature does not match the body") from exc
 
     def _trusted_key(self, url: str) -> rsa.RSAPublicKey:
+        known = self._known(url)
+        if known is not None:
+            return known
+        with self._lock:
+            loading = self._loading.setdefault(url, threading.Lock())
+        with loading:  # requests for a URL being downloaded wait for that download
+            known = self._known(url)
+            if known is not None:
+                return known
+            now = self._clock()
+            try:
+                trusted = self._load(url, now)
+            except VerificationException as exc:
+                with self._lock:
+                    self._failed[url] = (now + timedelta(seconds=FAILED_URL_SECONDS), str(exc))
+                    self._failed.move_to_end(url)
+                    _trim(self._failed, self._cache_size * 16)
+                    self._loading.pop(url, None)
+                raise
+            with self._lock:
+                self._cache[url] = trusted
+                self._cache.move_to_end(url)
+                _trim(self._cache, self._cache_size)
+                self._loading.pop(url, None)
+        return trusted.key
+
+    def _known(self, url: str) -> rsa.RSAPublicKey | None:
+        """The key of a cached chain; raises if the URL failed within the last minute."""
         now = self._clock()
         with self._lock:
             cached = self._cache.get(url)
             if cached is not None and now <= cached.not_after:
                 self._cache.move_to_end(url)
                 return cached.key
-        trusted = self._load(url, now)
-        with self._lock:
-            self._cache[url] = trusted
-            self._cache.move_to_end(url)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return trusted.key
+            failed = self._failed.get(url)
+            if failed is not None:
+                until, why = failed
+                if now < until:
+                    raise VerificationException(f"{why} (remembered)")
+                del self._failed[url]
+        return None
 
     def _load(self, url: str, now: datetime) -> _Trusted:
         try:
@@ -226,6 +296,12 @@ class SkillIdVerifier(AbstractVerifier):  # type: ignore[misc]
         application_id = getattr(getattr(system, "application", None), "application_id", None)
         if application_id != self._skill_id:
             raise VerificationException("request is for another skill")
+
+
+def _trim(cache: OrderedDict[str, Any], size: int) -> None:
+    """Keep the ``size`` most recently added entries (the cache's own order)."""
+    while len(cache) > size:
+        cache.popitem(last=False)
 
 
 def _header(headers: Any, name: str) -> str | None:

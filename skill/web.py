@@ -1,11 +1,14 @@
 """The self-hosted HTTPS web service: Flask, flask-ask-sdk's ``SkillAdapter``, verification.
 
 ``create_app(config)`` builds the Flask app around the same ``build_skill`` the console
-and Lambda use. Requests pass, in order: a size limit (before anything is parsed), a
-check that the body is a UTF-8 JSON envelope, then the ``SkillAdapter`` with our
-verifiers (signature, timestamp, skill id). Any verification failure is HTTP 400 and
-never reaches the skill. If the skill itself fails outside its handlers, the caller gets
-a valid spoken apology rather than a 500 or a stack trace.
+and Lambda use. Every request passes the checks cheapest first, and the first failure
+answers at once: the body size (413 over the limit, with or without Content-Length),
+that the body is a UTF-8 JSON envelope the SDK can read (400), then our verifiers in
+order: timestamp, skill id, and last the signature, the only check that may download
+anything (400). A refused request leaves one log line with the reason and no traceback;
+it never reaches the skill. Only then does the ``SkillAdapter`` dispatch it. If the skill
+itself fails outside its handlers, the caller gets a valid spoken apology rather than a
+500 or a stack trace.
 
 Importing this module has no side effects; ``create_app`` installs the oscrypto import
 fix before flask-ask-sdk is imported.
@@ -60,7 +63,8 @@ def create_app(config: WebConfig) -> Flask:
     from skill.compat import oscrypto_openssl3
 
     oscrypto_openssl3.install()
-    from ask_sdk_webservice_support.verifier import AbstractVerifier
+    from ask_sdk_model import RequestEnvelope
+    from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException
     from flask_ask_sdk.skill_adapter import VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter
 
     from skill.factory import build_skill
@@ -70,9 +74,11 @@ def create_app(config: WebConfig) -> Flask:
     if not config.dev and not config.skill_id:
         raise ValueError("a production server needs the skill id (SPINE_COACH_SKILL_ID)")
     app = Flask("spine_coach")
-    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    # One byte over our limit: Werkzeug stops reading a streamed (chunked) body at this
+    # maximum without an error, so a body that reaches it is known to be too large.
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes + 1
     # flask-ask-sdk reads these when the adapter is built: set them first. The SDK's own
-    # verifiers stay off; ours are passed in below.
+    # verifiers stay off; ours run below, before the adapter sees the request.
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
 
@@ -81,13 +87,15 @@ def create_app(config: WebConfig) -> Flask:
     store = config.store if config.store is not None else open_store(config.store_url)
     api_client = config.api_client if config.api_client is not None else TimeoutApiClient()
     skill = build_skill(store=store, clock=config.clock, api_client=api_client, skill_id=config.skill_id)
+    # Cheapest first: the signature check may download a certificate chain.
     verifiers: list[AbstractVerifier] = []
     if not config.dev:
-        verifiers.append(SignatureVerifier(trust_store=config.trust_store, fetch=config.cert_fetch, clock=config.clock))
         verifiers.append(TimestampVerifier(clock=config.clock))
     if config.skill_id:
         verifiers.append(SkillIdVerifier(config.skill_id))
-    adapter = SkillAdapter(skill=skill, skill_id=config.skill_id or "spine-coach-dev", verifiers=verifiers, app=app)
+    if not config.dev:
+        verifiers.append(SignatureVerifier(trust_store=config.trust_store, fetch=config.cert_fetch, clock=config.clock))
+    adapter = SkillAdapter(skill=skill, skill_id=config.skill_id or "spine-coach-dev", verifiers=[], app=app)
 
     # The envelope is deserialized once here (to answer 400 for one the SDK cannot read)
     # and the adapter would do it again: the memo hands it the same object instead.
@@ -97,18 +105,23 @@ def create_app(config: WebConfig) -> Flask:
     @app.post("/")
     def alexa() -> Any:
         body = request.get_data(cache=True)
+        if len(body) > config.max_body_bytes:
+            return _refuse(413, "request body is too large")
         problem = _envelope_problem(body) or _deserialize_problem(serializer, body)
         if problem:
-            return _error(400, problem)
+            return _refuse(400, problem)
+        text = body.decode("utf-8")
+        envelope = serializer.deserialize(payload=text, obj_type=RequestEnvelope)
+        for verifier in verifiers:
+            try:
+                verifier.verify(headers=request.headers, serialized_request_env=text, deserialized_request_env=envelope)
+            except VerificationException as exc:
+                return _refuse(400, "request failed verification", str(exc))
         try:
             return adapter.dispatch_request()
         except Exception as exc:
-            from werkzeug.exceptions import BadRequest
-
-            if isinstance(exc, BadRequest):
-                return _error(400, "request failed verification")
             log.error("skill failed outside its handlers: %s", type(exc).__name__)
-            locale = (request.get_json(silent=True) or {}).get("request", {}).get("locale")
+            locale = getattr(getattr(envelope, "request", None), "locale", None)
             return jsonify(apology_envelope(locale if isinstance(locale, str) else None))
 
     @app.get("/health")
@@ -117,15 +130,15 @@ def create_app(config: WebConfig) -> Flask:
 
     @app.errorhandler(413)
     def too_large(_: Exception) -> Response:
-        return _error(413, "request body is too large")
+        return _refuse(413, "request body is too large")
 
     @app.errorhandler(404)
     def not_found(_: Exception) -> Response:
-        return _error(404, "not found")
+        return _refuse(404, "not found")
 
     @app.errorhandler(405)
     def not_allowed(_: Exception) -> Response:
-        return _error(405, "method not allowed")
+        return _refuse(405, "method not allowed")
 
     return app
 
@@ -134,7 +147,7 @@ def _envelope_problem(body: bytes) -> str | None:
     """Why a body cannot be an Alexa request envelope, or ``None`` if it can."""
     try:
         data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # deep nesting: "[[[[..." from anyone
         return "body is not UTF-8 JSON"
     if not isinstance(data, dict):
         return "body is not a JSON object"
@@ -199,7 +212,9 @@ def _deserialize_problem(serializer: Any, body: bytes) -> str | None:
     return None
 
 
-def _error(status: int, message: str) -> Response:
+def _refuse(status: int, message: str, detail: str | None = None) -> Response:
+    """The answer to a refused request, and its one log line (no traceback, no body)."""
+    log.warning("request refused (%d): %s", status, detail or message)
     response = jsonify({"error": message})
     response.status_code = status
     return response

@@ -77,11 +77,20 @@ def test_numbers_reach_the_skill_as_python_numbers(handler: ModuleType) -> None:
     assert '<break time="1900ms"/>' in counted.ssml  # pace 1.25 came back as a float, not a Decimal
 
 
-def test_wrong_skill_id_is_refused_on_lambda(handler: ModuleType) -> None:
-    from ask_sdk_core.exceptions import AskSdkException
+def test_wrong_skill_id_is_refused_on_lambda(handler: ModuleType, emulator: Emulator) -> None:
+    other = talk_to(handler, skill_id="amzn1.ask.skill.someone-else", user_id="amzn1.ask.account.OTHER")
+    with pytest.raises(handler.RefusedRequest):
+        other.launch()
+    assert emulator.item(handler.table, "amzn1.ask.account.OTHER") is None  # refused before the skill ran
 
-    with pytest.raises(AskSdkException):
-        talk_to(handler, skill_id="amzn1.ask.skill.someone-else").launch()
+
+def test_lambda_refuses_to_run_without_a_skill_id(handler: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SPINE_COACH_SKILL_ID")
+    monkeypatch.delenv("SPINE_COACH_ALLOW_ANY_SKILL", raising=False)
+    with pytest.raises(handler.RefusedRequest):
+        talk_to(handler).launch()
+    monkeypatch.setenv("SPINE_COACH_ALLOW_ANY_SKILL", "1")  # the explicit development setting
+    assert "Welcome to Spine Coach" in talk_to(handler, skill_id="amzn1.ask.skill.any").launch().text
 
 
 def test_malformed_event_gets_an_apology(handler: ModuleType) -> None:

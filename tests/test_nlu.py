@@ -52,29 +52,61 @@ def test_a_bare_unknown_word_is_fallback_not_a_slot(resolver: Resolver) -> None:
     assert resolver.resolve("bridging").intent == "HowToIntent"
 
 
-def test_every_sample_resolves_to_its_own_intent(resolver: Resolver) -> None:
-    """Each sample, with each slot filled by a real value, comes back as its intent."""
+# Sentences a user might say that are NOT samples of the model (checked below), with the
+# intent and slot ids a person expects: the resolver is judged on words it was not built from.
+HELD_OUT = [
+    ("how do i do a glute bridge", "HowToIntent", {"exercise": "bridging"}),
+    ("explain cat cow", "HowToIntent", {"exercise": "cat_cow"}),
+    ("how do i do the wall slide", "HowToIntent", {"exercise": "wall_slides"}),
+    ("coach me through pelvic tilts", "CoachExerciseIntent", {"exercise": "pelvic_tilts"}),
+    ("walk me through the bird dog", "CoachExerciseIntent", {"exercise": "bird_dog"}),
+    ("what's in my week three routine", "RoutineOverviewIntent", {"stage": "mid"}),
+    ("what exercises are in the in hospital routine", "RoutineOverviewIntent", {"stage": "in_hospital"}),
+    ("start my weeks one to two routine", "StartRoutineIntent", {"stage": "early"}),
+    ("i had my operation three weeks ago", "SurgeryAgoIntent", {"duration": None}),
+    ("i'm in week seven", "WeekIntent", {"week": None}),
+    ("remind me every day at seven pm", "SetReminderIntent", {"time": None}),
+    ("change my reminder to eight a.m.", "ChangeReminderIntent", {"time": None}),
+    ("log my pain as four", "LogPainIntent", {"score": None}),
+    ("my leg is numb", "SymptomIntent", {"symptom": "numbness"}),
+    ("can i lift my grandchild", "AvoidIntent", {"activity": "lifting"}),
+    ("my surgeon cleared me for cat cow", "ClearanceIntent", {"exercise": "cat_cow"}),
+    ("it hurts", "SymptomIntent", {"symptom": "pain"}),
+    ("play some music", "AMAZON.FallbackIntent", {}),
+    ("order a pizza", "AMAZON.FallbackIntent", {}),
+    ("tell me about the history of the roman empire", "AMAZON.FallbackIntent", {}),
+    ("how do i do my tax return before the deadline", "AMAZON.FallbackIntent", {}),
+]
+BUILT_IN_VALUES = {
+    "i had my operation three weeks ago": {"duration": "P3W"},
+    "i'm in week seven": {"week": "7"},
+    "remind me every day at seven pm": {"time": "19:00"},
+    "change my reminder to eight a.m.": {"time": "08:00"},
+    "log my pain as four": {"score": "4"},
+}
+
+
+def test_held_out_sentences_are_not_samples() -> None:
     import json
 
     from skill.interaction_model import MODELS_DIR
+    from skill.nlu import BUILTIN_PHRASES
 
     language = json.loads((MODELS_DIR / "en-US.json").read_text())["interactionModel"]["languageModel"]
-    first_value = {t["name"]: t["values"][0]["name"]["value"] for t in language["types"]}
-    first_value.update(
-        {
-            "AMAZON.NUMBER": "four",
-            "AMAZON.DATE": "october third",
-            "AMAZON.DURATION": "five weeks",
-            "AMAZON.TIME": "nine a.m.",
-        }
-    )
-    for intent in language["intents"]:
-        slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
-        for sample in intent["samples"]:
-            sentence = sample
-            for name, slot_type in slot_types.items():
-                sentence = sentence.replace("{" + name + "}", first_value[slot_type])
-            assert resolver.resolve(sentence).intent == intent["name"], sample
+    samples = {normalize_utterance(s) for i in language["intents"] for s in i["samples"]}
+    samples |= {normalize_utterance(p) for phrases in BUILTIN_PHRASES.values() for p in phrases}
+    assert [s for s, _, _ in HELD_OUT if normalize_utterance(s) in samples] == []
+
+
+@pytest.mark.parametrize(("sentence", "intent", "slots"), HELD_OUT)
+def test_held_out_sentences_resolve(
+    resolver: Resolver, sentence: str, intent: str, slots: dict[str, str | None]
+) -> None:
+    interpretation = resolver.resolve(sentence)
+    assert interpretation.intent == intent
+    assert {name: fill.resolved_id for name, fill in interpretation.slots.items()} == slots
+    for name, value in BUILT_IN_VALUES.get(sentence, {}).items():
+        assert interpretation.slots[name].value == value
 
 
 def test_normalize_spells_out_digits() -> None:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
+import ssl
 import threading
 import urllib.error
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +22,18 @@ from cryptography.x509.verification import Store
 from werkzeug.serving import make_server
 
 from skill import envelopes
+from skill.clock import FixedClock
 from skill.envelopes import LOCAL_SKILL_ID, Device
 from skill.store.sqlite import SQLiteStore
-from skill.verification import SignatureVerifier, check_cert_url
+from skill.verification import (
+    FAILED_URL_SECONDS,
+    MAX_CHAIN_BYTES,
+    SYSTEM_BUNDLES,
+    SignatureVerifier,
+    check_cert_url,
+    download,
+    system_trust_store,
+)
 from skill.web import WebConfig, create_app
 from tests.pki import Issued, make_ca, make_leaf
 from tests.support import check_response
@@ -66,7 +80,7 @@ def server(pki: Pki, tmp_path: Path) -> Iterator[str]:
 
 def _serve(app: Any) -> Iterator[str]:
     http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread = threading.Thread(target=http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{http.server_port}"
@@ -127,10 +141,44 @@ def test_signature_from_another_key_is_refused(server: str, pki: Pki) -> None:
 
 
 def test_tampered_body_is_refused(server: str, pki: Pki) -> None:
+    """One byte of a well-formed envelope changed after signing: still a valid envelope for
+    the right skill, in time, so only the signature can refuse it."""
     body = launch_body()
     headers = signed(pki.leaf, body)
-    tampered = body.replace(b"LaunchRequest", b"LaunchRequesT")
+    request_id = json.loads(body)["request"]["requestId"].encode()
+    tampered = body.replace(request_id, request_id[:-1] + (b"0" if request_id[-1:] != b"0" else b"1"))
+    assert len(tampered) == len(body) and sum(a != b for a, b in zip(body, tampered, strict=True)) == 1
     assert post(server, tampered, headers).status_code == 400
+    assert post(server, body, headers).status_code == 200  # the untouched body passes
+
+
+def _reordered(node: Any) -> Any:
+    """The same JSON value with every object's keys in reverse order."""
+    if isinstance(node, dict):
+        return {key: _reordered(node[key]) for key in reversed(list(node))}
+    if isinstance(node, list):
+        return [_reordered(item) for item in node]
+    return node
+
+
+def test_signature_is_checked_over_the_raw_bytes(server: str, pki: Pki) -> None:
+    """A body whose bytes differ from ``json.dumps`` of its parse (key order, spaces, unicode
+    escapes) is signed over exactly those bytes, as Alexa does, and is accepted."""
+    device = Device()
+    data = envelopes.envelope(
+        device,
+        envelopes.launch_request(device, datetime.now(UTC)),
+        session_id=envelopes.new_session_id(),
+        new=True,
+        attributes={"note": "Grüße, café"},
+    )
+    body = json.dumps(_reordered(data), indent=3, ensure_ascii=True).encode()
+    assert b"\\u00fc" in body  # ü as an escape, not as UTF-8 bytes
+    assert body != json.dumps(json.loads(body)).encode()
+    assert body != json.dumps(json.loads(body), ensure_ascii=False).encode()
+    response = post(server, body, signed(pki.leaf, body))
+    assert response.status_code == 200, response.text
+    check_response(response.json())
 
 
 def test_garbled_signature_is_refused(server: str, pki: Pki) -> None:
@@ -174,6 +222,9 @@ def test_skill_event_may_be_an_hour_old(server: str, pki: Pki) -> None:
         "https://s3.amazonaws.com/invalid.path/echo-api-cert.pem",
         "https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem",
         "https://s3.amazonaws.com/echo.api/../invalid.path/echo-api-cert.pem",
+        "https://user:secret@s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        "https://s3.amazonaws.com@s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        "https://s3.amazonaws.com:443@evil.example/echo.api/echo-api-cert.pem",
     ],
 )
 def test_bad_certificate_urls_are_refused(server: str, pki: Pki, url: str) -> None:
@@ -306,3 +357,187 @@ def test_apology_when_the_skill_breaks_outside_its_handlers(tmp_path: Path, monk
         assert response.status_code == 200
         check_response(response.json())
         assert "Sorry, something went wrong" in response.text
+
+
+# -- the order of the checks, and what a refused request costs ---------------------------------
+
+
+def test_nested_json_is_a_400_not_a_500(server: str, caplog: pytest.LogCaptureFixture) -> None:
+    body = b"[" * 1000 + b"]" * 1000  # json.loads raises RecursionError on this
+    with caplog.at_level(logging.INFO):
+        response = post(server, body)
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "application/json"
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+def _chunked(body: bytes, size: int = 4096) -> Iterator[bytes]:
+    for start in range(0, len(body), size):
+        yield body[start : start + size]
+
+
+def test_oversize_body_is_413_with_or_without_content_length(server: str) -> None:
+    just_over = b'{"padding": "' + b"x" * (128 * 1024) + b'"}'
+    assert post(server, just_over).status_code == 413
+    response = requests.post(f"{server}/", data=_chunked(just_over), timeout=10)  # no Content-Length
+    assert response.status_code == 413
+    assert response.request.headers.get("Transfer-Encoding") == "chunked"
+
+
+def test_a_streamed_body_within_the_limit_is_read_whole(server: str, pki: Pki) -> None:
+    device = Device()
+    data = envelopes.envelope(
+        device,
+        envelopes.launch_request(device, datetime.now(UTC)),
+        session_id=envelopes.new_session_id(),
+        new=True,
+        attributes={"padding": "x" * (100 * 1024)},
+    )
+    body = json.dumps(data).encode()
+    response = requests.post(f"{server}/", data=_chunked(body), headers=signed(pki.leaf, body), timeout=10)
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("device", "offset"),
+    [(Device(), -400), (Device(), 400), (Device(skill_id="amzn1.ask.skill.someone-else"), 0)],
+    ids=["stale", "future", "other skill"],
+)
+def test_cheap_checks_refuse_before_any_download(server: str, pki: Pki, device: Device, offset: int) -> None:
+    url = "https://s3.amazonaws.com/echo.api/never-fetched.pem"
+    pki.chains[url] = pki.leaf.pem() + pki.intermediate.pem()
+    body = launch_body(device, when=datetime.now(UTC) + timedelta(seconds=offset))
+    assert post(server, body, signed(pki.leaf, body, url)).status_code == 400
+    assert pki.fetched == []
+
+
+# -- a real HTTPS server for certificate chains, with the private PKI ---------------------------
+
+
+@dataclass
+class ChainServer:
+    base: str
+    cafile: str
+    served: dict[str, bytes]
+    hits: Counter[str]
+
+
+@pytest.fixture
+def chain_server(pki: Pki, tmp_path: Path) -> Iterator[ChainServer]:
+    """An HTTPS server on localhost whose certificate comes from the test PKI; it answers
+    paths in ``served`` and 404 otherwise, and counts every GET."""
+    site = make_leaf(pki.intermediate, dns_names=("localhost",))
+    (tmp_path / "site.pem").write_bytes(site.pem() + pki.intermediate.pem())
+    (tmp_path / "site.key").write_bytes(site.key_pem())
+    (tmp_path / "root.pem").write_bytes(pki.root.pem())
+    served: dict[str, bytes] = {}
+    hits: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            with lock:
+                hits[self.path] += 1
+            data = served.get(self.path)
+            self.send_response(200 if data is not None else 404)
+            self.send_header("Content-Length", str(len(data or b"")))
+            self.end_headers()
+            self.wfile.write(data or b"")
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "site.pem", tmp_path / "site.key")
+    http.socket = context.wrap_socket(http.socket, server_side=True)
+    thread = threading.Thread(target=http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield ChainServer(f"https://localhost:{http.server_address[1]}", str(tmp_path / "root.pem"), served, hits)
+    finally:
+        http.shutdown()
+        http.server_close()
+
+
+def test_download_fetches_over_https_trusting_only_the_given_roots(chain_server: ChainServer, pki: Pki) -> None:
+    chain = pki.leaf.pem() + pki.intermediate.pem()
+    chain_server.served["/echo.api/chain.pem"] = chain
+    assert download(3.0, cafile=chain_server.cafile)(f"{chain_server.base}/echo.api/chain.pem") == chain
+    with pytest.raises(urllib.error.URLError, match="CERTIFICATE_VERIFY_FAILED"):
+        download(3.0)(f"{chain_server.base}/echo.api/chain.pem")  # the system's roots do not know our CA
+    with pytest.raises(urllib.error.HTTPError):
+        download(3.0, cafile=chain_server.cafile)(f"{chain_server.base}/echo.api/missing.pem")
+
+
+def test_download_refuses_an_oversized_chain(chain_server: ChainServer) -> None:
+    from ask_sdk_webservice_support.verifier import VerificationException
+
+    chain_server.served["/echo.api/huge.pem"] = b"x" * (MAX_CHAIN_BYTES + 1)
+    with pytest.raises(VerificationException, match="too large"):
+        download(3.0, cafile=chain_server.cafile)(f"{chain_server.base}/echo.api/huge.pem")
+
+
+def test_failing_certificate_urls_are_fetched_once_a_minute_and_logged_without_traceback(
+    chain_server: ChainServer, pki: Pki, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """100 signed-looking requests naming five Amazon-looking URLs that fail: one download
+    per URL, one log line per refusal and no traceback; a minute later, one more each."""
+    real = download(3.0, cafile=chain_server.cafile)
+    clock = FixedClock(datetime.now(UTC))
+
+    def fetch(url: str) -> bytes:  # Amazon's host, answered by the local server
+        return real(url.replace("https://s3.amazonaws.com", chain_server.base))
+
+    config = WebConfig(
+        skill_id=LOCAL_SKILL_ID,
+        store=SQLiteStore(tmp_path / "web.db"),
+        trust_store=Store([pki.root.cert]),
+        cert_fetch=fetch,
+        clock=clock,
+    )
+    urls = [f"https://s3.amazonaws.com/echo.api/gone-{n}.pem" for n in range(5)]
+
+    bases: list[str] = []
+
+    def attempt(number: int) -> int:
+        body = launch_body(when=clock())
+        return post(bases[0], body, signed(pki.leaf, body, urls[number % len(urls)])).status_code
+
+    for base in _serve(create_app(config)):
+        bases.append(base)
+        with caplog.at_level(logging.INFO), ThreadPoolExecutor(max_workers=10) as pool:
+            statuses = list(pool.map(attempt, range(100)))
+            assert statuses == [400] * 100
+            assert dict(chain_server.hits) == {f"/echo.api/gone-{n}.pem": 1 for n in range(5)}
+            clock.advance(seconds=FAILED_URL_SECONDS + 1)
+            assert list(pool.map(attempt, range(100))) == [400] * 100
+            assert dict(chain_server.hits) == {f"/echo.api/gone-{n}.pem": 2 for n in range(5)}
+    refusals = [r for r in caplog.records if r.getMessage().startswith("request refused")]
+    assert len(refusals) == 200
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert all("\n" not in r.getMessage() for r in refusals)
+
+
+def test_system_trust_store_loads_the_machines_roots(pki: Pki, tmp_path: Path) -> None:
+    """The machine's bundle parses whole; with our root added to a copy of it, our chain is
+    trusted; with the machine's roots alone, it is not."""
+    from cryptography import x509
+    from cryptography.x509.verification import PolicyBuilder, VerificationError
+
+    machine = next(path for path in SYSTEM_BUNDLES if path.exists())
+    (tmp_path / "bundle.pem").write_bytes(machine.read_bytes() + pki.root.pem())
+
+    def verify(store: Store) -> None:
+        verifier = PolicyBuilder().store(store).build_server_verifier(x509.DNSName("echo-api.amazon.com"))
+        verifier.verify(pki.leaf.cert, [pki.intermediate.cert])
+
+    verify(system_trust_store((tmp_path / "bundle.pem",)))
+    # A root that cannot be read at all is left out, not fatal to the others.
+    unreadable = b"-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n"
+    (tmp_path / "bundle.pem").write_bytes(machine.read_bytes() + unreadable + pki.root.pem())
+    verify(system_trust_store((tmp_path / "bundle.pem",)))
+    with pytest.raises(VerificationError):
+        verify(system_trust_store())
+    with pytest.raises(VerificationError):
+        verify(system_trust_store((tmp_path / "absent.pem",)))  # falls back to certifi's roots

@@ -9,7 +9,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from skill.catalog import Catalog, Range
-from skill.coaching import COUNT_CHAR_BUDGET, PlanItem, count_chunk, hold_segments, plan_routine, plan_single
+from skill.coaching import (
+    COUNT_CHAR_BUDGET,
+    PlanItem,
+    count_chunk,
+    estimate_chars,
+    hold_segments,
+    plan_routine,
+    plan_single,
+)
 from skill.output import Output, Pause, Say
 from skill.prompts import load_prompts
 from skill.speech import MAX_SPEECH_CHARS, Renderer
@@ -356,7 +364,23 @@ def test_every_catalog_exercise_counts_within_alexa_limits_at_the_hardest_slowes
                 rendered = renderer.render(segments)
                 assert len(rendered.ssml) < MAX_SPEECH_CHARS - 1500, (exercise_id, len(rendered.ssml))
                 done = done_after
-    assert COUNT_CHAR_BUDGET < MAX_SPEECH_CHARS
+
+
+def test_the_count_budget_holds_when_it_is_the_limit(catalog: Catalog) -> None:
+    """Very many quick repetitions at the fastest pace: the character budget, not the time
+    budget, ends each response; the planner's estimate is never below what is rendered."""
+    renderer = Renderer(load_prompts("en-US"), catalog, random.Random(0))
+    wrapper = len("<speak></speak>")
+    for exercise_id in ("piriformis_stretch", "pelvic_tilts"):
+        item = replace(plan_single(catalog, exercise_id, cleared=[exercise_id])[0], reps=Range(400, 400), tempo=0.1)
+        done, chunks = 0, 0
+        while done < 400:
+            segments, done = count_chunk(item, done, 400, 0, pace=0.5)
+            estimate = estimate_chars(segments)
+            assert estimate <= COUNT_CHAR_BUDGET, (exercise_id, estimate)
+            assert len(renderer.render(segments).ssml) <= estimate + wrapper, exercise_id
+            chunks += 1
+        assert chunks > 1
 
 
 def test_week_six_plan_skips_the_clearance_exercises_until_cleared(catalog: Catalog) -> None:

@@ -1,4 +1,7 @@
-"""The last line of defence: any exception becomes a short apology, logged without personal data."""
+"""The last line of defence: any exception becomes a short apology, logged without personal data.
+
+The turn's unsaved changes are rolled back first: what was saved before the request stays
+exactly as it was."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import Response
 
 from skill import welcome
+from skill.logs import failure
 from skill.turn import TURN_KEY, Deps, Turn
 
 log = logging.getLogger("spine_coach")
@@ -24,21 +28,13 @@ class ApologyExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         request = handler_input.request_envelope.request
-        # Only the exception's type and where it came from: messages can carry user words.
-        tb = exception.__traceback__
-        while tb is not None and tb.tb_next is not None:
-            tb = tb.tb_next
-        where = f"{tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}" if tb else "?"
-        log.error(
-            "request failed: %s at %s (request type %s)",
-            type(exception).__name__,
-            where,
-            getattr(request, "object_type", "?"),
-        )
+        log.error("request failed: %s (request type %s)", failure(exception), getattr(request, "object_type", "?"))
         # Start a clean response: the failed handler may have half-built one.
         handler_input.response_builder = ResponseFactory()
         turn = handler_input.attributes_manager.request_attributes.get(TURN_KEY)
-        if not isinstance(turn, Turn):
+        if isinstance(turn, Turn):
+            turn.rollback()  # the failed handler's half-done changes are not saved
+        else:
             turn = Turn(handler_input, self.deps)
         if getattr(request, "object_type", None) == "SessionEndedRequest":
             return turn.finish()

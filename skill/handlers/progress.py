@@ -9,10 +9,9 @@ from datetime import timedelta
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill import pain, progress
+from skill import pain, progress, slot_values
 from skill.handlers.base import Handler, all_of, intent, pending, request_type
 from skill.handlers.reminders import flow
-from skill.numbers import parse_number
 from skill.output import Count, ExerciseRef, ListOf, Output, Pending, RoutineRef, Say, Segment, Text, ask, tell
 from skill.safety import emergency_number
 from skill.screens import ProgressScreen
@@ -92,8 +91,8 @@ def streak_of(turn: Turn) -> int:
     return progress.streak(turn.user.streak_run, [day] if day else [], turn.today())
 
 
-def log_pain(turn: Turn, heard: str | None, *, after_routine: bool) -> Output:
-    score = parse_number(heard) if heard else None
+def log_pain(turn: Turn, score: int | None, *, after_routine: bool) -> Output:
+    """Log a 0-10 score; a missing, not understood or out-of-range one is asked again."""
     if score is None or not 0 <= score <= 10:
         return ask(Say.of("pain.out_of_range"), reprompt=Say.of("pain.ask.reprompt"), pending=Pending.of("pain_rating"))
     check = turn.log_pain(score)
@@ -121,11 +120,10 @@ class PainAnswerHandler(Handler):
     when = all_of(intent("PainAnswerIntent", "TimeAnswerIntent"), pending("pain_rating"))
 
     def answer(self, turn: Turn) -> Output:
-        heard = turn.slot_raw("score")
-        time = turn.slot_raw("time")
-        if heard is None and time and time.endswith(":00"):
-            heard = str(int(time.split(":")[0]))
-        return log_pain(turn, heard, after_routine=True)
+        score = turn.slot_number("score")
+        if score is None:
+            score = slot_values.hour_on_the_hour(turn.slot_time("time"))
+        return log_pain(turn, score, after_routine=True)
 
 
 class StrayNumberHandler(Handler):
@@ -145,7 +143,7 @@ class LogPainHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         question = turn.session.pending
         return log_pain(
-            turn, turn.slot_raw("score"), after_routine=question is not None and question.kind == "pain_rating"
+            turn, turn.slot_number("score"), after_routine=question is not None and question.kind == "pain_rating"
         )
 
 

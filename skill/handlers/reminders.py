@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 def _time(value: str | None) -> ClockTime | None:
+    """A clock time from an AMAZON.TIME value already read by ``Turn.slot_time``."""
     from skill.reminders import ClockTime
 
     return ClockTime.parse(value)
@@ -48,7 +49,7 @@ class SetReminderHandler(Handler):
     when = intent("SetReminderIntent")
 
     def answer(self, turn: Turn) -> Output:
-        at = _time(turn.slot_raw("time"))
+        at = _time(turn.slot_time("time"))
         reminders = flow(turn)
         return reminders.ask_time() if at is None else reminders.set_daily(at)
 
@@ -61,7 +62,7 @@ class ReminderTimeHandler(Handler):
 
     def answer(self, turn: Turn) -> Output:
         question = turn.session.pending
-        at = _time(turn.slot_raw("time"))
+        at = _time(turn.slot_time("time"))
         if question is None or question.kind != "reminder_time":
             return ask(Say.of("reminder.time_without_question"), reprompt=Say.of("reminder.anything_else.reprompt"))
         reminders = flow(turn)
@@ -112,7 +113,7 @@ class ChangeReminderHandler(Handler):
     when = intent("ChangeReminderIntent")
 
     def answer(self, turn: Turn) -> Output:
-        at = _time(turn.slot_raw("time"))
+        at = _time(turn.slot_time("time"))
         reminders = flow(turn)
         return reminders.ask_time(change=True) if at is None else reminders.change(at)
 

@@ -71,7 +71,7 @@ class SurgeryDateHandler(Handler):
     when = intent("SurgeryDateIntent")
 
     def answer(self, turn: Turn) -> Output:
-        return after_statement(turn, stage.set_surgery_date(turn.user, turn.slot_raw("date"), turn.now.date()))
+        return after_statement(turn, stage.set_surgery_date(turn.user, turn.slot_date("date"), turn.now.date()))
 
 
 class SurgeryAgoHandler(Handler):
@@ -80,7 +80,7 @@ class SurgeryAgoHandler(Handler):
     when = intent("SurgeryAgoIntent")
 
     def answer(self, turn: Turn) -> Output:
-        return after_statement(turn, stage.set_weeks_ago(turn.user, turn.slot_raw("duration"), turn.now.date()))
+        return after_statement(turn, stage.set_weeks_ago(turn.user, turn.slot_duration("duration"), turn.now.date()))
 
 
 class WeekHandler(Handler):
@@ -89,7 +89,8 @@ class WeekHandler(Handler):
     when = intent("WeekIntent")
 
     def answer(self, turn: Turn) -> Output:
-        return after_statement(turn, stage.set_week(turn.user, turn.slot_raw("week"), turn.now.date()))
+        week = turn.slot_number("week")
+        return after_statement(turn, stage.set_week(turn.user, None if week is None else str(week), turn.now.date()))
 
 
 class StageOverrideHandler(Handler):

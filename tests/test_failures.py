@@ -1,0 +1,127 @@
+"""What a failure leaves behind: a failed handler's changes, a tampered "repeat", a pain
+question answered with a time, a reminder API that breaks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from skill.api_client import TimeoutApiClient
+from skill.catalog import Catalog
+from skill.clock import FixedClock
+from skill.envelopes import LOCAL_SKILL_ID, REMINDERS_SCOPE, Device
+from skill.factory import build_skill
+from skill.nlu import SlotFill
+from skill.simulator import Conversation, in_process
+from skill.standin import StandIn
+from skill.store.sqlite import SQLiteStore
+from tests.support import checked
+from tests.test_safety import user_record
+from tests.test_store_sqlite import pains_of
+
+
+def test_an_internal_error_rolls_back_the_turn_before_the_apology_is_saved(
+    convo: Conversation, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    convo.launch()
+    convo.say("I'm in week four")
+    saved = user_record(store)
+    assert saved.reported_week is not None and saved.reported_week[0] == 4
+
+    def broken(*args: Any) -> Any:  # fails after the stage was changed on the record
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr("skill.handlers.stage.after_statement", broken)
+    reply = convo.say("I'm in week nine")
+    assert "something went wrong" in reply.text
+    assert user_record(store).reported_week == saved.reported_week  # week four, as before the failure
+    assert user_record(store).rev == saved.rev  # nothing was written at all
+
+
+@pytest.mark.parametrize(
+    "last_speech",
+    [
+        "<speak>Fish & chips</speak>",  # not XML
+        '<speak><audio src="https://example.com/x.mp3"/></speak>',
+        '<speak>Hold. <break time="999s"/></speak>',
+        '<speak version="1.1">Hi</speak>',
+        "<speak>" + "x" * 8000 + "</speak>",
+        "Plain words, no speak tag",
+        '<!DOCTYPE speak [<!ENTITY a "aaaa">]><speak>&a;</speak>',
+    ],
+)
+def test_repeat_only_says_again_what_this_skill_could_have_said(convo: Conversation, last_speech: str) -> None:
+    convo.launch()
+    convo.attributes = {**convo.attributes, "last_speech": last_speech}
+    answer = convo.say("repeat")  # the conversation checks every response (valid SSML)
+    assert "Welcome" not in answer.text
+    assert last_speech not in answer.ssml
+    assert "audio" not in answer.ssml and "999s" not in answer.ssml
+
+
+def test_repeat_says_the_last_response_again_word_for_word(convo: Conversation) -> None:
+    first = convo.launch()
+    again = convo.say("repeat")
+    assert again.ssml == first.ssml
+    assert not again.ends_session
+
+
+def test_a_time_answering_the_pain_question(convo: Conversation, store: SQLiteStore) -> None:
+    """Alexa may hear "three" as 03:00: that is the score. Anything else that is not a
+    clock time on the hour is asked again, never an error."""
+    convo.launch()
+    convo.attributes = {**convo.attributes, "pending": {"kind": "pain_rating", "data": {}}}
+    odd = convo.intent("TimeAnswerIntent", time=SlotFill("time", "T09:00", slot_type="AMAZON.TIME"))
+    assert "from zero to ten" in odd.text.lower() or "0 to 10" in odd.text
+    assert odd.session_attributes["pending"]["kind"] == "pain_rating"
+    three = convo.intent("TimeAnswerIntent", time=SlotFill("time", "03:00", slot_type="AMAZON.TIME"))
+    assert "3" in three.text
+    assert pains_of(store) == [3]
+
+
+DEVICE = "amzn1.ask.device.TESTDEVICE"
+TOKEN = "test-access-token"
+
+
+@pytest.fixture
+def reminders(store: SQLiteStore, clock: FixedClock, catalog: Catalog) -> Iterator[tuple[Conversation, StandIn]]:
+    standin = StandIn(time_zones={DEVICE: "Europe/Berlin"}).start()
+    standin.grant(TOKEN)
+    skill = build_skill(
+        store=store,
+        clock=clock,
+        catalog=catalog,
+        skill_id=LOCAL_SKILL_ID,
+        api_client=TimeoutApiClient(ca_bundle=standin.ca_path),
+    )
+    device = Device(device_id=DEVICE, api_endpoint=standin.url, api_access_token=TOKEN, permissions=[REMINDERS_SCOPE])
+    yield Conversation(checked(in_process(skill)), device=device, clock=clock), standin
+    standin.stop()
+
+
+def test_reminder_api_errors_are_logged_by_type(
+    reminders: tuple[Conversation, StandIn], caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    convo, standin = reminders
+    convo.launch()
+    standin.fail_next(503)
+    with caplog.at_level(logging.INFO, logger="spine_coach"):
+        busy = convo.say("remind me every day at nine a.m.")
+    assert "couldn't set that just now" in busy.text
+    assert "reminder API answered 503" in caplog.text
+
+    from ask_sdk_model.services.reminder_management import ReminderManagementServiceClient
+
+    def bug(*args: Any, **kwargs: Any) -> Any:
+        raise TypeError("a bug, not an outage")
+
+    monkeypatch.setattr(ReminderManagementServiceClient, "create_reminder", bug)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="spine_coach"):
+        broken = convo.say("remind me every day at nine a.m.")
+    assert "couldn't set that just now" in broken.text
+    assert "reminder API call failed: TypeError at test_failures.py:" in caplog.text
+    assert "a bug, not an outage" not in caplog.text  # the type and place, never the message
