@@ -52,9 +52,14 @@ def _sample_intents(locale: str, words: str) -> set[str]:
             for name in [value["name"]["value"], *value["name"].get("synonyms", [])]:
                 values.setdefault(slot_type["name"], []).append(normalize_utterance(name))
     found = set()
+    said = normalize_utterance(words)
+    said_words = set(said.split())
     for intent in language["intents"]:
         types = {slot["name"]: slot["type"] for slot in intent.get("slots", [])}
         for sample in intent["samples"]:
+            literal = set(normalize_utterance(re.sub(r"\{\w+\}", " ", sample)).split())
+            if not literal <= said_words:
+                continue  # a word of the sample is not in the phrase: no need to build its pattern
             regex = []
             for token in re.sub(r"(\{\w+\})", r" \1 ", sample).split():
                 if token.startswith("{"):
@@ -63,7 +68,7 @@ def _sample_intents(locale: str, words: str) -> set[str]:
                     regex.append("(?:" + "|".join(map(re.escape, options)) + ")" if options else ".+")
                 else:
                     regex.extend(re.escape(word) for word in normalize_utterance(token).split())
-            if re.fullmatch(" ".join(regex), normalize_utterance(words)):
+            if re.fullmatch(" ".join(regex), said):
                 found.add(intent["name"])
     return found
 
