@@ -10,7 +10,7 @@ would overflow ``date - timedelta``).
 
 Alexa sends digits and ISO 8601 ("5", "14:00", "2026-10-03", "P5W"); the console's resolver
 and virtual-alexa may send the spoken words ("five", "7 pm", "october third", "three
-weeks"), which are read with the console's own parsers in ``skill.builtin_slots``.
+weeks"), which are read with the parsers in ``skill.dates`` (the console's stand-in uses them too).
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def time(value: object) -> str | None:
         return text.upper()
     clock = _CLOCK.fullmatch(text)
     if clock is None:
-        from skill.builtin_slots import parse_time
+        from skill.dates import parse_time
 
         words = " ".join(text.lower().replace(".", " ").split())
         spoken = parse_time(words) if words else None
@@ -113,7 +113,7 @@ def duration(value: object) -> str | None:
     if text is None:
         return None
     if not text.startswith("P"):
-        from skill.builtin_slots import parse_duration
+        from skill.dates import parse_duration
 
         words = " ".join(text.lower().replace(".", " ").split())
         text = (parse_duration(words) if words else None) or ""
