@@ -104,7 +104,8 @@ def words(text: str) -> list[str]:
         text = re.sub(pattern, replacement, text)
     out = []
     for word in text.replace("'", "").split():
-        out.extend(number_words(int(word)).split() if word.isdigit() and int(word) < 1000 else [word])
+        # At most three digits: a huge number (Python refuses over 4,300 digits) is just a word.
+        out.extend(number_words(int(word)).split() if word.isdigit() and len(word) <= 3 else [word])
     return out
 
 
