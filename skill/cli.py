@@ -156,6 +156,25 @@ def _package(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan_check(args: argparse.Namespace) -> int:
+    from skill.catalog import load_catalog
+    from skill.plan import check_plan, read_plan_file
+
+    catalog = load_catalog()
+    failed = 0
+    for name in args.files:
+        data, problems = read_plan_file(Path(name))
+        if not problems:
+            problems = check_plan(data, catalog, file=name)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            failed += 1
+        else:
+            print(f"{name}: plan OK")
+    return 1 if failed else 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from skill import bench
 
@@ -243,6 +262,14 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--no-deps", action="store_true", help="leave dependencies out of the zip (quick checks)")
     package.add_argument("--privacy-url", help="your privacy policy's URL (needed before certification)")
     package.set_defaults(run=_package)
+
+    plan = commands.add_parser("plan", help="a physiotherapist's plan: check a plan file, assign it to a patient")
+    plan_commands = plan.add_subparsers(dest="plan_command", required=True, metavar="ACTION")
+    plan_check = plan_commands.add_parser(
+        "check", help="check plan files against the schema and the catalog (one line per problem)"
+    )
+    plan_check.add_argument("files", nargs="+", metavar="FILE", help="plan files (JSON)")
+    plan_check.set_defaults(run=_plan_check)
 
     bench = commands.add_parser("bench", help="measure speed against a baseline in the same run")
     bench.add_argument("which", choices=["catalog", "turns", "cold", "web"], help="what to measure")
