@@ -175,6 +175,43 @@ def _plan_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _plan_assign(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from skill.catalog import load_catalog
+    from skill.linking import CodeRefused, assign
+    from skill.plan import PlanError, read_plan_file
+    from skill.store import check_store_url, open_store, store_url_from_env
+
+    url = args.store or store_url_from_env()
+    bad_url = check_store_url(url)
+    if bad_url:
+        print(f"spine-coach plan assign: error: {bad_url}", file=sys.stderr)
+        return 2
+    data, problems = read_plan_file(Path(args.file))
+    if not problems:
+        try:
+            plan = assign(open_store(url), args.code, data, load_catalog(), datetime.now(UTC))
+        except PlanError as exc:
+            problems = [replace(p, file=args.file) for p in exc.problems]
+        except CodeRefused:
+            # The same words for a wrong, used or expired code: nothing about any patient.
+            print(
+                "spine-coach plan assign: that code is not valid (codes work once, for 15 minutes); "
+                'ask the patient to say "link my physio\'s plan" for a new one',
+                file=sys.stderr,
+            )
+            return 1
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print("the plan was not assigned and the code is still valid", file=sys.stderr)
+        return 1
+    print(f"plan assigned: {len(plan.phases[0].exercises)} exercises; the patient hears it at their next launch")
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from skill import bench
 
@@ -270,6 +307,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plan_check.add_argument("files", nargs="+", metavar="FILE", help="plan files (JSON)")
     plan_check.set_defaults(run=_plan_check)
+    plan_assign = plan_commands.add_parser(
+        "assign", help="give a patient a checked plan, with the code the skill read out to them"
+    )
+    plan_assign.add_argument("--code", required=True, help="the six-digit code the patient was given")
+    plan_assign.add_argument("file", metavar="FILE", help="the plan file (JSON)")
+    plan_assign.add_argument("--store", help="store URL (default: $SPINE_COACH_STORE or the local SQLite file)")
+    plan_assign.set_defaults(run=_plan_assign)
 
     bench = commands.add_parser("bench", help="measure speed against a baseline in the same run")
     bench.add_argument("which", choices=["catalog", "turns", "cold", "web"], help="what to measure")
