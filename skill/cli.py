@@ -177,8 +177,8 @@ def _plan_check(args: argparse.Namespace) -> int:
 
 def _plan_assign(args: argparse.Namespace) -> int:
     from dataclasses import replace
-    from datetime import UTC, datetime
 
+    from skill import clock
     from skill.catalog import load_catalog
     from skill.linking import CodeRefused, assign
     from skill.plan import PlanError, read_plan_file
@@ -192,7 +192,7 @@ def _plan_assign(args: argparse.Namespace) -> int:
     data, problems = read_plan_file(Path(args.file))
     if not problems:
         try:
-            plan = assign(open_store(url), args.code, data, load_catalog(), datetime.now(UTC))
+            plan = assign(open_store(url), args.code, data, load_catalog(), clock.system_clock())
         except PlanError as exc:
             problems = [replace(p, file=args.file) for p in exc.problems]
         except CodeRefused:

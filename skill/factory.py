@@ -21,6 +21,7 @@ from skill.handlers import (
     howto,
     launch,
     overview,
+    plan,
     progress,
     reminders,
     safety,
@@ -90,6 +91,10 @@ def handlers() -> list[AbstractRequestHandler]:
         progress.StreakHandler(),
         progress.LogPainHandler(),
         progress.DeleteDataHandler(),
+        # the physiotherapist's plan: its own intents, so the position only needs to be after
+        # the pending answers and the safety handlers above (a symptom always wins)
+        plan.LinkPlanHandler(),
+        plan.UnlinkPlanHandler(),
         # questions
         safety.AvoidHandler(),
         howto.HowToHandler(),
