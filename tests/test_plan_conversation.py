@@ -136,3 +136,25 @@ def test_assign_and_coach_on_dynamodb(
     )
     _coach_the_plan(convo, catalog, clock)
     _note_and_unlink(convo)
+
+
+def test_the_plan_resumes_with_its_own_amounts_after_a_symptom_stop(
+    talk: Any, store_path: Path, catalog: Catalog, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    convo: Conversation = talk()
+    _link_and_assign(convo, f"sqlite:///{store_path}", tmp_path, monkeypatch)
+    convo.launch()
+    convo.say("start my exercises")
+    convo.say("ready")  # bridging, counted
+    convo.say("ready")  # heel slides: left leg
+    # The same safety net as the stock routines: a symptom stops the session at once.
+    stopped = convo.say("my leg is going numb")
+    assert stopped.ends_session
+    clock.advance(minutes=30)
+    offer = convo.launch()
+    assert "You were on exercise 2 of 6 of your physical therapist's plan: heel slides." in offer.text
+    resumed = convo.say("yes")
+    assert "let's pick up heel slides from the start of that set" in resumed.text
+    counted = convo.say("ready")
+    # Heel slides at the plan's 4 per leg, not the source's 10 to 12.
+    assert count_in(counted, catalog.exercise("heel_slides").coaching.move.rstrip(".") + ".")[0] == 4  # type: ignore[union-attr]
