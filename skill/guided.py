@@ -25,7 +25,7 @@ from skill.coaching import PlanItem, amount_words, plan_routine, plan_single
 from skill.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, Text, ask
 from skill.screens import CoachingScreen
 from skill.session import SessionState
-from skill.store.keys import session_key
+from skill.store.keys import session_key, symptom_key
 from skill.user import UserRecord
 from skill.workout import PLAN, SINGLE, Event, EventKind, Phase, WorkoutState, new_workout, prompt, transition
 
@@ -190,6 +190,11 @@ class Guide:
         if state is None:
             return False
         paused = replace(state, phase=Phase.PAUSED) if state.phase is Phase.READY else state
+        # The stop itself is history too: the adherence report shows each one with its day.
+        day = progress.today(self.now, self.user.time_zone).isoformat()
+        item = state.item
+        stop = {"date": day, "at": self.now.isoformat(), "routine": state.routine, "exercise": item and item.exercise}
+        self.user.appended.append((symptom_key(day, self.now.isoformat()), stop))
         self.session.before_count = None
         self._save(paused)
         self.session.workout = None  # the session ends; the place is in the user's record

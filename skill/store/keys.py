@@ -67,5 +67,13 @@ PLAN = "plan"
 LINK = "link"
 
 
+# A session stopped for a symptom (for the clinician's adherence report): its local day first.
+SYMPTOM = "y#"
+
+
+def symptom_key(day: str, at: str) -> str:
+    return f"{SYMPTOM}{day}#{_utc(at)}"
+
+
 def link_id(code_hash: str) -> str:
     return f"link#{code_hash}"
