@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
@@ -212,6 +213,47 @@ def _plan_assign(args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _report(args: argparse.Namespace) -> int:
+    from skill import clock
+    from skill.catalog import load_catalog
+    from skill.linking import code_hash
+    from skill.report import find_browser, numbers_for, print_pdf, render_html
+    from skill.store import check_store_url, open_store, store_url_from_env
+
+    url = args.store or store_url_from_env()
+    bad_url = check_store_url(url)
+    if bad_url or args.end < args.start:
+        print(f"spine-coach report: error: {bad_url or '--to is before --from'}", file=sys.stderr)
+        return 2
+    browser = find_browser() if args.pdf else None
+    if args.pdf and browser is None:
+        print("spine-coach report: error: --pdf needs Chromium or Chrome on the PATH", file=sys.stderr)
+        return 2
+    store = open_store(url)
+    user = args.user
+    if args.code:
+        user = store.claim_link(code_hash(args.code.strip()), int(clock.system_clock().timestamp()))
+        if user is None:
+            print("spine-coach report: that code is not valid (codes work once, for 15 minutes)", file=sys.stderr)
+            return 1
+    out = Path(args.out)
+    numbers = numbers_for(store, user, args.start, args.end, load_catalog())
+    out.write_text(render_html(numbers, load_catalog()), encoding="utf-8")
+    print(f"wrote {out}: {numbers.sessions} of {numbers.prescribed} prescribed sessions")
+    if browser is not None:
+        pdf = out.with_suffix(".pdf")
+        print_pdf(out, pdf, browser)
+        print(f"wrote {pdf}")
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from skill import bench
 
@@ -314,6 +356,19 @@ def build_parser() -> argparse.ArgumentParser:
     plan_assign.add_argument("file", metavar="FILE", help="the plan file (JSON)")
     plan_assign.add_argument("--store", help="store URL (default: $SPINE_COACH_STORE or the local SQLite file)")
     plan_assign.set_defaults(run=_plan_assign)
+
+    report = commands.add_parser(
+        "report", help="a patient's adherence report: HTML with charts (works offline), optionally PDF"
+    )
+    who = report.add_mutually_exclusive_group(required=True)
+    who.add_argument("--user", help="the patient's Alexa user id")
+    who.add_argument("--code", help="a six-digit code the patient's skill read out (used up)")
+    report.add_argument("--from", dest="start", type=_date, required=True, metavar="DATE", help="first day, YYYY-MM-DD")
+    report.add_argument("--to", dest="end", type=_date, required=True, metavar="DATE", help="last day, YYYY-MM-DD")
+    report.add_argument("--out", required=True, help="the HTML file to write")
+    report.add_argument("--pdf", action="store_true", help="also print it to PDF beside it (needs Chromium)")
+    report.add_argument("--store", help="store URL (default: $SPINE_COACH_STORE or the local SQLite file)")
+    report.set_defaults(run=_report)
 
     bench = commands.add_parser("bench", help="measure speed against a baseline in the same run")
     bench.add_argument("which", choices=["catalog", "turns", "cold", "web"], help="what to measure")
