@@ -125,10 +125,15 @@ def test_the_report_renders_in_chromium_with_the_stored_numbers(tmp_path: Path) 
     assert "<script" not in page
 
     run = [browser, "--headless", "--no-sandbox", "--disable-gpu"]
-    dom = subprocess.run([*run, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    dom = subprocess.run(
+        [*run, "--dump-dom", out.as_uri()], check=True, capture_output=True, text=True, timeout=120
+    ).stdout
     shot = tmp_path / "report.png"
     subprocess.run(
-        [*run, f"--screenshot={shot}", "--window-size=1200,4000", out.as_uri()], capture_output=True, timeout=120
+        [*run, f"--screenshot={shot}", "--window-size=1200,4000", out.as_uri()],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     print(f"report screenshot: {shot}")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -168,8 +173,10 @@ def test_the_report_renders_in_chromium_with_the_stored_numbers(tmp_path: Path) 
 
 def test_report_by_a_used_code_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status = main(
-        ["report", "--code", "123456", "--from", "2026-01-01", "--to", "2026-01-31", "--out", str(tmp_path / "r.html")]
-        + ["--store", f"sqlite:///{tmp_path / 'coach.db'}"]
+        [
+            *("report", "--code", "123456", "--from", "2026-01-01", "--to", "2026-01-31"),
+            *("--out", str(tmp_path / "r.html"), "--store", f"sqlite:///{tmp_path / 'coach.db'}"),
+        ]
     )
     assert status == 1
     assert "that code is not valid" in capsys.readouterr().err
