@@ -12,6 +12,7 @@ import subprocess
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,7 +62,7 @@ def _generate(store: SQLiteStore) -> dict[str, object]:
     pain: list[tuple[str, int]] = []
     alerts: list[str] = []
     stops: list[str] = []
-    entries = []
+    entries: list[tuple[str, dict[str, Any]]] = []
     for offset in range((END - START).days + 1):
         day = START + timedelta(days=offset)
         week = offset // 7
