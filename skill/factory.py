@@ -87,6 +87,7 @@ def handlers() -> list[AbstractRequestHandler]:
         reminders.ChangeReminderHandler(),
         reminders.CancelRemindersHandler(),
         progress.ProgressHandler(),
+        progress.SendProgressHandler(),
         progress.YesterdayHandler(),
         progress.StreakHandler(),
         progress.LogPainHandler(),
