@@ -19,9 +19,11 @@ from skill.envelopes import LOCAL_SKILL_ID, Device
 from skill.factory import build_skill
 from skill.simulator import Conversation, in_process
 from skill.store.dynamodb import dynamodb_store
+from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator
 from tests.support import checked
 from tests.test_coaching import Counted, count_in
+from tests.test_store_sqlite import request_for
 
 _CODE = re.compile(r"code for your physical therapist: ((?:\d, ){5}\d)\.")
 _HEADER = re.compile(r"Exercise (\d+) of (\d+): ([^.]+)\.")
@@ -150,6 +152,10 @@ def test_the_plan_resumes_with_its_own_amounts_after_a_symptom_stop(
     # The same safety net as the stock routines: a symptom stops the session at once.
     stopped = convo.say("my leg is going numb")
     assert stopped.ends_session
+    # The stop is kept for the clinician's report, with its day and exercise.
+    [stop] = SQLiteStore(store_path).history(request_for(convo.device.user_id), "y#", "y#~")
+    assert stop["date"] == "2026-11-21"
+    assert stop["exercise"] == "heel_slides"
     clock.advance(minutes=30)
     offer = convo.launch()
     assert "You were on exercise 2 of 6 of your physical therapist's plan: heel slides." in offer.text
