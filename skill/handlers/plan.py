@@ -19,7 +19,6 @@ from skill.store.keys import user_key
 from skill.turn import Turn
 
 log = logging.getLogger("spine_coach")
-_TIMES = {1: "plan.times.once", 2: "plan.times.twice"}
 
 
 def _store(turn: Turn) -> PlanStore | None:
@@ -95,7 +94,6 @@ def launch_news(turn: Turn) -> Segment | None:
     if linked is None or linked.announced or store is None:
         return None
     phase = linked.plan.phase_on(turn.today()) or linked.plan.phases[0]
-    times = _TIMES.get(phase.times_per_day)
     try:
         mark_announced(store, _user(turn), linked)
     except Exception as exc:
@@ -103,8 +101,16 @@ def launch_news(turn: Turn) -> Segment | None:
     return Say.of(
         "plan.set",
         exercises=Count(len(phase.exercises), "exercise"),
-        times=Say.of(times) if times else Say.of("plan.times.many", n=phase.times_per_day),
+        times=_times(phase.times_per_day),
     )
+
+
+def _times(n: int) -> Say:
+    if n == 1:
+        return Say.of("plan.times.once")
+    if n == 2:
+        return Say.of("plan.times.twice")
+    return Say.of("plan.times.many", n=n)
 
 
 def start_plan(turn: Turn) -> Output | None:
