@@ -18,6 +18,7 @@ from skill.factory import build_skill
 from skill.simulator import Conversation, in_process
 from skill.store.dynamodb import dynamodb_store
 from skill.store.sqlite import SQLiteStore
+from skill.store.tables import TTL_ATTRIBUTE
 from tests.dynamo import Emulator
 from tests.support import checked
 from tests.test_store_sqlite import pains_of, request_for, sessions_of
@@ -134,6 +135,7 @@ def test_an_old_record_with_a_place_resumes_it(store: SQLiteStore, clock: FixedC
     """A place saved by the old format (the plan inside it) still resumes, and its history
     entry becomes the place again rather than a row."""
     convo = talk(store, clock, catalog)
+    convo.say("tell spine coach my physio moved me to the week six routine")  # a stage: the start is not gated
     convo.say("ask spine coach to start my week six routine")
     convo.say("ready")
     convo.say("stop")
@@ -193,6 +195,7 @@ def test_the_record_a_turn_writes_stays_small(
     store.save_attributes(request_for(USER), {**two_years(), "clearances": ["cat_cow"]})
     convo = talk(store, clock, catalog)
     convo.launch()
+    convo.say("my physio moved me to the week six routine")  # a stage: the start is not gated
     convo.say("start my week six routine")
     for _ in range(6):
         convo.say("ready")
@@ -206,6 +209,7 @@ def test_a_finished_session_adds_one_item(emulator: Emulator, clock: FixedClock,
     emulator.create_table("one-item")
     store = dynamodb_store(table="one-item", region="us-east-1", endpoint=emulator.endpoint)
     convo = talk(store, clock, catalog)
+    convo.say("tell spine coach my physio moved me to the week six routine")  # a stage: the start is not gated
     convo.say("ask spine coach to start my week six routine")
     for _ in range(5):
         convo.say("ready")
@@ -230,11 +234,13 @@ def test_retention_is_off_unless_asked_for(emulator: Emulator) -> None:
         request_for("amzn1.ask.account.GOES"), [("p#2026-11-21#x#1", {"date": "2026-11-21", "score": 1})]
     )
     history = emulator.resource().Table("retention-history")
-    assert "expires" not in history.get_item(Key={"id": "amzn1.ask.account.KEPT", "sk": "p#2026-11-21#x#1"})["Item"]
-    expires = int(history.get_item(Key={"id": "amzn1.ask.account.GOES", "sk": "p#2026-11-21#x#1"})["Item"]["expires"])
+    assert TTL_ATTRIBUTE not in history.get_item(Key={"id": "amzn1.ask.account.KEPT", "sk": "p#2026-11-21#x#1"})["Item"]
+    expires = int(
+        history.get_item(Key={"id": "amzn1.ask.account.GOES", "sk": "p#2026-11-21#x#1"})["Item"][TTL_ATTRIBUTE]
+    )
     assert abs(expires - (time.time() + 30 * 86400)) < 600
     ttl = emulator.resource().meta.client.describe_time_to_live(TableName="retention-history")
-    assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires"
+    assert ttl["TimeToLiveDescription"]["AttributeName"] == TTL_ATTRIBUTE
 
 
 def test_a_file_from_before_the_revision_column(store_path: Path) -> None:
@@ -264,6 +270,7 @@ def test_a_save_by_an_older_version_in_between_keeps_its_history(
     pausing = PausingStore(store)
     skill = build_skill(store=pausing, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
     kitchen = Conversation(checked(in_process(skill)), device=Device(user_id=USER), clock=clock)
+    kitchen.say("tell spine coach my physio moved me to the week six routine")  # a stage: the start is not gated
     kitchen.say("ask spine coach to start my week six routine")
     request = request_for(USER)
 
