@@ -104,6 +104,11 @@ def test_every_other_symptom_sentence_stops_the_set_and_refers(
             # sends a red wound to emergency services) are answered as one: over, never under.
             assert LOCALES[locale] in reply.text, annotation.text
             continue
-        assert "Stop the exercise now" in reply.text, f"{annotation.text!r}: {reply.text}"
-        assert f"contact your surgeon or {therapist}" in reply.text, annotation.text
+        if heard is not None and heard.severity == "surgeon_today":
+            # A hot red wound or a fever: no exercise today and the surgeon's office today.
+            assert "Stop exercising for today" in reply.text, annotation.text
+            assert "contact your surgeon's office today" in reply.text, annotation.text
+        else:
+            assert "Stop the exercise now" in reply.text, f"{annotation.text!r}: {reply.text}"
+            assert f"contact your surgeon or {therapist}" in reply.text, annotation.text
         assert "kept your place" in reply.text, annotation.text
