@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
@@ -156,6 +157,103 @@ def _package(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan_check(args: argparse.Namespace) -> int:
+    from skill.catalog import load_catalog
+    from skill.plan import check_plan, read_plan_file
+
+    catalog = load_catalog()
+    failed = 0
+    for name in args.files:
+        data, problems = read_plan_file(Path(name))
+        if not problems:
+            problems = check_plan(data, catalog, file=name)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            failed += 1
+        else:
+            print(f"{name}: plan OK")
+    return 1 if failed else 0
+
+
+def _plan_assign(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from skill import clock
+    from skill.catalog import load_catalog
+    from skill.linking import CodeRefused, assign
+    from skill.plan import PlanError, read_plan_file
+    from skill.store import check_store_url, open_store, store_url_from_env
+
+    url = args.store or store_url_from_env()
+    bad_url = check_store_url(url)
+    if bad_url:
+        print(f"spine-coach plan assign: error: {bad_url}", file=sys.stderr)
+        return 2
+    data, problems = read_plan_file(Path(args.file))
+    if not problems:
+        try:
+            plan = assign(open_store(url), args.code, data, load_catalog(), clock.system_clock())
+        except PlanError as exc:
+            problems = [replace(p, file=args.file) for p in exc.problems]
+        except CodeRefused:
+            # The same words for a wrong, used or expired code: nothing about any patient.
+            print(
+                "spine-coach plan assign: that code is not valid (codes work once, for 15 minutes); "
+                'ask the patient to say "link my physio\'s plan" for a new one',
+                file=sys.stderr,
+            )
+            return 1
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print("the plan was not assigned and the code is still valid", file=sys.stderr)
+        return 1
+    print(f"plan assigned: {len(plan.phases[0].exercises)} exercises; the patient hears it at their next launch")
+    return 0
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _report(args: argparse.Namespace) -> int:
+    from skill import clock
+    from skill.catalog import load_catalog
+    from skill.linking import code_hash
+    from skill.report import find_browser, numbers_for, print_pdf, render_html
+    from skill.store import check_store_url, open_store, store_url_from_env
+
+    url = args.store or store_url_from_env()
+    bad_url = check_store_url(url)
+    if bad_url or args.end < args.start:
+        print(f"spine-coach report: error: {bad_url or '--to is before --from'}", file=sys.stderr)
+        return 2
+    browser = find_browser() if args.pdf else None
+    if args.pdf and browser is None:
+        print("spine-coach report: error: --pdf needs Chromium or Chrome on the PATH", file=sys.stderr)
+        return 2
+    store = open_store(url)
+    user = args.user
+    if args.code:
+        user = store.claim_link(code_hash(args.code.strip()), int(clock.system_clock().timestamp()))
+        if user is None:
+            print("spine-coach report: that code is not valid (codes work once, for 15 minutes)", file=sys.stderr)
+            return 1
+    out = Path(args.out)
+    numbers = numbers_for(store, user, args.start, args.end, load_catalog())
+    out.write_text(render_html(numbers, load_catalog()), encoding="utf-8")
+    print(f"wrote {out}: {numbers.sessions} of {numbers.prescribed} prescribed sessions")
+    if browser is not None:
+        pdf = out.with_suffix(".pdf")
+        print_pdf(out, pdf, browser)
+        print(f"wrote {pdf}")
+    return 0
+
+
 def _bench(args: argparse.Namespace) -> int:
     from skill import bench
 
@@ -243,6 +341,34 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--no-deps", action="store_true", help="leave dependencies out of the zip (quick checks)")
     package.add_argument("--privacy-url", help="your privacy policy's URL (needed before certification)")
     package.set_defaults(run=_package)
+
+    plan = commands.add_parser("plan", help="a physiotherapist's plan: check a plan file, assign it to a patient")
+    plan_commands = plan.add_subparsers(dest="plan_command", required=True, metavar="ACTION")
+    plan_check = plan_commands.add_parser(
+        "check", help="check plan files against the schema and the catalog (one line per problem)"
+    )
+    plan_check.add_argument("files", nargs="+", metavar="FILE", help="plan files (JSON)")
+    plan_check.set_defaults(run=_plan_check)
+    plan_assign = plan_commands.add_parser(
+        "assign", help="give a patient a checked plan, with the code the skill read out to them"
+    )
+    plan_assign.add_argument("--code", required=True, help="the six-digit code the patient was given")
+    plan_assign.add_argument("file", metavar="FILE", help="the plan file (JSON)")
+    plan_assign.add_argument("--store", help="store URL (default: $SPINE_COACH_STORE or the local SQLite file)")
+    plan_assign.set_defaults(run=_plan_assign)
+
+    report = commands.add_parser(
+        "report", help="a patient's adherence report: HTML with charts (works offline), optionally PDF"
+    )
+    who = report.add_mutually_exclusive_group(required=True)
+    who.add_argument("--user", help="the patient's Alexa user id")
+    who.add_argument("--code", help="a six-digit code the patient's skill read out (used up)")
+    report.add_argument("--from", dest="start", type=_date, required=True, metavar="DATE", help="first day, YYYY-MM-DD")
+    report.add_argument("--to", dest="end", type=_date, required=True, metavar="DATE", help="last day, YYYY-MM-DD")
+    report.add_argument("--out", required=True, help="the HTML file to write")
+    report.add_argument("--pdf", action="store_true", help="also print it to PDF beside it (needs Chromium)")
+    report.add_argument("--store", help="store URL (default: $SPINE_COACH_STORE or the local SQLite file)")
+    report.set_defaults(run=_report)
 
     bench = commands.add_parser("bench", help="measure speed against a baseline in the same run")
     bench.add_argument("which", choices=["catalog", "turns", "cold", "web"], help="what to measure")

@@ -11,13 +11,16 @@ change a dosage in ``content/`` and the coaching follows. Pure: no SDK, no I/O.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from skill.amounts import amount
 from skill.catalog import Catalog, Dosage, Exercise, Range, Routine
 from skill.output import Content, Count, ListOf, Pause, Say, Segment
+
+if TYPE_CHECKING:
+    from skill.plan import Prescription
 
 ItemKind = Literal["counted", "untimed", "aerobic"]
 
@@ -157,6 +160,34 @@ def plan_routine(catalog: Catalog, routine: Routine, *, cleared: Collection[str]
     return tuple(
         plan_item(catalog.exercise(item.exercise), catalog.exercise(item.exercise).dosage(item.dosage), cleared=cleared)
         for item in routine.items
+    )
+
+
+def plan_prescribed(
+    catalog: Catalog, prescriptions: Sequence[Prescription], *, cleared: Collection[str] = ()
+) -> tuple[PlanItem, ...]:
+    """The items of a physiotherapist's plan: the catalog's exercises with the clinician's
+    amounts in place of the sources' (each a fixed number, so easier and harder keep it)."""
+
+    def fixed(value: int | None) -> Range | None:
+        return None if value is None else Range(value, value)
+
+    return tuple(
+        plan_item(
+            catalog.exercise(p.exercise),
+            Dosage(
+                id="plan",
+                source="plan",
+                given=True,
+                reps=fixed(p.reps),
+                hold_seconds=fixed(p.hold_seconds),
+                per_side=p.per_side,
+                sets=p.sets,
+                minutes=fixed(p.minutes),
+            ),
+            cleared=cleared,
+        )
+        for p in prescriptions
     )
 
 

@@ -142,10 +142,10 @@ def _schema_problems(root: Path, documents: Mapping[str, Any]) -> Iterator[Probl
         schema_name = EXERCISE_SCHEMA if name.startswith("exercises/") else TOP_LEVEL[name]
         validator = jsonschema.Draft202012Validator(schemas[schema_name], registry=registry)
         for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path)):
-            yield Problem(name, error.json_path, _plain(error))
+            yield Problem(name, error.json_path, plain_message(error))
 
 
-def _plain(error: Any) -> str:
+def plain_message(error: Any) -> str:
     """A short, plain-English message for a jsonschema error."""
     validator = error.validator
     if validator == "required":

@@ -21,6 +21,7 @@ from skill.handlers import (
     howto,
     launch,
     overview,
+    plan,
     progress,
     reminders,
     safety,
@@ -86,10 +87,15 @@ def handlers() -> list[AbstractRequestHandler]:
         reminders.ChangeReminderHandler(),
         reminders.CancelRemindersHandler(),
         progress.ProgressHandler(),
+        progress.SendProgressHandler(),
         progress.YesterdayHandler(),
         progress.StreakHandler(),
         progress.LogPainHandler(),
         progress.DeleteDataHandler(),
+        # the physiotherapist's plan: its own intents, so the position only needs to be after
+        # the pending answers and the safety handlers above (a symptom always wins)
+        plan.LinkPlanHandler(),
+        plan.UnlinkPlanHandler(),
         # questions
         safety.AvoidHandler(),
         howto.HowToHandler(),

@@ -25,9 +25,9 @@ from skill.coaching import PlanItem, amount_words, plan_routine, plan_single
 from skill.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, Text, ask
 from skill.screens import CoachingScreen
 from skill.session import SessionState
-from skill.store.keys import session_key
+from skill.store.keys import session_key, symptom_key
 from skill.user import UserRecord
-from skill.workout import SINGLE, Event, EventKind, Phase, WorkoutState, new_workout, prompt, transition
+from skill.workout import PLAN, SINGLE, Event, EventKind, Phase, WorkoutState, new_workout, prompt, transition
 
 PLACE_MAX_AGE = timedelta(days=1)  # an older place offers a fresh start instead
 
@@ -75,7 +75,7 @@ class Guide:
     def _known(self, state: WorkoutState) -> bool:
         """Every exercise in the state still exists (content can change between sessions)."""
         return all(item.exercise in self.catalog.exercises for item in state.items) and (
-            state.single or state.routine in self.catalog.routines
+            state.single or state.routine == PLAN or state.routine in self.catalog.routines
         )
 
     # -- starting --------------------------------------------------------------------------
@@ -99,6 +99,12 @@ class Guide:
         return self._begin(
             new_workout(SINGLE, items, pace=self.user.pace, levels=self.user.levels, started_at=self.now)
         )
+
+    def start_plan(self, items: tuple[PlanItem, ...]) -> Output:
+        """A session of the physiotherapist's plan (``coaching.plan_prescribed``): the same
+        state machine, safety preamble and saved place as a stock routine."""
+        self._abandon_place()
+        return self._begin(new_workout(PLAN, items, pace=self.user.pace, levels=self.user.levels, started_at=self.now))
 
     def _begin(self, state: WorkoutState) -> Output:
         return self._apply(state, EventKind.START, preamble=self._safety_preamble())
@@ -184,6 +190,11 @@ class Guide:
         if state is None:
             return False
         paused = replace(state, phase=Phase.PAUSED) if state.phase is Phase.READY else state
+        # The stop itself is history too: the adherence report shows each one with its day.
+        day = progress.today(self.now, self.user.time_zone).isoformat()
+        item = state.item
+        stop = {"date": day, "at": self.now.isoformat(), "routine": state.routine, "exercise": item and item.exercise}
+        self.user.appended.append((symptom_key(day, self.now.isoformat()), stop))
         self.session.before_count = None
         self._save(paused)
         self.session.workout = None  # the session ends; the place is in the user's record
@@ -257,7 +268,7 @@ class Guide:
         """The user does not want the old place: drop it and offer that routine afresh."""
         state = self.saved_place()
         self._abandon_place()
-        if state is None or state.single:
+        if state is None or state.single or state.routine == PLAN:
             return None, ask(
                 Say.of("workout.resume.declined"),
                 Say.of("workout.anything_else"),
@@ -356,6 +367,9 @@ def _signature(items: tuple[PlanItem, ...]) -> int:
 
 def pack(state: WorkoutState) -> dict[str, Any]:
     """The state without its plan: where the user is, and what the plan was built from."""
+    if state.routine == PLAN:
+        # The physiotherapist's amounts are not in the catalog: the state keeps its plan.
+        return state.to_dict()
     data = state.to_dict(plan=False)
     data["blocked"] = [item.exercise for item in state.items if item.blocked]
     data["plan"] = _signature(state.items)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from skill.catalog import Catalog, Caution, Exercise
 from skill.output import Content, Count, ExerciseRef, ListOf, ParamValue, Pause, RoutineRef, Say, Segment, Spoken, Text
 from skill.prompts import Prompts
+from skill.workout import PLAN
 
 MAX_SPEECH_CHARS = 8000
 MAX_BREAK_SECONDS = 10.0
@@ -108,6 +109,8 @@ class Renderer:
         if isinstance(value, ExerciseRef):
             return self.catalog.exercise(value.id).name
         if isinstance(value, RoutineRef):
+            if value.id == PLAN:  # the physiotherapist's plan is named in the prompts, not the catalog
+                return self._fill(self.prompts.variants("plan.name")[0], ())
             return self.catalog.routine(value.id).name
         if isinstance(value, Spoken):
             return value.text

@@ -82,6 +82,7 @@ class Turn:
         self._user: UserRecord | None = None
         self._guide: Guide | None = None
         self._saved_user: dict[str, Any] = {}  # the record as loaded or last saved (``to_dict`` form)
+        self.request_cache: dict[str, Any] = {}  # reads other modules make once per request (the linked plan)
 
     # -- the user's record -------------------------------------------------------------
 

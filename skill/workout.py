@@ -34,6 +34,7 @@ from skill.output import Content, Count, ExerciseRef, ListOf, Output, RoutineRef
 
 STATE_VERSION = 1
 SINGLE = "single"  # the routine id of a one-exercise session ("coach me through bridging")
+PLAN = "plan"  # the routine id of a session of the physiotherapist's plan (skill.plan)
 
 
 class Phase(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from skill import howto
+from skill.handlers import plan
 from skill.handlers.base import Handler, intent
 from skill.output import Output
 from skill.turn import Turn
@@ -14,5 +15,6 @@ class HowToHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         exercise_id = turn.slot_id("exercise")
         if exercise_id is not None and exercise_id in turn.catalog.exercises:
-            return howto.explain(turn.catalog.exercise(exercise_id), turn.catalog.guidance.breathing_rule)
+            explained = howto.explain(turn.catalog.exercise(exercise_id), turn.catalog.guidance.breathing_rule)
+            return plan.with_note(turn, exercise_id, explained)
         return howto.unknown_exercise(turn.catalog, turn.slot_raw("exercise"))

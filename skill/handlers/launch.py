@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from skill import welcome
+from skill.handlers import plan
 from skill.handlers.base import Handler, request_type
 from skill.handlers.progress import streak_of
 from skill.output import Output
@@ -13,8 +14,10 @@ class LaunchHandler(Handler):
     when = request_type("LaunchRequest")
 
     def answer(self, turn: Turn) -> Output:
+        news = plan.launch_news(turn)  # "your physiotherapist's plan is set", once
         offer, notice = turn.guide.welcome_back()
         if offer is not None:
-            return offer
+            return offer if news is None else offer.before(news)
         greeting = welcome.greeting(turn.catalog, turn.user, streak_of(turn))
-        return greeting if notice is None else greeting.before(notice)
+        greeting = greeting if notice is None else greeting.before(notice)
+        return greeting if news is None else greeting.before(news)

@@ -55,6 +55,35 @@ class ProgressHandler(Handler):
         return replace(ask(*speech, reprompt=Say.of("progress.reprompt")), screen=screen)
 
 
+class SendProgressHandler(Handler):
+    """ "send my progress to my phone": this week's numbers on a card in the Alexa app."""
+
+    when = intent("SendProgressIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        on = turn.today()
+        numbers = progress.summary(
+            turn.sessions_since(on - timedelta(days=progress.WINDOW_DAYS)),
+            turn.user.streak_run,
+            turn.now,
+            turn.user.time_zone,
+        )
+        card: list[Segment] = [
+            Say.of(
+                "progress.card.week",
+                sessions=Count(numbers.sessions_this_week, "session"),
+                exercises=Count(numbers.exercises_this_week, "exercise"),
+            ),
+            Say.of("progress.card.streak", days=Count(numbers.streak, "day")),
+        ]
+        found = pain.trend(turn.pain_since(on - timedelta(days=pain.RECENT_DAYS)), on)
+        if found is not None:
+            card.append(Say.of("progress.card.pain", earlier=found[1], later=found[2]))
+        output = ask(Say.of("progress.card.sent"), reprompt=Say.of("progress.reprompt"))
+        title = turn.renderer.render((Say.of("progress.card.title"),)).text
+        return replace(output, card_title=title, card_body=tuple(card))
+
+
 class YesterdayHandler(Handler):
     """ "what did I do yesterday?"."""
 

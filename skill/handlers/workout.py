@@ -8,6 +8,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill import overview, stage, starts
+from skill.handlers import plan
 from skill.handlers.base import Handler, Predicate, all_of, intent, pending, request_type
 from skill.output import Output, Pending, Say, ask
 from skill.turn import Turn, turn_of
@@ -66,7 +67,8 @@ class StartRoutineHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         routine_id = turn.slot_id("stage")
         if routine_id is None and not turn.slot_raw("stage"):
-            return starts.start_for_user(turn.guide, turn.now.date()) or ask_week()
+            # A linked physiotherapist's plan comes first; stock routines stay available by name.
+            return plan.start_plan(turn) or starts.start_for_user(turn.guide, turn.now.date()) or ask_week()
         return start_for_stage(turn, routine_id)
 
 

@@ -32,7 +32,7 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill.store.keys import user_key
+from skill.store.keys import LINK, PLAN, link_id, user_key
 from skill.store.tables import TTL_ATTRIBUTE
 
 ATTRIBUTES_NAME = "attributes"
@@ -174,6 +174,67 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         except Exception as exc:
             raise PersistenceException(f"DynamoDB history delete failed: {type(exc).__name__}") from exc
         self.adapter.delete_attributes(request_envelope=request_envelope)
+
+    # -- a physiotherapist's plan and its link codes (items of the history table) ----------
+
+    def put_link(self, code_hash: str, user: str, now: int, expires_at: int) -> bool:
+        """Store a link code's hash for ``user`` until ``expires_at`` (epoch seconds; also
+        DynamoDB's TTL); False when a live code with the same hash is waiting."""
+        from botocore.exceptions import ClientError
+
+        try:
+            self.history_table.put_item(
+                Item={"id": link_id(code_hash), "sk": LINK, "user": user, TTL_ATTRIBUTE: expires_at},
+                ConditionExpression="attribute_not_exists(id) OR #expires <= :now",
+                ExpressionAttributeNames={"#expires": TTL_ATTRIBUTE},
+                ExpressionAttributeValues={":now": now},
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise PersistenceException(f"DynamoDB write failed: {exc.response.get('Error', {}).get('Code')}") from exc
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
+        return True
+
+    def claim_link(self, code_hash: str, now: int) -> str | None:
+        """The user a live code was made for, deleting it in the same call (single use:
+        two clinics racing with one code cannot both get it); None when absent or expired."""
+        try:
+            old = self.history_table.delete_item(Key={"id": link_id(code_hash), "sk": LINK}, ReturnValues="ALL_OLD")
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
+        item = from_dynamo(old.get("Attributes") or {})
+        if not item or not isinstance(item.get(TTL_ATTRIBUTE), int) or item[TTL_ATTRIBUTE] <= now:
+            return None
+        user = item.get("user")
+        return user if isinstance(user, str) else None
+
+    def put_plan(self, user: str, record: dict[str, Any]) -> None:
+        """Set (or replace) the user's linked plan record (never given a TTL)."""
+        try:
+            self.history_table.put_item(Item={"id": user, "sk": PLAN, "d": json.dumps(record, separators=(",", ":"))})
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
+
+    def get_plan(self, user: str) -> dict[str, Any] | None:
+        try:
+            item = self.history_table.get_item(Key={"id": user, "sk": PLAN}, ConsistentRead=True).get("Item")
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB read failed: {type(exc).__name__}") from exc
+        if not item:
+            return None
+        try:
+            record = json.loads(str(item.get("d", "null")))
+        except ValueError:
+            return None
+        return record if isinstance(record, dict) else None
+
+    def delete_plan(self, user: str) -> None:
+        try:
+            self.history_table.delete_item(Key={"id": user, "sk": PLAN})
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB delete failed: {type(exc).__name__}") from exc
 
 
 def dynamodb_store(

@@ -57,3 +57,23 @@ def since(prefix: str, day: date) -> tuple[str, str]:
     """The key range of ``prefix`` entries from ``day`` on (session keys are in UTC: callers
     ask one day early and filter by their local day)."""
     return f"{prefix}{day.isoformat()}", f"{prefix}{END}"
+
+
+# A linked physiotherapist's plan is one more row or item under the user's id (so deleting
+# the user's data deletes it). "plan" sorts after every "p#..." key, so no history range
+# ever reads it.
+PLAN = "plan"
+# A link code waiting for the clinic: its own row or item under "link#<hash of the code>".
+LINK = "link"
+
+
+# A session stopped for a symptom (for the clinician's adherence report): its local day first.
+SYMPTOM = "y#"
+
+
+def symptom_key(day: str, at: str) -> str:
+    return f"{SYMPTOM}{day}#{_utc(at)}"
+
+
+def link_id(code_hash: str) -> str:
+    return f"link#{code_hash}"

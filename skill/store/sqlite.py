@@ -29,7 +29,7 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill.store.keys import user_key
+from skill.store.keys import LINK, PLAN, link_id, user_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS attributes (
@@ -158,6 +158,67 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         except (sqlite3.Error, OSError) as exc:
             raise PersistenceException(f"SQLite delete failed: {type(exc).__name__}") from exc
 
+    # -- a physiotherapist's plan and its link codes (rows of the history table) -----------
+
+    def put_link(self, code_hash: str, user: str, now: int, expires_at: int) -> bool:
+        """Store a link code's hash for ``user`` until ``expires_at`` (epoch seconds);
+        False when a live code with the same hash is waiting (the caller draws another)."""
+        row_id = link_id(code_hash)
+        data = json.dumps({"user": user, "expires_at": expires_at}, separators=(",", ":"))
+        try:
+            with _write(self._connection()) as connection:
+                found = connection.execute(
+                    "SELECT data FROM history WHERE id = ? AND sk = ?", (row_id, LINK)
+                ).fetchone()
+                if found is not None and _expires(found[0]) > now:
+                    return False
+                connection.execute(
+                    "INSERT OR REPLACE INTO history (id, sk, data) VALUES (?, ?, ?)", (row_id, LINK, data)
+                )
+        except (sqlite3.Error, OSError) as exc:
+            raise PersistenceException(f"SQLite write failed: {type(exc).__name__}") from exc
+        return True
+
+    def claim_link(self, code_hash: str, now: int) -> str | None:
+        """The user a live code was made for, deleting it (single use); None when there is
+        no such code or it has expired (also deleted)."""
+        row_id = link_id(code_hash)
+        try:
+            with _write(self._connection()) as connection:
+                found = connection.execute(
+                    "SELECT data FROM history WHERE id = ? AND sk = ?", (row_id, LINK)
+                ).fetchone()
+                connection.execute("DELETE FROM history WHERE id = ? AND sk = ?", (row_id, LINK))
+        except (sqlite3.Error, OSError) as exc:
+            raise PersistenceException(f"SQLite write failed: {type(exc).__name__}") from exc
+        if found is None or _expires(found[0]) <= now:
+            return None
+        user = json.loads(found[0]).get("user")
+        return user if isinstance(user, str) else None
+
+    def put_plan(self, user: str, record: dict[str, Any]) -> None:
+        """Set (or replace) the user's linked plan record."""
+        data = json.dumps(record, separators=(",", ":"))
+        self._execute("write", "INSERT OR REPLACE INTO history (id, sk, data) VALUES (?, ?, ?)", (user, PLAN, data))
+
+    def get_plan(self, user: str) -> dict[str, Any] | None:
+        try:
+            row = (
+                self._connection().execute("SELECT data FROM history WHERE id = ? AND sk = ?", (user, PLAN)).fetchone()
+            )
+        except (sqlite3.Error, OSError) as exc:
+            raise PersistenceException(f"SQLite read failed: {type(exc).__name__}") from exc
+        if row is None:
+            return None
+        try:
+            record = json.loads(row[0])
+        except ValueError:
+            return None
+        return record if isinstance(record, dict) else None
+
+    def delete_plan(self, user: str) -> None:
+        self._execute("delete", "DELETE FROM history WHERE id = ? AND sk = ?", (user, PLAN))
+
     def _execute(self, what: str, sql: str, parameters: tuple[Any, ...]) -> int:
         try:
             cursor = self._connection().execute(sql, parameters)
@@ -175,6 +236,14 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
 def _rev(attributes: dict[str, Any]) -> int:
     rev = attributes.get("rev")
     return rev if isinstance(rev, int) and not isinstance(rev, bool) else 0
+
+
+def _expires(data: str) -> int:
+    try:
+        expires = json.loads(data).get("expires_at")
+    except (ValueError, AttributeError):
+        return 0
+    return expires if isinstance(expires, int) else 0
 
 
 class _write:

@@ -1,0 +1,111 @@
+"""Linking a physiotherapist's plan: the code works once, for 15 minutes, only its hash is
+stored, and ``spine-coach plan assign`` against the same SQLite file or DynamoDB tables puts
+the plan beside the patient's history (deleted with their data). Refusals name nobody."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill.cli import main
+from skill.linking import code_hash, new_link
+from skill.store.dynamodb import dynamodb_store
+from skill.store.sqlite import SQLiteStore
+from tests.dynamo import Emulator
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "content" / "plans" / "examples" / "mid.json"
+USER = "amzn1.ask.account.PATIENT-SECRET-ID"
+REFUSAL = "that code is not valid"
+
+
+class Envelope:
+    """Just enough of a request envelope for ``delete_attributes`` (the user id)."""
+
+    def __init__(self, user: str) -> None:
+        self.context = type("C", (), {"system": type("S", (), {"user": type("U", (), {"user_id": user})()})()})()
+
+
+def _assign(capsys: pytest.CaptureFixture[str], url: str, code: str, plan: Path = EXAMPLE) -> tuple[int, str]:
+    status = main(["plan", "assign", "--code", code, str(plan), "--store", url])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+def _flow(store: Any, url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    code = new_link(store, USER, now)
+    assert len(code) == 6
+    assert code.isdigit()
+
+    # A bad plan is refused without using up the code.
+    bad = tmp_path / "bad.json"
+    data = json.loads(EXAMPLE.read_text())
+    data["exercises"][0]["reps"] = 500
+    bad.write_text(json.dumps(data))
+    status, said = _assign(capsys, url, code, bad)
+    assert status == 1
+    assert "500 repetitions is more than 100" in said
+    assert store.get_plan(USER) is None
+
+    status, said = _assign(capsys, url, code)
+    assert status == 0, said
+    assert "plan assigned: 8 exercises" in said
+    stored = store.get_plan(USER)
+    assert stored is not None
+    assert stored["plan"] == json.loads(EXAMPLE.read_text())
+    assert stored["announced"] is False
+
+    # Used once: the same code is refused, saying nothing about the patient.
+    status, said = _assign(capsys, url, code)
+    assert status == 1
+    assert REFUSAL in said
+    assert USER not in said
+    assert "PATIENT" not in said
+
+    # Expired: a code made 16 minutes ago is refused in the same words as an unknown one.
+    old = new_link(store, "amzn1.ask.account.OTHER", now - timedelta(minutes=16))
+    expired = _assign(capsys, url, old)
+    unknown = _assign(capsys, url, "000000" if old != "000000" else "000001")
+    assert expired[0] == unknown[0] == 1
+    assert expired[1] == unknown[1]
+    assert REFUSAL in expired[1]
+
+    # Delete my data removes the plan too.
+    store.delete_attributes(Envelope(USER))
+    assert store.get_plan(USER) is None
+
+
+def test_link_and_assign_on_the_same_sqlite_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "coach.db"
+    store = SQLiteStore(path)
+    _flow(store, f"sqlite:///{path}", capsys, tmp_path)
+
+
+def test_only_the_codes_hash_is_stored(tmp_path: Path) -> None:
+    path = tmp_path / "coach.db"
+    store = SQLiteStore(path)
+    code = new_link(store, USER, datetime.now(UTC))
+    rows = sqlite3.connect(path).execute("SELECT id, sk, data FROM history").fetchall()
+    assert len(rows) == 1
+    assert code not in repr(rows)
+    assert rows[0][0] == f"link#{code_hash(code)}"
+
+
+def test_a_code_is_single_use_in_the_store(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "coach.db")
+    now = datetime.now(UTC)
+    code = new_link(store, USER, now)
+    at = int(now.timestamp())
+    assert store.claim_link(code_hash(code), at) == USER
+    assert store.claim_link(code_hash(code), at) is None
+
+
+def test_link_and_assign_on_dynamodb(emulator: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    emulator.create_table("plans")
+    store = dynamodb_store(table="plans", region="us-east-1", endpoint=emulator.endpoint)
+    _flow(store, f"dynamodb://plans?region=us-east-1&endpoint={emulator.endpoint}", capsys, tmp_path)
