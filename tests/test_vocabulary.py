@@ -92,7 +92,7 @@ def test_an_unmatched_activity_is_answered_from_its_head_word(convo: Conversatio
     reply = convo.say("ask spine coach can I lift a kettle")
     fill = reply.interpretation.slots["activity"] if reply.interpretation else None
     assert fill is not None and fill.resolved_id is None, "the model does not list it"
-    assert "Avoid heavy lifting" in reply.text
+    assert "avoid heavy lifting" in reply.text.lower()  # the lifting advice, however its sentence opens
 
 
 @pytest.mark.parametrize(
