@@ -45,7 +45,7 @@ COUNTRIES = {"en-US": "US", "en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN"
 PYTHON_RUNTIME = "python3.11"
 TEMPLATE = "infrastructure/cfn-deployer/skill-stack.yaml"
 # Modules of ``skill/`` that only developers run: the console and its stand-ins for Alexa,
-# the model builder, this packager, the benchmarks, the command line, and the web service
+# the model builder and its evaluation, this packager, the benchmarks, the command line, and the web service
 # (Lambda needs no HTTP server or signature checks). None of them goes into the function;
 # tests/test_package.py checks that nothing left in it imports one.
 DEVTOOLS = (
@@ -55,6 +55,7 @@ DEVTOOLS = (
     "compat",
     "console.py",
     "envelopes.py",
+    "evaluate.py",
     "hello.py",
     "interaction_model.py",
     "nlu.py",
