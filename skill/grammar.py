@@ -1,4 +1,5 @@
-"""Sentence templates: ``(a|b)`` picks one alternative, ``[a|b]`` picks one or none.
+"""Sentence templates: ``(a|b)`` picks one alternative, ``[a|b]`` picks one or none, and
+``<name>`` stands for a named rule (itself a template) defined once and used in many.
 
 Used for the interaction model's samples and for the vocabulary's spoken phrases, so both
 are written as grammars and expanded by the build rather than typed out as lists.
@@ -8,13 +9,30 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Mapping
 
 _TOKEN = re.compile(r"\(([^()\[\]]*)\)|\[([^()\[\]]*)\]")
 _CLITIC = re.compile(r" '(?=[a-z])")
+_RULE = re.compile(r"<([a-z_]+)>")
 
 
-def expand(template: str) -> list[str]:
+def substitute(template: str, rules: Mapping[str, str]) -> str:
+    """The template with each ``<name>`` replaced by its rule (rules may use rules)."""
+    for _ in range(8):  # rules nest a few levels at most; a cycle stops here and fails below
+        replaced = _RULE.sub(lambda m: rules[m.group(1)] if m.group(1) in rules else m.group(0), template)
+        if replaced == template:
+            break
+        template = replaced
+    unknown = _RULE.findall(template)
+    if unknown:
+        raise ValueError(f"unknown grammar rule(s) {sorted(set(unknown))} in {template!r}")
+    return template
+
+
+def expand(template: str, rules: Mapping[str, str] | None = None) -> list[str]:
     """Every sentence a template stands for, in order, without duplicates."""
+    if rules is not None or "<" in template:
+        template = substitute(template, rules or {})
     pieces: list[list[str]] = []
     position = 0
     for match in _TOKEN.finditer(template):

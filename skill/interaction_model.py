@@ -1,7 +1,8 @@
 """Builds every locale's Alexa interaction model from one source and from ``content/``.
 
 The source (``interaction_models/source/model.json``) lists intents with sample
-templates - ``(a|b)`` picks one alternative, ``[a|b]`` picks one or none - and slot types,
+templates - ``(a|b)`` picks one alternative, ``[a|b]`` picks one or none, ``<name>`` is a
+named rule from the source's ``rules`` (a locale may override one) - and slot types,
 some generated from the catalog: the exercise slot's values, ids and synonyms come from
 the exercises, the stage slot's from the routines and the week map. ``spine-coach models
 build`` writes ``interaction_models/<locale>.json``; ``--check`` fails if a committed file
@@ -95,11 +96,12 @@ def build_model(source: Mapping[str, Any], catalog: Catalog, locale: str) -> dic
     """The interaction model JSON for one locale."""
     overrides = source["locales"].get(locale, {})
     extra_samples: Mapping[str, list[str]] = overrides.get("samples", {})
+    rules: Mapping[str, str] = {**source.get("rules", {}), **overrides.get("rules", {})}
     intents = []
     for intent in source["intents"]:
         samples: list[str] = []
         for template in [*intent.get("samples", []), *extra_samples.get(intent["name"], [])]:
-            samples.extend(expand(template))
+            samples.extend(expand(template, rules))
         entry: dict[str, Any] = {"name": intent["name"], "samples": list(dict.fromkeys(samples))}
         if intent.get("slots"):
             entry["slots"] = [{"name": name, "type": slot_type} for name, slot_type in intent["slots"].items()]

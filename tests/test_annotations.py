@@ -34,8 +34,8 @@ ANNOTATIONS = load_annotations()
 RED_FLAGS = [a for a in ANNOTATIONS if a.group == "red_flag"]
 SYMPTOMS = [a for a in ANNOTATIONS if a.group == "symptom"]
 # Floors: measured on this set (see the README's "How well it understands"); raise, never lower.
-CONSOLE_FLOOR = 0.91
-VIRTUAL_ALEXA_FLOOR = 0.78
+CONSOLE_FLOOR = 0.95
+VIRTUAL_ALEXA_FLOOR = 0.82
 
 
 def test_no_annotation_sentence_is_a_sample() -> None:
@@ -104,8 +104,9 @@ def test_every_other_symptom_sentence_stops_the_set_and_refers(
             assert LOCALES[locale] in reply.text, annotation.text
             continue
         if heard is not None and heard.severity == "surgeon_today":
-            # Fever or a red, hot or oozing wound: the surgeon's office today (issue 13).
-            assert "contact your surgeon's office today" in reply.text, f"{annotation.text!r}: {reply.text}"
+            # A possible wound infection (issue 13): stop for the day, call the surgeon's office today.
+            assert "Stop exercising for today" in reply.text, f"{annotation.text!r}: {reply.text}"
+            assert "contact your surgeon's office today" in reply.text, annotation.text
             assert "kept your place" in reply.text, annotation.text
             continue
         assert "Stop the exercise now" in reply.text, f"{annotation.text!r}: {reply.text}"

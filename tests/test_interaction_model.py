@@ -170,3 +170,17 @@ def test_a_split_contraction_is_caught(model: dict[str, Any]) -> None:
     symptom["samples"].append("i 've got {symptom}")
     assert any("splits a contraction" in p for p in problems(broken))
     assert expand("i ('ve got|have) {symptom}") == ["i've got {symptom}", "i have {symptom}"]
+
+
+def test_named_rules_expand_in_place_and_an_unknown_one_is_an_error() -> None:
+    rules = {"det": "[the|my]", "ask": "(can you|could you) <det>"}
+    assert expand("<ask> {x}", rules) == [
+        "can you {x}",
+        "can you the {x}",
+        "can you my {x}",
+        "could you {x}",
+        "could you the {x}",
+        "could you my {x}",
+    ]
+    with pytest.raises(ValueError, match="unknown grammar rule"):
+        expand("<nope> {x}", rules)
