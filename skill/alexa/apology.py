@@ -14,7 +14,7 @@ def apology_envelope(locale: str | None = None) -> dict[str, Any]:
     """A response envelope that apologises and ends the session."""
     from xml.sax.saxutils import escape  # only on this rare path
 
-    from skill.prompts import load_prompts
+    from skill.alexa.prompts import load_prompts
 
     prompts = load_prompts(locale if isinstance(locale, str) else "en-US")
     words = f"{prompts.variants('error.apology')[0]} {prompts.variants('error.later')[0]}"

@@ -14,9 +14,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model.services import ApiClient
 
-from skill.catalog import Catalog, load_catalog
-from skill.clock import system_clock
-from skill.handlers import (
+from skill.alexa.handlers import (
     answers,
     howto,
     launch,
@@ -29,14 +27,36 @@ from skill.handlers import (
     stage,
     workout,
 )
-from skill.handlers.base import Router
-from skill.handlers.errors import ApologyExceptionHandler
-from skill.logs import LogRequest, StartTimer
-from skill.turn import Clock, Deps, TurnInterceptor
+from skill.alexa.handlers.base import Router
+from skill.alexa.handlers.errors import ApologyExceptionHandler
+from skill.alexa.logs import LogRequest, StartTimer
+from skill.alexa.turn import Clock, Deps, TurnInterceptor
+from skill.domain.catalog import Catalog, load_catalog
+from skill.domain.clock import system_clock
 
 
 def handlers() -> list[AbstractRequestHandler]:
-    """Every request handler, most specific first."""
+    """Every request handler, in the order they are asked: the first whose predicate matches
+    answers (``handlers.base.Router``). Order matters only between handlers whose predicates
+    can match the same request; the rules, each shown by tests/test_handler_order.py (swap
+    the pair and the answer changes):
+
+    - a symptom is answered whatever else is going on: ``SymptomHandler`` comes before every
+      handler that could take its request, down to the catch-all at the end;
+    - mid-session, a request the session cannot act on (the fallback intent, a bare routine
+      name, words no slot knows) pauses and checks in: ``SafetyNetHandler`` comes before the
+      general handlers of those intents (``StageAnswerHandler``, ``FallbackHandler``);
+    - an answer to the question the skill just asked (a ``pending`` predicate: delete data,
+      start the routine, resume the place ...) comes before the general yes/no and number
+      handlers, which are for answers to no question;
+    - during a session, stop keeps the place, help is about the session and yes counts the
+      set: the in-workout handlers come before ``StopHandler``, ``HelpHandler`` and
+      ``UnexpectedYesNoHandler``;
+    - ``UnhandledIntentHandler`` matches anything and comes last.
+
+    Handlers for different intents or request types never compete; their grouping below
+    is for the reader.
+    """
     return [
         # events outside a conversation
         progress.SkillDisabledHandler(),

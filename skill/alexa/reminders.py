@@ -18,10 +18,10 @@ from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from skill.catalog import Catalog
-from skill.logs import failure
-from skill.output import ListOf, Output, Pending, Say, ask
-from skill.user import UserRecord
+from skill.alexa.logs import failure
+from skill.domain.catalog import Catalog
+from skill.domain.output import ListOf, Output, Pending, Say, ask
+from skill.domain.user import UserRecord
 
 log = logging.getLogger("spine_coach.reminders")
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
@@ -317,7 +317,7 @@ class ReminderFlow:
         )
 
     def _twice_a_day(self) -> bool:
-        from skill.stage import routine_for
+        from skill.domain.stage import routine_for
 
         routine = routine_for(self.user, self.catalog, self.now.date())
         if routine is None:

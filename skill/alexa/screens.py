@@ -1,7 +1,8 @@
 """Echo Show screens (APL): what to do, which set, how many left, at a glance.
 
-The documents live in ``skill/apl/*.json`` (large text, high contrast: people read them
+The documents live in ``skill/alexa/apl/*.json`` (large text, high contrast: people read them
 from the floor, several feet away). This module builds their data sources from the
+screens the domain asks for (``skill.domain.output``), the
 catalog and the workout state, with labels in the request's locale, and wraps them in an
 ``Alexa.Presentation.APL.RenderDocument`` directive, but only for a device that has APL
 at a version no older than the documents'. Nothing is shown that is not also said.
@@ -11,49 +12,22 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from skill.output import Count, RoutineRef, Say
-from skill.speech import Renderer
+from skill.alexa.speech import Renderer
+from skill.domain.output import (
+    CoachingScreen,
+    Count,
+    HowToScreen,
+    RoutineRef,
+    RoutineScreen,
+    Say,
+    Screen,
+)
 
 APL_DIR = Path(__file__).resolve().parent / "apl"
 DOCUMENT_VERSION = "1.6"
-
-
-@dataclass(frozen=True)
-class CoachingScreen:
-    exercise: str
-    routine: str  # a routine id, or "single"
-    index: int  # 0-based position in the routine
-    total: int
-    set: int
-    sets: int
-    side: int | None  # 0 left, 1 right, None when the exercise is not done per side
-    side_word: str
-    amount: Say | None  # this session's amount, as spoken in the introduction
-    counting: bool  # a set is under way (the key step is highlighted) rather than the intro
-
-
-@dataclass(frozen=True)
-class HowToScreen:
-    exercise: str
-
-
-@dataclass(frozen=True)
-class RoutineScreen:
-    routine: str
-
-
-@dataclass(frozen=True)
-class ProgressScreen:
-    sessions: int
-    exercises: int
-    streak: int
-
-
-Screen = CoachingScreen | HowToScreen | RoutineScreen | ProgressScreen
 
 
 def apl_max_version(request_envelope: Any) -> str | None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from skill import slot_values
-from skill.vocabulary import Vocabulary
+from skill.domain import slot_values
+from skill.domain.vocabulary import Vocabulary
 
 
 def _slot(request: Any, name: str) -> Any:
@@ -60,7 +60,7 @@ def understood_id(request: Any, name: str, vocabulary: Vocabulary) -> str | None
     return vocabulary.resolve(name, raw_value(request, name))
 
 
-# -- Alexa's built-in types: parsed by the one layer that never raises (skill.slot_values) --
+# -- Alexa's built-in types: parsed by the one layer that never raises (skill.domain.slot_values) --
 
 
 def number(request: Any, name: str) -> int | None:

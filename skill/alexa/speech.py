@@ -16,9 +16,21 @@ import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from skill.catalog import Catalog, Caution, Exercise
-from skill.output import Content, Count, ExerciseRef, ListOf, ParamValue, Pause, RoutineRef, Say, Segment, Spoken, Text
-from skill.prompts import Prompts
+from skill.alexa.prompts import Prompts
+from skill.domain.catalog import Catalog, Caution, Exercise
+from skill.domain.output import (
+    Content,
+    Count,
+    ExerciseRef,
+    ListOf,
+    ParamValue,
+    Pause,
+    RoutineRef,
+    Say,
+    Segment,
+    Spoken,
+    Text,
+)
 
 MAX_SPEECH_CHARS = 8000
 MAX_BREAK_SECONDS = 10.0

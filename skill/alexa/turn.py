@@ -30,16 +30,16 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Directive, Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
-from skill import pain, progress, screens, slots
-from skill.catalog import Catalog
-from skill.guided import Guide
-from skill.merge import merge
-from skill.output import Output, Say
-from skill.prompts import load_prompts
-from skill.session import SessionState
-from skill.speech import Renderer, is_rendered_ssml
-from skill.store import keys
-from skill.user import Entry, UserRecord, split_legacy
+from skill.alexa import screens, slots
+from skill.alexa.prompts import load_prompts
+from skill.alexa.speech import Renderer, is_rendered_ssml
+from skill.domain import history, pain, progress
+from skill.domain.catalog import Catalog
+from skill.domain.guided import Guide
+from skill.domain.merge import merge
+from skill.domain.output import Output, Say
+from skill.domain.session import SessionState
+from skill.domain.user import Entry, UserRecord, split_legacy
 
 log = logging.getLogger("spine_coach")
 
@@ -52,7 +52,7 @@ _SERIALIZER = DefaultSerializer()
 
 @dataclass(frozen=True)
 class Deps:
-    """What the skill is built with (see ``skill.factory.build_skill``)."""
+    """What the skill is built with (see ``skill.alexa.factory.build_skill``)."""
 
     catalog: Catalog
     clock: Clock
@@ -210,8 +210,8 @@ class Turn:
     def sessions_since(self, day: date) -> list[dict[str, Any]]:
         """Sessions whose last activity is on ``day`` or later (the user's days), the one
         still running included. One range query."""
-        start, end = keys.since(keys.SESSION, day - timedelta(days=1))  # keys are UTC days
-        found = self._history(start, end, keys.SESSION)
+        start, end = history.since(history.SESSION, day - timedelta(days=1))  # keys are UTC days
+        found = self._history(start, end, history.SESSION)
         seen = {entry.get("started_at") for entry in found}
         running = self.guide.place_entry()
         if running is not None and running["started_at"] not in seen:
@@ -220,8 +220,8 @@ class Turn:
 
     def pain_since(self, day: date) -> list[dict[str, Any]]:
         """Pain scores from ``day`` on, oldest first. One range query."""
-        start, end = keys.since(keys.PAIN, day)
-        return self._history(start, end, keys.PAIN)
+        start, end = history.since(history.PAIN, day)
+        return self._history(start, end, history.PAIN)
 
     def log_pain(self, score: int) -> pain.PainCheck:
         """Check ``score`` against the last two weeks and append it to the history."""

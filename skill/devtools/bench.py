@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -69,14 +69,14 @@ import json, pathlib, os
 root = pathlib.Path(os.environ["SPINE_COACH_CONTENT"])
 docs = [json.loads(p.read_text()) for p in sorted(root.rglob("*.json")) if "schema" not in p.parts]
 """
-_LOAD = "from skill.catalog import load_catalog; load_catalog()"
+_LOAD = "from skill.domain.catalog import load_catalog; load_catalog()"
 _EMPTY = "pass"
 
 
 def bench_catalog(runs: int = 15) -> list[Result]:
     """Cold catalog load in fresh processes: stamped, unstamped (full check), and baselines."""
-    from skill.catalog import default_content_dir
-    from skill.content_check import STAMP_NAME, check_content
+    from skill.domain.catalog import default_content_dir
+    from skill.domain.content_check import STAMP_NAME, check_content
 
     source = default_content_dir()
     with tempfile.TemporaryDirectory() as tmp:
@@ -173,9 +173,9 @@ def seed_history(store: Any, user_id: str, days: int, today: Any) -> None:
     one pain score a day, stored as the skill stores them, and the record that goes with it."""
     from datetime import timedelta
 
-    from skill import pain
-    from skill.envelopes import Device, launch_request
-    from skill.store.keys import session_key
+    from skill.devtools.envelopes import Device, launch_request
+    from skill.domain import pain
+    from skill.domain.history import session_key
 
     envelope = _envelope_for(Device(user_id=user_id), launch_request)
     record: dict[str, Any] = {"v": 2, "rev": 1, "disclaimer_heard": True}
@@ -209,7 +209,7 @@ def _envelope_for(device: Any, make: Callable[[Any], dict[str, Any]]) -> Any:
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model import RequestEnvelope
 
-    from skill import envelopes
+    from skill.devtools import envelopes
 
     body = envelopes.envelope(device, make(device), session_id=envelopes.new_session_id(), new=True)
     return DefaultSerializer().deserialize(json.dumps(body), RequestEnvelope)
@@ -224,9 +224,9 @@ def bench_turns(turns: int = 60, rounds: int = 5, history_days: Sequence[int] = 
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model import RequestEnvelope
 
-    from skill import hello
-    from skill.envelopes import Device
-    from skill.simulator import Conversation
+    from skill.devtools import hello
+    from skill.devtools.envelopes import Device
+    from skill.devtools.simulator import Conversation
     from skill.store.sqlite import SQLiteStore
 
     ours: dict[int, list[float]] = {days: [] for days in history_days}
@@ -358,9 +358,9 @@ def bench_dynamo(history_days: Sequence[int] = (0,)) -> list[DynamoRow]:
     amount of history, metering every call the store makes."""
     from datetime import UTC, datetime
 
-    from skill.envelopes import Device
-    from skill.factory import build_skill
-    from skill.simulator import Conversation, in_process
+    from skill.alexa.factory import build_skill
+    from skill.devtools.envelopes import Device
+    from skill.devtools.simulator import Conversation, in_process
     from skill.store.dynamodb import dynamodb_store
 
     rows = []
@@ -396,7 +396,7 @@ def bench_dynamo(history_days: Sequence[int] = (0,)) -> list[DynamoRow]:
 
 
 def _launch(device: Any) -> dict[str, Any]:
-    from skill import envelopes
+    from skill.devtools import envelopes
 
     return envelopes.launch_request(device)
 
@@ -483,8 +483,8 @@ lambda_handler(event, None)
 
 
 def _launch_event() -> str:
-    from skill import envelopes
-    from skill.envelopes import Device
+    from skill.devtools import envelopes
+    from skill.devtools.envelopes import Device
 
     device = Device()
     body = envelopes.envelope(device, envelopes.launch_request(device), session_id=envelopes.new_session_id(), new=True)
@@ -500,7 +500,7 @@ def bench_cold_start(runs: int = 15) -> list[Result]:
         compileall.compile_dir(str(REPO / folder), quiet=1)
     event = _launch_event()
     lambda_dir = str(REPO / "lambda")
-    hello = _COLD.format(lambda_dir=lambda_dir, event=event, load="from skill.hello import lambda_handler")
+    hello = _COLD.format(lambda_dir=lambda_dir, event=event, load="from skill.devtools.hello import lambda_handler")
     spine = _COLD.format(lambda_dir=lambda_dir, event=event, load="from lambda_function import lambda_handler")
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "SPINE_COACH_STORE": f"sqlite:///{tmp}/cold.db", "SPINE_COACH_ALLOW_ANY_SKILL": "1"}
@@ -560,9 +560,9 @@ end
 
 def _mixed_bodies(users: int = 40) -> list[str]:
     """A realistic mix: launches, how-tos, routine overviews, guided sets, progress, pain."""
-    from skill import envelopes
-    from skill.envelopes import Device
-    from skill.nlu import resolver_for
+    from skill.devtools import envelopes
+    from skill.devtools.envelopes import Device
+    from skill.devtools.nlu import resolver_for
 
     resolver = resolver_for("en-US")
     lines = [
@@ -698,7 +698,7 @@ def bench_web(seconds: int = 10, connections: int = 16, workers: int = 2) -> lis
                     f"127.0.0.1:{hello_port}",
                     "--timeout",
                     "10",
-                    "skill.hello:create_app()",
+                    "skill.devtools.hello:create_app()",
                 ],
                 hello_port,
             ),
@@ -707,7 +707,7 @@ def bench_web(seconds: int = 10, connections: int = 16, workers: int = 2) -> lis
                 [
                     sys.executable,
                     "-m",
-                    "skill.cli",
+                    "skill.devtools.cli",
                     "serve",
                     "--dev",
                     "--port",

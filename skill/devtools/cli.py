@@ -24,7 +24,7 @@ class Parser(argparse.ArgumentParser):
 
 def _locale(text: str) -> str:
     """A locale the skill has a model and words for."""
-    from skill.interaction_model import locales
+    from skill.devtools.interaction_model import locales
 
     known = locales()
     if text not in known:
@@ -43,8 +43,8 @@ def _positive(text: str) -> int:
 
 
 def _content_check(args: argparse.Namespace) -> int:
-    from skill.catalog import default_content_dir
-    from skill.content_check import check_content
+    from skill.domain.catalog import default_content_dir
+    from skill.domain.content_check import check_content
 
     root = Path(args.content) if args.content else default_content_dir()
     problems = check_content(root)
@@ -53,7 +53,7 @@ def _content_check(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s) in {root}", file=sys.stderr)
         return 1
-    from skill.catalog import load_catalog
+    from skill.domain.catalog import load_catalog
 
     catalog = load_catalog(root)
     print(
@@ -64,18 +64,19 @@ def _content_check(args: argparse.Namespace) -> int:
 
 
 def _content_review(args: argparse.Namespace) -> int:
-    from skill.catalog import default_content_dir
-    from skill.review import write_review
+    from skill.alexa.prompts import PROMPTS_DIR
+    from skill.devtools.review import write_review
+    from skill.domain.catalog import default_content_dir
 
     root = Path(args.content) if args.content else default_content_dir()
-    prompts = Path(__file__).resolve().parent / "prompts" / "en.json"
+    prompts = PROMPTS_DIR / "en.json"
     print(f"wrote {write_review(root, prompts)}")
     return 0
 
 
 def _models_build(args: argparse.Namespace) -> int:
-    from skill.catalog import load_catalog
-    from skill.interaction_model import build_all
+    from skill.devtools.interaction_model import build_all
+    from skill.domain.catalog import load_catalog
 
     reports = build_all(load_catalog(), check=args.check)
     for report in reports:
@@ -87,8 +88,8 @@ def _models_build(args: argparse.Namespace) -> int:
 
 
 def _models_evaluate(args: argparse.Namespace) -> int:
-    from skill.catalog import load_catalog
-    from skill.evaluate import ANNOTATIONS, load_annotations, report
+    from skill.devtools.evaluate import ANNOTATIONS, load_annotations, report
+    from skill.domain.catalog import load_catalog
 
     path = Path(args.annotations) if args.annotations else ANNOTATIONS
     print(
@@ -105,7 +106,7 @@ def _models_evaluate(args: argparse.Namespace) -> int:
 def _chat(args: argparse.Namespace) -> int:
     import logging
 
-    from skill.console import ConsoleOptions, chat
+    from skill.devtools.console import ConsoleOptions, chat
     from skill.store import check_store_url, store_url_from_env
 
     problem = check_store_url(args.store or store_url_from_env())
@@ -122,7 +123,7 @@ def _chat(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import logging
 
-    from skill.server import ServeOptions, serve
+    from skill.web.server import ServeOptions, serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     return serve(
@@ -139,7 +140,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _package(args: argparse.Namespace) -> int:
-    from skill.package import PackageOptions, build_package
+    from skill.devtools.package import PackageOptions, build_package
 
     report = build_package(
         PackageOptions(
@@ -157,7 +158,7 @@ def _package(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from skill import bench
+    from skill.devtools import bench
 
     days = tuple(int(d) for d in args.history_days.split(",") if d.strip())
     print(bench.run(args.which, args.runs, history_days=days, dynamodb=not args.no_dynamodb))

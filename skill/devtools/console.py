@@ -1,10 +1,10 @@
 """The local voice console: talk to the real skill, on the real SQLite store, in a terminal.
 
 Typed sentences are resolved against the committed interaction model and sent to the
-skill as real request envelopes (``skill.simulator``). What Alexa would say is printed
+skill as real request envelopes (``skill.devtools.simulator``). What Alexa would say is printed
 with pauses shown as ``[pause 5s]``; ``--debug`` also shows the intent and slots Alexa
 would have sent. The session opens and closes as the skill says. Reminders go to a local
-HTTPS stand-in for Alexa's Reminders API (``skill.standin``), kept beside the store, and
+HTTPS stand-in for Alexa's Reminders API (``skill.devtools.standin``), kept beside the store, and
 when the skill asks for the reminders permission the console asks you, as Alexa would.
 Lines starting with a slash are console commands (``/help`` lists them).
 """
@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from skill.envelopes import LOCAL_SKILL_ID, REMINDERS_SCOPE, Device
-from skill.simulator import Conversation, Reply, in_process
-from skill.standin import StandIn
+from skill.devtools.envelopes import LOCAL_SKILL_ID, REMINDERS_SCOPE, Device
+from skill.devtools.simulator import Conversation, Reply, in_process
+from skill.devtools.standin import StandIn
 
 COMMANDS = {
     "/help": "show these commands",
@@ -63,8 +63,8 @@ def start_standin(options: ConsoleOptions) -> StandIn:
 
 
 def build_conversation(options: ConsoleOptions, standin: StandIn) -> Conversation:
-    from skill.api_client import TimeoutApiClient
-    from skill.factory import build_skill
+    from skill.alexa.api_client import TimeoutApiClient
+    from skill.alexa.factory import build_skill
     from skill.store import open_store
 
     skill = build_skill(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from skill.nlu import SlotFill
+from skill.devtools.nlu import SlotFill
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.00000000-0000-4000-8000-5b1ec0ac4000"
 REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"

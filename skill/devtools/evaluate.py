@@ -3,9 +3,9 @@
 The annotation set (``tests/annotations/utterances.jsonl``: sentences as patients say
 them, each with its expected intent and slot ids, written without looking at the
 samples) is run through two language understandings built only from the committed
-interaction models: the console's (``skill.nlu``) and npm virtual-alexa's sample
+interaction models: the console's (``skill.devtools.nlu``) and npm virtual-alexa's sample
 matching. Custom slot words either engine could not match are read the way the skill
-reads them (``skill.slots.understood_id``: the vocabulary), so a sentence counts as
+reads them (``skill.alexa.slots.understood_id``: the vocabulary), so a sentence counts as
 understood when the skill would act on the right intent and ids.
 
 virtual-alexa passes raw words for AMAZON.TIME, DATE and DURATION, so sentences that
@@ -24,9 +24,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from skill.vocabulary import Vocabulary
+from skill.domain.vocabulary import Vocabulary
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ANNOTATIONS = REPO / "tests" / "annotations" / "utterances.jsonl"
 NODE_DIR = REPO / "tests" / "node"
 RAW_BUILTINS = ("AMAZON.TIME", "AMAZON.DATE", "AMAZON.DURATION")  # virtual-alexa sends the words
@@ -99,7 +99,7 @@ def hinges_on_raw_builtin(annotation: Annotation, slot_types: Mapping[str, Mappi
 
 
 def console_heard(annotations: Sequence[Annotation], vocabulary: Vocabulary) -> list[Heard]:
-    from skill.nlu import resolver_for
+    from skill.devtools.nlu import resolver_for
 
     results = []
     for row in annotations:
@@ -122,7 +122,7 @@ def virtual_alexa_heard(
     annotations: Sequence[Annotation], vocabulary: Vocabulary, models_dir: Path | None = None
 ) -> list[Heard]:
     """One node process per locale resolves all that locale's sentences (tests/node/nlu.js)."""
-    from skill.interaction_model import MODELS_DIR
+    from skill.devtools.interaction_model import MODELS_DIR
 
     models = models_dir or MODELS_DIR
     by_locale: dict[str, list[int]] = defaultdict(list)
@@ -146,7 +146,7 @@ def virtual_alexa_heard(
 def _from_virtual_alexa(raw: Mapping[str, Any], vocabulary: Vocabulary) -> Heard:
     """virtual-alexa's answer as the skill would read it. It passes AMAZON.NUMBER as the
     words heard ("four"); Alexa sends digits, so those are converted as Alexa would."""
-    from skill.builtin_slots import parse_builtin
+    from skill.devtools.builtin_slots import parse_builtin
 
     slots: dict[str, str | None] = {}
     for name, slot in raw["slots"].items():
@@ -207,7 +207,7 @@ def slot_types_by_intent(model: Mapping[str, Any]) -> dict[str, dict[str, str]]:
 def report(
     annotations: Sequence[Annotation], vocabulary: Vocabulary, *, virtual_alexa: bool = True, show_missed: bool = False
 ) -> str:
-    from skill.interaction_model import MODELS_DIR
+    from skill.devtools.interaction_model import MODELS_DIR
 
     lines = [f"annotation set: {len(annotations)} sentences ({ANNOTATIONS.relative_to(REPO)})"]
     engines: list[tuple[str, list[tuple[Annotation, Heard]], list[Annotation]]] = []
@@ -238,7 +238,7 @@ def sentences_that_are_samples(annotations: Sequence[Annotation], models: Iterab
     """Annotation sentences the models hold word for word: a sample without slots, or a
     value of a slot type some sample takes bare ("{symptom}"). The set must measure how
     the models generalise, so each of these is a problem."""
-    from skill.nlu import normalize_utterance
+    from skill.devtools.nlu import normalize_utterance
 
     held: set[str] = set()
     for model in models:

@@ -58,7 +58,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def create_app() -> Any:
     """The hello-world skill behind the same Flask adapter (for the web benchmark)."""
-    from skill.compat import oscrypto_openssl3
+    from skill.web.compat import oscrypto_openssl3
 
     oscrypto_openssl3.install()
     from flask import Flask

@@ -16,9 +16,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from skill.catalog import Catalog, normalize
-from skill.grammar import expand
-from skill.numbers import number_words, ordinal_words
+from skill.domain.catalog import Catalog
+from skill.domain.grammar import expand
+from skill.domain.numbers import number_words, ordinal_words
+from skill.domain.vocabulary import normalize
 from skill.resources import models_dir
 
 MODELS_DIR = models_dir()

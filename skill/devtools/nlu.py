@@ -20,8 +20,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from skill.builtin_slots import parse_builtin
-from skill.numbers import number_words, parse_number
+from skill.devtools.builtin_slots import parse_builtin
+from skill.domain.numbers import number_words, parse_number
 
 # What Alexa's built-in intents understand without samples of ours (the common phrasings).
 BUILTIN_PHRASES: Mapping[str, tuple[str, ...]] = {
@@ -480,7 +480,7 @@ _SLOT_SPLIT = re.compile(r"(\{[A-Za-z_][A-Za-z0-9_]*\})")
 @functools.lru_cache(maxsize=8)
 def resolver_for(locale: str, models_dir: str | None = None) -> Resolver:
     """The resolver for a locale's committed model (cached)."""
-    from skill.interaction_model import MODELS_DIR
+    from skill.devtools.interaction_model import MODELS_DIR
 
     path = Path(models_dir) if models_dir else MODELS_DIR
     model_file = path / f"{locale}.json"

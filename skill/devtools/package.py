@@ -8,7 +8,7 @@ Writes into the output folder:
 - ``skill-package/interactionModels/custom/<locale>.json`` - from ``interaction_models/``;
 - ``skill-package/assets/images/`` - the store icons;
 - ``lambda/`` - the function source (entry point, the runtime part of ``skill/`` with the
-  catalog in ``skill/content/``; no developer tools, see ``DEVTOOLS``) and its pinned
+  catalog in ``skill/content/``: ``RUNTIME_PACKAGES``, no developer tools or web service) and its pinned
   ``requirements.txt``, which ``ask deploy`` installs;
 - ``lambda.zip`` - the same with the dependencies installed, for uploading by hand;
 - ``infrastructure/cfn-deployer/skill-stack.yaml`` - the CloudFormation stack (function,
@@ -35,38 +35,21 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from skill.catalog import default_content_dir, load_catalog
-from skill.content_check import check_content
-from skill.interaction_model import MODELS_DIR, build_all, locales
+from skill.devtools.interaction_model import MODELS_DIR, build_all, locales
+from skill.domain.catalog import default_content_dir, load_catalog
+from skill.domain.content_check import check_content
 from skill.resources import checkout
 
 REMINDERS_PERMISSION = "alexa::alerts:reminders:skill:readwrite"
 COUNTRIES = {"en-US": "US", "en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN": "IN"}
 PYTHON_RUNTIME = "python3.11"
 TEMPLATE = "infrastructure/cfn-deployer/skill-stack.yaml"
-# Modules of ``skill/`` that only developers run: the console and its stand-ins for Alexa,
-# the model builder, this packager, the benchmarks, the command line, and the web service
-# (Lambda needs no HTTP server or signature checks). None of them goes into the function;
-# tests/test_package.py checks that nothing left in it imports one.
-DEVTOOLS = (
-    "bench.py",
-    "builtin_slots.py",
-    "cli.py",
-    "compat",
-    "console.py",
-    "envelopes.py",
-    "evaluate.py",
-    "hello.py",
-    "interaction_model.py",
-    "nlu.py",
-    "package.py",
-    "review.py",
-    "server.py",
-    "simulator.py",
-    "standin.py",
-    "verification.py",
-    "web.py",
-)
+# What of ``skill/`` goes into the function: the layers Lambda runs (see the README's layout
+# section) and the package's own top-level files. Developer tools (``skill/devtools``) and the
+# web service (``skill/web``: Lambda needs no HTTP server or signature checks) stay behind;
+# tests/test_package.py lists the zip and checks that nothing in it imports one of them.
+RUNTIME_PACKAGES = ("domain", "alexa", "store")
+RUNTIME_FILES = ("__init__.py", "py.typed", "resources.py")
 
 
 @dataclass
@@ -90,7 +73,7 @@ def source_tree() -> Path:
 
 def manifest(options: PackageOptions) -> dict[str, Any]:
     catalog = load_catalog()
-    listing = json.loads(files("skill").joinpath("listing.json").read_text(encoding="utf-8"))
+    listing = json.loads(files("skill.devtools").joinpath("listing.json").read_text(encoding="utf-8"))
     disclaimer = catalog.guidance.disclaimer.text.replace("{therapist}", "physiotherapist")
     locale_info: dict[str, Any] = {}
     for locale in locales():
@@ -190,9 +173,13 @@ def _png(size: int) -> bytes:
 def _copy_code(source: Path, content: Path, target: Path) -> None:
     """The function's own code: entry point, the runtime modules, checked content."""
     shutil.copy2(source / "lambda" / "lambda_function.py", target / "lambda_function.py")
-    shutil.copytree(
-        source / "skill", target / "skill", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", *DEVTOOLS)
-    )
+    (target / "skill").mkdir(parents=True)
+    for name in RUNTIME_FILES:
+        shutil.copy2(source / "skill" / name, target / "skill" / name)
+    for name in RUNTIME_PACKAGES:
+        shutil.copytree(
+            source / "skill" / name, target / "skill" / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
     # Where skill.resources finds the catalog: the package skill.content.
     shutil.copytree(content, target / "skill" / "content", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy2(source / "requirements" / "lambda.txt", target / "requirements.txt")

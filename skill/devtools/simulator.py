@@ -1,7 +1,7 @@
 """A conversation with the skill as Alexa would hold it: sessions, envelopes, silence.
 
 ``Conversation`` turns typed sentences into real request envelopes (through the
-interaction model, ``skill.nlu``), sends them over a transport - the skill in-process, or
+interaction model, ``skill.devtools.nlu``), sends them over a transport - the skill in-process, or
 HTTP to a running server - and keeps what Alexa keeps between turns: the session id and
 attributes, whether the session is open, the device's identity. The local console and
 the conversation tests both talk to the skill through it.
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from skill import envelopes
-from skill.envelopes import Device
-from skill.nlu import Interpretation, Resolver, SlotFill, resolver_for
+from skill.devtools import envelopes
+from skill.devtools.envelopes import Device
+from skill.devtools.nlu import Interpretation, Resolver, SlotFill, resolver_for
 
 Transport = Callable[[dict[str, Any]], dict[str, Any]]
 Clock = Callable[[], datetime]

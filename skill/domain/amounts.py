@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from skill.output import Count, Say
+from skill.domain.output import Count, Say
 
 AmountKind = Literal["reps", "hold", "minutes", "per_day"]
 _NOUNS: dict[AmountKind, str] = {"reps": "repetition", "hold": "second", "minutes": "minute", "per_day": "time"}

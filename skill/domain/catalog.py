@@ -6,7 +6,7 @@ it: an exercise by id or by a spoken name, the routine for a week after surgery,
 exercises whose names sound closest to some unrecognised words.
 
 Loading is fast enough for a cold start: it parses JSON and checks cross-references, but
-runs the full JSON Schema validation (``skill.content_check``) only when the content has
+runs the full JSON Schema validation (``skill.domain.content_check``) only when the content has
 changed since it last passed, so a broken file can never reach users while a validated
 catalog costs a few milliseconds to load.
 """
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from skill.vocabulary import Vocabulary, build_vocabulary
+from skill.domain import content_check
+from skill.domain.vocabulary import Vocabulary, build_vocabulary, normalize
 
 _T = TypeVar("_T", "Topic", "Symptom")
 
@@ -363,13 +363,6 @@ def _word_similarity(a: str, b: str) -> float:
     return score
 
 
-def normalize(text: str) -> str:
-    """Lower-case words with punctuation other than apostrophes turned into spaces, as
-    speech arrives ("Cat-cow" -> "cat cow", "I can't breathe" -> "i can't breathe")."""
-    text = text.lower().replace("\u2019", "'")
-    return " ".join(re.sub(r"[^a-z0-9']+", " ", text).split())
-
-
 def sound_key(text: str) -> str:
     """A rough phonetic key: similar-sounding spellings map to the same letters."""
     key = normalize(text).replace(" ", "").replace("'", "")
@@ -413,8 +406,6 @@ def load_catalog(content_dir: Path | None = None) -> Catalog:
     Raises ``ContentError`` naming each broken file and field; never returns a catalog
     from content that failed the full check.
     """
-    from skill import content_check  # local: only this path needs it
-
     root = Path(content_dir) if content_dir is not None else default_content_dir()
     raw = content_check.read_tree(root)
     if not content_check.is_stamped(root, raw):
@@ -563,17 +554,3 @@ def _guidance(doc: Mapping[str, Any], spoken: Callable[[str, str], tuple[str, ..
             for s in doc["symptoms"]
         ),
     )
-
-
-def parse_json(text: str) -> Any:
-    """``json.loads`` that rejects duplicate keys (a silent data loss otherwise)."""
-
-    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in result:
-                raise ValueError(f"duplicate key {key!r}")
-            result[key] = value
-        return result
-
-    return json.loads(text, object_pairs_hook=no_duplicates)

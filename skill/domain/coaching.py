@@ -15,9 +15,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from skill.amounts import amount
-from skill.catalog import Catalog, Dosage, Exercise, Range, Routine
-from skill.output import Content, Count, ListOf, Pause, Say, Segment
+from skill.domain.amounts import amount
+from skill.domain.catalog import Catalog, Dosage, Exercise, Range, Routine
+from skill.domain.output import Content, Count, ListOf, Pause, Say, Segment
 
 ItemKind = Literal["counted", "untimed", "aerobic"]
 

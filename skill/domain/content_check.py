@@ -2,7 +2,7 @@
 
 Each problem names the file, the JSON path and says in plain words what is wrong, so a
 physiotherapist editing an exercise can fix it. ``spine-coach content check`` prints them
-and exits non-zero; ``skill.catalog.load_catalog`` refuses content that has any.
+and exits non-zero; ``skill.domain.catalog.load_catalog`` refuses content that has any.
 
 A successful full check writes a stamp (a digest of every content file) so later loads of
 the same content skip the JSON Schema pass; any edit changes the digest and brings the
@@ -18,6 +18,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from skill.domain.vocabulary import normalize
 
 STAMP_NAME = ".validated"
 TOP_LEVEL = {
@@ -53,8 +55,6 @@ class RawTree:
 
 def read_tree(root: Path) -> RawTree:
     """Parse every content file under ``root``; syntax errors become problems."""
-    from skill.catalog import parse_json
-
     tree = RawTree()
     hasher = hashlib.sha256()
     names = [*TOP_LEVEL, *sorted(f"exercises/{p.name}" for p in (root / "exercises").glob("*.json"))]
@@ -289,7 +289,7 @@ def _vocabulary_problems(
     """Every id has words, every entry names a real id (activities the sources do not
     cover are marked ``covered: false`` and have no guidance topic), and no phrase means
     two things in one slot."""
-    from skill.grammar import expand
+    from skill.domain.grammar import expand
 
     file = "vocabulary.json"
     problems: list[Problem] = []
@@ -323,8 +323,6 @@ def _claim_spoken(
     entries: Iterable[tuple[str, str]],
 ) -> None:
     """Record spoken names for ``owner_id``; a name two owners share is a problem."""
-    from skill.catalog import normalize
-
     for path, spoken in entries:
         key = normalize(spoken)
         if not key:
@@ -421,3 +419,17 @@ def _day_map_problems(
         if placed["routine"] not in routine_ids:
             problems.append(Problem("stages.json", f"{path}.routine", f"unknown routine {placed['routine']!r}"))
     return problems
+
+
+def parse_json(text: str) -> Any:
+    """``json.loads`` that rejects duplicate keys (a silent data loss otherwise)."""
+
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in result:
+                raise ValueError(f"duplicate key {key!r}")
+            result[key] = value
+        return result
+
+    return json.loads(text, object_pairs_hook=no_duplicates)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from skill.numbers import parse_number
+from skill.domain.numbers import parse_number
 
 MONTHS = [
     "january",

@@ -1,6 +1,6 @@
 """Guided sessions for one user: start, apply events, save the place, resume, record history.
 
-The state machine (``skill.workout``) decides what happens; this module keeps the state
+The state machine (``skill.domain.workout``) decides what happens; this module keeps the state
 where it belongs. During a session the state lives in the session attributes (so
 coaching carries on even if the store is down); after every turn the same state is
 written to the user's record as their place, so the next session can resume it. Both
@@ -19,15 +19,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from skill import progress
-from skill.catalog import Catalog
-from skill.coaching import PlanItem, amount_words, plan_routine, plan_single
-from skill.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, Text, ask
-from skill.screens import CoachingScreen
-from skill.session import SessionState
-from skill.store.keys import session_key
-from skill.user import UserRecord
-from skill.workout import SINGLE, Event, EventKind, Phase, WorkoutState, new_workout, prompt, transition
+from skill.domain import progress
+from skill.domain.catalog import Catalog
+from skill.domain.coaching import PlanItem, amount_words, plan_routine, plan_single
+from skill.domain.history import session_key
+from skill.domain.output import CoachingScreen, ExerciseRef, Output, Pending, RoutineRef, Say, Segment, Text, ask
+from skill.domain.session import SessionState
+from skill.domain.user import UserRecord
+from skill.domain.workout import SINGLE, Event, EventKind, Phase, WorkoutState, new_workout, prompt, transition
 
 PLACE_MAX_AGE = timedelta(days=1)  # an older place offers a fresh start instead
 

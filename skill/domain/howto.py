@@ -8,10 +8,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from skill.amounts import amount
-from skill.catalog import Catalog, Dosage, Exercise, Rule
-from skill.output import Content, ExerciseRef, ListOf, Output, Pending, Say, Segment, Spoken, Text, ask
-from skill.screens import HowToScreen
+from skill.domain.amounts import amount
+from skill.domain.catalog import Catalog, Dosage, Exercise, Rule
+from skill.domain.output import (
+    Content,
+    ExerciseRef,
+    HowToScreen,
+    ListOf,
+    Output,
+    Pending,
+    Say,
+    Segment,
+    Spoken,
+    Text,
+    ask,
+)
 
 
 def explain(exercise: Exercise, breathing_rule: Rule) -> Output:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from skill import progress
+from skill.domain import progress
 
 Merger = Callable[[Any, Any, Any], Any]
 

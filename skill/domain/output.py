@@ -2,7 +2,7 @@
 
 Domain code (how-to answers, the workout state machine, safety) returns an ``Output`` made
 of segments: prompt keys with parameters (``Say``), catalog text (``Content``), and timed
-pauses (``Pause``). Only ``skill.speech`` turns these into SSML, at the edge, with the
+pauses (``Pause``). Only ``skill.alexa.speech`` turns these into SSML, at the edge, with the
 request's locale. Nothing here imports the SDK, so the state machine stays pure.
 """
 
@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
-
-if TYPE_CHECKING:
-    from skill.screens import Screen
+from typing import Any, Literal, TypeAlias
 
 ContentPart = Literal[
     "name", "position", "steps", "key_steps", "breathing", "cautions", "experience", "move", "release"
@@ -138,6 +135,43 @@ class Pending:
         return Pending.of(raw["kind"], **{str(k): v for k, v in data.items()})
 
 
+# What a device with a display shows with the answer; ``skill.alexa.screens`` renders it as APL.
+
+
+@dataclass(frozen=True)
+class CoachingScreen:
+    exercise: str
+    routine: str  # a routine id, or "single"
+    index: int  # 0-based position in the routine
+    total: int
+    set: int
+    sets: int
+    side: int | None  # 0 left, 1 right, None when the exercise is not done per side
+    side_word: str
+    amount: Say | None  # this session's amount, as spoken in the introduction
+    counting: bool  # a set is under way (the key step is highlighted) rather than the intro
+
+
+@dataclass(frozen=True)
+class HowToScreen:
+    exercise: str
+
+
+@dataclass(frozen=True)
+class RoutineScreen:
+    routine: str
+
+
+@dataclass(frozen=True)
+class ProgressScreen:
+    sessions: int
+    exercises: int
+    streak: int
+
+
+Screen = CoachingScreen | HowToScreen | RoutineScreen | ProgressScreen
+
+
 @dataclass(frozen=True, slots=True)
 class Output:
     """One response: speech, an optional reprompt, and whether the session stays open.
@@ -154,7 +188,7 @@ class Output:
     card_body: tuple[Segment, ...] = ()
     directives: tuple[Mapping[str, Any], ...] = field(default=())
     permissions_card: tuple[str, ...] = ()  # scopes for an "ask for permissions" card in the Alexa app
-    screen: Screen | None = None  # shown on devices with a display (``skill.screens``)
+    screen: Screen | None = None  # shown on devices with a display (rendered by ``skill.alexa.screens``)
     hand_off: bool = False  # Alexa takes over (Connections.SendRequest): no session flag at all
 
     def __post_init__(self) -> None:

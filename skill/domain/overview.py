@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from skill.catalog import Catalog, Routine
-from skill.output import Count, ExerciseRef, ListOf, Output, RoutineRef, Say, ask
-from skill.screens import RoutineScreen
+from skill.domain.catalog import Catalog, Routine
+from skill.domain.output import Count, ExerciseRef, ListOf, Output, RoutineRef, RoutineScreen, Say, ask
 
 
 def routine_overview(catalog: Catalog, routine: Routine) -> Output:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from skill.store.keys import pain_key
+from skill.domain.history import pain_key
 
 HIGH = 7
 RISE = 3

@@ -10,8 +10,8 @@ running workout.
 
 from __future__ import annotations
 
-from skill.catalog import Catalog, Symptom, Topic
-from skill.output import Output, Say, Segment, Spoken, Text, ask, tell
+from skill.domain.catalog import Catalog, Symptom, Topic
+from skill.domain.output import Output, Say, Segment, Spoken, Text, ask, tell
 
 
 def emergency_number(catalog: Catalog, locale: str) -> Spoken:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from skill.output import Pending
+from skill.domain.output import Pending
 
 SESSION_VERSION = 2
 

@@ -10,7 +10,8 @@ would overflow ``date - timedelta``).
 
 Alexa sends digits and ISO 8601 ("5", "14:00", "2026-10-03", "P5W"); the console's resolver
 and virtual-alexa may send the spoken words ("five", "7 pm", "october third", "three
-weeks"), which are read with the console's own parsers in ``skill.builtin_slots``.
+weeks"), which are read with the parsers in ``skill.domain.dates`` and ``skill.domain.times``
+(the console's built-in slot stand-in uses the same).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def number(value: object) -> int | None:
         return None
     if _ASCII_DIGITS.fullmatch(text):
         return int(text) if len(text) <= MAX_DIGITS else None
-    from skill.numbers import parse_number
+    from skill.domain.numbers import parse_number
 
     return parse_number(text)
 
@@ -64,7 +65,7 @@ def time(value: object) -> str | None:
         return text.upper()
     clock = _CLOCK.fullmatch(text)
     if clock is None:
-        from skill.builtin_slots import parse_time
+        from skill.domain.times import parse_time
 
         words = " ".join(text.lower().replace(".", " ").split())
         spoken = parse_time(words) if words else None
@@ -93,7 +94,7 @@ def day(value: object, today: date) -> str | None:
     if text is None:
         return None
     if not _ISO_DATE.fullmatch(text):
-        from skill.dates import parse_date
+        from skill.domain.dates import parse_date
 
         words = " ".join(text.lower().replace(".", " ").replace(",", " ").split())
         text = (parse_date(words, today) if words else None) or ""
@@ -113,7 +114,7 @@ def duration(value: object) -> str | None:
     if text is None:
         return None
     if not text.startswith("P"):
-        from skill.builtin_slots import parse_duration
+        from skill.domain.times import parse_duration
 
         words = " ".join(text.lower().replace(".", " ").split())
         text = (parse_duration(words) if words else None) or ""

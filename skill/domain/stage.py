@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from skill.catalog import Catalog, Routine
-from skill.dates import parse_date
-from skill.numbers import parse_number
-from skill.user import UserRecord
+from skill.domain.catalog import Catalog, Routine
+from skill.domain.dates import parse_date
+from skill.domain.numbers import parse_number
+from skill.domain.user import UserRecord
 
 MAX_WEEKS = 104  # two years
 MAX_DAYS = MAX_WEEKS * 7

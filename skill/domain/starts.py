@@ -1,6 +1,6 @@
 """Stage-aware starts: a routine or one exercise starts only when it fits the user's stage.
 
-``skill.stage.gate`` decides; this module says it. Beyond the user's known stage, or a
+``skill.domain.stage.gate`` decides; this module says it. Beyond the user's known stage, or a
 post-operative routine when the stage is unknown, the skill says which stage it is for
 and asks whether the surgeon or physiotherapist has cleared it. The week six routine asks
 once whether the six-week follow-up has happened. The general low back routine asks
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from skill import stage
-from skill.catalog import Catalog
-from skill.guided import Guide
-from skill.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, ask
-from skill.user import UserRecord
+from skill.domain import stage
+from skill.domain.catalog import Catalog
+from skill.domain.guided import Guide
+from skill.domain.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, ask
+from skill.domain.user import UserRecord
 
 CONFIRM = "confirm_start"
 

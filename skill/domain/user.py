@@ -136,8 +136,8 @@ def split_legacy(raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[Entry]] |
     """A version 1 record as (the hot record, its history as entries), or ``None`` if ``raw``
     is already current. Every session and pain score is kept; the streak run is worked out
     from the sessions, in the user's time zone as stored."""
-    from skill import progress
-    from skill.store.keys import pain_key, session_key
+    from skill.domain import progress
+    from skill.domain.history import pain_key, session_key
 
     if raw.get("v") != 1 or not ("history" in raw or "pain" in raw):
         return None

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from skill.grammar import expand
-from skill.numbers import number_words
+from skill.domain.grammar import expand
+from skill.domain.numbers import number_words
 
 SLOTS = ("exercise", "stage", "symptom", "activity")
 
@@ -93,6 +93,13 @@ _TRAILING = frozenset(
 # three-letter stem does not swallow unrelated words ("wee" is not "week").
 _SHORT_STEM = 3
 _SHORT_SUFFIXES = ("", "s", "es", "d", "ed", "ing", "y", "ies", "er")
+
+
+def normalize(text: str) -> str:
+    """Lower-case words with punctuation other than apostrophes turned into spaces, as
+    speech arrives ("Cat-cow" -> "cat cow", "I can't breathe" -> "i can't breathe")."""
+    text = text.lower().replace("\u2019", "'")
+    return " ".join(re.sub(r"[^a-z0-9']+", " ", text).split())
 
 
 def words(text: str) -> list[str]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from skill.catalog import Catalog
-from skill.output import Count, Output, Say, Text, ask, tell
-from skill.user import UserRecord
+from skill.domain.catalog import Catalog
+from skill.domain.output import Count, Output, Say, Text, ask, tell
+from skill.domain.user import UserRecord
 
 
 def greeting(catalog: Catalog, user: UserRecord, streak: int = 0) -> Output:

@@ -20,7 +20,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from skill.coaching import (
+from skill.domain.coaching import (
     LEVELS,
     MAX_PACE,
     MIN_PACE,
@@ -30,7 +30,7 @@ from skill.coaching import (
     count_chunk,
     estimated_minutes,
 )
-from skill.output import Content, Count, ExerciseRef, ListOf, Output, RoutineRef, Say, Segment, ask, tell
+from skill.domain.output import Content, Count, ExerciseRef, ListOf, Output, RoutineRef, Say, Segment, ask, tell
 
 STATE_VERSION = 1
 SINGLE = "single"  # the routine id of a one-exercise session ("coach me through bridging")
@@ -107,7 +107,7 @@ class WorkoutState:
 
     def to_dict(self, *, plan: bool = True) -> dict[str, Any]:
         """The state as JSON-ready data; ``plan=False`` leaves out the plan (the caller
-        rebuilds it from the catalog, see ``skill.guided.pack``)."""
+        rebuilds it from the catalog, see ``skill.domain.guided.pack``)."""
         data: dict[str, Any] = {
             "v": self.version,
             "routine": self.routine,

@@ -26,8 +26,8 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, request
 
-from skill.apology import apology_envelope
-from skill.clock import system_clock
+from skill.alexa.apology import apology_envelope
+from skill.domain.clock import system_clock
 
 log = logging.getLogger("spine_coach.web")
 
@@ -60,16 +60,16 @@ class WebConfig:
 
 def create_app(config: WebConfig) -> Flask:
     """The Flask app serving the skill at ``POST /`` and a health check at ``GET /health``."""
-    from skill.compat import oscrypto_openssl3
+    from skill.web.compat import oscrypto_openssl3
 
     oscrypto_openssl3.install()
     from ask_sdk_model import RequestEnvelope
     from ask_sdk_webservice_support.verifier import AbstractVerifier, VerificationException
     from flask_ask_sdk.skill_adapter import VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter
 
-    from skill.factory import build_skill
+    from skill.alexa.factory import build_skill
     from skill.store import open_store
-    from skill.verification import SignatureVerifier, SkillIdVerifier, TimestampVerifier
+    from skill.web.verification import SignatureVerifier, SkillIdVerifier, TimestampVerifier
 
     if not config.dev and not config.skill_id:
         raise ValueError("a production server needs the skill id (SPINE_COACH_SKILL_ID)")
@@ -82,7 +82,7 @@ def create_app(config: WebConfig) -> Flask:
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False
     app.config[VERIFY_TIMESTAMP_APP_CONFIG] = False
 
-    from skill.api_client import TimeoutApiClient
+    from skill.alexa.api_client import TimeoutApiClient
 
     store = config.store if config.store is not None else open_store(config.store_url)
     api_client = config.api_client if config.api_client is not None else TimeoutApiClient()

@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from skill.web import WebConfig, create_app
+from skill.web.app import WebConfig, create_app
 
 DEV_BANNER = """
 ************************************************************************

@@ -43,7 +43,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
-from skill.compat import oscrypto_openssl3
+from skill.web.compat import oscrypto_openssl3
 
 # The SDK's verifier module imports oscrypto, which needs the fix on current OpenSSL. This
 # module only exists to be used with flask-ask-sdk, so it installs the fix as it loads.

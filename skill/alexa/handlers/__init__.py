@@ -2,5 +2,5 @@
 
 Each handler's ``can_handle`` composes predicates; ``handle`` reads resolved slots,
 calls a domain function that returns a neutral ``Output``, and lets the ``Turn``
-render it. The order they are registered in lives in ``skill.factory``.
+render it. The order they are registered in lives in ``skill.alexa.factory``.
 """

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from skill import welcome
-from skill.handlers.base import Handler, all_of, intent, pending
-from skill.output import Output, Say, ask
-from skill.turn import Turn
+from skill.alexa.handlers.base import Handler, all_of, intent, pending
+from skill.alexa.turn import Turn
+from skill.domain import welcome
+from skill.domain.output import Output, Say, ask
 
 
 class CoachOfferNoHandler(Handler):

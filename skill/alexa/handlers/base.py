@@ -16,8 +16,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from skill.output import Output
-from skill.turn import Turn, turn_of
+from skill.alexa.turn import Turn, turn_of
+from skill.domain.output import Output
 
 Predicate = Callable[[HandlerInput], bool]
 

@@ -12,9 +12,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import Response
 
-from skill import welcome
-from skill.logs import failure
-from skill.turn import TURN_KEY, Deps, Turn
+from skill.alexa.logs import failure
+from skill.alexa.turn import TURN_KEY, Deps, Turn
+from skill.domain import welcome
 
 log = logging.getLogger("spine_coach")
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from skill import howto
-from skill.handlers.base import Handler, intent
-from skill.output import Output
-from skill.turn import Turn
+from skill.alexa.handlers.base import Handler, intent
+from skill.alexa.turn import Turn
+from skill.domain import howto
+from skill.domain.output import Output
 
 
 class HowToHandler(Handler):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from skill import welcome
-from skill.handlers.base import Handler, request_type
-from skill.handlers.progress import streak_of
-from skill.output import Output
-from skill.turn import Turn
+from skill.alexa.handlers.base import Handler, request_type
+from skill.alexa.handlers.progress import streak_of
+from skill.alexa.turn import Turn
+from skill.domain import welcome
+from skill.domain.output import Output
 
 
 class LaunchHandler(Handler):

@@ -9,13 +9,25 @@ from datetime import timedelta
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill import pain, progress, slot_values
-from skill.handlers.base import Handler, all_of, intent, pending, request_type
-from skill.handlers.reminders import flow
-from skill.output import Count, ExerciseRef, ListOf, Output, Pending, RoutineRef, Say, Segment, Text, ask, tell
-from skill.safety import emergency_number
-from skill.screens import ProgressScreen
-from skill.turn import Turn, turn_of
+from skill.alexa.handlers.base import Handler, all_of, intent, pending, request_type
+from skill.alexa.handlers.reminders import flow
+from skill.alexa.turn import Turn, turn_of
+from skill.domain import pain, progress, slot_values
+from skill.domain.output import (
+    Count,
+    ExerciseRef,
+    ListOf,
+    Output,
+    Pending,
+    ProgressScreen,
+    RoutineRef,
+    Say,
+    Segment,
+    Text,
+    ask,
+    tell,
+)
+from skill.domain.safety import emergency_number
 
 log = logging.getLogger("spine_coach")
 

@@ -1,6 +1,6 @@
 """Daily reminders: set, answer the permission question, list, change, cancel.
 
-``skill.reminders`` (and the SDK's reminder models) load on the first reminder request,
+``skill.alexa.reminders`` (and the SDK's reminder models) load on the first reminder request,
 not at cold start: most sessions never touch reminders.
 """
 
@@ -8,23 +8,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from skill.handlers.base import Handler, all_of, any_of, intent, pending, request_type
-from skill.output import Output, Say, ask
-from skill.turn import Turn
+from skill.alexa.handlers.base import Handler, all_of, any_of, intent, pending, request_type
+from skill.alexa.turn import Turn
+from skill.domain.output import Output, Say, ask
 
 if TYPE_CHECKING:
-    from skill.reminders import ClockTime, ReminderFlow
+    from skill.alexa.reminders import ClockTime, ReminderFlow
 
 
 def _time(value: str | None) -> ClockTime | None:
     """A clock time from an AMAZON.TIME value already read by ``Turn.slot_time``."""
-    from skill.reminders import ClockTime
+    from skill.alexa.reminders import ClockTime
 
     return ClockTime.parse(value)
 
 
 def flow(turn: Turn) -> ReminderFlow:
-    from skill.reminders import ReminderApi, ReminderFlow, has_permission
+    from skill.alexa.reminders import ReminderApi, ReminderFlow, has_permission
 
     envelope = turn.handler_input.request_envelope
     device = getattr(getattr(envelope.context, "system", None), "device", None)

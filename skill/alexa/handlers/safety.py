@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from skill import safety
-from skill.handlers.base import Handler, intent
-from skill.output import Output
-from skill.turn import Turn
+from skill.alexa.handlers.base import Handler, intent
+from skill.alexa.turn import Turn
+from skill.domain import safety
+from skill.domain.output import Output
 
 
 class SymptomHandler(Handler):

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from ask_sdk_core.handler_input import HandlerInput
 
-from skill import safety
-from skill.handlers.base import Handler, Predicate, all_of
-from skill.handlers.workout import in_workout
-from skill.output import Output, Say, tell
-from skill.turn import Turn, turn_of
+from skill.alexa.handlers.base import Handler, Predicate, all_of
+from skill.alexa.handlers.workout import in_workout
+from skill.alexa.turn import Turn, turn_of
+from skill.domain import safety
+from skill.domain.output import Output, Say, tell
 
 # Intents that only answer a question the skill asks outside a session.
 OUT_OF_STATE = frozenset({"TimeAnswerIntent", "PainAnswerIntent", "StageIntent"})

@@ -7,10 +7,10 @@ import logging
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill import welcome
-from skill.handlers.base import Handler, any_request, intent, request_type
-from skill.output import Output
-from skill.turn import Turn, turn_of
+from skill.alexa.handlers.base import Handler, any_request, intent, request_type
+from skill.alexa.turn import Turn, turn_of
+from skill.domain import welcome
+from skill.domain.output import Output
 
 log = logging.getLogger("spine_coach")
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from skill import stage
-from skill.handlers.base import Handler, intent
-from skill.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, ask
-from skill.turn import Turn
+from skill.alexa.handlers.base import Handler, intent
+from skill.alexa.turn import Turn
+from skill.domain import stage
+from skill.domain.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, ask
 
 
 def spoken_date(when: date) -> Say:
@@ -101,7 +101,7 @@ class StageOverrideHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         routine_id = turn.slot_id("stage")
         if routine_id is None or routine_id not in turn.catalog.routines:
-            from skill import overview
+            from skill.domain import overview
 
             return overview.unknown_routine()
         stage.set_override(turn.user, routine_id)

@@ -7,11 +7,11 @@ import re
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill import overview, stage, starts
-from skill.handlers.base import Handler, Predicate, all_of, intent, pending, request_type
-from skill.output import Output, Pending, Say, ask
-from skill.turn import Turn, turn_of
-from skill.workout import EventKind
+from skill.alexa.handlers.base import Handler, Predicate, all_of, intent, pending, request_type
+from skill.alexa.turn import Turn, turn_of
+from skill.domain import overview, stage, starts
+from skill.domain.output import Output, Pending, Say, ask
+from skill.domain.workout import EventKind
 
 # Requests that drive a workout, and the event each one is.
 EVENTS: dict[str, EventKind] = {
@@ -82,7 +82,7 @@ class StageAnswerHandler(Handler):
         if question is not None and question.kind == "ask_stage" and question.get("then") == "start":
             said = _WEEK_WORDS.fullmatch((turn.slot_raw("stage") or "").strip().lower())
             if said is not None:
-                from skill.handlers.stage import after_statement
+                from skill.alexa.handlers.stage import after_statement
 
                 return after_statement(turn, stage.set_week(turn.user, said.group(1), turn.now.date()))
             return start_for_stage(turn, routine_id)
@@ -100,7 +100,7 @@ class CoachExerciseHandler(Handler):
     when = intent("CoachExerciseIntent")
 
     def answer(self, turn: Turn) -> Output:
-        from skill import howto
+        from skill.domain import howto
 
         exercise_id = turn.slot_id("exercise")
         if exercise_id is not None and exercise_id in turn.catalog.exercises:
@@ -109,7 +109,7 @@ class CoachExerciseHandler(Handler):
 
 
 class ConfirmStartHandler(Handler):
-    """ "yes" or "no" to a stage question before a start (``skill.starts``)."""
+    """ "yes" or "no" to a stage question before a start (``skill.domain.starts``)."""
 
     when = all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), pending(starts.CONFIRM))
 
@@ -226,6 +226,6 @@ class TouchHandler(Handler):
         arguments = getattr(turn.request, "arguments", None) or []
         if len(arguments) == 2 and arguments[0] == "coach" and arguments[1] in turn.catalog.exercises:
             return starts.start_single(turn.guide, str(arguments[1]), turn.now.date())
-        from skill import welcome
+        from skill.domain import welcome
 
         return welcome.not_understood()
