@@ -207,7 +207,7 @@ def test_lambda_zip_carries_no_developer_tools(package_dir: Path, tmp_path: Path
         names = set(archive.namelist())
         archive.extractall(tmp_path)
     # The runtime layers and the package's own files, nothing else: no skill/devtools, no skill/web.
-    shipped = {n.removeprefix("skill/").split("/")[0] for n in names if n.startswith("skill/")}
+    shipped = {n.removeprefix("skill/").split("/")[0] for n in names if n.startswith("skill/")} - {"__pycache__"}
     assert shipped == {"__init__.py", "py.typed", "resources.py", "domain", "alexa", "store", "content"}
     assert {"skill/alexa/factory.py", "skill/domain/workout.py", "skill/alexa/prompts/en.json"} <= names
     # Nothing left in the function imports a module that stayed behind, not even lazily.
