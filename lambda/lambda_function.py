@@ -63,8 +63,8 @@ def _store() -> Any:
 @functools.cache
 def skill() -> Any:
     """Built on the first request, then reused while the container lives."""
-    from skill.api_client import TimeoutApiClient
-    from skill.factory import build_skill
+    from skill.alexa.api_client import TimeoutApiClient
+    from skill.alexa.factory import build_skill
 
     return build_skill(store=_store(), api_client=TimeoutApiClient(), skill_id=_skill_id())
 
@@ -76,7 +76,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     try:
         request = _SERIALIZER.deserialize(json.dumps(event), RequestEnvelope)
     except Exception:  # answered without running the skill: nothing is read or written
-        from skill.apology import apology_envelope
+        from skill.alexa.apology import apology_envelope
 
         log.error("event is not an Alexa request envelope")
         request_part = event.get("request") if isinstance(event, dict) else None

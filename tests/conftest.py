@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from skill.catalog import Catalog, default_content_dir, load_catalog
-from skill.clock import FixedClock
-from skill.envelopes import LOCAL_SKILL_ID, Device
-from skill.simulator import Conversation, in_process
+from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+from skill.devtools.simulator import Conversation, in_process
+from skill.domain.catalog import Catalog, default_content_dir, load_catalog
+from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import CREDENTIALS, Emulator, moto_server
 from tests.support import checked
@@ -54,7 +54,7 @@ def store(store_path: Path) -> SQLiteStore:
 
 @pytest.fixture
 def skill(store: SQLiteStore, clock: FixedClock, catalog: Catalog) -> Any:
-    from skill.factory import build_skill
+    from skill.alexa.factory import build_skill
 
     return build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
 

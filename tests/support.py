@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from skill.simulator import Transport
-from skill.speech import MAX_BREAK_SECONDS, MAX_SPEECH_CHARS, break_seconds
+from skill.alexa.speech import MAX_BREAK_SECONDS, MAX_SPEECH_CHARS, break_seconds
+from skill.devtools.simulator import Transport
 
 
 def free_port() -> int:

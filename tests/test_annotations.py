@@ -15,8 +15,7 @@ from collections.abc import Callable
 
 import pytest
 
-from skill.catalog import Catalog
-from skill.evaluate import (
+from skill.devtools.evaluate import (
     console_heard,
     hinges_on_raw_builtin,
     load_annotations,
@@ -26,8 +25,9 @@ from skill.evaluate import (
     virtual_alexa_available,
     virtual_alexa_heard,
 )
-from skill.interaction_model import MODELS_DIR, locales
-from skill.simulator import Conversation
+from skill.devtools.interaction_model import MODELS_DIR, locales
+from skill.devtools.simulator import Conversation
+from skill.domain.catalog import Catalog
 from tests.test_safety import LOCALES, mid_set
 
 ANNOTATIONS = load_annotations()

@@ -24,14 +24,14 @@ from ask_sdk_model import RequestEnvelope
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from skill import envelopes
-from skill.clock import FixedClock
-from skill.envelopes import LOCAL_SKILL_ID, Device
-from skill.factory import build_skill
-from skill.interaction_model import MODELS_DIR
-from skill.nlu import SlotFill
+from skill.alexa.factory import build_skill
+from skill.devtools import envelopes
+from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+from skill.devtools.interaction_model import MODELS_DIR
+from skill.devtools.nlu import SlotFill
+from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
-from skill.web import WebConfig, create_app
+from skill.web.app import WebConfig, create_app
 from tests.support import check_response
 
 PROFILE = os.environ.get("SPINE_COACH_HYPOTHESIS", "ci")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skill.bench import Result, bench_turns, report
+from skill.devtools.bench import Result, bench_turns, report
 
 
 def test_turn_benchmark_runs_and_reports_beside_the_floor() -> None:

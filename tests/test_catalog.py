@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from skill.catalog import Catalog, Range
+from skill.domain.catalog import Catalog, Range
 
 S0 = "000_323c424526996954.txt"
 S1 = "001_bbe442e9a59b4850.txt"

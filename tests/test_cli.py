@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.cli import main
+from skill.devtools.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 

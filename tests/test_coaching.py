@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from skill.catalog import Catalog
-from skill.clock import FixedClock
-from skill.simulator import Conversation, Reply
+from skill.devtools.simulator import Conversation, Reply
+from skill.domain.catalog import Catalog
+from skill.domain.clock import FixedClock
+from skill.domain.user import UserRecord
 from skill.store.sqlite import SQLiteStore
-from skill.user import UserRecord
 from tests.test_store_sqlite import request_for, sessions_of
 
 _TOKEN = re.compile(r'<break time="(\d+(?:\.\d+)?)(ms|s)"/>|([^<]+)')
@@ -338,9 +338,9 @@ def test_coaching_continues_when_the_store_fails_mid_workout(
 ) -> None:
     import sqlite3
 
-    from skill.envelopes import LOCAL_SKILL_ID
-    from skill.factory import build_skill
-    from skill.simulator import in_process
+    from skill.alexa.factory import build_skill
+    from skill.devtools.envelopes import LOCAL_SKILL_ID
+    from skill.devtools.simulator import in_process
     from tests.support import checked
 
     skill = build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.compat import oscrypto_openssl3
+from skill.web.compat import oscrypto_openssl3
 
 
 def _run(code: str) -> subprocess.CompletedProcess[str]:
@@ -19,7 +19,7 @@ def _run(code: str) -> subprocess.CompletedProcess[str]:
 
 def test_flask_ask_sdk_imports_with_the_fix() -> None:
     result = _run(
-        "from skill.compat import oscrypto_openssl3; oscrypto_openssl3.install(); "
+        "from skill.web.compat import oscrypto_openssl3; oscrypto_openssl3.install(); "
         "import flask_ask_sdk.skill_adapter; import oscrypto._openssl._libcrypto as l; print(l.libcrypto_version_info)"
     )
     assert result.returncode == 0, result.stderr

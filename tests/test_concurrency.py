@@ -13,15 +13,15 @@ from typing import Any
 
 import pytest
 
-from skill.catalog import Catalog
-from skill.clock import FixedClock
-from skill.envelopes import LOCAL_SKILL_ID, Device
-from skill.factory import build_skill
-from skill.merge import merge
-from skill.simulator import Conversation, in_process
+from skill.alexa.factory import build_skill
+from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+from skill.devtools.simulator import Conversation, in_process
+from skill.domain.catalog import Catalog
+from skill.domain.clock import FixedClock
+from skill.domain.merge import merge
+from skill.domain.user import UserRecord
 from skill.store.dynamodb import dynamodb_store
 from skill.store.sqlite import SQLiteStore
-from skill.user import UserRecord
 from tests.dynamo import Emulator
 from tests.support import checked
 from tests.test_store_sqlite import pains_of, request_for
@@ -93,9 +93,9 @@ def test_many_processes_on_one_sqlite_file(store_path: Path) -> None:
         "import sys\n"
         "from datetime import UTC, datetime\n"
         "from pathlib import Path\n"
-        "from skill.clock import FixedClock\n"
-        "from skill.envelopes import LOCAL_SKILL_ID\n"
-        "from skill.factory import build_skill\n"
+        "from skill.domain.clock import FixedClock\n"
+        "from skill.devtools.envelopes import LOCAL_SKILL_ID\n"
+        "from skill.alexa.factory import build_skill\n"
         "from skill.store.sqlite import SQLiteStore\n"
         "from tests.test_concurrency import user_session\n"
         "clock = FixedClock(datetime(2026, 11, 21, 10, tzinfo=UTC))\n"

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from skill.catalog import Catalog
+from skill.domain.catalog import Catalog
 
 
 def run_chat(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -18,7 +18,7 @@ def run_chat(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess
         "XDG_DATA_HOME": str(tmp_path / "xdg"),
     }
     return subprocess.run(
-        [sys.executable, "-m", "skill.cli", "chat", *args],
+        [sys.executable, "-m", "skill.devtools.cli", "chat", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from skill.catalog import ContentError, load_catalog
-from skill.content_check import STAMP_NAME, check_content
+from skill.domain.catalog import ContentError, load_catalog
+from skill.domain.content_check import STAMP_NAME, check_content
 
 
 def edit(root: Path, name: str, change: Callable[[Any], None]) -> None:
@@ -238,7 +238,7 @@ def test_editing_stamped_content_brings_back_the_full_check(content_copy: Path) 
 def test_cli_reports_problems_and_fails(content_copy: Path) -> None:
     edit(content_copy, "routines.json", lambda d: _routine(d, "early")["items"][0].update(exercise="ankle_pump"))
     result = subprocess.run(
-        [sys.executable, "-m", "skill.cli", "content", "check", "--content", str(content_copy)],
+        [sys.executable, "-m", "skill.devtools.cli", "content", "check", "--content", str(content_copy)],
         capture_output=True,
         text=True,
         check=False,
@@ -249,7 +249,7 @@ def test_cli_reports_problems_and_fails(content_copy: Path) -> None:
 
 def test_cli_accepts_good_content(content_copy: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "skill.cli", "content", "check", "--content", str(content_copy)],
+        [sys.executable, "-m", "skill.devtools.cli", "content", "check", "--content", str(content_copy)],
         capture_output=True,
         text=True,
         check=False,

@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
-from skill.catalog import Catalog, default_content_dir
-from skill.content_check import read_tree
-from skill.prompts import load_prompts
-from skill.review import REVIEW_NAME, build_review
-from skill.speech import Renderer
+from skill.alexa.prompts import load_prompts
+from skill.alexa.speech import Renderer
+from skill.devtools.review import REVIEW_NAME, build_review
+from skill.domain.catalog import Catalog, default_content_dir
+from skill.domain.content_check import read_tree
 from tests.conftest import REPO, SEEDS
 
-PROMPTS = REPO / "skill" / "prompts" / "en.json"
+PROMPTS = REPO / "skill" / "alexa" / "prompts" / "en.json"
 
 
 def words(text: str) -> str:
@@ -157,7 +157,7 @@ def test_review_lists_every_unsourced_statement(documents: dict[str, Any]) -> No
 def test_review_command_writes_the_file(tmp_path: Path) -> None:
     import shutil
 
-    from skill.cli import main
+    from skill.devtools.cli import main
 
     content = tmp_path / "content"
     shutil.copytree(default_content_dir(), content)

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from skill.api_client import TimeoutApiClient
-from skill.catalog import Catalog
-from skill.clock import FixedClock
-from skill.envelopes import LOCAL_SKILL_ID, REMINDERS_SCOPE, Device
-from skill.factory import build_skill
-from skill.nlu import SlotFill
-from skill.simulator import Conversation, in_process
-from skill.standin import StandIn
+from skill.alexa.api_client import TimeoutApiClient
+from skill.alexa.factory import build_skill
+from skill.devtools.envelopes import LOCAL_SKILL_ID, REMINDERS_SCOPE, Device
+from skill.devtools.nlu import SlotFill
+from skill.devtools.simulator import Conversation, in_process
+from skill.devtools.standin import StandIn
+from skill.domain.catalog import Catalog
+from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
 from tests.support import checked
 from tests.test_safety import user_record
@@ -34,7 +34,7 @@ def test_an_internal_error_rolls_back_the_turn_before_the_apology_is_saved(
     def broken(*args: Any) -> Any:  # fails after the stage was changed on the record
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr("skill.handlers.stage.after_statement", broken)
+    monkeypatch.setattr("skill.alexa.handlers.stage.after_statement", broken)
     reply = convo.say("I'm in week nine")
     assert "something went wrong" in reply.text
     assert user_record(store).reported_week == saved.reported_week  # week four, as before the failure

@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 import requests
 
-from skill.catalog import Catalog
-from skill.clock import FixedClock
-from skill.envelopes import LOCAL_SKILL_ID
-from skill.factory import build_skill
-from skill.simulator import Conversation, in_process
+from skill.alexa.factory import build_skill
+from skill.devtools.envelopes import LOCAL_SKILL_ID
+from skill.devtools.simulator import Conversation, in_process
+from skill.domain.catalog import Catalog
+from skill.domain.clock import FixedClock
+from skill.domain.user import UserRecord
 from skill.store.dynamodb import dynamodb_store
 from skill.store.sqlite import SQLiteStore
-from skill.user import UserRecord
 from tests.dynamo import Emulator, FaultyProxy
 from tests.support import checked, free_port
 from tests.test_coaching import count_in

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from skill.catalog import Catalog
-from skill.clock import FixedClock
-from skill.envelopes import LOCAL_SKILL_ID, Device, skill_disabled_event
-from skill.factory import build_skill
-from skill.simulator import Conversation, in_process
+from skill.alexa.factory import build_skill
+from skill.devtools.envelopes import LOCAL_SKILL_ID, Device, skill_disabled_event
+from skill.devtools.simulator import Conversation, in_process
+from skill.domain.catalog import Catalog
+from skill.domain.clock import FixedClock
 from skill.store.dynamodb import dynamodb_store
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator
@@ -141,7 +141,7 @@ def test_an_old_record_with_a_place_resumes_it(store: SQLiteStore, clock: FixedC
     convo.say("stop")
     request = request_for(convo.device.user_id)
     new = store.get_attributes(request)
-    from skill.guided import unpack
+    from skill.domain.guided import unpack
 
     state = unpack(catalog, new["place"]["state"])
     assert state is not None

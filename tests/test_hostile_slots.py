@@ -25,13 +25,13 @@ import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Intent, RequestEnvelope
 
-from skill import envelopes
-from skill.clock import FixedClock
-from skill.envelopes import LOCAL_SKILL_ID, Device
-from skill.factory import build_skill
-from skill.interaction_model import MODELS_DIR
-from skill.nlu import SlotFill
-from skill.simulator import Conversation, in_process
+from skill.alexa.factory import build_skill
+from skill.devtools import envelopes
+from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+from skill.devtools.interaction_model import MODELS_DIR
+from skill.devtools.nlu import SlotFill
+from skill.devtools.simulator import Conversation, in_process
+from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
 from tests.support import check_response
 

@@ -9,9 +9,7 @@ from typing import Any
 
 import pytest
 
-from skill.catalog import Catalog, normalize
-from skill.grammar import expand
-from skill.interaction_model import (
+from skill.devtools.interaction_model import (
     MODELS_DIR,
     build_all,
     build_model,
@@ -20,6 +18,9 @@ from skill.interaction_model import (
     locales,
     problems,
 )
+from skill.domain.catalog import Catalog
+from skill.domain.grammar import expand
+from skill.domain.vocabulary import normalize
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ def test_exercise_slot_comes_from_the_catalog(model: dict[str, Any], catalog: Ca
 
 
 def test_stage_slot_covers_every_week(model: dict[str, Any], catalog: Catalog) -> None:
-    from skill.numbers import number_words
+    from skill.domain.numbers import number_words
 
     stage_type = next(t for t in _language(model)["types"] if t["name"] == "STAGE")
     owner = {s: v["id"] for v in stage_type["values"] for s in [v["name"]["value"], *v["name"]["synonyms"]]}

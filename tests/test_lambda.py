@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from skill.envelopes import LOCAL_SKILL_ID, Device
-from skill.simulator import Conversation
+from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+from skill.devtools.simulator import Conversation
 from skill.store.dynamodb import from_dynamo, to_dynamo
 from tests.dynamo import CREDENTIALS, Emulator
 from tests.support import checked

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from skill.cli import main
-from skill.linking import code_hash, new_link
+from skill.devtools.cli import main
+from skill.domain.linking import code_hash, new_link
 from skill.store.dynamodb import dynamodb_store
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator

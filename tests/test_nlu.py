@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from skill.builtin_slots import parse_builtin
-from skill.nlu import Resolver, normalize_utterance, resolver_for
-from skill.numbers import number_words, ordinal_words, parse_number
+from skill.devtools.builtin_slots import parse_builtin
+from skill.devtools.nlu import Resolver, normalize_utterance, resolver_for
+from skill.domain.numbers import number_words, ordinal_words, parse_number
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +89,8 @@ BUILT_IN_VALUES = {
 def test_held_out_sentences_are_not_samples() -> None:
     import json
 
-    from skill.interaction_model import MODELS_DIR
-    from skill.nlu import BUILTIN_PHRASES
+    from skill.devtools.interaction_model import MODELS_DIR
+    from skill.devtools.nlu import BUILTIN_PHRASES
 
     language = json.loads((MODELS_DIR / "en-US.json").read_text())["interactionModel"]["languageModel"]
     samples = {normalize_utterance(s) for i in language["intents"] for s in i["samples"]}

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from skill.catalog import Catalog
-from skill.cli import main
-from skill.plan import PlanError, load_plan, parse_plan
+from skill.devtools.cli import main
+from skill.domain.catalog import Catalog
+from skill.domain.plan import PlanError, load_plan, parse_plan
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "content" / "plans" / "examples"
 

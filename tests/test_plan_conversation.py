@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from skill.catalog import Catalog
-from skill.cli import main
-from skill.clock import FixedClock
-from skill.envelopes import LOCAL_SKILL_ID, Device
-from skill.factory import build_skill
-from skill.simulator import Conversation, in_process
+from skill.alexa.factory import build_skill
+from skill.devtools.cli import main
+from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+from skill.devtools.simulator import Conversation, in_process
+from skill.domain.catalog import Catalog
+from skill.domain.clock import FixedClock
 from skill.store.dynamodb import dynamodb_store
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator
@@ -55,7 +55,7 @@ def _link_and_assign(convo: Conversation, store_url: str, tmp_path: Path, monkey
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(json.dumps(PLAN))
     # The clinic's command runs on the same (test) clock as the skill.
-    monkeypatch.setattr("skill.clock.system_clock", convo.clock)
+    monkeypatch.setattr("skill.domain.clock.system_clock", convo.clock)
     assert main(["plan", "assign", "--code", code, str(plan_file), "--store", store_url]) == 0
     convo.end()
 

@@ -12,10 +12,10 @@ from types import ModuleType
 
 import pytest
 
-from skill.clock import FixedClock
-from skill.envelopes import skill_disabled_event
-from skill.pain import log_pain, trend
-from skill.simulator import Conversation
+from skill.devtools.envelopes import skill_disabled_event
+from skill.devtools.simulator import Conversation
+from skill.domain.clock import FixedClock
+from skill.domain.pain import log_pain, trend
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator
 from tests.test_store_sqlite import pains_of

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from skill.simulator import Conversation
-from skill.store import keys
+from skill.devtools.simulator import Conversation
+from skill.domain import history as keys
 from skill.store.sqlite import SQLiteStore
 from tests.test_store_sqlite import request_for
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.prompts import SUPPORTED_LOCALES, load_prompts
+from skill.alexa.prompts import SUPPORTED_LOCALES, load_prompts
 
 SKILL = Path(__file__).resolve().parent.parent / "skill"
 

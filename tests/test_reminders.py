@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from skill.api_client import TimeoutApiClient
-from skill.catalog import Catalog
-from skill.clock import FixedClock
-from skill.envelopes import LOCAL_SKILL_ID, REMINDERS_SCOPE, Device
-from skill.factory import build_skill
-from skill.simulator import Conversation, in_process
-from skill.standin import StandIn
+from skill.alexa.api_client import TimeoutApiClient
+from skill.alexa.factory import build_skill
+from skill.devtools.envelopes import LOCAL_SKILL_ID, REMINDERS_SCOPE, Device
+from skill.devtools.simulator import Conversation, in_process
+from skill.devtools.standin import StandIn
+from skill.domain.catalog import Catalog
+from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
 from tests.support import checked
 from tests.test_safety import user_record

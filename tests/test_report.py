@@ -1,7 +1,7 @@
 """The adherence report for a generated 12-week history: rendered by headless Chromium (a
 screenshot is left in the test's folder), every chart present, every number equal to what
 the generator stored; the PDF has a page per section. Expected numbers come from the
-generator's own bookkeeping, never from ``skill.adherence``."""
+generator's own bookkeeping, never from ``skill.domain.adherence``."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from skill.cli import main
-from skill.store import keys
+from skill.devtools.cli import main
+from skill.domain import history as keys
 from skill.store.sqlite import SQLiteStore
 from tests.test_store_sqlite import request_for
 

@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import pytest
 
-from skill.catalog import Catalog
-from skill.simulator import Conversation
+from skill.devtools.simulator import Conversation
+from skill.domain.catalog import Catalog
+from skill.domain.user import UserRecord
+from skill.domain.workout import Phase
 from skill.store.sqlite import SQLiteStore
-from skill.user import UserRecord
-from skill.workout import Phase
 from tests.test_coaching import count_in
 from tests.test_store_sqlite import request_for
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from skill.catalog import load_catalog
-from skill.guided import unpack
-from skill.nlu import SlotFill
-from skill.simulator import Conversation
+from skill.devtools.nlu import SlotFill
+from skill.devtools.simulator import Conversation
+from skill.domain.catalog import load_catalog
+from skill.domain.guided import unpack
+from skill.domain.workout import Phase, WorkoutState
 from skill.store.sqlite import SQLiteStore
-from skill.workout import Phase, WorkoutState
 from tests.test_coaching import count_in
 from tests.test_safety import mid_set, user_record
 

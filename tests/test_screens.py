@@ -12,10 +12,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from skill.catalog import Catalog
-from skill.envelopes import user_event
-from skill.screens import APL_DIR, can_show
-from skill.simulator import Conversation, Reply
+from skill.alexa.screens import APL_DIR, can_show
+from skill.devtools.envelopes import user_event
+from skill.devtools.simulator import Conversation, Reply
+from skill.domain.catalog import Catalog
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "apl-document.schema.json").read_text())
 NODE_DIR = Path(__file__).resolve().parent / "node"

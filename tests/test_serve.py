@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from skill.server import ServeOptions, gunicorn_options
+from skill.web.server import ServeOptions, gunicorn_options
 from tests.pki import make_ca, make_leaf
 from tests.support import check_response, free_port
 from tests.test_web import launch_body
@@ -37,7 +37,10 @@ def serving(
     """Run ``spine-coach serve`` until the block ends; its output goes to ``log_path``."""
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "skill.cli", "serve", *args], env={**os.environ, **env}, stdout=log, stderr=log
+            [sys.executable, "-m", "skill.devtools.cli", "serve", *args],
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=log,
         )
         served = Served(process, log_path)
         try:
@@ -111,7 +114,7 @@ def test_production_without_a_skill_id_refuses_to_start(tmp_path: Path) -> None:
     env = {**os.environ, "SPINE_COACH_STORE": f"sqlite:///{tmp_path}/x.db"}
     env.pop("SPINE_COACH_SKILL_ID", None)
     result = subprocess.run(
-        [sys.executable, "-m", "skill.cli", "serve", "--port", str(free_port())],
+        [sys.executable, "-m", "skill.devtools.cli", "serve", "--port", str(free_port())],
         env=env,
         capture_output=True,
         text=True,

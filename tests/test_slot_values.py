@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from skill import slot_values
-from skill.numbers import parse_number
+from skill.domain import slot_values
+from skill.domain.numbers import parse_number
 
 TODAY = date(2026, 11, 21)
 

@@ -7,10 +7,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from skill.catalog import Catalog
-from skill.output import Content, ExerciseRef, ListOf, Output, Pause, Say, Spoken, Text, ask, tell
-from skill.prompts import SUPPORTED_LOCALES, load_prompts
-from skill.speech import MAX_SPEECH_CHARS, Renderer, SpeechTooLong, break_seconds
+from skill.alexa.prompts import SUPPORTED_LOCALES, load_prompts
+from skill.alexa.speech import MAX_SPEECH_CHARS, Renderer, SpeechTooLong, break_seconds
+from skill.domain.catalog import Catalog
+from skill.domain.output import Content, ExerciseRef, ListOf, Output, Pause, Say, Spoken, Text, ask, tell
 
 
 @pytest.fixture

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from skill.clock import FixedClock
-from skill.simulator import Conversation
+from skill.devtools.simulator import Conversation
+from skill.domain.clock import FixedClock
+from skill.domain.user import UserRecord
 from skill.store.sqlite import SQLiteStore
-from skill.user import UserRecord
 from tests.test_safety import user_record
 
 # The test clock says Saturday 21 November 2026.

@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 import pytest
 
-from skill.catalog import Catalog
-from skill.clock import FixedClock
-from skill.simulator import Conversation
+from skill.devtools.simulator import Conversation
+from skill.domain.catalog import Catalog
+from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
 from tests.test_safety import user_record
 from tests.test_store_sqlite import sessions_of
@@ -210,7 +210,7 @@ def test_prompts_never_suggest_a_stage_the_user_may_not_be_at() -> None:
 
     from tests.conftest import REPO
 
-    for path in (REPO / "skill" / "prompts").glob("*.json"):
+    for path in (REPO / "skill" / "alexa" / "prompts").glob("*.json"):
         for key, value in json.loads(path.read_text()).items():
             for text in value if isinstance(value, list) else [value]:
                 assert "week six routine" not in text and "week three" not in text, (path.name, key)

@@ -12,9 +12,10 @@ from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 
-from skill import envelopes
-from skill.envelopes import Device
-from skill.store import default_sqlite_path, keys, open_store
+from skill.devtools import envelopes
+from skill.devtools.envelopes import Device
+from skill.domain import history as keys
+from skill.store import default_sqlite_path, open_store
 from skill.store.sqlite import SQLiteStore
 
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from skill.envelopes import LOCAL_SKILL_ID
-from skill.interaction_model import MODELS_DIR
-from skill.simulator import Transport, in_process
+from skill.devtools.envelopes import LOCAL_SKILL_ID
+from skill.devtools.interaction_model import MODELS_DIR
+from skill.devtools.simulator import Transport, in_process
 from tests.support import check_response, checked, http_front
 
 NODE_DIR = Path(__file__).resolve().parent / "node"

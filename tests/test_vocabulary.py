@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.catalog import Catalog
-from skill.simulator import Conversation
+from skill.devtools.simulator import Conversation
+from skill.domain.catalog import Catalog
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_every_synonym_lives_in_the_vocabulary(catalog: Catalog) -> None:
     """The catalog's spoken names come from vocabulary.json, not from other content files."""
     import json
 
-    from skill.catalog import default_content_dir
+    from skill.domain.catalog import default_content_dir
 
     root = default_content_dir()
     for path in [root / "guidance.json", root / "routines.json", *(root / "exercises").glob("*.json")]:
@@ -109,7 +109,7 @@ def test_an_unmatched_activity_is_answered_from_its_head_word(convo: Conversatio
 def test_console_tolerates_hyphens_fillers_contractions_and_digits(
     utterance: str, intent: str, slots: dict[str, str]
 ) -> None:
-    from skill.nlu import resolver_for
+    from skill.devtools.nlu import resolver_for
 
     found = resolver_for("en-US").resolve(utterance)
     assert found.intent == intent
@@ -119,7 +119,7 @@ def test_console_tolerates_hyphens_fillers_contractions_and_digits(
 def test_every_example_in_the_readme_table_is_understood_by_the_console() -> None:
     import re
 
-    from skill.nlu import resolver_for
+    from skill.devtools.nlu import resolver_for
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     table = readme[readme.index("## What you can say") : readme.index("## Safety")]

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from skill.catalog import Catalog
-from skill.clock import FixedClock
-from skill.envelopes import LOCAL_SKILL_ID
-from skill.simulator import Conversation, in_process
+from skill.devtools.envelopes import LOCAL_SKILL_ID
+from skill.devtools.simulator import Conversation, in_process
+from skill.domain.catalog import Catalog
+from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
 from tests.support import checked
 
@@ -231,9 +231,9 @@ def test_session_that_ends_in_silence_and_a_new_one(convo: Conversation) -> None
 def test_repeated_variants_are_deterministic_per_request(skill: Any, clock: FixedClock) -> None:
     """A returning user's greeting varies across requests (the prompt has three variants),
     and one request always renders the same way (Alexa may retry a request)."""
-    from skill import envelopes
-    from skill.envelopes import Device
-    from skill.prompts import load_prompts
+    from skill.alexa.prompts import load_prompts
+    from skill.devtools import envelopes
+    from skill.devtools.envelopes import Device
 
     send = checked(in_process(skill))
     device = Device()
@@ -254,7 +254,7 @@ def test_repeated_variants_are_deterministic_per_request(skill: Any, clock: Fixe
 def test_failing_store_is_mentioned_once_and_nothing_crashes(
     tmp_path: Path, clock: FixedClock, catalog: Catalog
 ) -> None:
-    from skill.factory import build_skill
+    from skill.alexa.factory import build_skill
 
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where the database folder should be")
@@ -275,7 +275,7 @@ def test_exception_becomes_an_apology_without_personal_data_in_logs(
     import dataclasses
     from types import MappingProxyType
 
-    from skill.factory import build_skill
+    from skill.alexa.factory import build_skill
 
     # A catalog whose week-six routine names an exercise it does not hold: rendering fails.
     routines = dict(catalog.routines)
@@ -301,7 +301,7 @@ def test_exception_becomes_an_apology_without_personal_data_in_logs(
 def test_wrong_skill_id_is_refused(skill: object, clock: FixedClock) -> None:
     from ask_sdk_core.exceptions import AskSdkException
 
-    from skill.envelopes import Device
+    from skill.devtools.envelopes import Device
 
     convo = Conversation(in_process(skill), device=Device(skill_id="amzn1.ask.skill.someone-else"), clock=clock)
     with pytest.raises(AskSdkException):

@@ -21,11 +21,12 @@ import requests
 from cryptography.x509.verification import Store
 from werkzeug.serving import make_server
 
-from skill import envelopes
-from skill.clock import FixedClock
-from skill.envelopes import LOCAL_SKILL_ID, Device
+from skill.devtools import envelopes
+from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
-from skill.verification import (
+from skill.web.app import WebConfig, create_app
+from skill.web.verification import (
     FAILED_URL_SECONDS,
     MAX_CHAIN_BYTES,
     SYSTEM_BUNDLES,
@@ -34,7 +35,6 @@ from skill.verification import (
     download,
     system_trust_store,
 )
-from skill.web import WebConfig, create_app
 from tests.pki import Issued, make_ca, make_leaf
 from tests.support import check_response
 

@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from skill.catalog import Catalog, Range
-from skill.coaching import (
+from skill.alexa.prompts import load_prompts
+from skill.alexa.speech import MAX_SPEECH_CHARS, Renderer
+from skill.domain.catalog import Catalog, Range
+from skill.domain.coaching import (
     COUNT_CHAR_BUDGET,
     PlanItem,
     count_chunk,
@@ -18,10 +20,8 @@ from skill.coaching import (
     plan_routine,
     plan_single,
 )
-from skill.output import Output, Pause, Say
-from skill.prompts import load_prompts
-from skill.speech import MAX_SPEECH_CHARS, Renderer
-from skill.workout import (
+from skill.domain.output import Output, Pause, Say
+from skill.domain.workout import (
     SINGLE,
     Event,
     EventKind,

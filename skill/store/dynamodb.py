@@ -6,7 +6,7 @@ Two tables (see the README's "Data" section):
 - ``<table>`` (partition key ``id``): one item per user, the record under ``attributes``,
   as the ASK adapter stores it. A coaching turn reads and writes only this small item.
 - ``<table>-history`` (partition key ``id``, sort key ``sk``): one item per finished or
-  abandoned session and per pain score (``skill.store.keys``), the entry as JSON in ``d``.
+  abandoned session and per pain score (``skill.domain.history``), the entry as JSON in ``d``.
   Written once, read by range queries, deleted with the user. With ``retention_days`` set
   each item also gets an ``expires_at`` epoch for DynamoDB's TTL (off by default: nothing is
   dropped unless the operator asks for it).

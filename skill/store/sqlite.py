@@ -2,7 +2,7 @@
 
 The ASK SDK has no SQLite adapter; this implements its ``AbstractPersistenceAdapter`` plus
 what the skill needs beyond it: a compare-and-write on the record's revision and
-append-only history rows read by key range (``skill.store.keys``).
+append-only history rows read by key range (``skill.domain.history``).
 
 - ``attributes``: one row per Alexa user id: the record as JSON and its revision in a
   column of its own, so the conditional write is one statement that never parses JSON.
@@ -15,7 +15,7 @@ concurrent writers wait their turn instead of failing. Each thread gets its own 
 (sqlite3 connections are not shared across threads). Failures surface as the SDK's
 ``PersistenceException``. A file from before the history table (the record held all
 history) gets its ``rev`` column on first open; the records themselves are converted by
-the skill on first read (``skill.user.split_legacy``).
+the skill on first read (``skill.domain.user.split_legacy``).
 """
 
 from __future__ import annotations

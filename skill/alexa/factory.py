@@ -1,0 +1,152 @@
+"""``build_skill``: the one place the skill is assembled.
+
+Every handler, interceptor and exception handler is registered here, in one ordered
+list: the first handler whose ``can_handle`` is true wins, so specific handlers (a "yes"
+to a pending question) come before general ones (any "yes"). Importing this module has
+no side effects; the store, clock and API client are arguments.
+"""
+
+from __future__ import annotations
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model.services import ApiClient
+
+from skill.alexa.handlers import (
+    answers,
+    howto,
+    launch,
+    overview,
+    plan,
+    progress,
+    reminders,
+    safety,
+    safety_net,
+    session,
+    stage,
+    workout,
+)
+from skill.alexa.handlers.base import Router
+from skill.alexa.handlers.errors import ApologyExceptionHandler
+from skill.alexa.logs import LogRequest, StartTimer
+from skill.alexa.turn import Clock, Deps, TurnInterceptor
+from skill.domain.catalog import Catalog, load_catalog
+from skill.domain.clock import system_clock
+
+
+def handlers() -> list[AbstractRequestHandler]:
+    """Every request handler, in the order they are asked: the first whose predicate matches
+    answers (``handlers.base.Router``). Order matters only between handlers whose predicates
+    can match the same request; the rules, each shown by tests/test_handler_order.py (swap
+    the pair and the answer changes):
+
+    - a symptom is answered whatever else is going on: ``SymptomHandler`` comes before every
+      handler that could take its request, down to the catch-all at the end;
+    - mid-session, a request the session cannot act on (the fallback intent, a bare routine
+      name, words no slot knows) pauses and checks in: ``SafetyNetHandler`` comes before the
+      general handlers of those intents (``StageAnswerHandler``, ``FallbackHandler``);
+    - an answer to the question the skill just asked (a ``pending`` predicate: delete data,
+      start the routine, resume the place ...) comes before the general yes/no and number
+      handlers, which are for answers to no question;
+    - during a session, stop keeps the place, help is about the session and yes counts the
+      set: the in-workout handlers come before ``StopHandler``, ``HelpHandler`` and
+      ``UnexpectedYesNoHandler``;
+    - ``UnhandledIntentHandler`` matches anything and comes last.
+
+    Handlers for different intents or request types never compete; their grouping below
+    is for the reader.
+    """
+    return [
+        # events outside a conversation
+        progress.SkillDisabledHandler(),
+        reminders.PermissionAnswerHandler(),
+        # safety first: a symptom is answered whatever else is going on
+        safety.SymptomHandler(),
+        launch.LaunchHandler(),
+        # mid-session, anything not understood pauses and checks in (never "say ready" again)
+        safety_net.SafetyNetHandler(),
+        # answers to the question the skill just asked
+        progress.PainAnswerHandler(),
+        progress.PainSkippedHandler(),
+        progress.DeleteDataYesHandler(),
+        progress.DeleteDataNoHandler(),
+        reminders.SecondReminderYesHandler(),
+        reminders.SecondReminderNoHandler(),
+        workout.CoachOfferYesHandler(),
+        answers.CoachOfferNoHandler(),
+        workout.ResumeYesHandler(),
+        workout.ResumeNoHandler(),
+        workout.StartRoutineYesHandler(),
+        workout.ConfirmStartHandler(),
+        workout.StartRoutineNoHandler(),
+        # starting a guided session
+        workout.StartRoutineHandler(),
+        workout.CoachExerciseHandler(),
+        workout.TouchHandler(),
+        workout.StageAnswerHandler(),
+        # during a guided session
+        workout.StopInWorkoutHandler(),
+        workout.YesNoInWorkoutHandler(),
+        workout.HelpInWorkoutHandler(),
+        workout.RepeatHandler(),
+        workout.WorkoutEventHandler(),
+        # the user's stage
+        stage.SurgeryDateHandler(),
+        stage.SurgeryAgoHandler(),
+        stage.WeekHandler(),
+        stage.StageOverrideHandler(),
+        stage.WhatWeekHandler(),
+        stage.ClearanceHandler(),
+        # reminders, progress, pain, data
+        reminders.SetReminderHandler(),
+        reminders.ReminderTimeHandler(),
+        progress.StrayNumberHandler(),
+        reminders.ListRemindersHandler(),
+        reminders.ChangeReminderHandler(),
+        reminders.CancelRemindersHandler(),
+        progress.ProgressHandler(),
+        progress.SendProgressHandler(),
+        progress.YesterdayHandler(),
+        progress.StreakHandler(),
+        progress.LogPainHandler(),
+        progress.DeleteDataHandler(),
+        # the physiotherapist's plan: its own intents, so the position only needs to be after
+        # the pending answers and the safety handlers above (a symptom always wins)
+        plan.LinkPlanHandler(),
+        plan.UnlinkPlanHandler(),
+        # questions
+        safety.AvoidHandler(),
+        howto.HowToHandler(),
+        overview.RoutineOverviewHandler(),
+        overview.ListRoutinesHandler(),
+        # everything else
+        answers.UnexpectedYesNoHandler(),
+        session.HelpHandler(),
+        session.StopHandler(),
+        session.FallbackHandler(),
+        session.SessionEndedHandler(),
+        session.UnhandledIntentHandler(),
+    ]
+
+
+def build_skill(
+    *,
+    store: AbstractPersistenceAdapter,
+    clock: Clock = system_clock,
+    api_client: ApiClient | None = None,
+    catalog: Catalog | None = None,
+    skill_id: str | None = None,
+) -> CustomSkill:
+    """Assemble the skill around a persistence adapter, a clock and an API client."""
+    deps = Deps(catalog=catalog if catalog is not None else load_catalog(), clock=clock, store=store)
+    builder = CustomSkillBuilder(persistence_adapter=store, api_client=api_client)
+    builder.skill_id = skill_id
+    builder.add_global_request_interceptor(StartTimer())
+    builder.add_global_request_interceptor(TurnInterceptor(deps))
+    builder.add_global_response_interceptor(LogRequest())
+    builder.add_request_handler(Router(handlers()))
+    builder.add_exception_handler(ApologyExceptionHandler(deps))
+    skill: CustomSkill = builder.create()
+    return skill

@@ -1,0 +1,247 @@
+"""Progress, the pain log, and the user's control over their data."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import timedelta
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill.alexa.handlers.base import Handler, all_of, intent, pending, request_type
+from skill.alexa.handlers.reminders import flow
+from skill.alexa.turn import Turn, turn_of
+from skill.domain import pain, progress, slot_values
+from skill.domain.output import (
+    Count,
+    ExerciseRef,
+    ListOf,
+    Output,
+    Pending,
+    ProgressScreen,
+    RoutineRef,
+    Say,
+    Segment,
+    Text,
+    ask,
+    tell,
+)
+from skill.domain.safety import emergency_number
+
+log = logging.getLogger("spine_coach")
+
+
+class ProgressHandler(Handler):
+    """ "how am I doing?": sessions this week, the streak, exercises done, the pain trend."""
+
+    when = intent("ProgressIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        user = turn.user
+        on = turn.today()
+        numbers = progress.summary(
+            turn.sessions_since(on - timedelta(days=progress.WINDOW_DAYS)), user.streak_run, turn.now, user.time_zone
+        )
+        if not numbers.exercises_this_week and not numbers.streak:
+            speech: list[Segment] = [Say.of("progress.nothing_yet")]
+        else:
+            speech = [
+                Say.of(
+                    "progress.week",
+                    sessions=Count(numbers.sessions_this_week, "session"),
+                    exercises=Count(numbers.exercises_this_week, "exercise"),
+                )
+                if numbers.sessions_this_week
+                else Say.of("progress.week.none"),
+                Say.of("progress.streak", days=Count(numbers.streak, "day"))
+                if numbers.streak
+                else Say.of("progress.no_streak"),
+            ]
+        found = pain.trend(turn.pain_since(on - timedelta(days=pain.RECENT_DAYS)), on)
+        if found is not None:
+            direction, earlier, later = found
+            speech.append(Say.of(f"progress.pain.{direction}", earlier=earlier, later=later))
+        speech.append(Say.of("progress.keep_going"))
+        screen = ProgressScreen(numbers.sessions_this_week, numbers.exercises_this_week, numbers.streak)
+        return replace(ask(*speech, reprompt=Say.of("progress.reprompt")), screen=screen)
+
+
+class SendProgressHandler(Handler):
+    """ "send my progress to my phone": this week's numbers on a card in the Alexa app."""
+
+    when = intent("SendProgressIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        on = turn.today()
+        numbers = progress.summary(
+            turn.sessions_since(on - timedelta(days=progress.WINDOW_DAYS)),
+            turn.user.streak_run,
+            turn.now,
+            turn.user.time_zone,
+        )
+        card: list[Segment] = [
+            Say.of(
+                "progress.card.week",
+                sessions=Count(numbers.sessions_this_week, "session"),
+                exercises=Count(numbers.exercises_this_week, "exercise"),
+            ),
+            Say.of("progress.card.streak", days=Count(numbers.streak, "day")),
+        ]
+        found = pain.trend(turn.pain_since(on - timedelta(days=pain.RECENT_DAYS)), on)
+        if found is not None:
+            card.append(Say.of("progress.card.pain", earlier=found[1], later=found[2]))
+        output = ask(Say.of("progress.card.sent"), reprompt=Say.of("progress.reprompt"))
+        title = turn.renderer.render((Say.of("progress.card.title"),)).text
+        return replace(output, card_title=title, card_body=tuple(card))
+
+
+class YesterdayHandler(Handler):
+    """ "what did I do yesterday?"."""
+
+    when = intent("YesterdayIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        yesterday = turn.today() - timedelta(days=1)
+        day = progress.days(turn.sessions_since(yesterday), turn.user.time_zone).get(yesterday)
+        if day is None or not day.done:
+            return ask(Say.of("progress.yesterday.nothing"), reprompt=Say.of("progress.reprompt"))
+        names = ListOf(tuple(ExerciseRef(e) for e in dict.fromkeys(day.done) if e in turn.catalog.exercises))
+        speech: list[Segment] = [Say.of("progress.yesterday", count=Count(len(day.done), "exercise"), exercises=names)]
+        routines = [r for r in day.routines if r in turn.catalog.routines]
+        if routines:
+            speech.append(Say.of("progress.yesterday.routine", routine=RoutineRef(routines[-1])))
+        return ask(*speech, reprompt=Say.of("progress.reprompt"))
+
+
+class StreakHandler(Handler):
+    """ "how many days in a row?"."""
+
+    when = intent("StreakIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        days = streak_of(turn)
+        line = Say.of("progress.streak", days=Count(days, "day")) if days else Say.of("progress.no_streak")
+        return ask(line, Say.of("progress.keep_going"), reprompt=Say.of("progress.reprompt"))
+
+
+def streak_of(turn: Turn) -> int:
+    """Days in a row: the recorded run, and the days of the session still running."""
+    running = turn.guide.place_entry()
+    day = progress.entry_day(running, turn.user.time_zone) if running and running["done"] else None
+    return progress.streak(turn.user.streak_run, [day] if day else [], turn.today())
+
+
+def log_pain(turn: Turn, score: int | None, *, after_routine: bool) -> Output:
+    """Log a 0-10 score; a missing, not understood or out-of-range one is asked again."""
+    if score is None or not 0 <= score <= 10:
+        return ask(Say.of("pain.out_of_range"), reprompt=Say.of("pain.ask.reprompt"), pending=Pending.of("pain_rating"))
+    check = turn.log_pain(score)
+    guidance = turn.catalog.guidance
+    if check.alert is not None:
+        return tell(
+            Say.of("pain.alert.high" if check.alert == "high" else "pain.alert.rise", score=score),
+            Text(guidance.stop_rule.text),
+            Text(guidance.stop_contact),
+            Say.of("safety.check.general", number=emergency_number(turn.catalog, turn.locale)),
+        )
+    if after_routine:
+        return tell(Say.of("pain.logged", score=score), Say.of("pain.goodbye"))
+    return ask(
+        Say.of("pain.logged", score=score),
+        Say.of("reminder.anything_else"),
+        reprompt=Say.of("reminder.anything_else.reprompt"),
+    )
+
+
+class PainAnswerHandler(Handler):
+    """A number answering "how is your back right now?". Alexa may hear a bare "three" as
+    a time (03:00); in answer to this question it is the score."""
+
+    when = all_of(intent("PainAnswerIntent", "TimeAnswerIntent"), pending("pain_rating"))
+
+    def answer(self, turn: Turn) -> Output:
+        score = turn.slot_number("score")
+        if score is None:
+            score = slot_values.hour_on_the_hour(turn.slot_time("time"))
+        return log_pain(turn, score, after_routine=True)
+
+
+class StrayNumberHandler(Handler):
+    """A bare number when no question wanted one."""
+
+    when = intent("PainAnswerIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        return ask(Say.of("pain.stray_number"), reprompt=Say.of("reminder.anything_else.reprompt"))
+
+
+class LogPainHandler(Handler):
+    """ "log my pain as three", at any time."""
+
+    when = intent("LogPainIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        question = turn.session.pending
+        return log_pain(
+            turn, turn.slot_number("score"), after_routine=question is not None and question.kind == "pain_rating"
+        )
+
+
+class PainSkippedHandler(Handler):
+    """ "no" (or "skip") to the pain question at the end of a routine."""
+
+    when = all_of(
+        intent("AMAZON.NoIntent", "SkipIntent", "AMAZON.CancelIntent", "AMAZON.StopIntent"), pending("pain_rating")
+    )
+
+    def answer(self, turn: Turn) -> Output:
+        return tell(Say.of("pain.goodbye"))
+
+
+class DeleteDataHandler(Handler):
+    """ "delete my data": asks first."""
+
+    when = intent("DeleteDataIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        return ask(
+            Say.of("data.delete.confirm"),
+            reprompt=Say.of("data.delete.confirm.reprompt"),
+            pending=Pending.of("delete_data"),
+        )
+
+
+class DeleteDataYesHandler(Handler):
+    when = all_of(intent("AMAZON.YesIntent"), pending("delete_data"))
+
+    def answer(self, turn: Turn) -> Output:
+        reminders_left = False
+        if turn.user.reminders:
+            reminders_left = not flow(turn).cancel_all()[0]
+        if not turn.forget_user():
+            return ask(Say.of("data.delete.failed"), reprompt=Say.of("reminder.anything_else.reprompt"))
+        if reminders_left:
+            return tell(Say.of("data.deleted"), Say.of("data.deleted.reminders_left"))
+        return tell(Say.of("data.deleted"))
+
+
+class DeleteDataNoHandler(Handler):
+    when = all_of(intent("AMAZON.NoIntent"), pending("delete_data"))
+
+    def answer(self, turn: Turn) -> Output:
+        return ask(Say.of("data.delete.kept"), reprompt=Say.of("reminder.anything_else.reprompt"))
+
+
+class SkillDisabledHandler(Handler):
+    """The user disabled the skill: delete everything kept for them (no speech is possible)."""
+
+    when = request_type("AlexaSkillEvent.SkillDisabled")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        if turn.user.reminders:
+            flow(turn).cancel_all()  # best effort: this event may carry no permission
+        turn.forget_user()
+        log.info("skill disabled: user data deleted")
+        return turn.finish()

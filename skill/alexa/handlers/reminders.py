@@ -1,0 +1,125 @@
+"""Daily reminders: set, answer the permission question, list, change, cancel.
+
+``skill.alexa.reminders`` (and the SDK's reminder models) load on the first reminder request,
+not at cold start: most sessions never touch reminders.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from skill.alexa.handlers.base import Handler, all_of, any_of, intent, pending, request_type
+from skill.alexa.turn import Turn
+from skill.domain.output import Output, Say, ask
+
+if TYPE_CHECKING:
+    from skill.alexa.reminders import ClockTime, ReminderFlow
+
+
+def _time(value: str | None) -> ClockTime | None:
+    """A clock time from an AMAZON.TIME value already read by ``Turn.slot_time``."""
+    from skill.alexa.reminders import ClockTime
+
+    return ClockTime.parse(value)
+
+
+def flow(turn: Turn) -> ReminderFlow:
+    from skill.alexa.reminders import ReminderApi, ReminderFlow, has_permission
+
+    envelope = turn.handler_input.request_envelope
+    device = getattr(getattr(envelope.context, "system", None), "device", None)
+    try:
+        factory = turn.handler_input.service_client_factory
+    except ValueError:  # the skill was built without an API client
+        factory = None
+    return ReminderFlow(
+        api=ReminderApi(factory, getattr(device, "device_id", None)),
+        user=turn.user,
+        catalog=turn.catalog,
+        locale=turn.locale,
+        now=turn.now,
+        spoken_text=turn.renderer.words(Say.of("reminder.spoken")),
+        permitted=has_permission(envelope),
+    )
+
+
+class SetReminderHandler(Handler):
+    """ "remind me every day at nine a.m.", "remind me to do my exercises"."""
+
+    when = intent("SetReminderIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        at = _time(turn.slot_time("time"))
+        reminders = flow(turn)
+        return reminders.ask_time() if at is None else reminders.set_daily(at)
+
+
+class ReminderTimeHandler(Handler):
+    """A time on its own answers "what time should I remind you?". A bare number ("nine",
+    which Alexa may send as a NUMBER) needs a.m. or p.m. to be a time."""
+
+    when = any_of(intent("TimeAnswerIntent"), all_of(intent("PainAnswerIntent"), pending("reminder_time")))
+
+    def answer(self, turn: Turn) -> Output:
+        question = turn.session.pending
+        at = _time(turn.slot_time("time"))
+        if question is None or question.kind != "reminder_time":
+            return ask(Say.of("reminder.time_without_question"), reprompt=Say.of("reminder.anything_else.reprompt"))
+        reminders = flow(turn)
+        if at is None and turn.slot_raw("score"):
+            return ask(Say.of("reminder.am_or_pm"), reprompt=Say.of("reminder.ask_time.reprompt"), pending=question)
+        if at is None:
+            return reminders.ask_time(second=bool(question.get("second")), change=bool(question.get("change")))
+        if question.get("change"):
+            return reminders.change(at)
+        return reminders.set_daily(at, second=bool(question.get("second")))
+
+
+class SecondReminderYesHandler(Handler):
+    when = all_of(intent("AMAZON.YesIntent"), pending("second_reminder"))
+
+    def answer(self, turn: Turn) -> Output:
+        return flow(turn).ask_time(second=True)
+
+
+class SecondReminderNoHandler(Handler):
+    when = all_of(intent("AMAZON.NoIntent"), pending("second_reminder"))
+
+    def answer(self, turn: Turn) -> Output:
+        return ask(Say.of("reminder.anything_else"), reprompt=Say.of("reminder.anything_else.reprompt"))
+
+
+class PermissionAnswerHandler(Handler):
+    """Alexa's answer to our AskFor: the user accepted, denied or did not answer."""
+
+    when = request_type("Connections.Response")
+
+    def answer(self, turn: Turn) -> Output:
+        payload = getattr(turn.request, "payload", None)
+        status = payload.get("status") if isinstance(payload, dict) else None
+        return flow(turn).after_permission(str(status or "NOT_ANSWERED"))
+
+
+class ListRemindersHandler(Handler):
+    when = intent("ListRemindersIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        return flow(turn).list()
+
+
+class ChangeReminderHandler(Handler):
+    """ "change my reminder to 8 a.m."."""
+
+    when = intent("ChangeReminderIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        at = _time(turn.slot_time("time"))
+        reminders = flow(turn)
+        return reminders.ask_time(change=True) if at is None else reminders.change(at)
+
+
+class CancelRemindersHandler(Handler):
+    when = intent("CancelRemindersIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        return flow(turn).cancel_all()[1]

@@ -1,0 +1,84 @@
+"""The safety net during a guided session: nothing not understood is met with "say ready".
+
+A patient mid-exercise who says something the skill cannot place may be reporting a
+problem in words no model holds. So while a session runs, the fallback intent, a slot
+whose words mean nothing to the vocabulary, or an intent that makes no sense mid-set
+(a bare time, a bare number, a bare routine name nobody asked for) pauses the count and
+checks in. The answer to the check-in is taken as a symptom when any of its words are
+symptom words; otherwise, a second miss stops the session and keeps the place.
+"""
+
+from __future__ import annotations
+
+from ask_sdk_core.handler_input import HandlerInput
+
+from skill.alexa.handlers.base import Handler, Predicate, all_of
+from skill.alexa.handlers.workout import in_workout
+from skill.alexa.turn import Turn, turn_of
+from skill.domain import safety
+from skill.domain.output import Output, Say, tell
+
+# Intents that only answer a question the skill asks outside a session.
+OUT_OF_STATE = frozenset({"TimeAnswerIntent", "PainAnswerIntent", "StageIntent"})
+# Custom slots whose words must mean something for the request to be understood.
+WORD_SLOTS = ("exercise", "stage", "activity")
+
+
+def _intent_name(turn: Turn) -> str:
+    name = getattr(getattr(turn.request, "intent", None), "name", None)
+    return name if isinstance(name, str) else ""
+
+
+def _slot_names(turn: Turn) -> list[str]:
+    slots = getattr(getattr(turn.request, "intent", None), "slots", None)
+    return list(slots) if isinstance(slots, dict) else []
+
+
+def not_understood(turn: Turn) -> bool:
+    """True for a request the running session cannot act on (see the module docstring)."""
+    if getattr(turn.request, "object_type", None) != "IntentRequest":
+        return False
+    name = _intent_name(turn)
+    if name == "AMAZON.FallbackIntent":
+        return True
+    pending = turn.session.pending
+    if name in OUT_OF_STATE and not (name == "StageIntent" and pending is not None and pending.kind == "ask_stage"):
+        return True
+    if name == "SymptomIntent":
+        return False  # unrecognised symptom words are still a symptom
+    return any(turn.slot_raw(slot) and turn.slot_id(slot) is None for slot in WORD_SLOTS if slot in _slot_names(turn))
+
+
+def mid_session_miss() -> Predicate:
+    def check(hi: HandlerInput) -> bool:
+        return not_understood(turn_of(hi))
+
+    return all_of(in_workout(), check)
+
+
+class SafetyNetHandler(Handler):
+    """Pause and check in; after a check-in, symptom words are a symptom and another miss stops."""
+
+    when = mid_session_miss()
+
+    def answer(self, turn: Turn) -> Output:
+        pending = turn.session.pending
+        if pending is not None and pending.kind == "check_in":
+            symptom = _symptom_in_words(turn)
+            if symptom is not None:
+                turn.guide.stop_for_symptom()
+                found = turn.catalog.guidance.find_symptom(symptom)
+                return safety.symptom_answer(turn.catalog, found, turn.locale, in_workout=True)
+            turn.guide.check_in()  # the place stays paused at the start of the set
+            return tell(Say.of("workout.check_in.unclear"))
+        return turn.guide.check_in() or tell(Say.of("workout.check_in.unclear"))
+
+
+def _symptom_in_words(turn: Turn) -> str | None:
+    """A symptom id for any heard slot words that are symptom words ("my leg feels funny")."""
+    vocabulary = turn.catalog.vocabulary
+    for slot in _slot_names(turn):
+        found = vocabulary.resolve("symptom", turn.slot_raw(slot))
+        if found is not None:
+            return found
+    return None

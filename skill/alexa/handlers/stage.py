@@ -1,0 +1,145 @@
+"""The user's personal stage: surgery date, weeks since, week number, the physio's choice, clearances."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from skill.alexa.handlers.base import Handler, intent
+from skill.alexa.turn import Turn
+from skill.domain import stage
+from skill.domain.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, ask
+
+
+def spoken_date(when: date) -> Say:
+    return Say.of("format.date", month=Say.of(f"month.{when.month}"), day=when.day, year=when.year)
+
+
+def after_statement(turn: Turn, check: stage.StageCheck) -> Output:
+    """Confirm a stored stage and offer its routine, or question an implausible one."""
+    if check.outcome != "stored":
+        question = Say.of(
+            "stage.future"
+            if check.outcome == "future"
+            else "stage.too_old"
+            if check.outcome == "too_old"
+            else "stage.unclear"
+        )
+        return ask(question, reprompt=Say.of("stage.question.reprompt"))
+    today = turn.now.date()
+    routine = stage.routine_for(turn.user, turn.catalog, today)
+    assert routine is not None and check.week is not None
+    first, last = stage.days_of_week(check.week)
+    if check.surgery_date is not None:
+        lead: list[Segment] = [
+            Say.of(
+                "stage.date.stored",
+                date=spoken_date(check.surgery_date),
+                week=check.week,
+                first=first,
+                last=last,
+                routine=RoutineRef(routine.id),
+            )
+        ]
+    else:
+        lead = [Say.of("stage.week.stored", week=check.week, first=first, last=last, routine=RoutineRef(routine.id))]
+    lead += _follow_up_note(turn)
+    return _offer_start(routine.id, *lead)
+
+
+def _follow_up_note(turn: Turn) -> list[Segment]:
+    """Past day 42 without the six-week follow-up: say what comes after it."""
+    today = turn.now.date()
+    if not stage.follow_up_due(turn.user, turn.catalog, today):
+        return []
+    day = stage.days_since_surgery(turn.user, today) or 0
+    later = turn.catalog.stages.span_for_day(day).routine
+    return [Say.of("stage.follow_up.pending", routine=RoutineRef(later))]
+
+
+def _offer_start(routine_id: str, *lead: Segment) -> Output:
+    return ask(
+        *lead,
+        Say.of("stage.offer_start"),
+        reprompt=Say.of("stage.offer_start.reprompt", routine=RoutineRef(routine_id)),
+        pending=Pending.of("start_routine", routine=routine_id),
+    )
+
+
+class SurgeryDateHandler(Handler):
+    """ "my surgery was on October third"."""
+
+    when = intent("SurgeryDateIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        return after_statement(turn, stage.set_surgery_date(turn.user, turn.slot_date("date"), turn.now.date()))
+
+
+class SurgeryAgoHandler(Handler):
+    """ "I had surgery five weeks ago"."""
+
+    when = intent("SurgeryAgoIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        return after_statement(turn, stage.set_weeks_ago(turn.user, turn.slot_duration("duration"), turn.now.date()))
+
+
+class WeekHandler(Handler):
+    """ "I'm in week four"."""
+
+    when = intent("WeekIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        week = turn.slot_number("week")
+        return after_statement(turn, stage.set_week(turn.user, None if week is None else str(week), turn.now.date()))
+
+
+class StageOverrideHandler(Handler):
+    """ "my physio moved me to the week six routine"."""
+
+    when = intent("StageOverrideIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        routine_id = turn.slot_id("stage")
+        if routine_id is None or routine_id not in turn.catalog.routines:
+            from skill.domain import overview
+
+            return overview.unknown_routine()
+        stage.set_override(turn.user, routine_id)
+        return _offer_start(routine_id, Say.of("stage.override.stored", routine=RoutineRef(routine_id)))
+
+
+class WhatWeekHandler(Handler):
+    """ "what week am I in"."""
+
+    when = intent("WhatWeekIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        user, today = turn.user, turn.now.date()
+        routine = stage.routine_for(user, turn.catalog, today)
+        if routine is None:
+            return ask(Say.of("stage.current.unknown"), reprompt=Say.of("stage.current.unknown.reprompt"))
+        if user.stage_override is not None:
+            return _offer_start(routine.id, Say.of("stage.current.override", routine=RoutineRef(routine.id)))
+        week = stage.current_week(user, today) or 1
+        first, last = stage.days_of_week(week)
+        said = Say.of("stage.current.week", week=week, first=first, last=last, routine=RoutineRef(routine.id))
+        return _offer_start(routine.id, said, *_follow_up_note(turn))
+
+
+class ClearanceHandler(Handler):
+    """ "my surgeon cleared me for cat cow"."""
+
+    when = intent("ClearanceIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        exercise_id = turn.slot_id("exercise")
+        if exercise_id is None or exercise_id not in turn.catalog.exercises:
+            return ask(Say.of("stage.clearance.unknown"), reprompt=Say.of("stage.clearance.unknown"))
+        exercise = ExerciseRef(exercise_id)
+        if not turn.catalog.exercise(exercise_id).requires_clearance:
+            lead: Segment = Say.of("stage.clearance.not_needed", exercise=exercise)
+        else:
+            if exercise_id not in turn.user.clearances:
+                turn.user.clearances.append(exercise_id)
+            lead = Say.of("stage.clearance.stored", exercise=exercise)
+        return ask(lead, Say.of("stage.anything_else"), reprompt=Say.of("stage.anything_else.reprompt"))

@@ -1,0 +1,233 @@
+"""Guided sessions: starting a routine or one exercise, and every request during one."""
+
+from __future__ import annotations
+
+import re
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill.alexa.handlers import plan
+from skill.alexa.handlers.base import Handler, Predicate, all_of, intent, pending, request_type
+from skill.alexa.turn import Turn, turn_of
+from skill.domain import overview, stage, starts
+from skill.domain.output import Output, Pending, Say, ask
+from skill.domain.workout import EventKind
+
+# Requests that drive a workout, and the event each one is.
+EVENTS: dict[str, EventKind] = {
+    "ReadyIntent": EventKind.READY,
+    "AMAZON.NextIntent": EventKind.READY,
+    "AMAZON.PreviousIntent": EventKind.PREVIOUS,
+    "AMAZON.RepeatIntent": EventKind.REPEAT,
+    "SkipIntent": EventKind.SKIP,
+    "AMAZON.PauseIntent": EventKind.PAUSE,
+    "AMAZON.ResumeIntent": EventKind.RESUME,
+    "AMAZON.StartOverIntent": EventKind.START_OVER,
+    "SlowerIntent": EventKind.SLOWER,
+    "FasterIntent": EventKind.FASTER,
+    "EasierIntent": EventKind.EASIER,
+    "HarderIntent": EventKind.HARDER,
+    "HowManyLeftIntent": EventKind.HOW_MANY_LEFT,
+    "WhatsNextIntent": EventKind.WHATS_NEXT,
+}
+
+
+def in_workout() -> Predicate:
+    """True while a guided session is running in this session."""
+    return lambda hi: turn_of(hi).guide.active() is not None
+
+
+def none_active() -> Output:
+    return ask(Say.of("workout.none_active"), reprompt=Say.of("workout.none_active.reprompt"))
+
+
+def start_for_stage(turn: Turn, routine_id: str | None) -> Output:
+    """Start the routine the user named (if their stage allows), or ask their week."""
+    if routine_id is not None and routine_id in turn.catalog.routines:
+        return starts.start_routine(turn.guide, routine_id, turn.now.date())
+    lead = [Say.of("workout.unknown_stage")] if turn.slot_raw("stage") else []
+    return ask_week(*lead)
+
+
+def ask_week(*lead: Say) -> Output:
+    return ask(
+        *lead,
+        Say.of("workout.which_stage"),
+        reprompt=Say.of("workout.which_stage.reprompt"),
+        pending=Pending.of("ask_stage", then="start"),
+    )
+
+
+class StartRoutineHandler(Handler):
+    """ "start my week six routine", "let's do the in-hospital exercises", "start my exercises"."""
+
+    when = intent("StartRoutineIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        routine_id = turn.slot_id("stage")
+        if routine_id is None and not turn.slot_raw("stage"):
+            # A linked physiotherapist's plan comes first; stock routines stay available by name.
+            return plan.start_plan(turn) or starts.start_for_user(turn.guide, turn.now.date()) or ask_week()
+        return start_for_stage(turn, routine_id)
+
+
+class StageAnswerHandler(Handler):
+    """A bare stage ("week six") answers the last question about which routine. After
+    "which week after surgery are you in?", "week three" is the user's week."""
+
+    when = intent("StageIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        question = turn.session.pending
+        routine_id = turn.slot_id("stage")
+        if question is not None and question.kind == "ask_stage" and question.get("then") == "start":
+            said = _WEEK_WORDS.fullmatch((turn.slot_raw("stage") or "").strip().lower())
+            if said is not None:
+                from skill.alexa.handlers.stage import after_statement
+
+                return after_statement(turn, stage.set_week(turn.user, said.group(1), turn.now.date()))
+            return start_for_stage(turn, routine_id)
+        if routine_id is not None and routine_id in turn.catalog.routines:
+            return overview.routine_overview(turn.catalog, turn.catalog.routine(routine_id))
+        return overview.unknown_routine()
+
+
+_WEEK_WORDS = re.compile(r"(?:the )?week (.+)")
+
+
+class CoachExerciseHandler(Handler):
+    """ "coach me through bridging": a one-exercise session."""
+
+    when = intent("CoachExerciseIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        from skill.domain import howto
+
+        exercise_id = turn.slot_id("exercise")
+        if exercise_id is not None and exercise_id in turn.catalog.exercises:
+            return starts.start_single(turn.guide, exercise_id, turn.now.date())
+        return howto.unknown_exercise(turn.catalog, turn.slot_raw("exercise"))
+
+
+class ConfirmStartHandler(Handler):
+    """ "yes" or "no" to a stage question before a start (``skill.domain.starts``)."""
+
+    when = all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), pending(starts.CONFIRM))
+
+    def answer(self, turn: Turn) -> Output:
+        question = turn.session.pending
+        assert question is not None  # the predicate checked it
+        yes = getattr(getattr(turn.request, "intent", None), "name", "") == "AMAZON.YesIntent"
+        return starts.answer(turn.guide, question, yes, turn.now.date())
+
+
+class CoachOfferYesHandler(Handler):
+    """ "Want me to coach you through it?" - yes."""
+
+    when = all_of(intent("AMAZON.YesIntent"), pending("offer_coach"))
+
+    def answer(self, turn: Turn) -> Output:
+        exercise_id = turn.session.pending.get("exercise") if turn.session.pending else ""
+        if exercise_id in turn.catalog.exercises:
+            return starts.start_single(turn.guide, exercise_id, turn.now.date())
+        return none_active()
+
+
+class ResumeYesHandler(Handler):
+    when = all_of(intent("AMAZON.YesIntent", "AMAZON.ResumeIntent", "ReadyIntent"), pending("resume"))
+
+    def answer(self, turn: Turn) -> Output:
+        return turn.guide.resume() or none_active()
+
+
+class ResumeNoHandler(Handler):
+    when = all_of(intent("AMAZON.NoIntent"), pending("resume"))
+
+    def answer(self, turn: Turn) -> Output:
+        return turn.guide.decline_resume()[1]
+
+
+class StartRoutineYesHandler(Handler):
+    when = all_of(intent("AMAZON.YesIntent"), pending("start_routine"))
+
+    def answer(self, turn: Turn) -> Output:
+        routine_id = turn.session.pending.get("routine") if turn.session.pending else ""
+        return start_for_stage(turn, routine_id or None)
+
+
+class StartRoutineNoHandler(Handler):
+    when = all_of(intent("AMAZON.NoIntent"), pending("start_routine"))
+
+    def answer(self, turn: Turn) -> Output:
+        return ask(Say.of("workout.anything_else"), reprompt=Say.of("workout.anything_else.reprompt"))
+
+
+class StopInWorkoutHandler(Handler):
+    """Stop or cancel mid-workout: the place is kept for next time."""
+
+    when = all_of(intent("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"), in_workout())
+
+    def answer(self, turn: Turn) -> Output:
+        return turn.guide.apply(EventKind.STOP) or none_active()
+
+
+class YesNoInWorkoutHandler(Handler):
+    """ "yes" to "say ready when you're in position" means ready; "no" means not yet."""
+
+    when = all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), in_workout())
+
+    def answer(self, turn: Turn) -> Output:
+        if getattr(getattr(turn.request, "intent", None), "name", "") == "AMAZON.YesIntent":
+            return turn.guide.apply(EventKind.READY) or none_active()
+        return turn.guide.prompt([Say.of("workout.in_progress.no")]) or none_active()
+
+
+class HelpInWorkoutHandler(Handler):
+    when = all_of(intent("AMAZON.HelpIntent"), in_workout())
+
+    def answer(self, turn: Turn) -> Output:
+        return turn.guide.prompt([Say.of("workout.help")]) or none_active()
+
+
+class RepeatHandler(Handler):
+    """Repeat says exactly the last thing said; with nothing said yet in this session, the
+    workout (if any) says where we are."""
+
+    when = intent("AMAZON.RepeatIntent")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        replayed = turn.replay()
+        if replayed is not None:
+            return replayed
+        return turn.respond(turn.guide.apply(EventKind.REPEAT) or _nothing_to_repeat())
+
+
+def _nothing_to_repeat() -> Output:
+    return ask(Say.of("workout.repeat.nothing"), reprompt=Say.of("workout.none_active.reprompt"))
+
+
+class WorkoutEventHandler(Handler):
+    """Ready, next, previous, skip, pause, resume, start over, slower, faster, easier,
+    harder, how many left, what's next: sent to the workout, or a helpful answer outside one."""
+
+    when = intent(*EVENTS)
+
+    def answer(self, turn: Turn) -> Output:
+        name = getattr(getattr(turn.request, "intent", None), "name", "")
+        return turn.guide.apply(EVENTS[name]) or none_active()
+
+
+class TouchHandler(Handler):
+    """A touch on the routine screen: ``SendEvent`` with ("coach", exercise id)."""
+
+    when = request_type("Alexa.Presentation.APL.UserEvent")
+
+    def answer(self, turn: Turn) -> Output:
+        arguments = getattr(turn.request, "arguments", None) or []
+        if len(arguments) == 2 and arguments[0] == "coach" and arguments[1] in turn.catalog.exercises:
+            return starts.start_single(turn.guide, str(arguments[1]), turn.now.date())
+        from skill.domain import welcome
+
+        return welcome.not_understood()

@@ -1,0 +1,304 @@
+"""The one renderer: neutral output segments to SSML (for Alexa) and plain text (for people).
+
+Everything spoken passes through here, so escaping, pause limits and the speech length
+limit are enforced in one place: text is XML-escaped (the SDK does not escape), a pause
+longer than Alexa's 10-second break is chained from several breaks, and speech over
+8,000 characters is an error the caller must avoid by splitting (the coaching planner
+does), never a silent cut.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import re
+import string
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from skill.alexa.prompts import Prompts
+from skill.domain.catalog import Catalog, Caution, Exercise
+from skill.domain.output import (
+    Content,
+    Count,
+    ExerciseRef,
+    ListOf,
+    ParamValue,
+    Pause,
+    RoutineRef,
+    Say,
+    Segment,
+    Spoken,
+    Text,
+)
+from skill.domain.workout import PLAN
+
+MAX_SPEECH_CHARS = 8000
+MAX_BREAK_SECONDS = 10.0
+
+
+class SpeechTooLong(ValueError):
+    """Rendered speech exceeds Alexa's 8,000-character limit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    ssml: str
+    text: str  # readable form: pauses as "[pause 5s]"
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip()
+
+
+class Renderer:
+    """Renders segments for one request: one locale, one variant chooser."""
+
+    def __init__(self, prompts: Prompts, catalog: Catalog, rng: random.Random) -> None:
+        self.prompts = prompts
+        self.catalog = catalog
+        self.rng = rng
+
+    def render(self, segments: Sequence[Segment]) -> Rendered:
+        ssml_parts: list[str] = []
+        text_parts: list[str] = []
+        fixed = _FIXED
+        context = (self.prompts.locale, id(self.catalog))
+        for segment in segments:
+            kind = type(segment)
+            if kind is Pause:
+                ssml, text = _pause(segment.seconds)  # type: ignore[union-attr]
+            else:
+                # A counted set repeats the same cues (the move, the release, "hold") dozens of
+                # times: those that cannot vary (catalog text, prompts with one wording and no
+                # parameters) are rendered once per process. Keyed by plain strings, which
+                # hash faster than the segments themselves.
+                key = None
+                if kind is Content:
+                    key = (*context, segment.exercise, segment.part)  # type: ignore[union-attr]
+                elif kind is Say and _fixed_params(segment.params):  # type: ignore[union-attr]
+                    key = (*context, segment.key, segment.params)  # type: ignore[union-attr]
+                found = fixed.get(key) if key is not None else None
+                if found is None:
+                    words = _upper_first(_xml_safe(self.words(segment)))  # type: ignore[arg-type]
+                    found = (escape(words), words)
+                    if key is not None and (kind is Content or len(self.prompts.variants(key[2])) == 1):
+                        if len(fixed) >= _MAX_FIXED:
+                            fixed.clear()
+                        fixed[key] = found
+                ssml, text = found
+                if not text:
+                    continue
+            ssml_parts.append(ssml)
+            text_parts.append(text)
+        ssml = "<speak>" + " ".join(ssml_parts) + "</speak>"
+        if len(ssml) > MAX_SPEECH_CHARS:
+            raise SpeechTooLong(f"{len(ssml)} characters of SSML; split the response")
+        return Rendered(ssml=ssml, text=" ".join(text_parts))
+
+    def words(self, segment: Say | Content | Text) -> str:
+        """The plain words of one non-pause segment."""
+        if isinstance(segment, Say):
+            variants = self.prompts.variants(segment.key)
+            template = variants[0] if len(variants) == 1 else self.rng.choice(variants)
+            return self._fill(template, segment.params)
+        if isinstance(segment, Text):
+            return self._terms(segment.text)
+        return self._content(self.catalog.exercise(segment.exercise), segment.part)
+
+    def _fill(self, template: str, params: Iterable[tuple[str, ParamValue]]) -> str:
+        values = {name: self._param(value) for name, value in params}
+        for field_name in _fields(template):
+            if field_name not in values:
+                if field_name.startswith("term_"):
+                    values[field_name] = self.prompts.term(field_name.removeprefix("term_"))
+                else:
+                    raise KeyError(f"prompt needs parameter {field_name!r}")
+        # "every day at 9 a.m." closing a sentence must not end "a.m.."
+        return _DOUBLE_STOP.sub(".", template.format_map(values))
+
+    def _param(self, value: ParamValue) -> str:
+        if isinstance(value, ExerciseRef):
+            return self.catalog.exercise(value.id).name
+        if isinstance(value, RoutineRef):
+            if value.id == PLAN:  # the physiotherapist's plan is named in the prompts, not the catalog
+                return self._fill(self.prompts.variants("plan.name")[0], ())
+            return self.catalog.routine(value.id).name
+        if isinstance(value, Spoken):
+            return value.text
+        if isinstance(value, Count):
+            form = "one" if value.n == 1 else "other"
+            return self._fill(self.prompts.variants(f"noun.{value.noun}.{form}")[0], (("n", value.n),))
+        if isinstance(value, ListOf):
+            return self.join([self._param(item) for item in value.items], value.conjunction)
+        if isinstance(value, Say | Content | Text):
+            return _strip_period(self.words(value))
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return str(value)
+
+    def join(self, items: Sequence[str], conjunction_term: str = "and") -> str:
+        """ "a", "a and b", "a, b and c" with the locale's conjunction."""
+        if len(items) <= 1:
+            return "".join(items)
+        if conjunction_term == "comma":
+            return ", ".join(items)
+        conjunction = self.prompts.term(conjunction_term)
+        return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+    def _terms(self, text: str) -> str:
+        return text.replace("{therapist}", self.prompts.term("therapist"))
+
+    def _caution(self, caution: Caution) -> str:
+        text = self._terms(caution.text)
+        if not caution.patient_experience:
+            return text
+        template = self.prompts.variants("content.caution.patient_experience")[0]
+        return self._fill(template, (("caution", _lower_first(_strip_period(text))),))
+
+    def _content(self, exercise: Exercise, part: str) -> str:
+        if part == "name":
+            return exercise.name
+        if part == "position":
+            return self._terms(exercise.position)
+        if part == "breathing":
+            return self._terms(exercise.breathing)
+        if part == "cautions":
+            return " ".join(self._caution(c) for c in exercise.cautions)
+        if part == "experience":  # forum-only exercises are patient experience, never advice
+            return (
+                self._fill(self.prompts.variants("content.patient_experience")[0], ())
+                if (exercise.patient_experience)
+                else ""
+            )
+        if part in ("steps", "key_steps"):
+            steps = exercise.steps
+            if part == "key_steps":
+                return " ".join(self._terms(s) for s in steps)
+            spoken = []
+            for index, step in enumerate(steps):
+                key = (
+                    "content.step.first"
+                    if index == 0
+                    else "content.step.last"
+                    if index == len(steps) - 1
+                    else "content.step.next"
+                )
+                spoken.append(self._fill(self.prompts.variants(key)[0], (("step", _lower_first(self._terms(step))),)))
+            return " ".join(spoken)
+        coaching = exercise.coaching
+        if coaching is None:
+            return ""
+        if part == "move":
+            return _sentence(coaching.move)
+        if part == "release":
+            return _sentence(coaching.release)
+        raise ValueError(f"unknown content part {part!r}")
+
+
+# Characters XML 1.0 does not allow (control characters, lone surrogates, U+FFFE/FFFF):
+# the user's words can carry them into a "did you mean" answer, and SSML must stay valid.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def escape(text: str) -> str:
+    """XML-escape text (``xml.sax.saxutils.escape`` would pull in urllib and ssl at start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _sentence(text: str) -> str:
+    """A cue spoken on its own ends like a sentence, so the voice drops at the end."""
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _strip_period(text: str) -> str:
+    """A sentence used inside another sentence loses its final period (but "a.m." keeps its own)."""
+    if _ABBREVIATION_END.search(text):
+        return text
+    return text[:-1] if text.endswith(".") else text
+
+
+_ABBREVIATION_END = re.compile(r"\b[a-z]\.[a-z]\.$")
+_DOUBLE_STOP = re.compile(r"\.\.(?=\s|$)")
+
+
+def _upper_first(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
+def _lower_first(sentence: str) -> str:
+    if sentence[:2] in ("I ", "I'"):
+        return sentence
+    return sentence[:1].lower() + sentence[1:]
+
+
+@functools.lru_cache(maxsize=1024)
+def _fields(template: str) -> tuple[str, ...]:
+    """The placeholders of a prompt template (parsed once per template)."""
+    return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
+
+
+_FIXED: dict[tuple[str, int, str, object], tuple[str, str]] = {}
+_MAX_FIXED = 4096
+
+
+def _fixed_params(params: tuple[tuple[str, ParamValue], ...]) -> bool:
+    """Parameters that render the same every time and hash fast: none, or numbers and counts
+    ("7", "5 seconds")."""
+    return all(type(value) in (int, float, Count) for _, value in params)
+
+
+@functools.lru_cache(maxsize=256)
+def _pause(seconds: float) -> tuple[str, str]:
+    return _breaks(seconds), f"[pause {_seconds(seconds)}]"
+
+
+@functools.lru_cache(maxsize=256)
+def _breaks(seconds: float) -> str:
+    """SSML breaks totalling ``seconds``, none longer than Alexa's 10-second maximum."""
+    parts = []
+    remaining = round(seconds * 1000)
+    while remaining > 0:
+        chunk = min(remaining, int(MAX_BREAK_SECONDS * 1000))
+        parts.append(f'<break time="{chunk // 1000}s"/>' if chunk % 1000 == 0 else f'<break time="{chunk}ms"/>')
+        remaining -= chunk
+    return "".join(parts)
+
+
+def _seconds(seconds: float) -> str:
+    return f"{seconds:g}s"
+
+
+_BREAK = re.compile(r'<break time="(\d+(?:\.\d+)?)(ms|s)"/>')
+
+
+def break_seconds(ssml: str) -> list[float]:
+    """Every break in some SSML, in seconds (for checks and tests)."""
+    return [float(v) / (1000 if unit == "ms" else 1) for v, unit in _BREAK.findall(ssml)]
+
+
+def is_rendered_ssml(ssml: object) -> bool:
+    """Whether ``ssml`` has the shape this renderer produces: within the length limit, a
+    bare ``<speak>`` holding text and ``<break time="..."/>`` of at most 10 seconds. Used
+    before saying again what came back from outside (session attributes, for "repeat")."""
+    if not isinstance(ssml, str) or len(ssml) > MAX_SPEECH_CHARS or "<!" in ssml or "<?" in ssml:
+        return False
+    import xml.etree.ElementTree as ET
+
+    try:
+        root = ET.fromstring(ssml)
+    except ET.ParseError:
+        return False
+    if root.tag != "speak" or root.attrib:
+        return False
+    for child in root:
+        if child.tag != "break" or set(child.attrib) != {"time"} or len(child):
+            return False
+        pause = break_seconds(f'<break time="{child.attrib["time"]}"/>')
+        if len(pause) != 1 or not 0 < pause[0] <= MAX_BREAK_SECONDS:
+            return False
+    return True

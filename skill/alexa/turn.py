@@ -1,0 +1,349 @@
+"""One request's working context, shared by the interceptors and handlers.
+
+A ``Turn`` is created by ``TurnInterceptor`` before any handler runs. It knows the
+request's locale and prompts, loads the user's record on first use, reads history when
+an answer needs it (a bounded range of days), holds the session state, and turns a
+neutral ``Output`` into the SDK response (``respond``): it saves the user's history
+entries and record first, so a store failure can still be mentioned in the same response,
+then renders speech and records what was said for "repeat".
+
+Per-request state is loaded in plain lazy properties, never ``functools.cached_property``:
+on Python 3.11 that holds one lock per class, so one slow store read would hold up every
+other request in a threaded server.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.serialize import DefaultSerializer
+from ask_sdk_model import Directive, Response
+from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
+
+from skill.alexa import screens, slots
+from skill.alexa.prompts import load_prompts
+from skill.alexa.speech import Renderer, is_rendered_ssml
+from skill.domain import history, pain, progress
+from skill.domain.catalog import Catalog
+from skill.domain.guided import Guide
+from skill.domain.merge import merge
+from skill.domain.output import Output, Say
+from skill.domain.session import SessionState
+from skill.domain.user import Entry, UserRecord, split_legacy
+
+log = logging.getLogger("spine_coach")
+
+Clock = Callable[[], datetime]
+TURN_KEY = "spine_coach.turn"
+SAVE_ATTEMPTS = 4
+MIGRATE_ATTEMPTS = 3
+_SERIALIZER = DefaultSerializer()
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What the skill is built with (see ``skill.alexa.factory.build_skill``)."""
+
+    catalog: Catalog
+    clock: Clock
+    store: Any  # the persistence adapter (AbstractPersistenceAdapter, maybe with ``save_if``)
+
+
+class Turn:
+    def __init__(self, handler_input: HandlerInput, deps: Deps) -> None:
+        self.handler_input = handler_input
+        self.deps = deps
+        self.catalog = deps.catalog
+        envelope = handler_input.request_envelope
+        self.request: Any = envelope.request
+        locale = getattr(self.request, "locale", None)
+        self.prompts = load_prompts(locale if isinstance(locale, str) else "en-US")
+        self.locale = self.prompts.locale
+        request_id = getattr(self.request, "request_id", None) or ""
+        # Variants are chosen at random, but the same request always renders the same way.
+        self.renderer = Renderer(self.prompts, self.catalog, random.Random(request_id))
+        self.now = deps.clock()
+        self.in_session = envelope.session is not None
+        raw_session = handler_input.attributes_manager.session_attributes if self.in_session else None
+        self.session = SessionState.from_attributes(raw_session)
+        self._session_at_start = json.dumps(self.session.to_attributes())  # for ``rollback``
+        self.store_failed = False
+        self.forgotten = False
+        self._user: UserRecord | None = None
+        self._guide: Guide | None = None
+        self._saved_user: dict[str, Any] = {}  # the record as loaded or last saved (``to_dict`` form)
+        self.request_cache: dict[str, Any] = {}  # reads other modules make once per request (the linked plan)
+
+    # -- the user's record -------------------------------------------------------------
+
+    @property
+    def user(self) -> UserRecord:
+        """The user's record, loaded on first use. A store failure yields a blank record
+        that is never written back, so nothing saved earlier can be overwritten."""
+        if self._user is None:
+            self._user = self._load_user()
+        return self._user
+
+    def _load_user(self) -> UserRecord:
+        envelope = self.handler_input.request_envelope
+        try:
+            raw = self.deps.store.get_attributes(envelope)
+            for _ in range(MIGRATE_ATTEMPTS):
+                legacy = split_legacy(raw)
+                if legacy is None:
+                    break
+                raw = self._migrate(raw, *legacy)
+        except Exception as exc:  # any adapter failure: the store is down, not the skill
+            log.warning("store read failed: %s", type(exc).__name__)
+            self.store_failed = True
+            return UserRecord()
+        record = UserRecord.from_dict(raw)
+        # A snapshot, not a reference: ``to_dict`` copies the containers that handlers change.
+        self._saved_user = record.to_dict()
+        return record
+
+    def _migrate(self, raw: dict[str, Any], hot: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
+        """Move a version 1 record's history into rows of its own, then save the hot record
+        if nobody else saved in between (otherwise the caller looks again). History rows
+        are keyed, so moving them twice changes nothing."""
+        store = self.deps.store
+        envelope = self.handler_input.request_envelope
+        store.append_history(envelope, entries)
+        expected = int(raw.get("rev") or 0)
+        hot = {**hot, "rev": expected + 1}
+        if store.save_if(envelope, hot, expected):
+            return hot
+        fresh: dict[str, Any] = store.get_attributes(envelope)
+        return fresh
+
+    def forget_user(self) -> bool:
+        """Delete everything stored for this user; nothing is written back afterwards.
+        False if the store could not do it."""
+        self.forgotten = True
+        self.session = SessionState()
+        try:
+            self.deps.store.delete_attributes(self.handler_input.request_envelope)
+        except Exception as exc:
+            log.warning("store delete failed: %s", type(exc).__name__)
+            self.store_failed = True
+            return False
+        return True
+
+    def save_user(self) -> None:
+        """Write this turn's history entries, then the user's record if it changed;
+        remember any failure. History first: a session recorded but still in the place
+        (the record's write failed) is counted once (``sessions_since``)."""
+        user = self._user
+        if user is None or self.store_failed or self.forgotten:
+            return
+        ours = user.to_dict()
+        base = self._saved_user
+        if ours == base and not user.appended:
+            return
+        envelope = self.handler_input.request_envelope
+        store = self.deps.store
+        try:
+            if user.appended:
+                store.append_history(envelope, user.appended)
+                user.appended = []
+            if ours == base:
+                return
+            for _ in range(SAVE_ATTEMPTS):
+                expected = int(base.get("rev", 0))
+                document = {**ours, "rev": expected + 1}
+                if not hasattr(store, "save_if"):
+                    store.save_attributes(envelope, document)
+                    break
+                if store.save_if(envelope, document, expected):
+                    break
+                # Another device saved since we loaded: put our changes on top of theirs.
+                raw = store.get_attributes(envelope)
+                legacy = split_legacy(raw)
+                if legacy is not None:  # saved by a version from before history rows
+                    store.append_history(envelope, legacy[1])
+                    raw = legacy[0]
+                theirs = UserRecord.from_dict(raw).to_dict()
+                ours, base = merge(base, ours, theirs), theirs
+            else:
+                raise RuntimeError("the record kept changing under us")
+        except Exception as exc:
+            log.warning("store write failed: %s", type(exc).__name__)
+            self.store_failed = True
+            return
+        self._saved_user = document
+        user.rev = document["rev"]
+
+    def rollback(self) -> None:
+        """Undo what this turn changed and has not saved: the user's record goes back to
+        what was loaded (or last saved), the session to what the request brought. The
+        apology after a failed handler must not save that handler's half-done changes
+        (nor append its history entries)."""
+        if self._user is not None:
+            rev = self._user.rev
+            self._user = UserRecord.from_dict(self._saved_user)
+            self._user.rev = rev
+        self.session = SessionState.from_attributes(json.loads(self._session_at_start))
+        self._guide = None  # built on the old record and session
+
+    @property
+    def guide(self) -> Guide:
+        """The user's guided sessions (loads the user's record)."""
+        if self._guide is None:
+            self._guide = Guide(self.catalog, self.user, self.session, self.now)
+        return self._guide
+
+    # -- history --------------------------------------------------------------------------
+
+    def today(self) -> date:
+        """The user's day (the device's time zone when known)."""
+        return progress.today(self.now, self.user.time_zone)
+
+    def sessions_since(self, day: date) -> list[dict[str, Any]]:
+        """Sessions whose last activity is on ``day`` or later (the user's days), the one
+        still running included. One range query."""
+        start, end = history.since(history.SESSION, day - timedelta(days=1))  # keys are UTC days
+        found = self._history(start, end, history.SESSION)
+        seen = {entry.get("started_at") for entry in found}
+        running = self.guide.place_entry()
+        if running is not None and running["started_at"] not in seen:
+            found.append(running)
+        return found
+
+    def pain_since(self, day: date) -> list[dict[str, Any]]:
+        """Pain scores from ``day`` on, oldest first. One range query."""
+        start, end = history.since(history.PAIN, day)
+        return self._history(start, end, history.PAIN)
+
+    def log_pain(self, score: int) -> pain.PainCheck:
+        """Check ``score`` against the last two weeks and append it to the history."""
+        on = self.today()
+        check = pain.log_pain(self.pain_since(on - timedelta(days=pain.RECENT_DAYS)), score, on)
+        # The tag orders scores logged in the same second and keeps two devices' apart.
+        tag = f"{time.time_ns():016x}{uuid.uuid4().hex[:4]}"
+        self.user.appended.append(pain.entry(score, on, self.now.isoformat(), tag))
+        return check
+
+    def _history(self, start: str, end: str, prefix: str) -> list[dict[str, Any]]:
+        user = self.user
+        try:
+            found: list[dict[str, Any]] = (
+                [] if self.store_failed else self.deps.store.history(self.handler_input.request_envelope, start, end)
+            )
+        except Exception as exc:
+            log.warning("store read failed: %s", type(exc).__name__)
+            self.store_failed = True
+            found = []
+        # This turn's entries are not written yet.
+        return found + [entry for key, entry in user.appended if key.startswith(prefix) and start <= key < end]
+
+    # -- slots ----------------------------------------------------------------------------
+
+    def slot_id(self, name: str) -> str | None:
+        return slots.understood_id(self.request, name, self.catalog.vocabulary)
+
+    def slot_raw(self, name: str) -> str | None:
+        return slots.raw_value(self.request, name)
+
+    # Built-in types: the parsed value, or None when missing or not understood.
+
+    def slot_number(self, name: str) -> int | None:
+        return slots.number(self.request, name)
+
+    def slot_time(self, name: str) -> str | None:
+        return slots.time(self.request, name)
+
+    def slot_date(self, name: str) -> str | None:
+        return slots.day(self.request, name, self.now.date())
+
+    def slot_duration(self, name: str) -> str | None:
+        return slots.duration(self.request, name)
+
+    # -- responding -----------------------------------------------------------------------
+
+    def respond(self, output: Output) -> Response:
+        """Save, render and build the response for ``output``."""
+        self.save_user()
+        if self.store_failed and not self.session.store_warned:
+            output = output.before(Say.of("store.unavailable"))
+            self.session.store_warned = True
+        speech = self.renderer.render(output.speech)
+        builder = self.handler_input.response_builder
+        if not speech.empty:
+            builder.speak(speech.ssml)
+        if output.hand_off:
+            self.session.pending = None
+        elif output.end_session:
+            builder.set_should_end_session(True)
+            self.session.pending = None
+            self.session.last_reprompt = None
+        else:
+            reprompt = self.renderer.render(output.reprompt)
+            builder.ask(reprompt.ssml)
+            self.session.last_reprompt = reprompt.ssml
+            self.session.pending = output.pending
+        self.session.last_speech = speech.ssml
+        if output.card_title:
+            builder.set_card(SimpleCard(title=output.card_title, content=self.renderer.render(output.card_body).text))
+        if output.permissions_card:
+            builder.set_card(AskForPermissionsConsentCard(permissions=list(output.permissions_card)))
+        if output.screen is not None and screens.can_show(screens.apl_max_version(self.handler_input.request_envelope)):
+            builder.add_directive(
+                _SERIALIZER.deserialize(json.dumps(screens.directive(output.screen, self.renderer)), Directive)
+            )
+        for directive in output.directives:
+            # Neutral output carries directives as Alexa's JSON; the SDK wants its model objects.
+            builder.add_directive(_SERIALIZER.deserialize(json.dumps(directive), Directive))
+        self._store_session()
+        return builder.response
+
+    def replay(self) -> Response | None:
+        """Say exactly the last thing said in this session again (``None`` if nothing was,
+        or if what the session attributes hold is not SSML this skill could have said)."""
+        last, reprompt = self.session.last_speech, self.session.last_reprompt
+        if not last or not is_rendered_ssml(last) or (reprompt and not is_rendered_ssml(reprompt)):
+            return None
+        builder = self.handler_input.response_builder
+        builder.speak(last)
+        if reprompt:
+            builder.ask(reprompt)
+        else:
+            builder.set_should_end_session(True)
+        self.save_user()
+        self._store_session()
+        return builder.response
+
+    def finish(self) -> Response:
+        """End a request that says nothing (SessionEndedRequest, skill events)."""
+        self.save_user()
+        return self.handler_input.response_builder.response
+
+    def _store_session(self) -> None:
+        if self.in_session:
+            self.handler_input.attributes_manager.session_attributes = self.session.to_attributes()
+
+
+class TurnInterceptor(AbstractRequestInterceptor):  # type: ignore[misc]
+    """Creates the request's ``Turn`` before any handler runs."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def process(self, handler_input: HandlerInput) -> None:
+        handler_input.attributes_manager.request_attributes[TURN_KEY] = Turn(handler_input, self.deps)
+
+
+def turn_of(handler_input: HandlerInput) -> Turn:
+    turn = handler_input.attributes_manager.request_attributes.get(TURN_KEY)
+    if not isinstance(turn, Turn):
+        raise LookupError("TurnInterceptor did not run for this request")
+    return turn

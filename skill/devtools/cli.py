@@ -1,0 +1,398 @@
+"""The ``spine-coach`` command: content checks, model builds, the voice console, hosting.
+
+Each subcommand imports what it needs when it runs, so ``spine-coach --help`` is instant
+and no subcommand pays for another's dependencies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+Command = Callable[[argparse.Namespace], int]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with a one-line error (usage stays behind ``--help``)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _locale(text: str) -> str:
+    """A locale the skill has a model and words for."""
+    from skill.devtools.interaction_model import locales
+
+    known = locales()
+    if text not in known:
+        raise argparse.ArgumentTypeError(f"unknown locale {text!r}; use one of {', '.join(known)}")
+    return text
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _content_check(args: argparse.Namespace) -> int:
+    from skill.domain.catalog import default_content_dir
+    from skill.domain.content_check import check_content
+
+    root = Path(args.content) if args.content else default_content_dir()
+    problems = check_content(root)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {root}", file=sys.stderr)
+        return 1
+    from skill.domain.catalog import load_catalog
+
+    catalog = load_catalog(root)
+    print(
+        f"content OK: {len(catalog.exercises)} exercises, {len(catalog.routines)} routines, "
+        f"{len(catalog.guidance.topics)} guidance topics, {len(catalog.guidance.symptoms)} symptoms ({root})"
+    )
+    return 0
+
+
+def _content_review(args: argparse.Namespace) -> int:
+    from skill.alexa.prompts import PROMPTS_DIR
+    from skill.devtools.review import write_review
+    from skill.domain.catalog import default_content_dir
+
+    root = Path(args.content) if args.content else default_content_dir()
+    prompts = PROMPTS_DIR / "en.json"
+    print(f"wrote {write_review(root, prompts)}")
+    return 0
+
+
+def _models_build(args: argparse.Namespace) -> int:
+    from skill.devtools.interaction_model import build_all
+    from skill.domain.catalog import load_catalog
+
+    reports = build_all(load_catalog(), check=args.check)
+    for report in reports:
+        print(report, file=sys.stderr)
+    if reports:
+        return 1
+    print("interaction models are up to date" if args.check else "interaction models written to interaction_models/")
+    return 0
+
+
+def _models_evaluate(args: argparse.Namespace) -> int:
+    from skill.devtools.evaluate import ANNOTATIONS, load_annotations, report
+    from skill.domain.catalog import load_catalog
+
+    path = Path(args.annotations) if args.annotations else ANNOTATIONS
+    print(
+        report(
+            load_annotations(path),
+            load_catalog().vocabulary,
+            virtual_alexa=not args.console_only,
+            show_missed=args.missed,
+        )
+    )
+    return 0
+
+
+def _chat(args: argparse.Namespace) -> int:
+    import logging
+
+    from skill.devtools.console import ConsoleOptions, chat
+    from skill.store import check_store_url, store_url_from_env
+
+    problem = check_store_url(args.store or store_url_from_env())
+    if problem:
+        print(f"spine-coach chat: error: {problem}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.WARNING, format="  (%(levelname)s %(message)s)")
+    options = ConsoleOptions(
+        store_url=args.store, locale=args.locale, user=args.user, debug=args.debug, voice=args.voice, screen=args.screen
+    )
+    return chat(options, scripted=args.say)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import logging
+
+    from skill.web.server import ServeOptions, serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    return serve(
+        ServeOptions(
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            certfile=args.certfile,
+            keyfile=args.keyfile,
+            dev=args.dev,
+            access_log=args.access_log,
+        )
+    )
+
+
+def _package(args: argparse.Namespace) -> int:
+    from skill.devtools.package import PackageOptions, build_package
+
+    report = build_package(
+        PackageOptions(
+            out=Path(args.out),
+            endpoint=args.endpoint,
+            skill_id=args.skill_id,
+            deps=not args.no_deps,
+            privacy_url=args.privacy_url,
+            lambda_arch=args.lambda_arch,
+            aws_region=args.aws_region,
+        )
+    )
+    print(report)
+    return 0
+
+
+def _plan_check(args: argparse.Namespace) -> int:
+    from skill.domain.catalog import load_catalog
+    from skill.domain.plan import check_plan, read_plan_file
+
+    catalog = load_catalog()
+    failed = 0
+    for name in args.files:
+        data, problems = read_plan_file(Path(name))
+        if not problems:
+            problems = check_plan(data, catalog, file=name)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
+            failed += 1
+        else:
+            print(f"{name}: plan OK")
+    return 1 if failed else 0
+
+
+def _plan_assign(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from skill.domain import clock
+    from skill.domain.catalog import load_catalog
+    from skill.domain.linking import CodeRefused, assign
+    from skill.domain.plan import PlanError, read_plan_file
+    from skill.store import check_store_url, open_store, store_url_from_env
+
+    url = args.store or store_url_from_env()
+    bad_url = check_store_url(url)
+    if bad_url:
+        print(f"spine-coach plan assign: error: {bad_url}", file=sys.stderr)
+        return 2
+    data, problems = read_plan_file(Path(args.file))
+    if not problems:
+        try:
+            plan = assign(open_store(url), args.code, data, load_catalog(), clock.system_clock())
+        except PlanError as exc:
+            problems = [replace(p, file=args.file) for p in exc.problems]
+        except CodeRefused:
+            # The same words for a wrong, used or expired code: nothing about any patient.
+            print(
+                "spine-coach plan assign: that code is not valid (codes work once, for 15 minutes); "
+                'ask the patient to say "link my physio\'s plan" for a new one',
+                file=sys.stderr,
+            )
+            return 1
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print("the plan was not assigned and the code is still valid", file=sys.stderr)
+        return 1
+    print(f"plan assigned: {len(plan.phases[0].exercises)} exercises; the patient hears it at their next launch")
+    return 0
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _report(args: argparse.Namespace) -> int:
+    from skill.devtools.report import find_browser, numbers_for, print_pdf, render_html
+    from skill.domain import clock
+    from skill.domain.catalog import load_catalog
+    from skill.domain.linking import code_hash
+    from skill.store import check_store_url, open_store, store_url_from_env
+
+    url = args.store or store_url_from_env()
+    bad_url = check_store_url(url)
+    if bad_url or args.end < args.start:
+        print(f"spine-coach report: error: {bad_url or '--to is before --from'}", file=sys.stderr)
+        return 2
+    browser = find_browser() if args.pdf else None
+    if args.pdf and browser is None:
+        print("spine-coach report: error: --pdf needs Chromium or Chrome on the PATH", file=sys.stderr)
+        return 2
+    store = open_store(url)
+    user = args.user
+    if args.code:
+        user = store.claim_link(code_hash(args.code.strip()), int(clock.system_clock().timestamp()))
+        if user is None:
+            print("spine-coach report: that code is not valid (codes work once, for 15 minutes)", file=sys.stderr)
+            return 1
+    out = Path(args.out)
+    numbers = numbers_for(store, user, args.start, args.end, load_catalog())
+    out.write_text(render_html(numbers, load_catalog()), encoding="utf-8")
+    print(f"wrote {out}: {numbers.sessions} of {numbers.prescribed} prescribed sessions")
+    if browser is not None:
+        pdf = out.with_suffix(".pdf")
+        print_pdf(out, pdf, browser)
+        print(f"wrote {pdf}")
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from skill.devtools import bench
+
+    days = tuple(int(d) for d in args.history_days.split(",") if d.strip())
+    print(bench.run(args.which, args.runs, history_days=days, dynamodb=not args.no_dynamodb))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="spine-coach", description=__doc__.splitlines()[0] if __doc__ else None)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    content = commands.add_parser("content", help="check the exercise catalog in content/")
+    content_commands = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
+    check = content_commands.add_parser("check", help="validate every content file and cross-reference")
+    check.add_argument("--content", help="content directory (default: the repository's content/)")
+    check.set_defaults(run=_content_check)
+    review = content_commands.add_parser(
+        "review", help="write content/REVIEW.md: every spoken statement no source document says"
+    )
+    review.add_argument("--content", help="content directory (default: the repository's content/)")
+    review.set_defaults(run=_content_review)
+
+    chat = commands.add_parser("chat", help="talk to the skill in this terminal (local voice console)")
+    chat.add_argument(
+        "--say", action="append", metavar="SENTENCE", help="run these lines instead of a prompt (repeatable)"
+    )
+    chat.add_argument("--store", help="store URL (default: $SPINE_COACH_STORE or a SQLite file in your data folder)")
+    chat.add_argument(
+        "--locale", type=_locale, default="en-US", help="the request locale: en-US, en-GB, en-CA, en-AU or en-IN"
+    )
+    chat.add_argument("--user", help="a name for the console user; each name has its own saved progress")
+    chat.add_argument("--debug", action="store_true", help="show the intent and slots Alexa would send")
+    chat.add_argument("--voice", action="store_true", help="also speak answers aloud with espeak-ng")
+    chat.add_argument("--screen", action="store_true", help="pretend to be an Echo Show (APL screens)")
+    chat.set_defaults(run=_chat)
+
+    models = commands.add_parser("models", help="build the Alexa interaction models")
+    models_commands = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    build = models_commands.add_parser(
+        "build", help="regenerate interaction_models/<locale>.json from the source and content/"
+    )
+    build.add_argument("--check", action="store_true", help="only report stale or invalid models; write nothing")
+    build.set_defaults(run=_models_build)
+    evaluate = models_commands.add_parser(
+        "evaluate", help="accuracy per intent on the annotation set, in the console NLU and virtual-alexa"
+    )
+    evaluate.add_argument("--annotations", help="a JSON-lines annotation set (default: tests/annotations/)")
+    evaluate.add_argument("--console-only", action="store_true", help="skip virtual-alexa")
+    evaluate.add_argument("--missed", action="store_true", help="list every sentence not understood")
+    evaluate.set_defaults(run=_models_evaluate)
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the HTTPS web service (gunicorn)",
+        epilog=(
+            "environment: SPINE_COACH_SKILL_ID (required unless --dev: your skill id; requests for other skills "
+            "are refused), SPINE_COACH_STORE (store URL, sqlite:///path.db or dynamodb://table?region=...; "
+            "default: a SQLite file under ~/.local/share/spine-coach)"
+        ),
+    )
+    serve.add_argument(
+        "--host", default="0.0.0.0", help="address to listen on (default %(default)s; with --dev always 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=_positive, default=8443, help="port to listen on (default %(default)s)")
+    serve.add_argument("--workers", type=_positive, default=2, help="gunicorn worker processes (default %(default)s)")
+    serve.add_argument("--certfile", help="TLS certificate (PEM); omit behind a TLS-terminating proxy")
+    serve.add_argument("--keyfile", help="TLS private key (PEM)")
+    serve.add_argument("--dev", action="store_true", help="loopback only, signature and timestamp checks OFF")
+    serve.add_argument("--access-log", action="store_true", help="log each request line")
+    serve.set_defaults(run=_serve)
+
+    package = commands.add_parser("package", help="build the ASK CLI project: skill-package/ and the Lambda zip")
+    package.add_argument("--out", default="build/ask", help="output folder (default build/ask)")
+    package.add_argument(
+        "--endpoint", help="Lambda ARN or HTTPS URL for the manifest (default: filled in by ask deploy)"
+    )
+    package.add_argument(
+        "--skill-id", help="an existing skill's id, for ask-resources.json (default: ask deploy creates the skill)"
+    )
+    package.add_argument("--aws-region", default="us-east-1", help="AWS region of the stack (default us-east-1)")
+    package.add_argument(
+        "--lambda-arch", choices=["x86_64", "arm64"], default="x86_64", help="the function's processor (default x86_64)"
+    )
+    package.add_argument("--no-deps", action="store_true", help="leave dependencies out of the zip (quick checks)")
+    package.add_argument("--privacy-url", help="your privacy policy's URL (needed before certification)")
+    package.set_defaults(run=_package)
+
+    plan = commands.add_parser("plan", help="a physiotherapist's plan: check a plan file, assign it to a patient")
+    plan_commands = plan.add_subparsers(dest="plan_command", required=True, metavar="ACTION")
+    plan_check = plan_commands.add_parser(
+        "check", help="check plan files against the schema and the catalog (one line per problem)"
+    )
+    plan_check.add_argument("files", nargs="+", metavar="FILE", help="plan files (JSON)")
+    plan_check.set_defaults(run=_plan_check)
+    plan_assign = plan_commands.add_parser(
+        "assign", help="give a patient a checked plan, with the code the skill read out to them"
+    )
+    plan_assign.add_argument("--code", required=True, help="the six-digit code the patient was given")
+    plan_assign.add_argument("file", metavar="FILE", help="the plan file (JSON)")
+    plan_assign.add_argument("--store", help="store URL (default: $SPINE_COACH_STORE or the local SQLite file)")
+    plan_assign.set_defaults(run=_plan_assign)
+
+    report = commands.add_parser(
+        "report", help="a patient's adherence report: HTML with charts (works offline), optionally PDF"
+    )
+    who = report.add_mutually_exclusive_group(required=True)
+    who.add_argument("--user", help="the patient's Alexa user id")
+    who.add_argument("--code", help="a six-digit code the patient's skill read out (used up)")
+    report.add_argument("--from", dest="start", type=_date, required=True, metavar="DATE", help="first day, YYYY-MM-DD")
+    report.add_argument("--to", dest="end", type=_date, required=True, metavar="DATE", help="last day, YYYY-MM-DD")
+    report.add_argument("--out", required=True, help="the HTML file to write")
+    report.add_argument("--pdf", action="store_true", help="also print it to PDF beside it (needs Chromium)")
+    report.add_argument("--store", help="store URL (default: $SPINE_COACH_STORE or the local SQLite file)")
+    report.set_defaults(run=_report)
+
+    bench = commands.add_parser("bench", help="measure speed against a baseline in the same run")
+    bench.add_argument("which", choices=["catalog", "turns", "cold", "web"], help="what to measure")
+    bench.add_argument("--runs", type=_positive, default=15, help="repetitions per case (seconds of load for web)")
+    bench.add_argument(
+        "--history-days",
+        default="0",
+        metavar="N,N",
+        help="turns: users with this many days of history (two sessions and a pain score a day), e.g. 0,365,730",
+    )
+    bench.add_argument(
+        "--no-dynamodb", action="store_true", help="turns: skip the DynamoDB emulator's bytes and units per turn"
+    )
+    bench.set_defaults(run=_bench)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    run: Command = args.run
+    return run(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,257 @@
+"""``spine-coach models evaluate``: how well the committed models understand patients.
+
+The annotation set (``tests/annotations/utterances.jsonl``: sentences as patients say
+them, each with its expected intent and slot ids, written without looking at the
+samples) is run through two language understandings built only from the committed
+interaction models: the console's (``skill.devtools.nlu``) and npm virtual-alexa's sample
+matching. Custom slot words either engine could not match are read the way the skill
+reads them (``skill.alexa.slots.understood_id``: the vocabulary), so a sentence counts as
+understood when the skill would act on the right intent and ids.
+
+virtual-alexa passes raw words for AMAZON.TIME, DATE and DURATION, so sentences that
+hinge on those slots are left out of its count and listed. Developer tool: not shipped.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from skill.domain.vocabulary import Vocabulary
+
+REPO = Path(__file__).resolve().parents[2]
+ANNOTATIONS = REPO / "tests" / "annotations" / "utterances.jsonl"
+NODE_DIR = REPO / "tests" / "node"
+RAW_BUILTINS = ("AMAZON.TIME", "AMAZON.DATE", "AMAZON.DURATION")  # virtual-alexa sends the words
+CUSTOM_SLOTS = ("exercise", "stage", "symptom", "activity")
+NUMBER_SLOTS = ("week", "score")  # AMAZON.NUMBER in every intent that has them
+# The day the console anchors relative dates to; expected dates without a year are compared by month and day.
+EVAL_DAY = date(2026, 11, 21)
+
+
+@dataclass(frozen=True)
+class Annotation:
+    text: str
+    intent: str
+    slots: Mapping[str, str]
+    group: str
+    locale: str = "en-US"
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What one engine made of a sentence: the intent and each slot's id or value."""
+
+    intent: str | None
+    slots: Mapping[str, str | None]
+
+
+def load_annotations(path: Path = ANNOTATIONS) -> list[Annotation]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            raw = json.loads(line)
+            rows.append(
+                Annotation(raw["text"], raw["intent"], raw.get("slots", {}), raw["group"], raw.get("locale", "en-US"))
+            )
+    return rows
+
+
+def slot_matches(name: str, expected: str, got: str | None) -> bool:
+    """``*`` is any symptom (the skill answers an unknown one as pain); ``*hamstring`` either
+    hamstring stretch; dates with year ``XXXX`` compare month and day."""
+    if expected == "*":
+        return True
+    if expected.startswith("*"):
+        return got is not None and expected[1:] in got
+    if got is None:
+        return False
+    if name == "date" and expected.startswith("XXXX"):
+        return got[4:] == expected[4:]
+    return got == expected
+
+
+def correct(annotation: Annotation, heard: Heard) -> bool:
+    if heard.intent != annotation.intent:
+        return False
+    for name, expected in annotation.slots.items():
+        if not slot_matches(name, expected, heard.slots.get(name)):
+            return False
+    # A custom slot nobody asked for ("start my exercises" heard with a routine) is wrong too.
+    return all(
+        heard.slots.get(name) is None for name in CUSTOM_SLOTS if name not in annotation.slots and name != "symptom"
+    )
+
+
+def hinges_on_raw_builtin(annotation: Annotation, slot_types: Mapping[str, Mapping[str, str]]) -> bool:
+    types = slot_types.get(annotation.intent, {})
+    return any(types.get(name) in RAW_BUILTINS for name in annotation.slots)
+
+
+# --- the two engines -----------------------------------------------------------------------
+
+
+def console_heard(annotations: Sequence[Annotation], vocabulary: Vocabulary) -> list[Heard]:
+    from skill.devtools.nlu import resolver_for
+
+    results = []
+    for row in annotations:
+        found = resolver_for(row.locale).resolve(row.text, today=EVAL_DAY)
+        slots: dict[str, str | None] = {}
+        for name, fill in found.slots.items():
+            if name in CUSTOM_SLOTS:
+                slots[name] = fill.resolved_id or vocabulary.resolve(name, fill.value)
+            else:
+                slots[name] = fill.value
+        results.append(Heard(found.intent, slots))
+    return results
+
+
+def virtual_alexa_available() -> bool:
+    return shutil.which("node") is not None and (NODE_DIR / "node_modules" / "virtual-alexa").exists()
+
+
+def virtual_alexa_heard(
+    annotations: Sequence[Annotation], vocabulary: Vocabulary, models_dir: Path | None = None
+) -> list[Heard]:
+    """One node process per locale resolves all that locale's sentences (tests/node/nlu.js)."""
+    from skill.devtools.interaction_model import MODELS_DIR
+
+    models = models_dir or MODELS_DIR
+    by_locale: dict[str, list[int]] = defaultdict(list)
+    for index, row in enumerate(annotations):
+        by_locale[row.locale].append(index)
+    results: list[Heard | None] = [None] * len(annotations)
+    for locale, indexes in by_locale.items():
+        done = subprocess.run(
+            ["node", str(NODE_DIR / "nlu.js"), str(models / f"{locale}.json"), locale],
+            input=json.dumps([annotations[i].text for i in indexes]),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        for index, raw in zip(indexes, json.loads(done.stdout), strict=True):
+            results[index] = _from_virtual_alexa(raw, vocabulary)
+    return [r for r in results if r is not None]
+
+
+def _from_virtual_alexa(raw: Mapping[str, Any], vocabulary: Vocabulary) -> Heard:
+    """virtual-alexa's answer as the skill would read it. It passes AMAZON.NUMBER as the
+    words heard ("four"); Alexa sends digits, so those are converted as Alexa would."""
+    from skill.devtools.builtin_slots import parse_builtin
+
+    slots: dict[str, str | None] = {}
+    for name, slot in raw["slots"].items():
+        if name in CUSTOM_SLOTS:
+            slots[name] = slot["id"] or vocabulary.resolve(name, slot["value"])
+        elif name in NUMBER_SLOTS:
+            slots[name] = parse_builtin("AMAZON.NUMBER", slot["value"]) or slot["value"]
+        else:
+            slots[name] = slot["value"]
+    return Heard(raw["intent"], slots)
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Score:
+    right: int
+    total: int
+
+    @property
+    def rate(self) -> float:
+        return self.right / self.total if self.total else 1.0
+
+    def __str__(self) -> str:
+        return f"{self.right}/{self.total} {100 * self.rate:5.1f}%"
+
+
+def score(rows: Iterable[tuple[Annotation, Heard]]) -> tuple[Score, dict[str, Score], dict[str, Score], list[str]]:
+    """Overall, per intent, per group, and the sentences missed ("text -> what was heard")."""
+    per_intent: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    per_group: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    missed = []
+    right = total = 0
+    for annotation, heard in rows:
+        ok = correct(annotation, heard)
+        for bucket in (per_intent[annotation.intent], per_group[annotation.group]):
+            bucket[0] += ok
+            bucket[1] += 1
+        right += ok
+        total += 1
+        if not ok:
+            expected = f"[{annotation.intent} {dict(annotation.slots)}]"
+            missed.append(f"{annotation.text!r} {expected} -> {heard.intent} {dict(heard.slots)}")
+    return (
+        Score(right, total),
+        {k: Score(*v) for k, v in sorted(per_intent.items())},
+        {k: Score(*v) for k, v in sorted(per_group.items())},
+        missed,
+    )
+
+
+def slot_types_by_intent(model: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    language = model["interactionModel"]["languageModel"]
+    return {i["name"]: {s["name"]: s["type"] for s in i.get("slots", [])} for i in language["intents"]}
+
+
+def report(
+    annotations: Sequence[Annotation], vocabulary: Vocabulary, *, virtual_alexa: bool = True, show_missed: bool = False
+) -> str:
+    from skill.devtools.interaction_model import MODELS_DIR
+
+    lines = [f"annotation set: {len(annotations)} sentences ({ANNOTATIONS.relative_to(REPO)})"]
+    engines: list[tuple[str, list[tuple[Annotation, Heard]], list[Annotation]]] = []
+    engines.append(("console NLU", list(zip(annotations, console_heard(annotations, vocabulary), strict=True)), []))
+    if virtual_alexa and virtual_alexa_available():
+        types = slot_types_by_intent(json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8")))
+        kept = [a for a in annotations if not hinges_on_raw_builtin(a, types)]
+        left_out = [a for a in annotations if hinges_on_raw_builtin(a, types)]
+        engines.append(("virtual-alexa", list(zip(kept, virtual_alexa_heard(kept, vocabulary), strict=True)), left_out))
+    elif virtual_alexa:
+        lines.append("virtual-alexa: skipped (needs Node.js and tests/node/node_modules; ./dev test installs them)")
+    for name, rows, left_out in engines:
+        overall, per_intent, per_group, missed = score(rows)
+        red = per_group.get("red_flag", Score(0, 0))
+        lines += ["", f"{name}: overall {overall}   red flags {red}"]
+        lines += [f"  {intent:28} {value}" for intent, value in per_intent.items()]
+        lines.append("  by group: " + ", ".join(f"{g} {s}" for g, s in per_group.items()))
+        if left_out:
+            lines.append(f"  left out ({len(left_out)}, hinge on TIME/DATE/DURATION words):")
+            lines += [f"    {a.text!r}" for a in left_out]
+        if show_missed:
+            lines.append(f"  missed ({len(missed)}):")
+            lines += [f"    {m}" for m in missed]
+    return "\n".join(lines)
+
+
+def sentences_that_are_samples(annotations: Sequence[Annotation], models: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Annotation sentences the models hold word for word: a sample without slots, or a
+    value of a slot type some sample takes bare ("{symptom}"). The set must measure how
+    the models generalise, so each of these is a problem."""
+    from skill.devtools.nlu import normalize_utterance
+
+    held: set[str] = set()
+    for model in models:
+        language = model["interactionModel"]["languageModel"]
+        types = {t["name"]: t for t in language.get("types", [])}
+        for intent in language["intents"]:
+            slots = {s["name"]: s["type"] for s in intent.get("slots", [])}
+            for sample in intent["samples"]:
+                bare = sample.strip()
+                if "{" not in sample:
+                    held.add(normalize_utterance(sample))
+                elif bare.startswith("{") and bare.endswith("}") and slots.get(bare[1:-1]) in types:
+                    for value in types[slots[bare[1:-1]]]["values"]:
+                        for spoken in [value["name"]["value"], *value["name"].get("synonyms", [])]:
+                            held.add(normalize_utterance(spoken))
+    return [a.text for a in annotations if normalize_utterance(a.text) in held]

@@ -1,0 +1,231 @@
+"""Builds every locale's Alexa interaction model from one source and from ``content/``.
+
+The source (``interaction_models/source/model.json``) lists intents with sample
+templates - ``(a|b)`` picks one alternative, ``[a|b]`` picks one or none, ``<name>`` is a
+named rule from the source's ``rules`` (a locale may override one) - and slot types,
+some generated from the catalog: the exercise slot's values, ids and synonyms come from
+the exercises, the stage slot's from the routines and the week map. ``spine-coach models
+build`` writes ``interaction_models/<locale>.json``; ``--check`` fails if a committed file
+is stale. ``problems`` checks a model against the rules Alexa enforces.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from skill.domain.catalog import Catalog
+from skill.domain.grammar import expand
+from skill.domain.numbers import number_words, ordinal_words
+from skill.domain.vocabulary import normalize
+from skill.resources import models_dir
+
+MODELS_DIR = models_dir()
+SOURCE = MODELS_DIR / "source" / "model.json"
+
+MAX_SAMPLE_CHARS = 200
+MAX_SLOT_VALUE_CHARS = 140
+_SLOT_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_SAMPLE_CHARS = re.compile(r"^[a-z' .]*$")
+_LAUNCH_WORDS = {"launch", "ask", "tell", "load", "begin", "enable", "open", "start", "play", "resume", "run", "use"}
+_WAKE_WORDS = {"alexa", "amazon", "echo", "computer", "skill", "app"}
+
+
+def load_source(path: Path = SOURCE) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def locales(source: Mapping[str, Any] | None = None) -> list[str]:
+    return list((source or load_source())["locales"])
+
+
+def _type_values(kind: str, catalog: Catalog) -> list[dict[str, Any]]:
+    """A generated slot type's values: ids and phrases from the vocabulary (``content/``),
+    the display names of exercises and routines, and for stages the week phrases."""
+    vocabulary = catalog.vocabulary
+    if kind == "exercise":
+        return [_value(e.id, normalize(e.name), e.synonyms) for e in catalog.exercises.values()]
+    if kind == "stage":
+        claimed = {p for r in catalog.routines.values() for p in (*r.synonyms, normalize(r.name))}
+        extra = _week_synonyms(catalog)
+        return [
+            _value(
+                r.id,
+                _strip_routine(normalize(r.name)),
+                [*r.synonyms, normalize(r.name), *(p for p in extra.get(r.id, []) if p not in claimed)],
+            )
+            for r in catalog.routines.values()
+        ]
+    if kind in ("symptom", "activity"):
+        values = []
+        for entry in vocabulary.entries(kind).values():
+            phrases = [normalize(p) for p in entry.say]
+            values.append(_value(entry.id, phrases[0], phrases))
+        return values
+    raise ValueError(f"unknown generated slot type source {kind!r}")
+
+
+def _strip_routine(name: str) -> str:
+    return name.removesuffix(" routine").strip()
+
+
+def _value(value_id: str, name: str, synonyms: Iterable[str]) -> dict[str, Any]:
+    unique = [s for s in dict.fromkeys(synonyms) if s and s != name]
+    return {"id": value_id, "name": {"value": name, "synonyms": unique}}
+
+
+def _week_synonyms(catalog: Catalog, last_week: int = 52) -> dict[str, list[str]]:
+    """ "week eight", "eight weeks", "eighth week" ... for each routine the week map names."""
+    result: dict[str, list[str]] = {}
+    for week in range(0, last_week + 1):
+        routine = catalog.routine_for_week(week).id
+        words = number_words(week)
+        phrases = [f"week {words}", f"{words} weeks", f"{words} weeks after surgery", f"week {words} after surgery"]
+        if week >= 1:
+            phrases += [f"{ordinal_words(week)} week", f"the {ordinal_words(week)} week"]
+        if week == 1:
+            phrases += ["one week", "a week", "a week after surgery"]
+        result.setdefault(routine, []).extend(phrases)
+    return result
+
+
+def build_model(source: Mapping[str, Any], catalog: Catalog, locale: str) -> dict[str, Any]:
+    """The interaction model JSON for one locale."""
+    overrides = source["locales"].get(locale, {})
+    extra_samples: Mapping[str, list[str]] = overrides.get("samples", {})
+    rules: Mapping[str, str] = {**source.get("rules", {}), **overrides.get("rules", {})}
+    intents = []
+    for intent in source["intents"]:
+        samples: list[str] = []
+        for template in [*intent.get("samples", []), *extra_samples.get(intent["name"], [])]:
+            samples.extend(expand(template, rules))
+        entry: dict[str, Any] = {"name": intent["name"], "samples": list(dict.fromkeys(samples))}
+        if intent.get("slots"):
+            entry["slots"] = [{"name": name, "type": slot_type} for name, slot_type in intent["slots"].items()]
+        intents.append(entry)
+    types = []
+    for name, spec in source["types"].items():
+        values = _type_values(spec["from"], catalog) if "from" in spec else spec["values"]
+        types.append({"name": name, "values": values})
+    return {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": overrides.get("invocationName", source["invocationName"]),
+                "intents": intents,
+                "types": types,
+            }
+        }
+    }
+
+
+def render(model: Mapping[str, Any]) -> str:
+    return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
+
+
+def build_all(catalog: Catalog, *, check: bool = False, out_dir: Path = MODELS_DIR) -> list[str]:
+    """Write (or with ``check``, compare) every locale's model; returns the stale or problem files."""
+    source = load_source()
+    reports: list[str] = []
+    for locale in locales(source):
+        model = build_model(source, catalog, locale)
+        found = problems(model)
+        if found:
+            reports.extend(f"{locale}: {p}" for p in found)
+            continue
+        path = out_dir / f"{locale}.json"
+        text = render(model)
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current != text:
+            if check:
+                reports.append(f"{path.relative_to(out_dir.parent)} is stale: run `spine-coach models build`")
+            else:
+                path.write_text(text, encoding="utf-8")
+    return reports
+
+
+# --- Alexa's rules ------------------------------------------------------------------------
+
+
+def _shape(sample: str, slots: Mapping[str, str]) -> str:
+    """A sample with each slot replaced by its type: two samples of one shape compete."""
+
+    def slot_type(match: re.Match[str]) -> str:
+        return "{" + slots.get(match.group(1), match.group(1)) + "}"
+
+    return _SLOT_REF.sub(slot_type, sample)
+
+
+def invocation_problems(name: str) -> list[str]:
+    """Alexa's invocation-name rules: lower-case letters and spaces, two words or more,
+    no launch phrases or wake words."""
+    found = []
+    if not re.fullmatch(r"[a-z]+( [a-z]+)+", name):
+        found.append(f"invocation name {name!r} must be two or more lower-case words, letters only")
+    words = set(name.split())
+    if words & _LAUNCH_WORDS:
+        found.append(f"invocation name {name!r} contains a launch word: {sorted(words & _LAUNCH_WORDS)}")
+    if words & _WAKE_WORDS:
+        found.append(f"invocation name {name!r} contains a wake word: {sorted(words & _WAKE_WORDS)}")
+    return found
+
+
+def problems(model: Mapping[str, Any]) -> list[str]:
+    """What Alexa would reject, or what would make two intents compete for one sentence."""
+    language = model["interactionModel"]["languageModel"]
+    found = invocation_problems(language["invocationName"])
+    type_names = {t["name"] for t in language.get("types", [])}
+    owner: dict[str, str] = {}
+    shape_owner: dict[str, str] = {}
+    intent_names = [i["name"] for i in language["intents"]]
+    for required in (
+        "AMAZON.CancelIntent",
+        "AMAZON.HelpIntent",
+        "AMAZON.StopIntent",
+        "AMAZON.NavigateHomeIntent",
+        "AMAZON.FallbackIntent",
+    ):
+        if required not in intent_names:
+            found.append(f"missing required intent {required}")
+    for name in {n for n in intent_names if intent_names.count(n) > 1}:
+        found.append(f"intent {name} is defined twice")
+    for intent in language["intents"]:
+        slots = {s["name"]: s["type"] for s in intent.get("slots", [])}
+        for slot_type in slots.values():
+            if not slot_type.startswith("AMAZON.") and slot_type not in type_names:
+                found.append(f"{intent['name']}: slot type {slot_type} is not defined")
+        if not intent["name"].startswith("AMAZON.") and not intent["samples"]:
+            found.append(f"{intent['name']} has no samples")
+        for sample in intent["samples"]:
+            where = f"{intent['name']}: {sample!r}"
+            for ref in _SLOT_REF.findall(sample):
+                if ref not in slots:
+                    found.append(f"{where} names undefined slot {{{ref}}}")
+            if " '" in sample:
+                found.append(f"{where} splits a contraction from its word (a word Alexa cannot hear)")
+            if not _SAMPLE_CHARS.match(_SLOT_REF.sub("", sample)):
+                found.append(f"{where} has characters Alexa does not accept (spell numbers out)")
+            if len(sample) > MAX_SAMPLE_CHARS:
+                found.append(f"{where} is longer than {MAX_SAMPLE_CHARS} characters")
+            previous = owner.get(sample)
+            if previous is not None and previous != intent["name"]:
+                found.append(f"{where} is also a sample of {previous}")
+            owner.setdefault(sample, intent["name"])
+            shape = _shape(sample, slots)
+            previous_shape = shape_owner.get(shape)
+            if previous_shape is not None and previous_shape != intent["name"]:
+                found.append(f"{where} has the same shape as a sample of {previous_shape}")
+            shape_owner.setdefault(shape, intent["name"])
+    for slot_type in language.get("types", []):
+        seen: dict[str, str] = {}
+        for value in slot_type["values"]:
+            for spoken in [value["name"]["value"], *value["name"].get("synonyms", [])]:
+                if len(spoken) > MAX_SLOT_VALUE_CHARS:
+                    found.append(f"{slot_type['name']}: value {spoken!r} is too long")
+                if spoken in seen and seen[spoken] != value["id"]:
+                    found.append(f"{slot_type['name']}: {spoken!r} belongs to both {seen[spoken]} and {value['id']}")
+                seen.setdefault(spoken, value["id"])
+    return found

@@ -1,0 +1,269 @@
+"""``spine-coach package``: the ASK CLI v2 project that ``ask deploy`` needs.
+
+Writes into the output folder:
+
+- ``skill-package/skill.json`` - the manifest: names, the description with the medical
+  disclaimer, example phrases, the five locales, the reminders permission, the
+  SkillDisabled event, privacy and compliance answers;
+- ``skill-package/interactionModels/custom/<locale>.json`` - from ``interaction_models/``;
+- ``skill-package/assets/images/`` - the store icons;
+- ``lambda/`` - the function source (entry point, the runtime part of ``skill/`` with the
+  catalog in ``skill/content/``: ``RUNTIME_PACKAGES``, no developer tools or web service) and its pinned
+  ``requirements.txt``, which ``ask deploy`` installs;
+- ``lambda.zip`` - the same with the dependencies installed, for uploading by hand;
+- ``infrastructure/cfn-deployer/skill-stack.yaml`` - the CloudFormation stack (function,
+  tables, role, logs, Alexa trigger) from ``infrastructure/``;
+- ``ask-resources.json`` - the ASK CLI project, deploying that stack with
+  ``@ask-cli/cfn-deployer``, which passes the skill id to the stack and so to the function.
+
+Content is checked first and the package refuses to build from content with problems.
+It needs a source checkout (the entry point, the pins and the template are not package
+data).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+import subprocess
+import sys
+import zipfile
+import zlib
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from skill.devtools.interaction_model import MODELS_DIR, build_all, locales
+from skill.domain.catalog import default_content_dir, load_catalog
+from skill.domain.content_check import check_content
+from skill.resources import checkout
+
+REMINDERS_PERMISSION = "alexa::alerts:reminders:skill:readwrite"
+COUNTRIES = {"en-US": "US", "en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN": "IN"}
+PYTHON_RUNTIME = "python3.11"
+TEMPLATE = "infrastructure/cfn-deployer/skill-stack.yaml"
+# What of ``skill/`` goes into the function: the layers Lambda runs (see the README's layout
+# section) and the package's own top-level files. Developer tools (``skill/devtools``) and the
+# web service (``skill/web``: Lambda needs no HTTP server or signature checks) stay behind;
+# tests/test_package.py lists the zip and checks that nothing in it imports one of them.
+RUNTIME_PACKAGES = ("domain", "alexa", "store")
+RUNTIME_FILES = ("__init__.py", "py.typed", "resources.py")
+
+
+@dataclass
+class PackageOptions:
+    out: Path
+    endpoint: str | None = None  # a Lambda ARN or an HTTPS URL; None lets ask deploy fill it
+    skill_id: str | None = None
+    deps: bool = True  # install the pinned dependencies into lambda.zip
+    lambda_arch: str = "x86_64"
+    privacy_url: str | None = None
+    aws_region: str = "us-east-1"
+
+
+def source_tree() -> Path:
+    """The checkout to package from; a wheel install has no entry point or template."""
+    root = checkout()
+    if root is None:
+        raise SystemExit("spine-coach package needs a source checkout (git clone the project and run it there)")
+    return root
+
+
+def manifest(options: PackageOptions) -> dict[str, Any]:
+    catalog = load_catalog()
+    listing = json.loads(files("skill.devtools").joinpath("listing.json").read_text(encoding="utf-8"))
+    disclaimer = catalog.guidance.disclaimer.text.replace("{therapist}", "physiotherapist")
+    locale_info: dict[str, Any] = {}
+    for locale in locales():
+        entry = {**listing["default"], **listing["locales"].get(locale, {})}
+        locale_info[locale] = {
+            "name": entry["name"],
+            "summary": entry["summary"],
+            "description": f"{entry['description']}\n\n{disclaimer}",
+            "examplePhrases": entry["examplePhrases"],
+            "keywords": entry["keywords"],
+            "smallIconUri": "file://assets/images/smallIcon.png",
+            "largeIconUri": "file://assets/images/largeIcon.png",
+        }
+    custom: dict[str, Any] = {"interfaces": [{"type": "ALEXA_PRESENTATION_APL"}]}
+    events: dict[str, Any] = {"subscriptions": [{"eventName": "SKILL_DISABLED"}]}
+    if options.endpoint:
+        endpoint = {"uri": options.endpoint}
+        if options.endpoint.startswith("https://"):
+            endpoint["sslCertificateType"] = "Trusted"
+        custom["endpoint"] = endpoint
+        events["endpoint"] = {"uri": options.endpoint}
+    privacy: dict[str, Any] = {
+        "allowsPurchases": False,
+        "usesPersonalInfo": True,  # stage, pain scores and history are kept per user
+        "isChildDirected": False,
+        "isExportCompliant": True,
+        "containsAds": False,
+        "usesHealthInfo": False,  # not a HIPAA-eligible skill: no protected health information is sent anywhere
+    }
+    if options.privacy_url:
+        privacy["locales"] = {locale: {"privacyPolicyUrl": options.privacy_url} for locale in locales()}
+    return {
+        "manifest": {
+            "manifestVersion": "1.0",
+            "publishingInformation": {
+                "locales": locale_info,
+                "isAvailableWorldwide": False,
+                "distributionCountries": [COUNTRIES[locale] for locale in locales()],
+                "testingInstructions": listing["default"]["testingInstructions"],
+                "category": "HEALTH_AND_FITNESS",
+            },
+            "apis": {"custom": custom},
+            "permissions": [{"name": REMINDERS_PERMISSION}],
+            "events": events,
+            "privacyAndCompliance": privacy,
+        }
+    }
+
+
+def ask_resources(options: PackageOptions) -> dict[str, Any]:
+    return {
+        "askcliResourcesVersion": "2020-03-31",
+        "profiles": {
+            "default": {
+                **({"skillId": options.skill_id} if options.skill_id else {}),
+                "skillMetadata": {"src": "./skill-package"},
+                "code": {"default": {"src": "./lambda"}},
+                "skillInfrastructure": {
+                    "type": "@ask-cli/cfn-deployer",
+                    "userConfig": {
+                        "runtime": PYTHON_RUNTIME,
+                        "handler": "lambda_function.lambda_handler",
+                        "templatePath": f"./{TEMPLATE}",
+                        "awsRegion": options.aws_region,
+                        "cfn": {"parameters": {"LambdaArchitecture": options.lambda_arch}},
+                    },
+                },
+            }
+        },
+    }
+
+
+def _png(size: int) -> bytes:
+    """A plain icon: a teal square with a column of white vertebrae."""
+    teal, white = (0, 105, 120), (255, 255, 255)
+    rows = []
+    for y in range(size):
+        row = bytearray([0])
+        for x in range(size):
+            in_spine = abs(x - size // 2) < size // 10 and size // 8 < y < size - size // 8
+            gap = (y * 8 // size) % 2 == 1 and (y * 16 // size) % 2 == 1
+            row.extend(white if in_spine and not gap else teal)
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _copy_code(source: Path, content: Path, target: Path) -> None:
+    """The function's own code: entry point, the runtime modules, checked content."""
+    shutil.copy2(source / "lambda" / "lambda_function.py", target / "lambda_function.py")
+    (target / "skill").mkdir(parents=True)
+    for name in RUNTIME_FILES:
+        shutil.copy2(source / "skill" / name, target / "skill" / name)
+    for name in RUNTIME_PACKAGES:
+        shutil.copytree(
+            source / "skill" / name, target / "skill" / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
+    # Where skill.resources finds the catalog: the package skill.content.
+    shutil.copytree(content, target / "skill" / "content", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(source / "requirements" / "lambda.txt", target / "requirements.txt")
+
+
+def _install_deps(source: Path, target: Path, arch: str) -> None:
+    platform = "manylinux2014_x86_64" if arch == "x86_64" else "manylinux2014_aarch64"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-compile",
+            "--target",
+            str(target),
+            "--platform",
+            platform,
+            "--implementation",
+            "cp",
+            "--python-version",
+            "3.11",
+            "--only-binary=:all:",
+            "-r",
+            str(source / "requirements" / "lambda.txt"),
+        ],
+        check=True,
+    )
+
+
+def _compile(source: Path) -> None:
+    """Byte-compile everything: Lambda's code directory is read-only, so without .pyc
+    files every cold start compiles every module again. Hash-checked .pyc files stay
+    valid whatever timestamps the zip gives the sources."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", str(source)],
+        check=True,
+    )
+
+
+def _zip(source: Path, destination: Path) -> None:
+    with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                archive.write(path, path.relative_to(source).as_posix())
+
+
+def build_package(options: PackageOptions) -> str:
+    source = source_tree()
+    content = default_content_dir()
+    problems = check_content(content)
+    if problems:
+        raise SystemExit("content has problems; run `spine-coach content check`:\n" + "\n".join(map(str, problems)))
+    stale = build_all(load_catalog(), check=True)
+    if stale:
+        raise SystemExit("interaction models are stale or invalid:\n" + "\n".join(stale))
+    out = options.out
+    if out.exists():
+        shutil.rmtree(out)
+    package = out / "skill-package"
+    (package / "interactionModels" / "custom").mkdir(parents=True)
+    (package / "assets" / "images").mkdir(parents=True)
+    (package / "skill.json").write_text(json.dumps(manifest(options), indent=2, ensure_ascii=False) + "\n")
+    for locale in locales():
+        shutil.copy2(MODELS_DIR / f"{locale}.json", package / "interactionModels" / "custom" / f"{locale}.json")
+    (package / "assets" / "images" / "smallIcon.png").write_bytes(_png(108))
+    (package / "assets" / "images" / "largeIcon.png").write_bytes(_png(512))
+    (out / "ask-resources.json").write_text(json.dumps(ask_resources(options), indent=2) + "\n")
+    (out / TEMPLATE).parent.mkdir(parents=True)
+    shutil.copy2(source / "infrastructure" / "skill-stack.yaml", out / TEMPLATE)
+    code = out / "lambda"
+    code.mkdir()
+    _copy_code(source, content, code)
+    bundle = out / "lambda-bundle"
+    shutil.copytree(code, bundle)
+    if options.deps:
+        _install_deps(source, bundle, options.lambda_arch)
+    _compile(bundle)
+    _zip(bundle, out / "lambda.zip")
+    shutil.rmtree(bundle)
+    size = (out / "lambda.zip").stat().st_size
+    return (
+        f"wrote {out}: skill-package/ ({len(locales())} locales), lambda/, lambda.zip "
+        f"({size / 1e6:.1f} MB{'' if options.deps else ', no dependencies'}), {TEMPLATE}, ask-resources.json"
+    )

@@ -1,0 +1,100 @@
+"""Linking a physiotherapist's plan to a patient without either side learning who the other is.
+
+The patient asks for a code; the skill reads out six digits, stores only a slow hash of
+them with their Alexa user id and an expiry 15 minutes ahead. The clinic runs
+``spine-coach plan assign --code N FILE`` against the same store: the code is claimed
+(deleted in the same store call, so it works once) and the checked plan is stored beside
+the patient's history. A wrong, reused or expired code gets the same refusal, which names
+no patient. The next launch tells the patient their plan is set.
+
+Why scrypt: six digits are only a million codes, so a fast hash of them would be as good
+as the code itself to anyone reading the store; scrypt makes trying them all take far
+longer than the code lives. The fixed salt is deliberate (the hash is the lookup key).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from skill.domain.catalog import Catalog
+from skill.domain.plan import Plan, PlanError, parse_plan
+
+LINK_MINUTES = 15
+CODE_DIGITS = 6
+_SALT = b"spine-coach plan link v1"
+_CODE = re.compile(r"^[0-9]{6}$")
+
+
+class PlanStore(Protocol):
+    """What both stores (``skill.store.sqlite``, ``skill.store.dynamodb``) offer for plans."""
+
+    def put_link(self, code_hash: str, user: str, now: int, expires_at: int) -> bool: ...
+    def claim_link(self, code_hash: str, now: int) -> str | None: ...
+    def put_plan(self, user: str, record: dict[str, Any]) -> None: ...
+    def get_plan(self, user: str) -> dict[str, Any] | None: ...
+    def delete_plan(self, user: str) -> None: ...
+
+
+class CodeRefused(Exception):
+    """The code is unknown, used or expired; deliberately says no more than that."""
+
+
+def code_hash(code: str) -> str:
+    return hashlib.scrypt(code.encode(), salt=_SALT, n=2**14, r=8, p=1, dklen=32).hex()
+
+
+def new_link(store: PlanStore, user: str, now: datetime) -> str:
+    """A fresh six-digit code for ``user``, stored as its hash until 15 minutes from ``now``."""
+    at = int(now.timestamp())
+    for _ in range(20):  # a clash with another user's live code is rare: draw again
+        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+        if store.put_link(code_hash(code), user, at, at + LINK_MINUTES * 60):
+            return code
+    raise RuntimeError("no free link code")  # a million codes all live at once: not a real case
+
+
+def assign(store: PlanStore, code: str, data: Any, catalog: Catalog, now: datetime) -> Plan:
+    """Check the plan, then claim the code and store the plan for its user.
+
+    ``PlanError`` for a bad plan (the code is not used up), ``CodeRefused`` for a code
+    that is malformed, unknown, used or expired.
+    """
+    plan = parse_plan(data, catalog)
+    if not _CODE.match(code.strip()):
+        raise CodeRefused
+    user = store.claim_link(code_hash(code.strip()), int(now.timestamp()))
+    if user is None:
+        raise CodeRefused
+    store.put_plan(user, {"plan": data, "assigned_at": now.isoformat(timespec="seconds"), "announced": False})
+    return plan
+
+
+@dataclass(frozen=True)
+class LinkedPlan:
+    """A user's stored plan: the checked plan and whether they have heard it is set."""
+
+    plan: Plan
+    raw: dict[str, Any]
+    announced: bool
+
+
+def linked_plan(store: PlanStore, user: str, catalog: Catalog) -> LinkedPlan | None:
+    """The user's plan, or None (also when the stored plan no longer passes the check, for
+    example after an exercise left the catalog: coaching an unchecked plan is worse)."""
+    record = store.get_plan(user)
+    if record is None:
+        return None
+    try:
+        plan = parse_plan(record.get("plan"), catalog)
+    except PlanError:
+        return None
+    return LinkedPlan(plan, record, record.get("announced") is True)
+
+
+def mark_announced(store: PlanStore, user: str, linked: LinkedPlan) -> None:
+    store.put_plan(user, {**linked.raw, "announced": True})

@@ -1,0 +1,48 @@
+"""Routine overviews: which exercises a stage's routine holds, and how many."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from skill.domain.catalog import Catalog, Routine
+from skill.domain.output import Count, ExerciseRef, ListOf, Output, RoutineRef, RoutineScreen, Say, ask
+
+
+def routine_overview(catalog: Catalog, routine: Routine) -> Output:
+    """Names and count of a routine's exercises, noting those that need clearance."""
+    exercise_ids = list(dict.fromkeys(item.exercise for item in routine.items))
+    speech = [
+        Say.of(
+            "overview.routine",
+            routine=RoutineRef(routine.id),
+            count=Count(len(exercise_ids), "exercise"),
+            exercises=ListOf(tuple(ExerciseRef(e) for e in exercise_ids)),
+        )
+    ]
+    needs_clearance = [e for e in exercise_ids if catalog.exercise(e).requires_clearance]
+    if needs_clearance:
+        speech.append(
+            Say.of(
+                "overview.clearance_note",
+                exercises=ListOf(tuple(ExerciseRef(e) for e in needs_clearance)),
+                verb=Say.of("verb.is") if len(needs_clearance) == 1 else Say.of("verb.are"),
+            )
+        )
+    speech.append(Say.of("overview.follow_up"))
+    return replace(ask(*speech, reprompt=Say.of("overview.follow_up.reprompt")), screen=RoutineScreen(routine.id))
+
+
+def which_routine() -> Output:
+    return ask(Say.of("overview.which_stage"), reprompt=Say.of("overview.which_stage.reprompt"))
+
+
+def unknown_routine() -> Output:
+    return ask(Say.of("overview.unknown_stage"), reprompt=Say.of("overview.which_stage.reprompt"))
+
+
+def list_routines(catalog: Catalog) -> Output:
+    routines = ListOf(tuple(RoutineRef(r) for r in catalog.routines))
+    return ask(
+        Say.of("overview.list", count=Count(len(catalog.routines), "routine"), routines=routines),
+        reprompt=Say.of("overview.which_stage.reprompt"),
+    )

@@ -1,0 +1,64 @@
+"""Pain, red flags and what to avoid: the safety answers, from the catalog's guidance.
+
+The skill never diagnoses. A reported symptom gets the catalog's stop rule and the
+advice to contact the surgeon or physiotherapist before continuing; a red flag gets the
+instruction to call emergency services now, with the number for the user's locale.
+Everyday questions ("can I lift my grandson") get the catalog's guidance and a pointer
+back to the surgeon's own instructions. Pure: the handlers decide what happens to a
+running workout.
+"""
+
+from __future__ import annotations
+
+from skill.domain.catalog import Catalog, Symptom, Topic
+from skill.domain.output import Output, Say, Segment, Spoken, Text, ask, tell
+
+
+def emergency_number(catalog: Catalog, locale: str) -> Spoken:
+    """The number for the locale, digit by digit so it is read as "nine one one"."""
+    return Spoken(" ".join(catalog.guidance.emergency_number(locale)))
+
+
+def symptom_speech(catalog: Catalog, symptom: Symptom | None, locale: str) -> list[Segment]:
+    """What to say for a reported symptom (``None``: the words were not recognised as one)."""
+    guidance = catalog.guidance
+    number = emergency_number(catalog, locale)
+    if symptom is not None and symptom.severity == "emergency":
+        return [Say.of("safety.emergency", number=number), Say.of("safety.emergency.wait")]
+    if symptom is not None and symptom.severity == "surgeon_today":
+        # Fever or a red, hot or oozing wound: the surgeon's office today, not emergency
+        # services (the red flags still are named, as after every stop).
+        return [Say.of("safety.surgeon_today"), Say.of("safety.check.general", number=number)]
+    speech: list[Segment] = [Say.of("safety.stop.now"), Text(guidance.stop_rule.text), Text(guidance.stop_contact)]
+    # Every stop also names the red flags, so nothing urgent waits for the next appointment.
+    check = symptom.red_flag_check if symptom is not None and symptom.red_flag_check else "general"
+    speech.append(Say.of(f"safety.check.{check}", number=number))
+    return speech
+
+
+def symptom_answer(catalog: Catalog, symptom: Symptom | None, locale: str, *, in_workout: bool) -> Output:
+    """The whole answer; the session ends either way: the user should not carry on now."""
+    speech = symptom_speech(catalog, symptom, locale)
+    if in_workout and (symptom is None or symptom.severity != "emergency"):
+        speech.append(Say.of("safety.place_saved"))
+    elif in_workout:
+        speech.append(Say.of("safety.workout_ended"))
+    return tell(*speech)
+
+
+def avoid_answer(catalog: Catalog, topic: Topic | None, heard: str | None, *, not_covered: bool = False) -> Output:
+    """Guidance on one activity, or the list of what to avoid; always the surgeon first.
+
+    ``not_covered``: the vocabulary knows the activity (driving, sex, gardening...) but the
+    sources say nothing about it, so the answer says so instead of guessing."""
+    guidance = catalog.guidance
+    if topic is not None:
+        speech: list[Segment] = [Text(topic.text)]
+    elif not_covered:
+        speech = [Say.of("safety.avoid.not_covered")]
+    elif heard:
+        speech = [Say.of("safety.avoid.unknown", heard=Spoken(heard))]
+    else:
+        speech = [Text(guidance.avoid_summary.text)]
+    speech += [Text(guidance.surgeon_first.text), Say.of("safety.avoid.more")]
+    return ask(*speech, reprompt=Say.of("safety.avoid.reprompt"))

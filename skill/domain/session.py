@@ -1,0 +1,82 @@
+"""What the skill keeps for the length of one Alexa session (session attributes).
+
+One versioned document: the workout state while a guided session runs, the question
+awaiting a yes or no, the last thing said (for "repeat"), and whether the user was
+already told that saving failed. Anything that must
+outlive the session goes in the user's record instead.
+
+The workout's position travels as one compact JSON string, not as nested attributes: the
+SDK deserializes and deep-copies nested session attributes value by value in Python on
+every request, a string in one step (measured in docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from skill.domain.output import Pending
+
+SESSION_VERSION = 2
+
+
+@dataclass
+class SessionState:
+    pending: Pending | None = None
+    last_speech: str | None = None  # SSML of the last response, replayed by "repeat"
+    last_reprompt: str | None = None
+    store_warned: bool = False
+    workout: dict[str, Any] | None = None  # the serialized WorkoutState, while one is active
+    # The state before the last counted set: the set a barge-in ("Alexa, it hurts") interrupted.
+    before_count: dict[str, Any] | None = None
+
+    @staticmethod
+    def from_attributes(raw: Mapping[str, Any] | None) -> SessionState:
+        """Parse session attributes; anything damaged or from another version is dropped."""
+        if not isinstance(raw, Mapping) or raw.get("v") != SESSION_VERSION:
+            return SessionState()
+        return SessionState(
+            pending=Pending.from_dict(raw.get("pending")),
+            last_speech=_str_or_none(raw.get("last_speech")),
+            last_reprompt=_str_or_none(raw.get("last_reprompt")),
+            store_warned=raw.get("store_warned") is True,
+            workout=_document(raw.get("workout")),
+            before_count=_document(raw.get("before_count")),
+        )
+
+    def to_attributes(self) -> dict[str, Any]:
+        attributes: dict[str, Any] = {"v": SESSION_VERSION}
+        if self.pending is not None:
+            attributes["pending"] = self.pending.to_dict()
+        if self.last_speech is not None:
+            attributes["last_speech"] = self.last_speech
+        if self.last_reprompt is not None:
+            attributes["last_reprompt"] = self.last_reprompt
+        if self.store_warned:
+            attributes["store_warned"] = True
+        if self.workout is not None:
+            attributes["workout"] = _compact(self.workout)
+        if self.before_count is not None:
+            attributes["before_count"] = _compact(self.before_count)
+        return attributes
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _compact(document: dict[str, Any]) -> str:
+    return json.dumps(document, separators=(",", ":"))
+
+
+def _document(value: object) -> dict[str, Any] | None:
+    """A document ``_compact`` wrote; anything else is dropped."""
+    if not isinstance(value, str):
+        return None
+    try:
+        found = json.loads(value)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None

@@ -1,0 +1,239 @@
+"""The vocabulary: every word users say for a slot, and how unmatched words are resolved.
+
+``content/vocabulary.json`` holds, per slot (exercise, stage, symptom, activity) and id,
+the phrases people say (``say``, grammar templates that become the interaction models'
+slot values and synonyms) and ``keywords`` (head words and stems). Alexa's custom slots
+are open: words outside the value list arrive with ``ER_SUCCESS_NO_MATCH`` and the raw
+words. ``Vocabulary.resolve`` maps such words to an id - exact phrase first, then the
+phrase without articles and trailing "routine"/"please", then the keyword that covers
+the most words - so "lift a kettle" is lifting and "can't feel my legs" a leg red flag,
+on a device as in the console. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from skill.domain.grammar import expand
+from skill.domain.numbers import number_words
+
+SLOTS = ("exercise", "stage", "symptom", "activity")
+
+_CONTRACTIONS: tuple[tuple[str, str], ...] = (
+    (r"\bcan't\b", "cannot"),
+    (r"\bcant\b", "cannot"),
+    (r"\bwon't\b", "will not"),
+    (r"\bain't\b", "is not"),
+    (r"n't\b", " not"),
+    (r"'m\b", " am"),
+    (r"'re\b", " are"),
+    (r"'ve\b", " have"),
+    (r"'ll\b", " will"),
+    (r"'d\b", " would"),
+    (r"'s\b", " is"),
+)
+# Words around a name that do not change what it names ("the bridges one please").
+_LEADING = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "my",
+        "some",
+        "this",
+        "that",
+        "your",
+        "any",
+        "of",
+        "to",
+        "for",
+        "with",
+        "on",
+        "about",
+        "me",
+        "it",
+        "do",
+        "doing",
+        "go",
+        "going",
+        "again",
+    ]
+)
+_TRAILING = frozenset(
+    [
+        "routine",
+        "routines",
+        "exercise",
+        "exercises",
+        "program",
+        "programme",
+        "programs",
+        "programmes",
+        "workout",
+        "session",
+        "thing",
+        "things",
+        "one",
+        "ones",
+        "please",
+        "now",
+        "again",
+        "today",
+        "properly",
+        "correctly",
+        "safely",
+        "then",
+    ]
+)
+# Endings a short stem may take ("pee" -> "peed", "sit" -> "sitting"), so that a
+# three-letter stem does not swallow unrelated words ("wee" is not "week").
+_SHORT_STEM = 3
+_SHORT_SUFFIXES = ("", "s", "es", "d", "ed", "ing", "y", "ies", "er")
+
+
+def normalize(text: str) -> str:
+    """Lower-case words with punctuation other than apostrophes turned into spaces, as
+    speech arrives ("Cat-cow" -> "cat cow", "I can't breathe" -> "i can't breathe")."""
+    text = text.lower().replace("\u2019", "'")
+    return " ".join(re.sub(r"[^a-z0-9']+", " ", text).split())
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words with contractions written out and numbers spelled ("3-6" -> three to six)."""
+    text = text.lower().replace("\u2019", "'")
+    text = re.sub(r"(\d+)\s*-\s*(\d+)", r"\1 to \2", text)
+    text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    for pattern, replacement in _CONTRACTIONS:
+        text = re.sub(pattern, replacement, text)
+    out = []
+    for word in text.replace("'", "").split():
+        # At most three digits: a huge number (Python refuses over 4,300 digits) is just a word.
+        out.extend(number_words(int(word)).split() if word.isdigit() and len(word) <= 3 else [word])
+    return out
+
+
+def phrase_key(text: str) -> str:
+    """The form phrases are compared in: ``words`` joined by single spaces."""
+    return " ".join(words(text))
+
+
+def _stem_matches(stem: str, token: str) -> bool:
+    if len(stem) > _SHORT_STEM:
+        return token.startswith(stem)
+    if not token.startswith(stem):
+        return False
+    rest = token[len(stem) :]
+    return rest in _SHORT_SUFFIXES or (rest[:1] == stem[-1] and rest[1:] in _SHORT_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """Stems that must all appear in the heard words; each position lists alternatives."""
+
+    alternatives: tuple[tuple[str, ...], ...]
+
+    @staticmethod
+    def parse(text: str) -> Keyword:
+        return Keyword(tuple(tuple(phrase_key(a) for a in part.split("|")) for part in text.split()))
+
+    def matches(self, tokens: list[str]) -> tuple[int, int] | None:
+        """(letters of the stems matched, position of the first word matched), or ``None``."""
+        total = 0
+        first = len(tokens)
+        for options in self.alternatives:
+            found = [(len(stem), i) for stem in options for i, t in enumerate(tokens) if _stem_matches(stem, t)]
+            if not found:
+                return None
+            total += max(letters for letters, _ in found)
+            first = min(first, *(i for _, i in found))
+        return total, first
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    say: tuple[str, ...]  # every expanded phrase, as written
+    keywords: tuple[Keyword, ...]
+    covered: bool = True
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Phrases and keywords by slot and id; ``urgent`` ids win any keyword tie (red flags)."""
+
+    sections: Mapping[str, Mapping[str, Entry]]
+    urgent: frozenset[str] = frozenset()
+    phrases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # slot -> phrase_key -> id
+
+    def entries(self, slot: str) -> Mapping[str, Entry]:
+        return self.sections.get(slot, MappingProxyType({}))
+
+    def say(self, slot: str, entry_id: str) -> tuple[str, ...]:
+        entry = self.entries(slot).get(entry_id)
+        return () if entry is None else entry.say
+
+    def not_covered(self, slot: str = "activity") -> frozenset[str]:
+        """Ids the sources do not cover (the answer says so and names who to ask)."""
+        return frozenset(e.id for e in self.entries(slot).values() if not e.covered)
+
+    def resolve(self, slot: str, heard: str | None) -> str | None:
+        """The id these heard words mean for a slot, or ``None``."""
+        if not heard:
+            return None
+        entries = self.entries(slot)
+        index = self.phrases.get(slot, {})
+        tokens = words(heard)
+        for candidate in _trimmed(tokens):
+            found = index.get(" ".join(candidate))
+            if found is not None:
+                return found
+        # Red flags first, then the keyword covering most words, then the earliest (the head
+        # of "mop the floor" is mop), then the longest, then the order in the file.
+        best: tuple[tuple[int, int, int, int, int], str] | None = None
+        for order, entry in enumerate(entries.values()):
+            for keyword in entry.keywords:
+                hit = keyword.matches(tokens)
+                if hit is None:
+                    continue
+                letters, first = hit
+                score = (int(entry.id in self.urgent), len(keyword.alternatives), -first, letters, -order)
+                if best is None or score > best[0]:
+                    best = (score, entry.id)
+        return None if best is None else best[1]
+
+
+def _trimmed(tokens: list[str]) -> Iterable[list[str]]:
+    """The words, then without leading articles, then without trailing "routine" and "please"."""
+    yield tokens
+    start = 0
+    while start < len(tokens) - 1 and tokens[start] in _LEADING:
+        start += 1
+    yield tokens[start:]
+    end = len(tokens)
+    while end > start + 1 and tokens[end - 1] in _TRAILING:
+        end -= 1
+    yield tokens[start:end]
+
+
+def build_vocabulary(document: Mapping[str, Any], urgent: Collection[str] = ()) -> Vocabulary:
+    """A Vocabulary from ``content/vocabulary.json`` (already schema-checked)."""
+    sections: dict[str, Mapping[str, Entry]] = {}
+    phrases: dict[str, Mapping[str, str]] = {}
+    for slot in SLOTS:
+        entries = {}
+        for entry_id, raw in document.get(slot, {}).items():
+            say = tuple(dict.fromkeys(p for template in raw["say"] for p in expand(template)))
+            entries[entry_id] = Entry(
+                entry_id, say, tuple(Keyword.parse(k) for k in raw["keywords"]), raw.get("covered", True)
+            )
+        sections[slot] = MappingProxyType(entries)
+        index: dict[str, str] = {}
+        for entry in entries.values():
+            for phrase in entry.say:
+                index.setdefault(phrase_key(phrase), entry.id)
+        phrases[slot] = MappingProxyType(index)
+    return Vocabulary(MappingProxyType(sections), frozenset(urgent), MappingProxyType(phrases))

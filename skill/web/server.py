@@ -1,0 +1,76 @@
+"""``spine-coach serve``: the web service under gunicorn.
+
+Production: gunicorn workers, each building the app after the fork (so every worker has
+its own store connections), TLS from ``--certfile``/``--keyfile``, or plain HTTP on a
+private address behind a reverse proxy that terminates TLS. ``--dev`` binds 127.0.0.1
+only and turns the signature and timestamp checks off, and says so loudly.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from skill.web.app import WebConfig, create_app
+
+DEV_BANNER = """
+************************************************************************
+*  DEVELOPMENT MODE: request signature and timestamp checks are OFF.   *
+*  Listening on 127.0.0.1 only. Never expose this to the internet.     *
+************************************************************************
+"""
+
+
+@dataclass
+class ServeOptions:
+    host: str = "0.0.0.0"
+    port: int = 8443
+    workers: int = 2
+    certfile: str | None = None
+    keyfile: str | None = None
+    dev: bool = False
+    timeout: int = 10  # Alexa waits about 8 seconds for an answer
+    access_log: bool = False
+
+
+def gunicorn_options(options: ServeOptions) -> dict[str, Any]:
+    host = "127.0.0.1" if options.dev else options.host
+    settings: dict[str, Any] = {
+        "bind": f"{host}:{options.port}",
+        "workers": options.workers,
+        "timeout": options.timeout,
+        "graceful_timeout": options.timeout,
+        "preload_app": False,  # each worker builds its own app and store connections
+        "accesslog": "-" if options.access_log else None,
+        "errorlog": "-",
+    }
+    if options.certfile or options.keyfile:
+        if not (options.certfile and options.keyfile):
+            raise ValueError("TLS needs both --certfile and --keyfile")
+        settings["certfile"] = options.certfile
+        settings["keyfile"] = options.keyfile
+    return settings
+
+
+def serve(options: ServeOptions) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    config = WebConfig.from_env(dev=options.dev)
+    if options.dev:
+        print(DEV_BANNER, file=sys.stderr, flush=True)
+    elif not config.skill_id:
+        print("SPINE_COACH_SKILL_ID must name your skill id in production (or use --dev).", file=sys.stderr)
+        return 2
+
+    class Application(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in gunicorn_options(options).items():
+                if value is not None:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return create_app(config)
+
+    Application().run()
+    return 0
