@@ -20,12 +20,13 @@ import logging
 import os
 from typing import Any
 
-from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
+
+from skill.serializer import FastSerializer
 
 logging.getLogger("spine_coach").setLevel(logging.INFO)
 
-_SERIALIZER = DefaultSerializer()
+_SERIALIZER = FastSerializer()
 
 
 def _store() -> Any:
@@ -58,7 +59,8 @@ def skill() -> Any:
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Alexa's request envelope in, the response envelope out."""
     try:
-        request = _SERIALIZER.deserialize(json.dumps(event), RequestEnvelope)
+        # A copy: the handler must not share (or change) the runtime's event.
+        request = _SERIALIZER.deserialize_dict(json.loads(json.dumps(event)), RequestEnvelope)
     except Exception:
         from skill.apology import apology_envelope
 
