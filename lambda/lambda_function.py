@@ -15,7 +15,6 @@ check stays. The skill is built on the first request and reused while the contai
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 from typing import Any
@@ -59,8 +58,9 @@ def skill() -> Any:
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Alexa's request envelope in, the response envelope out."""
     try:
-        # A copy: the handler must not share (or change) the runtime's event.
-        request = _SERIALIZER.deserialize_dict(json.loads(json.dumps(event)), RequestEnvelope)
+        # The event as parsed by the runtime, with no JSON text round trip: the parser builds
+        # new objects and nothing changes the event (session attributes are deep-copied).
+        request = _SERIALIZER.deserialize_dict(event, RequestEnvelope)
     except Exception:
         from skill.apology import apology_envelope
 
