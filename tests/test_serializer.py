@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +13,10 @@ from ask_sdk_model import RequestEnvelope
 
 from skill import envelopes
 from skill.envelopes import Device
+from skill.factory import build_skill
 from skill.nlu import SlotFill
 from skill.serializer import FastSerializer
+from skill.store.sqlite import SQLiteStore
 
 AT = datetime(2026, 11, 22, 4, 5, 6, tzinfo=UTC)
 SHOW = Device(apl_max_version="2023.3", permissions=[envelopes.REMINDERS_SCOPE])
@@ -58,3 +61,25 @@ def test_timestamps_python_cannot_read_go_to_the_sdk() -> None:
     document["request"]["timestamp"] = "22 Nov 2026 04:05:06 UTC"
     found = FastSerializer().deserialize_dict(document, RequestEnvelope)
     assert found.request.timestamp == AT
+
+
+@pytest.mark.parametrize("apl", [None, "2023.3"])
+def test_responses_are_written_as_the_sdk_writes_them(tmp_path: Path, apl: str | None) -> None:
+    skill = build_skill(store=SQLiteStore(tmp_path / "s.db"))
+    sdk, fast = DefaultSerializer(), FastSerializer()
+    device = Device(apl_max_version=apl)
+    attributes: dict[str, Any] = {}
+    lines = [("LaunchRequest", None), ("CoachExerciseIntent", MATCHED), ("AMAZON.YesIntent", None)]
+    for intent, slot in [*lines, ("ReadyIntent", None), ("AMAZON.StopIntent", None)]:
+        if intent == "LaunchRequest":
+            request = envelopes.launch_request(device, AT)
+        else:
+            request = envelopes.intent_request(device, intent, {"exercise": slot} if slot else None, AT)
+        document = envelopes.envelope(device, request, session_id="s", new=intent == "LaunchRequest")
+        document["session"]["attributes"] = attributes
+        response = skill.invoke(request_envelope=sdk.deserialize(json.dumps(document), RequestEnvelope), context=None)
+        expected = sdk.serialize(response)
+        for _ in range(2):
+            assert fast.serialize(response) == expected
+        attributes = expected.get("sessionAttributes") or {}
+    assert "<speak>" in json.dumps(expected)
