@@ -413,9 +413,12 @@ def load_catalog(content_dir: Path | None = None) -> Catalog:
     Raises ``ContentError`` naming each broken file and field; never returns a catalog
     from content that failed the full check.
     """
-    from skill import content_check  # local: only this path needs it
+    from skill import catalog_cache, content_check  # local: only this path needs them
 
     root = Path(content_dir) if content_dir is not None else default_content_dir()
+    cached = catalog_cache.load(root)  # saved only from content that passed the checks below
+    if isinstance(cached, Catalog):
+        return cached
     raw = content_check.read_tree(root)
     if not content_check.is_stamped(root, raw):
         problems = content_check.check_tree(root, raw)
@@ -426,7 +429,9 @@ def load_catalog(content_dir: Path | None = None) -> Catalog:
         problems = content_check.check_references(raw)
         if problems:
             raise ContentError(problems)
-    return build_catalog(raw.documents)
+    catalog = build_catalog(raw.documents)
+    catalog_cache.save(root, catalog)
+    return catalog
 
 
 def build_catalog(documents: Mapping[str, Any]) -> Catalog:

@@ -35,6 +35,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from skill import catalog_cache
 from skill.catalog import default_content_dir, load_catalog
 from skill.content_check import check_content
 from skill.interaction_model import MODELS_DIR, build_all, locales
@@ -246,7 +247,10 @@ def build_package(options: PackageOptions) -> str:
     problems = check_content(content)
     if problems:
         raise SystemExit("content has problems; run `spine-coach content check`:\n" + "\n".join(map(str, problems)))
-    stale = build_all(load_catalog(), check=True)
+    catalog = load_catalog()
+    # Shipped beside the content, so a cold start reads the built catalog instead of building it.
+    catalog_cache.save(content, catalog)
+    stale = build_all(catalog, check=True)
     if stale:
         raise SystemExit("interaction models are stale or invalid:\n" + "\n".join(stale))
     out = options.out

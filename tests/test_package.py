@@ -108,6 +108,7 @@ def test_lambda_zip_runs_in_a_clean_virtual_environment(package_dir: Path, tmp_p
         archive.extractall(unpacked)
     assert "lambda_function.py" in names
     assert "skill/content/.validated" in names
+    assert "skill/content/.catalog.pickle" in names  # read at cold start instead of building the catalog
     assert not any(n.startswith(("flask/", "gunicorn/", "jsonschema/")) for n in names)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
