@@ -3,9 +3,10 @@
 Both ship as package data - ``content/`` as the package ``skill.content`` and
 ``interaction_models/`` as ``skill.interaction_models`` (see ``[tool.setuptools]`` in
 pyproject.toml) - and are found as packages (the folder of the package's ``__init__``,
-else ``importlib.resources``), never relative to this file, so the same code reads them from a wheel in site-packages, from an editable
-install (where the names map to the checkout's own folders, so authors see their edits
-at once) and from the Lambda bundle (``skill/content/``).
+else ``importlib.resources``), never relative to this file, so the same code reads them
+from a wheel in site-packages, from an editable install (where the names map to the
+checkout's own folders, so authors see their edits at once) and from the Lambda bundle
+(``skill/content/``).
 
 ``$SPINE_COACH_CONTENT`` points the catalog somewhere else (tests, benchmarks).
 
