@@ -19,9 +19,14 @@ import logging
 import os
 from typing import Any
 
-from ask_sdk_model import RequestEnvelope
+from skill import dataclass_cache
 
-from skill.serializer import FastSerializer
+# Before any module that declares dataclasses: their methods' code comes compiled.
+dataclass_cache.install()
+
+from ask_sdk_model import RequestEnvelope  # noqa: E402
+
+from skill.serializer import FastSerializer  # noqa: E402
 
 logging.getLogger("spine_coach").setLevel(logging.INFO)
 

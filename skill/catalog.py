@@ -95,6 +95,8 @@ class Coaching:
 
 @dataclass(frozen=True, slots=True)
 class Exercise:
+    """One exercise from ``content/exercises/``: what to say and how to count it."""
+
     id: str
     name: str
     synonyms: tuple[str, ...]
@@ -127,6 +129,8 @@ class Exercise:
 
 @dataclass(frozen=True, slots=True)
 class RoutineItem:
+    """One exercise of a routine, with the dosage the routine chooses."""
+
     exercise: str
     dosage: str
     note: str | None = None
@@ -134,6 +138,8 @@ class RoutineItem:
 
 @dataclass(frozen=True, slots=True)
 class Routine:
+    """A named routine from ``content/routines.json``."""
+
     id: str
     name: str
     synonyms: tuple[str, ...]
@@ -208,6 +214,8 @@ class Stages:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """A piece of guidance (a rule, the disclaimer) and the sources it comes from."""
+
     text: str
     sources: tuple[str, ...]
 
@@ -237,6 +245,8 @@ class Symptom:
 
 @dataclass(frozen=True, slots=True)
 class Guidance:
+    """The general safety guidance: stop rule, breathing, symptoms, topics."""
+
     disclaimer: Rule
     breathing_rule: Rule
     stop_rule: Rule
@@ -268,6 +278,8 @@ class Guidance:
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """A source document the content cites."""
+
     id: str
     kind: str
     title: str
@@ -413,12 +425,14 @@ def load_catalog(content_dir: Path | None = None) -> Catalog:
     Raises ``ContentError`` naming each broken file and field; never returns a catalog
     from content that failed the full check.
     """
-    from skill import catalog_cache, content_check  # local: only this path needs them
+    from skill import catalog_cache  # local: only this path needs it
 
     root = Path(content_dir) if content_dir is not None else default_content_dir()
     cached = catalog_cache.load(root)  # saved only from content that passed the checks below
     if isinstance(cached, Catalog):
         return cached
+    from skill import content_check  # local: only a catalog built afresh needs it
+
     raw = content_check.read_tree(root)
     if not content_check.is_stamped(root, raw):
         problems = content_check.check_tree(root, raw)

@@ -35,7 +35,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from skill import catalog_cache
+from skill import catalog_cache, dataclass_cache
 from skill.catalog import default_content_dir, load_catalog
 from skill.content_check import check_content
 from skill.interaction_model import MODELS_DIR, build_all, locales
@@ -56,6 +56,7 @@ DEVTOOLS = (
     "compat",
     "console.py",
     "envelopes.py",
+    "evaluate.py",
     "hello.py",
     "interaction_model.py",
     "nlu.py",
@@ -234,6 +235,29 @@ def _compile(source: Path) -> None:
     )
 
 
+_DATACLASS_MODULES = (
+    "skill.factory",
+    "skill.serializer",
+    "skill.api_client",
+    "skill.store.sqlite",
+    "skill.store.dynamodb",
+)
+
+
+def _dataclass_table(path: Path) -> None:
+    """The compiled dataclass methods of the modules a cold start imports (see
+    ``skill.dataclass_cache``), made in a fresh process and shipped like the .pyc files."""
+    program = (
+        "import importlib, sys\n"
+        "from pathlib import Path\n"
+        "from skill import dataclass_cache\n"
+        "dataclass_cache.install(Path(sys.argv[1]))\n"
+        f"for name in {_DATACLASS_MODULES!r}:\n"
+        "    importlib.import_module(name)\n"
+    )
+    subprocess.run([sys.executable, "-c", program, str(path)], check=True)
+
+
 def _zip(source: Path, destination: Path) -> None:
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for path in sorted(source.rglob("*")):
@@ -275,6 +299,7 @@ def build_package(options: PackageOptions) -> str:
     if options.deps:
         _install_deps(source, bundle, options.lambda_arch)
     _compile(bundle)
+    _dataclass_table(bundle / "skill" / "__pycache__" / dataclass_cache.FILE_NAME)
     _zip(bundle, out / "lambda.zip")
     shutil.rmtree(bundle)
     size = (out / "lambda.zip").stat().st_size

@@ -24,6 +24,8 @@ DOCUMENT_VERSION = "1.6"
 
 @dataclass(frozen=True)
 class CoachingScreen:
+    """The coaching screen: the exercise and where the workout stands."""
+
     exercise: str
     routine: str  # a routine id, or "single"
     index: int  # 0-based position in the routine
@@ -38,16 +40,22 @@ class CoachingScreen:
 
 @dataclass(frozen=True)
 class HowToScreen:
+    """The how-to screen of one exercise."""
+
     exercise: str
 
 
 @dataclass(frozen=True)
 class RoutineScreen:
+    """The overview screen of one routine."""
+
     routine: str
 
 
 @dataclass(frozen=True)
 class ProgressScreen:
+    """The progress screen."""
+
     sessions: int
     exercises: int
     streak: int

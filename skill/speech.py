@@ -30,6 +30,8 @@ class SpeechTooLong(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
+    """Rendered speech: SSML for Alexa and the same words as plain text."""
+
     ssml: str
     text: str  # readable form: pauses as "[pause 5s]"
 
