@@ -13,7 +13,6 @@ catalog costs a few milliseconds to load.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import re
@@ -363,6 +362,8 @@ def _content_words(text: str) -> list[str]:
 
 
 def _similarity(a: str, b: str) -> float:
+    import difflib  # local: only a "did you mean" needs it, not a cold start
+
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
