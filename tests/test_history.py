@@ -96,6 +96,7 @@ def test_two_years_of_history_kept_counted_and_answered(any_store: Any, clock: F
     convo.say("stop")
     # Today's session moves the streak on and adds one entry; nothing is dropped.
     convo.say("ask spine coach to coach me through bridging")
+    convo.say("yes")  # the stage-aware start asks first (stage unknown)
     convo.say("ready")
     assert "You've exercised 731 days in a row." in convo.say("ask spine coach how many days in a row").text
     assert len(sessions_of(any_store, USER)) == 1461
@@ -135,6 +136,7 @@ def test_an_old_record_with_a_place_resumes_it(store: SQLiteStore, clock: FixedC
     entry becomes the place again rather than a row."""
     convo = talk(store, clock, catalog)
     convo.say("ask spine coach to start my week six routine")
+    convo.say("yes")  # the stage-aware start asks first (stage unknown)
     convo.say("ready")
     convo.say("stop")
     request = request_for(convo.device.user_id)
@@ -194,6 +196,7 @@ def test_the_record_a_turn_writes_stays_small(
     convo = talk(store, clock, catalog)
     convo.launch()
     convo.say("start my week six routine")
+    convo.say("yes")  # the stage-aware start asks first (stage unknown)
     for _ in range(6):
         convo.say("ready")
     with sqlite3.connect(store_path) as db:
@@ -207,11 +210,13 @@ def test_a_finished_session_adds_one_item(emulator: Emulator, clock: FixedClock,
     store = dynamodb_store(table="one-item", region="us-east-1", endpoint=emulator.endpoint)
     convo = talk(store, clock, catalog)
     convo.say("ask spine coach to start my week six routine")
+    convo.say("yes")  # the stage-aware start asks first (stage unknown)
     for _ in range(5):
         convo.say("ready")
     assert emulator.history_count("one-item", USER) == 0  # a running session is the place alone
     convo.say("stop")
-    convo.say("ask spine coach to coach me through bridging")  # gives up the place: one item
+    convo.say("ask spine coach to coach me through bridging")
+    convo.say("yes")  # the stage-aware start asks first; starting gives up the place: one item
     assert emulator.history_count("one-item", USER) == 1
     convo.say("ready")  # bridging finished: one more
     assert emulator.history_count("one-item", USER) == 2
@@ -230,11 +235,13 @@ def test_retention_is_off_unless_asked_for(emulator: Emulator) -> None:
         request_for("amzn1.ask.account.GOES"), [("p#2026-11-21#x#1", {"date": "2026-11-21", "score": 1})]
     )
     history = emulator.resource().Table("retention-history")
-    assert "expires" not in history.get_item(Key={"id": "amzn1.ask.account.KEPT", "sk": "p#2026-11-21#x#1"})["Item"]
-    expires = int(history.get_item(Key={"id": "amzn1.ask.account.GOES", "sk": "p#2026-11-21#x#1"})["Item"]["expires"])
+    assert "expires_at" not in history.get_item(Key={"id": "amzn1.ask.account.KEPT", "sk": "p#2026-11-21#x#1"})["Item"]
+    expires = int(
+        history.get_item(Key={"id": "amzn1.ask.account.GOES", "sk": "p#2026-11-21#x#1"})["Item"]["expires_at"]
+    )
     assert abs(expires - (time.time() + 30 * 86400)) < 600
     ttl = emulator.resource().meta.client.describe_time_to_live(TableName="retention-history")
-    assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires"
+    assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires_at"  # the stack's name
 
 
 def test_a_file_from_before_the_revision_column(store_path: Path) -> None:
@@ -265,6 +272,7 @@ def test_a_save_by_an_older_version_in_between_keeps_its_history(
     skill = build_skill(store=pausing, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
     kitchen = Conversation(checked(in_process(skill)), device=Device(user_id=USER), clock=clock)
     kitchen.say("ask spine coach to start my week six routine")
+    kitchen.say("yes")  # the stage-aware start asks first (stage unknown)
     request = request_for(USER)
 
     def old_instance_saves() -> None:
