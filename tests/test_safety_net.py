@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from skill.catalog import load_catalog
+from skill.guided import unpack
 from skill.nlu import SlotFill
 from skill.simulator import Conversation
 from skill.store.sqlite import SQLiteStore
@@ -17,7 +19,7 @@ CHECK_IN = "I've paused. If something hurts or feels wrong, tell me what you fee
 def paused_place(store: SQLiteStore) -> WorkoutState:
     record = user_record(store)
     assert record.place is not None
-    state = WorkoutState.from_dict(record.place["state"])
+    state = unpack(load_catalog(), record.place["state"])  # the place holds the position, not the plan
     assert state is not None
     return state
 
