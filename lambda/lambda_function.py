@@ -18,17 +18,23 @@ check stays. The skill is built on the first request and reused while the contai
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 from typing import Any
 
-from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model import RequestEnvelope
+from skill.alexa import dataclass_cache
+
+# Before any module that declares dataclasses: their methods' code comes compiled.
+dataclass_cache.install()
+
+from ask_sdk_model import RequestEnvelope  # noqa: E402
+
+from skill.alexa.serializer import FastSerializer  # noqa: E402
 
 log = logging.getLogger("spine_coach")
 log.setLevel(logging.INFO)
-_SERIALIZER = DefaultSerializer()
+
+_SERIALIZER = FastSerializer()
 
 
 class RefusedRequest(Exception):
@@ -74,8 +80,10 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     any event while no skill id is configured, raise ``RefusedRequest``."""
     skill_id = _skill_id()
     try:
-        request = _SERIALIZER.deserialize(json.dumps(event), RequestEnvelope)
-    except Exception:  # answered without running the skill: nothing is read or written
+        # The event as parsed by the runtime, with no JSON text round trip: the parser builds
+        # new objects and nothing changes the event (session attributes are deep-copied).
+        request = _SERIALIZER.deserialize_dict(event, RequestEnvelope)
+    except Exception:
         from skill.alexa.apology import apology_envelope
 
         log.error("event is not an Alexa request envelope")

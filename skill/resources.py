@@ -2,10 +2,11 @@
 
 Both ship as package data - ``content/`` as the package ``skill.content`` and
 ``interaction_models/`` as ``skill.interaction_models`` (see ``[tool.setuptools]`` in
-pyproject.toml) - and are found with ``importlib.resources``, never relative to this
-file, so the same code reads them from a wheel in site-packages, from an editable
-install (where the names map to the checkout's own folders, so authors see their edits
-at once) and from the Lambda bundle (``skill/content/``).
+pyproject.toml) - and are found as packages (the folder of the package's ``__init__``,
+else ``importlib.resources``), never relative to this file, so the same code reads them
+from a wheel in site-packages, from an editable install (where the names map to the
+checkout's own folders, so authors see their edits at once) and from the Lambda bundle
+(``skill/content/``).
 
 ``$SPINE_COACH_CONTENT`` points the catalog somewhere else (tests, benchmarks).
 
@@ -16,8 +17,9 @@ the source tree this package runs from, or None when installed from a wheel.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
-from importlib.resources import files
 from pathlib import Path
 
 CONTENT_PACKAGE = "skill.content"
@@ -30,6 +32,14 @@ class MissingData(RuntimeError):
 
 
 def _folder(package: str) -> Path:
+    # A package on disk is the folder of its __init__.py: found without importlib.resources,
+    # which costs a cold start several milliseconds of imports; anything else asks it.
+    with contextlib.suppress(ImportError):
+        origin = getattr(importlib.import_module(package), "__file__", None)
+        if origin and os.path.isdir(folder := os.path.dirname(origin)):
+            return Path(folder)
+    from importlib.resources import files
+
     try:
         found = files(package)
     except ModuleNotFoundError as exc:

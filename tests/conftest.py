@@ -32,7 +32,7 @@ def catalog() -> Catalog:
 def content_copy(tmp_path: Path) -> Path:
     """A private copy of content/ that a test may break."""
     target = tmp_path / "content"
-    shutil.copytree(default_content_dir(), target, ignore=shutil.ignore_patterns(".validated"))
+    shutil.copytree(default_content_dir(), target, ignore=shutil.ignore_patterns(".validated", ".catalog.pickle*"))
     return target
 
 

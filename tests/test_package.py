@@ -13,6 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from skill.alexa import dataclass_cache
 from skill.devtools.envelopes import Device, envelope, intent_request, launch_request, new_session_id
 from skill.devtools.interaction_model import MODELS_DIR, locales
 from skill.devtools.nlu import resolver_for
@@ -147,6 +148,8 @@ def test_lambda_zip_runs_in_a_clean_virtual_environment(package_dir: Path, tmp_p
         archive.extractall(unpacked)
     assert "lambda_function.py" in names
     assert "skill/content/.validated" in names
+    assert "skill/content/.catalog.pickle" in names  # read at cold start instead of building the catalog
+    assert f"skill/__pycache__/{dataclass_cache.FILE_NAME}" in names  # compiled dataclass methods
     assert not any(n.startswith(("flask/", "gunicorn/", "jsonschema/")) for n in names)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)

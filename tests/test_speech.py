@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import random
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 
 from skill.alexa.prompts import SUPPORTED_LOCALES, load_prompts
 from skill.alexa.speech import MAX_SPEECH_CHARS, Renderer, SpeechTooLong, break_seconds
 from skill.domain.catalog import Catalog
-from skill.domain.output import Content, ExerciseRef, ListOf, Output, Pause, Say, Spoken, Text, ask, tell
+from skill.domain.coaching import count_chunk, plan_single
+from skill.domain.output import Content, ExerciseRef, ListOf, Output, Pause, Say, Segment, Spoken, Text, ask, tell
 
 
 @pytest.fixture
@@ -80,3 +82,46 @@ def test_unknown_locale_falls_back_to_us_text() -> None:
     assert load_prompts("en-NZ").variants("session.goodbye") == load_prompts("en-US").variants("session.goodbye")
     for locale in SUPPORTED_LOCALES:
         assert load_prompts(locale).term("therapist")
+
+
+def test_a_counted_set_is_built_once_and_renders_as_if_new(catalog: Catalog) -> None:
+    item = plan_single(catalog, "bridging", cleared=["bridging"])[0]
+    segments, done = count_chunk(item, 0, 10, 5, 1.0)
+    assert count_chunk(item, 0, 10, 5, 1.0)[0] is segments  # not built again
+    again = Renderer(load_prompts("en-US"), catalog, random.Random(2))
+    first, second = again.render(segments), again.render(segments)
+    # A copy of the catalog has no renderings remembered yet: it renders every segment anew.
+    fresh = Renderer(load_prompts("en-US"), replace(catalog), random.Random(2)).render(segments)
+    assert first == second == fresh
+    assert first.text.count("Lift your hips.") == done
+
+
+def test_remembered_words_belong_to_their_catalog(catalog: Catalog) -> None:
+    speech: list[Segment] = [
+        Content("bridging", "move"),
+        Say.of("coach.exercise.done", exercise=ExerciseRef("bridging")),
+    ]
+    before = Renderer(load_prompts("en-US"), catalog, random.Random(0)).render(speech).text
+    bridging = catalog.exercise("bridging")
+    assert bridging.coaching is not None
+    edited = replace(
+        catalog,
+        exercises={
+            **catalog.exercises,
+            "bridging": replace(bridging, name="hip lifts", coaching=replace(bridging.coaching, move="Raise it")),
+        },
+    )
+    after = Renderer(load_prompts("en-US"), edited, random.Random(0)).render(speech).text
+    assert "Lift your hips." in before
+    assert "bridging" in before
+    assert "Raise it." in after
+    assert "hip lifts" in after
+    assert "bridging" not in after
+
+
+def test_one_prompt_object_with_several_wordings_still_varies(catalog: Catalog) -> None:
+    prompts = load_prompts("en-US")
+    assert len(prompts.variants("coach.ready.position")) > 1
+    segment = Say.of("coach.ready.position")
+    heard = {Renderer(prompts, catalog, random.Random(seed)).render([segment]).text for seed in range(30)}
+    assert heard == set(prompts.variants("coach.ready.position"))

@@ -43,6 +43,8 @@ class SpeechTooLong(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
+    """Rendered speech: SSML for Alexa and the same words as plain text."""
+
     ssml: str
     text: str  # readable form: pauses as "[pause 5s]"
 
@@ -62,12 +64,21 @@ class Renderer:
     def render(self, segments: Sequence[Segment]) -> Rendered:
         ssml_parts: list[str] = []
         text_parts: list[str] = []
-        fixed = _FIXED
+        fixed, seen = _caches(self.prompts.locale, self.catalog)
         context = (self.prompts.locale, id(self.catalog))
         for segment in segments:
+            known = seen.get(id(segment))
+            if known is not None and known[0] is segment:
+                ssml, text = known[1]
+                if text:
+                    ssml_parts.append(ssml)
+                    text_parts.append(text)
+                continue
             kind = type(segment)
+            found: tuple[str, str] | None
             if kind is Pause:
-                ssml, text = _pause(segment.seconds)  # type: ignore[union-attr]
+                found = _pause(segment.seconds)  # type: ignore[union-attr]
+                _remember(seen, segment, found)
             else:
                 # A counted set repeats the same cues (the move, the release, "hold") dozens of
                 # times: those that cannot vary (catalog text, prompts with one wording and no
@@ -86,9 +97,11 @@ class Renderer:
                         if len(fixed) >= _MAX_FIXED:
                             fixed.clear()
                         fixed[key] = found
-                ssml, text = found
-                if not text:
-                    continue
+                if key is not None and fixed.get(key) is found:
+                    _remember(seen, segment, found)
+            ssml, text = found
+            if not text:
+                continue
             ssml_parts.append(ssml)
             text_parts.append(text)
         ssml = "<speak>" + " ".join(ssml_parts) + "</speak>"
@@ -242,14 +255,40 @@ def _fields(template: str) -> tuple[str, ...]:
     return tuple(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
-_FIXED: dict[tuple[str, int, str, object], tuple[str, str]] = {}
+# Renderings that cannot vary, per locale and catalog (the catalog is kept with them, so a
+# later catalog at the same address never sees an earlier one's words):
+# - by key: (locale, id(catalog), prompt key or exercise, params or content part)
+# - by identity: id(segment) -> (the segment, kept alive so its id stays its own; rendering).
+#   A counted set's segments come from one cached plan (``coaching.count_chunk``), so the
+#   same objects recur turn after turn, and an identity lookup costs less than a key.
+_Fixed = dict[tuple[str, int, str, object], tuple[str, str]]
+_Seen = dict[int, tuple[Segment, tuple[str, str]]]
+_CACHES: dict[tuple[str, int], tuple[Catalog, _Fixed, _Seen]] = {}
 _MAX_FIXED = 4096
 
 
+def _caches(locale: str, catalog: Catalog) -> tuple[_Fixed, _Seen]:
+    found = _CACHES.get((locale, id(catalog)))
+    if found is None or found[0] is not catalog:
+        if len(_CACHES) >= 64:
+            _CACHES.clear()
+        found = _CACHES[(locale, id(catalog))] = (catalog, {}, {})
+    return found[1], found[2]
+
+
+def _remember(seen: _Seen, segment: Segment, rendered: tuple[str, str]) -> None:
+    if len(seen) >= _MAX_FIXED:
+        seen.clear()
+    seen[id(segment)] = (segment, rendered)
+
+
+_FIXED_TYPES = (int, float, Count, ExerciseRef, RoutineRef, Content)
+
+
 def _fixed_params(params: tuple[tuple[str, ParamValue], ...]) -> bool:
-    """Parameters that render the same every time and hash fast: none, or numbers and counts
-    ("7", "5 seconds")."""
-    return all(type(value) in (int, float, Count) for _, value in params)
+    """Parameters that render the same every time and hash fast: none, numbers and counts
+    ("7", "5 seconds"), and names or text from the catalog (fixed for one catalog)."""
+    return all(type(value) in _FIXED_TYPES for _, value in params)
 
 
 @functools.lru_cache(maxsize=256)

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -229,7 +229,7 @@ class Turn:
         on = self.today()
         check = pain.log_pain(self.pain_since(on - timedelta(days=pain.RECENT_DAYS)), score, on)
         # The tag orders scores logged in the same second and keeps two devices' apart.
-        tag = f"{time.time_ns():016x}{uuid.uuid4().hex[:4]}"
+        tag = f"{time.time_ns():016x}{os.urandom(2).hex()}"  # as uuid4().hex[:4], without importing uuid
         self.user.appended.append(pain.entry(score, on, self.now.isoformat(), tag))
         return check
 

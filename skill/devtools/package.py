@@ -35,7 +35,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from skill.alexa import dataclass_cache
 from skill.devtools.interaction_model import MODELS_DIR, build_all, locales
+from skill.domain import catalog_cache
 from skill.domain.catalog import default_content_dir, load_catalog
 from skill.domain.content_check import check_content
 from skill.resources import checkout
@@ -222,6 +224,29 @@ def _compile(source: Path) -> None:
     )
 
 
+_DATACLASS_MODULES = (
+    "skill.alexa.factory",
+    "skill.alexa.serializer",
+    "skill.alexa.api_client",
+    "skill.store.sqlite",
+    "skill.store.dynamodb",
+)
+
+
+def _dataclass_table(path: Path) -> None:
+    """The compiled dataclass methods of the modules a cold start imports (see
+    ``skill.alexa.dataclass_cache``), made in a fresh process and shipped like the .pyc files."""
+    program = (
+        "import importlib, sys\n"
+        "from pathlib import Path\n"
+        "from skill.alexa import dataclass_cache\n"
+        "dataclass_cache.install(Path(sys.argv[1]))\n"
+        f"for name in {_DATACLASS_MODULES!r}:\n"
+        "    importlib.import_module(name)\n"
+    )
+    subprocess.run([sys.executable, "-c", program, str(path)], check=True)
+
+
 def _zip(source: Path, destination: Path) -> None:
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for path in sorted(source.rglob("*")):
@@ -235,7 +260,10 @@ def build_package(options: PackageOptions) -> str:
     problems = check_content(content)
     if problems:
         raise SystemExit("content has problems; run `spine-coach content check`:\n" + "\n".join(map(str, problems)))
-    stale = build_all(load_catalog(), check=True)
+    catalog = load_catalog()
+    # Shipped beside the content, so a cold start reads the built catalog instead of building it.
+    catalog_cache.save(content, catalog)
+    stale = build_all(catalog, check=True)
     if stale:
         raise SystemExit("interaction models are stale or invalid:\n" + "\n".join(stale))
     out = options.out
@@ -260,6 +288,7 @@ def build_package(options: PackageOptions) -> str:
     if options.deps:
         _install_deps(source, bundle, options.lambda_arch)
     _compile(bundle)
+    _dataclass_table(bundle / "skill" / "__pycache__" / dataclass_cache.FILE_NAME)
     _zip(bundle, out / "lambda.zip")
     shutil.rmtree(bundle)
     size = (out / "lambda.zip").stat().st_size

@@ -13,7 +13,6 @@ catalog costs a few milliseconds to load.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +21,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from skill.domain import content_check
 from skill.domain.vocabulary import Vocabulary, build_vocabulary, normalize
 
 _T = TypeVar("_T", "Topic", "Symptom")
@@ -95,6 +93,8 @@ class Coaching:
 
 @dataclass(frozen=True, slots=True)
 class Exercise:
+    """One exercise from ``content/exercises/``: what to say and how to count it."""
+
     id: str
     name: str
     synonyms: tuple[str, ...]
@@ -127,6 +127,8 @@ class Exercise:
 
 @dataclass(frozen=True, slots=True)
 class RoutineItem:
+    """One exercise of a routine, with the dosage the routine chooses."""
+
     exercise: str
     dosage: str
     note: str | None = None
@@ -134,6 +136,8 @@ class RoutineItem:
 
 @dataclass(frozen=True, slots=True)
 class Routine:
+    """A named routine from ``content/routines.json``."""
+
     id: str
     name: str
     synonyms: tuple[str, ...]
@@ -208,6 +212,8 @@ class Stages:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """A piece of guidance (a rule, the disclaimer) and the sources it comes from."""
+
     text: str
     sources: tuple[str, ...]
 
@@ -237,6 +243,8 @@ class Symptom:
 
 @dataclass(frozen=True, slots=True)
 class Guidance:
+    """The general safety guidance: stop rule, breathing, symptoms, topics."""
+
     disclaimer: Rule
     breathing_rule: Rule
     stop_rule: Rule
@@ -268,6 +276,8 @@ class Guidance:
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """A source document the content cites."""
+
     id: str
     kind: str
     title: str
@@ -351,6 +361,8 @@ def _content_words(text: str) -> list[str]:
 
 
 def _similarity(a: str, b: str) -> float:
+    import difflib  # local: only a "did you mean" needs it, not a cold start
+
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
@@ -406,7 +418,14 @@ def load_catalog(content_dir: Path | None = None) -> Catalog:
     Raises ``ContentError`` naming each broken file and field; never returns a catalog
     from content that failed the full check.
     """
+    from skill.domain import catalog_cache  # local: only this path needs it
+
     root = Path(content_dir) if content_dir is not None else default_content_dir()
+    cached = catalog_cache.load(root)  # saved only from content that passed the checks below
+    if isinstance(cached, Catalog):
+        return cached
+    from skill.domain import content_check  # local: only a catalog built afresh needs it
+
     raw = content_check.read_tree(root)
     if not content_check.is_stamped(root, raw):
         problems = content_check.check_tree(root, raw)
@@ -417,7 +436,9 @@ def load_catalog(content_dir: Path | None = None) -> Catalog:
         problems = content_check.check_references(raw)
         if problems:
             raise ContentError(problems)
-    return build_catalog(raw.documents)
+    catalog = build_catalog(raw.documents)
+    catalog_cache.save(root, catalog)
+    return catalog
 
 
 def build_catalog(documents: Mapping[str, Any]) -> Catalog:

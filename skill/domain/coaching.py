@@ -10,6 +10,7 @@ change a dosage in ``content/`` and the coaching follows. Pure: no SDK, no I/O.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -234,7 +235,7 @@ def rep_segments(item: PlanItem, number: int, hold: int, pace: float) -> list[Se
     return segments
 
 
-def estimate_chars(segments: list[Segment]) -> int:
+def estimate_chars(segments: Sequence[Segment]) -> int:
     total = 0
     for segment in segments:
         total += math.ceil(segment.seconds / MAX_BREAK) * _BREAK_CHARS if isinstance(segment, Pause) else _SAY_CHARS
@@ -246,9 +247,13 @@ def estimate_seconds(segments: list[Segment]) -> float:
     return sum(s.seconds if isinstance(s, Pause) else 1.0 for s in segments)
 
 
-def count_chunk(item: PlanItem, first_rep: int, reps: int, hold: int, pace: float) -> tuple[list[Segment], int]:
+@functools.lru_cache(maxsize=512)
+def count_chunk(item: PlanItem, first_rep: int, reps: int, hold: int, pace: float) -> tuple[tuple[Segment, ...], int]:
     """Speech for repetitions ``first_rep+1``.. as many as fit one response; returns the
-    segments and the number of repetitions done after them (at least one more)."""
+    segments and the number of repetitions done after them (at least one more).
+
+    Cached: a plan's sets are counted the same way every time, so each chunk is built once
+    per process (and, being the same objects, rendered once: see ``skill.alexa.speech``)."""
     segments: list[Segment] = []
     chars = 0
     seconds = 0.0
@@ -262,7 +267,7 @@ def count_chunk(item: PlanItem, first_rep: int, reps: int, hold: int, pace: floa
         chars += rep_chars
         seconds += rep_seconds
         done += 1
-    return segments, done
+    return tuple(segments), done
 
 
 def amount_words(item: PlanItem, level: int) -> ListOf:

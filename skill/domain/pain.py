@@ -23,6 +23,8 @@ RECENT_DAYS = 14
 
 @dataclass(frozen=True)
 class PainCheck:
+    """A logged pain score compared with the recent ones."""
+
     alert: Literal["high", "rise"] | None
     recent_average: float | None
 

@@ -119,6 +119,8 @@ def streak(run: Run | None, extra: Iterable[date], on: date) -> int:
 
 @dataclass(frozen=True)
 class Summary:
+    """The counts the progress answers are made of."""
+
     sessions_this_week: int
     exercises_this_week: int
     streak: int

@@ -24,6 +24,8 @@ SESSION_VERSION = 2
 
 @dataclass
 class SessionState:
+    """The session attributes, parsed (see the module docstring)."""
+
     pending: Pending | None = None
     last_speech: str | None = None  # SSML of the last response, replayed by "repeat"
     last_reprompt: str | None = None

@@ -155,6 +155,8 @@ class Keyword:
 
 @dataclass(frozen=True)
 class Entry:
+    """One vocabulary entry: an id and the ways people say it."""
+
     id: str
     say: tuple[str, ...]  # every expanded phrase, as written
     keywords: tuple[Keyword, ...]

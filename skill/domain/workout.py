@@ -65,6 +65,8 @@ class EventKind(StrEnum):
 
 @dataclass(frozen=True)
 class Event:
+    """Something the user said or did, sent to ``transition``."""
+
     kind: EventKind
     at: datetime | None = None  # when it happened (for the summary's minutes)
     # START only: the safety rules spoken after the opening line, before the first exercise
@@ -74,6 +76,8 @@ class Event:
 
 @dataclass(frozen=True)
 class WorkoutState:
+    """Where a guided session stands, with its plan (immutable)."""
+
     routine: str
     items: tuple[PlanItem, ...]
     index: int = 0

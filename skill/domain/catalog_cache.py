@@ -1,0 +1,83 @@
+"""The built catalog, saved beside the content it came from, for fast cold starts.
+
+Building the catalog (parsing every file, checking references, expanding the vocabulary)
+costs tens of milliseconds at every cold start; unpickling what it built costs a few.
+``load_catalog`` saves the catalog here only after the content passed its checks, under a
+key made of the content's digest, the source of the code that builds a catalog, and the
+Python version (``cpython-311``), so an edit to either content or code, or another Python, simply misses
+the cache and builds (and checks) afresh. The package command builds it into the Lambda
+bundle; where the folder is read-only and holds none, nothing is saved and nothing fails.
+A damaged file is a miss too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import io
+import os
+import pickle
+import sys
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+try:  # as ``random`` does: already loaded by then, where hashlib would load OpenSSL (~3 ms)
+    from _sha512 import sha512  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - an interpreter built without it
+    from hashlib import sha512
+
+CACHE_NAME = ".catalog.pickle"
+# The modules whose code decides what a built catalog holds.
+_BUILDERS = ("skill.domain.catalog", "skill.domain.vocabulary", "skill.domain.grammar", "skill.domain.numbers")
+_FORMAT = b"spine-coach catalog cache 1"
+
+
+def load(root: Path) -> Any | None:
+    """The catalog saved for the content in ``root`` as it is now, or ``None``."""
+    try:
+        key = _key(root)
+        data = (root / CACHE_NAME).read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(key + b"\n"):
+        return None
+    try:
+        return pickle.loads(data[len(key) + 1 :])
+    except Exception:  # any damage or a class that changed shape: build it again
+        return None
+
+
+def save(root: Path, catalog: Any) -> None:
+    """Save ``catalog``, built from the content in ``root`` that passed its checks."""
+    with contextlib.suppress(OSError):
+        key = _key(root)
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
+        pickler.dump(catalog)
+        # Written whole, then renamed: a reader in another process never sees half a file.
+        partial = root / f"{CACHE_NAME}.{os.getpid()}"
+        partial.write_bytes(key + b"\n" + buffer.getvalue())
+        partial.replace(root / CACHE_NAME)
+
+
+def _key(root: Path) -> bytes:
+    hasher = sha512(_FORMAT + sys.implementation.cache_tag.encode())
+    for path in sorted(root.rglob("*.json")):  # the content and its schemas
+        hasher.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in _BUILDERS:
+        source = sys.modules[name].__file__
+        if source is None:
+            raise OSError(f"no source for {name}")
+        hasher.update(Path(source).read_bytes())
+    key: str = hasher.hexdigest()
+    return key.encode()
+
+
+def _reduce_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return _proxy, (dict(proxy),)
+
+
+def _proxy(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
