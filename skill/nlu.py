@@ -460,7 +460,7 @@ class Resolver:
 
     def _fits(self, fill: SlotFill) -> bool:
         """Unknown words that share a word with the slot type's values, in a phrase of at
-        most MAX_UNMATCHED_WORDS words."""
+        most MAX_UNMATCHED_WORDS words (MAX_UNMATCHED_SYMPTOM_WORDS for a symptom)."""
         words = fill.value.split()
         type_words = self._type_words.get(fill.slot_type or "", frozenset())
         limit = MAX_UNMATCHED_SYMPTOM_WORDS if fill.slot_type in OPEN_BARE_TYPES else MAX_UNMATCHED_WORDS
