@@ -22,6 +22,7 @@ from typing import Any
 
 from skill.devtools.builtin_slots import parse_builtin
 from skill.domain.numbers import number_words, parse_number
+from skill.domain.vocabulary import Vocabulary
 
 # What Alexa's built-in intents understand without samples of ours (the common phrasings).
 BUILTIN_PHRASES: Mapping[str, tuple[str, ...]] = {
@@ -68,6 +69,9 @@ BUILTIN_PHRASES: Mapping[str, tuple[str, ...]] = {
 MAX_UNKNOWN_NAME_WORDS = 3
 MAX_UNMATCHED_WORDS = 12
 OPEN_BARE_TYPES = frozenset({"SYMPTOM"})
+# A patient describing an emergency rambles ("my leg gave way under me when i tried to get
+# up off the mat"): symptom words are heard in a longer sentence than other slots' words.
+MAX_UNMATCHED_SYMPTOM_WORDS = 20
 ANSWER_INTENTS = frozenset({"StageIntent"})
 # Words too common to tie a phrase to a slot type.
 _COMMON = frozenset(
@@ -305,7 +309,10 @@ class _Sample:
 class Resolver:
     """Resolves typed sentences against one locale's interaction model."""
 
-    def __init__(self, model: Mapping[str, Any]) -> None:
+    def __init__(self, model: Mapping[str, Any], vocabulary: Vocabulary | None = None) -> None:
+        """``vocabulary`` reads a patient's own words (the bare symptom slot); without it any
+        words that share one with the slot's values are taken."""
+        self._vocabulary = vocabulary
         language = model["interactionModel"]["languageModel"]
         self.invocation_name: str = language["invocationName"]
         self._values: dict[str, dict[str, tuple[str, str]]] = {}
@@ -349,14 +356,17 @@ class Resolver:
         forms = tolerant_forms(normalize_utterance(utterance))
         best = self._best_of(forms, today)
         clauses = [c for c in re.split(r"[,;.!?]| but | and then ", utterance) if c.strip()]
-        if (best is None or not best[0][0]) and len(clauses) > 1:
+        # A patient's own words for a symptom stay whole: a clause ("please help", "i'm on the
+        # floor") would drop the red flag the rest of the sentence carries.
+        own_words = best is not None and self._names_red_flag(best)
+        if (best is None or not best[0][0]) and len(clauses) > 1 and not own_words:
             # "hold on, pause it": one clause carries the request, the other is talk.
             for clause in reversed(clauses):
                 found = self._best_of(tolerant_forms(normalize_utterance(clause)), today)
                 if found is not None and found[0][0]:
                     best = found
                     break
-        if best is None or not best[0][0]:
+        if (best is None or not best[0][0]) and not own_words:
             # One stray word ("I'm in week six NOW") does not throw Alexa off either.
             extra = [" ".join(w[:i] + w[i + 1 :]) for w in (f.split() for f in forms if f) for i in range(len(w))]
             found = self._best_of([f for f in dict.fromkeys(extra) if f and f not in forms], today)
@@ -407,6 +417,8 @@ class Resolver:
             fitting = [f for f in unmatched if self._fits(f)]
             if sample.only_slots and not all(f.slot_type in OPEN_BARE_TYPES for f in unmatched):
                 continue  # a bare slot only catches words that are real values
+            if sample.only_slots and self._vocabulary is not None and any(self._reading(f) is None for f in unmatched):
+                continue  # ... or words the vocabulary reads as one ("which workouts do you offer" is not)
             if (sample.only_slots or sample.intent in ANSWER_INTENTS) and len(fitting) < len(unmatched):
                 continue
             if sample.intent in ANSWER_INTENTS and not all_matched:
@@ -428,12 +440,31 @@ class Resolver:
                 best = (score, Interpretation(sample.intent, fills, sample.text))
         return best
 
+    def _names_red_flag(self, best: tuple[tuple[int, ...], Interpretation]) -> bool:
+        """Every unmatched slot fits, and an open one (a symptom in the patient's words) is urgent."""
+        score, interpretation = best
+        return score[1] == 0 and any(
+            not f.matched and f.slot_type in OPEN_BARE_TYPES and self._reading(f) in self._urgent
+            for f in interpretation.slots.values()
+        )
+
+    @property
+    def _urgent(self) -> frozenset[str]:
+        return frozenset() if self._vocabulary is None else self._vocabulary.urgent
+
+    def _reading(self, fill: SlotFill) -> str | None:
+        """The vocabulary's id for an open slot's unmatched words (``None``: not understood)."""
+        if self._vocabulary is None or fill.slot_type is None:
+            return None
+        return self._vocabulary.resolve(fill.slot_type.lower(), fill.value)
+
     def _fits(self, fill: SlotFill) -> bool:
         """Unknown words that share a word with the slot type's values, in a phrase of at
-        most MAX_UNMATCHED_WORDS words."""
+        most MAX_UNMATCHED_WORDS words (MAX_UNMATCHED_SYMPTOM_WORDS for a symptom)."""
         words = fill.value.split()
         type_words = self._type_words.get(fill.slot_type or "", frozenset())
-        return len(words) <= MAX_UNMATCHED_WORDS and any(w in type_words or _stem(w) in type_words for w in words)
+        limit = MAX_UNMATCHED_SYMPTOM_WORDS if fill.slot_type in OPEN_BARE_TYPES else MAX_UNMATCHED_WORDS
+        return len(words) <= limit and any(w in type_words or _stem(w) in type_words for w in words)
 
     def _fill(self, name: str, slot_type: str, heard: str, today: date | None) -> SlotFill | None:
         if slot_type.startswith("AMAZON."):
@@ -481,9 +512,10 @@ _SLOT_SPLIT = re.compile(r"(\{[A-Za-z_][A-Za-z0-9_]*\})")
 def resolver_for(locale: str, models_dir: str | None = None) -> Resolver:
     """The resolver for a locale's committed model (cached)."""
     from skill.devtools.interaction_model import MODELS_DIR
+    from skill.domain.catalog import load_catalog
 
     path = Path(models_dir) if models_dir else MODELS_DIR
     model_file = path / f"{locale}.json"
     if not model_file.exists():
         model_file = path / "en-US.json"
-    return Resolver(json.loads(model_file.read_text(encoding="utf-8")))
+    return Resolver(json.loads(model_file.read_text(encoding="utf-8")), load_catalog().vocabulary)

@@ -1,0 +1,71 @@
+"""A patient's own words for a symptom, in the console as on a device: the standard ways
+patients describe each red flag reach the right symptom, and everyday requests that merely
+share a word with a symptom are not taken for one."""
+
+from __future__ import annotations
+
+import pytest
+
+from skill.devtools.nlu import Interpretation, Resolver, resolver_for
+from skill.domain.catalog import load_catalog
+
+
+@pytest.fixture(scope="module")
+def resolver() -> Resolver:
+    return resolver_for("en-GB")
+
+
+def symptom_of(found: Interpretation) -> str | None:
+    """The symptom id a handler acts on: Alexa's resolution, else the vocabulary's reading."""
+    fill = found.slots["symptom"]
+    return fill.resolved_id or load_catalog().vocabulary.resolve("symptom", fill.value)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "symptom"),
+    [
+        # Legs that will not obey: giving way, no strength, a dragging or slapping foot.
+        ("my right knee keeps giving way whenever i walk to the kitchen", "leg_weakness"),
+        ("there's no strength at all in my left foot since i woke up", "leg_weakness"),
+        # Cauda equina: retention, incontinence, saddle numbness.
+        ("i've not passed water since breakfast even though i really need to go", "bladder_bowel"),
+        ("there's no sensation down there at all when i sit on the toilet", "bladder_bowel"),
+        # Cardiac: pressure or heaviness spreading to the arm or jaw, with sweating.
+        ("a squeezing pressure right across my chest and my left arm aches", "chest_pain"),
+        ("i'm all clammy and sweaty and the ache is going up into my jaw", "chest_pain"),
+        # Breathlessness.
+        ("i'm really puffed and i can't get enough air even sitting still", "breathing_trouble"),
+        # A fall with injury: head, blood, cannot get up.
+        ("i slipped on the stairs and banged my head, there's blood on the carpet now", "fall_injury"),
+        ("i tripped over the cat and i'm on the floor and i can't get myself up", "fall_injury"),
+        # Not red flags, but still symptoms to stop for.
+        ("my vision goes dark every time i get up out of the chair", "dizzy"),
+        ("i've lost all sensation along the outside of my foot", "numbness"),
+        ("my spine is really stiff this morning", "pain"),
+    ],
+)
+def test_patients_words_reach_the_symptom(resolver: Resolver, sentence: str, symptom: str) -> None:
+    found = resolver.resolve(sentence)
+    assert found.intent == "SymptomIntent"
+    assert symptom_of(found) == symptom
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_instead"),
+    [
+        ("i fell in the hall and i can't get back up, please help", "AMAZON.HelpIntent"),
+        ("hang on, i've fallen and hit my head on the table", "AMAZON.PauseIntent"),
+    ],
+)
+def test_a_red_flag_is_not_cut_to_one_clause(resolver: Resolver, sentence: str, not_instead: str) -> None:
+    found = resolver.resolve(sentence)
+    assert found.intent == "SymptomIntent", not_instead
+    assert symptom_of(found) == "fall_injury"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["play me a song", "can we go back to the start", "how heavy is a kettle"],
+)
+def test_a_sentence_the_vocabulary_cannot_read_is_not_a_symptom(resolver: Resolver, sentence: str) -> None:
+    assert resolver.resolve(sentence).intent != "SymptomIntent"
