@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -85,14 +86,13 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
 
     def save_if(self, request_envelope: Any, attributes: dict[str, Any], expected_rev: int) -> bool:
         """A conditional put: only if the stored record is still at ``expected_rev``."""
-        from botocore.exceptions import ClientError
 
         adapter = self.adapter
         condition = "attribute_not_exists(#pk) OR #attrs.#rev = :rev"
         if expected_rev == 0:
             condition += " OR attribute_not_exists(#attrs.#rev)"
-        try:
-            adapter.dynamodb.Table(adapter.table_name).put_item(
+        return _conditional(
+            lambda: adapter.dynamodb.Table(adapter.table_name).put_item(
                 Item={
                     adapter.partition_key_name: adapter.partition_keygen(request_envelope),
                     adapter.attribute_name: to_dynamo(attributes),
@@ -105,13 +105,7 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
                 },
                 ExpressionAttributeValues={":rev": expected_rev},
             )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise PersistenceException(f"DynamoDB write failed: {exc.response.get('Error', {}).get('Code')}") from exc
-        except Exception as exc:
-            raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
-        return True
+        )
 
     def append_history(self, request_envelope: Any, entries: list[tuple[str, dict[str, Any]]]) -> None:
         """One item per entry (sort key, entry); an item with the same key is replaced."""
@@ -180,22 +174,15 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
     def put_link(self, code_hash: str, user: str, now: int, expires_at: int) -> bool:
         """Store a link code's hash for ``user`` until ``expires_at`` (epoch seconds; also
         DynamoDB's TTL); False when a live code with the same hash is waiting."""
-        from botocore.exceptions import ClientError
 
-        try:
-            self.history_table.put_item(
+        return _conditional(
+            lambda: self.history_table.put_item(
                 Item={"id": link_id(code_hash), "sk": LINK, "user": user, TTL_ATTRIBUTE: expires_at},
                 ConditionExpression="attribute_not_exists(id) OR #expires <= :now",
                 ExpressionAttributeNames={"#expires": TTL_ATTRIBUTE},
                 ExpressionAttributeValues={":now": now},
             )
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise PersistenceException(f"DynamoDB write failed: {exc.response.get('Error', {}).get('Code')}") from exc
-        except Exception as exc:
-            raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
-        return True
+        )
 
     def claim_link(self, code_hash: str, now: int) -> str | None:
         """The user a live code was made for, deleting it in the same call (single use:
@@ -296,3 +283,19 @@ def create_history_table(resource: Any, name: str) -> None:
         )
     except resource.meta.client.exceptions.ResourceInUseException:
         pass  # it exists already
+
+
+def _conditional(write: Callable[[], Any]) -> bool:
+    """Run a conditional write: ``False`` when its condition failed (another device saved
+    first, or the code is taken), ``PersistenceException`` for any other failure."""
+    from botocore.exceptions import ClientError
+
+    try:
+        write()
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            return False
+        raise PersistenceException(f"DynamoDB write failed: {exc.response.get('Error', {}).get('Code')}") from exc
+    except Exception as exc:
+        raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
+    return True
