@@ -1,4 +1,4 @@
-""""Send my progress to my phone": this week's numbers on a card in the Alexa app."""
+""" "Send my progress to my phone": this week's numbers on a card in the Alexa app."""
 
 from __future__ import annotations
 

@@ -20,6 +20,8 @@ DYNAMIC = {
     "side.{}": [f"side.{s}" for s in ("leg", "foot", "side", "arm")],
     "dosage.{}.fixed": [f"dosage.{k}.fixed" for k in ("reps", "hold", "minutes", "per_day")],
     "dosage.{}.range": [f"dosage.{k}.range" for k in ("reps", "hold", "minutes", "per_day")],
+    "screen.day.{}": [f"screen.day.{n}" for n in range(7)],
+    "screen.progress.streak.label.{}": [f"screen.progress.streak.label.{f}" for f in ("one", "other")],
     "noun.{}.{}": [
         f"noun.{noun}.{form}"
         for noun in ("repetition", "second", "minute", "time", "exercise", "set", "routine", "session", "day")

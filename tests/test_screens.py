@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 
-from skill.alexa.screens import APL_DIR, can_show
+from skill.alexa.screens import APL_DIR, WORDS_PER_SECOND, can_show
 from skill.devtools.envelopes import user_event
+from skill.devtools.screens import binding_problems, scripted_screens
 from skill.devtools.simulator import Conversation, Reply
 from skill.domain.catalog import Catalog
 
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "apl-document.schema.json").read_text())
 NODE_DIR = Path(__file__).resolve().parent / "node"
 DOCUMENTS = sorted(APL_DIR.glob("*.json"))
 
@@ -62,7 +62,7 @@ def test_coaching_screen_at_each_step(show: Conversation, catalog: Catalog) -> N
     assert screen is not None
     assert screen["token"] == "spine-coach-coach"
     assert screen["document"]["mainTemplate"]["parameters"] == ["payload"]
-    data = screen["datasources"]["payload"]["coach"]
+    data = screen["datasources"]["coach"]
     assert data["name"] == "Pelvic tilts"
     assert data["position"] == "Exercise 1 of 12 · week six routine"
     assert data["amount"] == "We'll do 10 repetitions, holding each for 5 seconds."
@@ -77,7 +77,7 @@ def test_coaching_screen_at_each_step(show: Conversation, catalog: Catalog) -> N
 
     counting = render(show.say("ready"))
     assert counting is not None
-    counted = counting["datasources"]["payload"]["coach"]
+    counted = counting["datasources"]["coach"]
     assert counted["name"] == "Pelvic tilts"
     assert [s["active"] for s in counted["steps"]] == [False, True, False]
 
@@ -86,39 +86,49 @@ def test_coaching_screen_at_each_step(show: Conversation, catalog: Catalog) -> N
     show.say("ready")  # wall slides
     sides = render(show.say("ready"))  # the towel hamstring stretch, left leg counted
     assert sides is not None
-    left = sides["datasources"]["payload"]["coach"]
+    left = sides["datasources"]["coach"]
     assert left["name"] == "Supine hamstring stretch with a towel"
-    assert left["setSide"] == "Left leg"
+    assert left["detail"] == "Left leg"
     assert left["progress"] == round(100 * 4 / 12)
+    assert left["rep"] == "1" and left["repOf"] == "of 3" and left["hold"] == 20
     right = render(show.say("how many are left"))
     assert right is not None
-    assert right["datasources"]["payload"]["coach"]["setSide"] == "Right leg"
+    assert right["datasources"]["coach"]["detail"] == "Right leg"
+    # the bar counts the finished left side: four exercises and a half done
+    assert right["datasources"]["coach"]["progress"] == round(100 * 4.5 / 12)
 
 
 def test_how_to_screen(show: Conversation, catalog: Catalog) -> None:
     screen = render(show.say("ask spine coach how do I do cat cow"))
     assert screen is not None
-    data = screen["datasources"]["payload"]["howto"]
+    data = screen["datasources"]["howto"]
     exercise = catalog.exercise("cat_cow")
     assert data["name"] == "Cat-cow"
     assert data["position"] == exercise.position
     assert [s["text"] for s in data["steps"]] == list(exercise.steps)
-    assert data["caution"] == exercise.cautions[0].text
+    assert data["cautions"] == [{"text": c.text} for c in exercise.cautions] != []
+    assert data["dosage"] and data["dosage"] in screen_text_said(show)
+
+
+def screen_text_said(convo: Conversation) -> str:
+    return convo.history[-1].text
 
 
 def test_routine_screen_and_touch_starts_the_exercise(show: Conversation) -> None:
     show.say("ask spine coach my physio moved me to the week six routine")
     overview = render(show.say("ask spine coach what's in my week six routine"))
     assert overview is not None
-    data = overview["datasources"]["payload"]["routine"]
+    data = overview["datasources"]["routine"]
     assert data["title"] == "Week six routine: 12 exercises"
-    assert data["exercises"][2] == {"id": "bridging", "name": "Bridging"}
+    assert data["exercises"][2] == {"id": "bridging", "name": "Bridging", "next": False}
+    assert data["exercises"][0]["next"] and data["next"] == "Next: pelvic tilts"
+    assert data["time"] == "About 25 minutes" and "about 25 minutes" in show.history[-1].text
     touched = show.request(user_event(show.device, ["coach", "bridging"], "spine-coach-routine"))
     assert "do bridging" in touched.text
     assert not touched.ends_session
     screen = render(touched)
     assert screen is not None
-    assert screen["datasources"]["payload"]["coach"]["name"] == "Bridging"
+    assert screen["datasources"]["coach"]["name"] == "Bridging"
 
 
 def test_touch_with_unknown_arguments_is_harmless(show: Conversation) -> None:
@@ -132,16 +142,13 @@ def test_progress_screen(show: Conversation) -> None:
     show.say("ready")
     screen = render(show.say("ask spine coach how am I doing"))
     assert screen is not None
-    data = screen["datasources"]["payload"]["progress"]
-    assert data == {
-        "week": "This week you've done 1 session, with 1 exercise in all.",
-        "streak": "You've exercised 1 day in a row.",
-    }
-
-
-@pytest.mark.parametrize("path", DOCUMENTS, ids=[p.stem for p in DOCUMENTS])
-def test_documents_pass_the_structural_check(path: Path) -> None:
-    jsonschema.validate(json.loads(path.read_text()), SCHEMA)
+    data = screen["datasources"]["progress"]
+    assert data["week"] == "This week you've done 1 session, with 1 exercise in all."
+    assert data["streak"] == "1" and data["streakLabel"] == "day in a row"
+    # Saturday 21 November 2026: the strip runs Monday to Sunday, today done
+    assert [d["done"] for d in data["days"]] == [False] * 5 + [True, False]
+    assert [d["today"] for d in data["days"]] == [False] * 5 + [True, False]
+    assert data["pain"] == []  # no scores yet, no chart
 
 
 @pytest.mark.node
@@ -159,3 +166,143 @@ def test_documents_pass_apl_suggester() -> None:
     findings = json.loads(result.stdout)
     assert set(findings) == {str(p) for p in DOCUMENTS}
     assert all(f == [] for f in findings.values()), findings
+
+
+# --- the data binding, checked without a browser --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scripted() -> list[tuple[str, dict[str, Any]]]:
+    """Every screen kind from one scripted Echo Show conversation (``spine-coach screens``)."""
+    return scripted_screens()
+
+
+def test_the_script_meets_every_screen_kind(scripted: list[tuple[str, dict[str, Any]]]) -> None:
+    kinds = {directive["token"] for _, directive in scripted}
+    assert kinds == {f"spine-coach-{k}" for k in ("coach", "howto", "routine", "progress")}
+    names = [name for name, _ in scripted]
+    assert {"coach-intro", "coach-counting", "coach-side-left", "coach-last", "progress"} <= set(names)
+
+
+def test_every_data_path_resolves_in_what_the_skill_sends(scripted: list[tuple[str, dict[str, Any]]]) -> None:
+    for name, directive in scripted:
+        assert binding_problems(directive) == [], name
+
+
+def test_the_binding_check_catches_data_under_the_lone_parameter_name(
+    scripted: list[tuple[str, dict[str, Any]]],
+) -> None:
+    # What the skill used to send: APL gives a lone parameter the whole datasources object,
+    # so {"payload": {kind: data}} leaves ${payload.coach.name} bound to nothing.
+    for name, directive in scripted:
+        old = {**directive, "datasources": {"payload": directive["datasources"]}}
+        problems = binding_problems(old)
+        assert problems and all("resolves to nothing" in p for p in problems), name
+
+
+def test_the_binding_check_catches_children_of_an_empty_list() -> None:
+    # APL inflates a data-bound component's children once, without data, when the list is
+    # empty: a caution bullet with no caution. Such a list needs a ``when``.
+    document = {
+        "type": "APL",
+        "version": "1.6",
+        "mainTemplate": {
+            "parameters": ["payload"],
+            "items": [
+                {
+                    "type": "Container",
+                    "data": "${payload.howto.cautions}",
+                    "items": [{"type": "Text", "text": "${data.text}"}],
+                }
+            ],
+        },
+    }
+    empty = {"document": document, "datasources": {"howto": {"cautions": []}}}
+    assert binding_problems(empty) == [
+        "mainTemplate.items[0]<empty>.items[0].text: ${data.text} uses 'data' outside a data-bound component"
+    ]
+    full = {"document": document, "datasources": {"howto": {"cautions": [{"text": "Stop if it hurts."}]}}}
+    assert binding_problems(full) == []
+    guarded = json.loads(json.dumps(empty))
+    guarded["document"]["mainTemplate"]["items"][0]["when"] = "${payload.howto.cautions.length > 0}"
+    assert binding_problems(guarded) == []
+
+
+# --- the count keeps time with the speech ---------------------------------------------------
+
+_SSML_PART = re.compile(r'<break time="(\d+)(ms|s)"/>|([^<]+)')
+
+
+def _ssml_timeline(ssml: str) -> tuple[dict[int, float], float]:
+    """When each counted repetition ("4.") is said, and how long the speech lasts: breaks
+    for their time, words at the speaking rate. Read from the SSML alone."""
+    at = 0.0
+    said: dict[int, float] = {}
+    body = ssml.removeprefix("<speak>").removesuffix("</speak>")
+    for amount, unit, text in _SSML_PART.findall(body):
+        if amount:
+            at += int(amount) / (1000 if unit == "ms" else 1)
+            continue
+        for word in text.split():
+            if re.fullmatch(r"\d+\.", word):
+                said.setdefault(int(word[:-1]), at)
+            at += 1 / WORDS_PER_SECOND
+    return said, at
+
+
+def _command_timeline(directive: dict[str, Any]) -> list[tuple[float, str, str]]:
+    (sequential,) = directive["document"]["onMount"]
+    at = 0.0
+    changes = []
+    for command in sequential["commands"]:
+        assert command["type"] == "SetValue" and command["property"] == "text"
+        at += command["delay"] / 1000
+        changes.append((at, command["componentId"], command["value"]))
+    return changes
+
+
+def _counted_set(show: Conversation, start: str) -> list[Reply]:
+    """The replies that count one whole set, from the introduction's "ready" on."""
+    show.say("ask spine coach my physio moved me to the week six routine")
+    show.say(start)
+    replies = [show.say("ready")]
+    while "keep counting" in replies[-1].reprompt_text:
+        replies.append(show.say("ready"))
+    return replies
+
+
+@pytest.mark.parametrize(
+    ("start", "reps", "hold"),
+    [
+        ("ask spine coach to coach me through pelvic tilts", 10, 5),  # a hold of five
+        ("ask spine coach to coach me through knee to chest", 3, 20),  # a long hold, per side
+        ("ask spine coach to coach me through heel slides", 10, 0),  # no hold
+    ],
+)
+def test_the_count_follows_the_speech(show: Conversation, start: str, reps: int, hold: int) -> None:
+    replies = _counted_set(show, start)
+    total_speech = total_schedule = 0.0
+    shown: list[int] = []
+    for reply in replies:
+        directive = render(reply)
+        assert directive is not None and directive["datasources"]["coach"]["counting"]
+        said, length = _ssml_timeline(reply.ssml)
+        changes = _command_timeline(directive)
+        reps_shown = [(at, int(v)) for at, c, v in changes if c == "rep"]
+        # every repetition appears when it is said, and the schedule ends with the speech
+        for at, n in reps_shown[:-1]:
+            assert abs(at - said[n]) <= 0.5, (n, at, said[n])
+        assert abs(changes[-1][0] - length) <= 0.5
+        total_speech += length
+        total_schedule += changes[-1][0]
+        shown += [n for _, n in reps_shown[:-1]]
+        if hold:
+            # each hold counts down to zero, one second at a time
+            countdown = [int(v) for _, c, v in changes if c == "hold"]
+            assert countdown.count(0) == len(reps_shown) - 1
+            first = countdown[: countdown.index(0) + 1]
+            assert first == [hold, *range(hold - 1, -1, -1)]
+        else:
+            assert not [c for _, c, _ in changes if c == "hold"]
+    assert shown == list(range(1, reps + 1))
+    assert abs(total_schedule - total_speech) <= 0.5

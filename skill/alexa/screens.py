@@ -19,7 +19,10 @@ from skill.alexa.speech import Renderer
 from skill.domain.output import (
     CoachingScreen,
     Count,
+    ExerciseRef,
     HowToScreen,
+    Pause,
+    ProgressScreen,
     RoutineRef,
     RoutineScreen,
     Say,
@@ -59,19 +62,95 @@ def document(kind: str) -> dict[str, Any]:
 
 
 def directive(screen: Screen, renderer: Renderer) -> dict[str, Any]:
-    """The RenderDocument directive for a screen, in Alexa's JSON."""
+    """The RenderDocument directive for a screen, in Alexa's JSON.
+
+    Each document declares the one parameter ``payload``, and APL binds the WHOLE
+    ``datasources`` object to a lone parameter: so the data sits under the screen's kind
+    (``{"coach": ...}``) and the documents read ``${payload.coach.name}``. A counted set's
+    screen carries the commands that move its count on with the speech (``count_schedule``),
+    run when the document mounts, that is when the response starts playing.
+    """
     kind, data = _datasource(screen, renderer)
+    doc = document(kind)
+    if isinstance(screen, CoachingScreen) and screen.counting and screen.reps:
+        schedule, _ = count_schedule(screen, renderer)
+        doc = {**doc, "onMount": [_commands(schedule)]}
     return {
         "type": "Alexa.Presentation.APL.RenderDocument",
         "token": f"spine-coach-{kind}",
-        "document": document(kind),
-        "datasources": {"payload": {kind: data}},
+        "document": doc,
+        "datasources": {kind: data},
     }
+
+
+def spoken_seconds(text: str) -> float:
+    """About how long Alexa takes to say ``text``: its words at the default speaking rate."""
+    words = len(text.split())
+    return max(MIN_CUE_SECONDS, words / WORDS_PER_SECOND) if words else 0.0
+
+
+# Alexa's default voice speaks about 150 words a minute; a cue like "4." still takes a beat.
+WORDS_PER_SECOND = 2.5
+MIN_CUE_SECONDS = 0.4
+
+
+def count_schedule(screen: CoachingScreen, renderer: Renderer) -> tuple[list[tuple[float, str, str]], float]:
+    """When the screen's count and countdown change while ``screen.speech`` plays.
+
+    Walks the same segments the SSML is made of: a pause lasts its seconds (a hold's pause
+    ticks the countdown once a second), words last ``spoken_seconds``. Returns the changes
+    as (seconds from the start, component id, new text), the last one when the speech
+    ends, and the speech's total length."""
+    changes: list[tuple[float, str, str]] = []
+    at = 0.0
+    left = 0.0  # seconds of the current hold still to go
+    last_rep = str(screen.rep + 1)
+    for segment in screen.speech:
+        if isinstance(segment, Pause):
+            if segment.kind == "hold":
+                whole = int(segment.seconds)
+                for tick in range(1, whole + 1):
+                    changes.append((at + tick, "hold", str(max(0, round(left - tick)))))
+                left -= segment.seconds
+            at += segment.seconds
+            continue
+        if isinstance(segment, Say) and segment.key == "coach.rep.number":
+            last_rep = str(segment.param_map["n"])
+            changes.append((at, "rep", last_rep))
+            if screen.hold:
+                changes.append((at, "hold", str(screen.hold)))
+        elif isinstance(segment, Say) and segment.key == "coach.hold":
+            left = float(screen.hold)
+        at += spoken_seconds(renderer.words(segment))
+    changes.append((at, "rep", last_rep))
+    return changes, at
+
+
+def _commands(schedule: list[tuple[float, str, str]]) -> dict[str, Any]:
+    """The schedule as one APL ``Sequential``: each change waits for its moment."""
+    commands: list[dict[str, Any]] = []
+    previous = 0.0
+    for at, component, text in schedule:
+        commands.append(
+            {
+                "type": "SetValue",
+                "componentId": component,
+                "property": "text",
+                "value": text,
+                "delay": max(0, round((at - previous) * 1000)),
+            }
+        )
+        previous = at
+    return {"type": "Sequential", "commands": commands}
 
 
 def _steps(renderer: Renderer, exercise_id: str, active: int | None) -> list[dict[str, Any]]:
     steps = renderer.catalog.exercise(exercise_id).steps
     return [{"text": step, "active": index == active} for index, step in enumerate(steps)]
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _datasource(screen: Screen, renderer: Renderer) -> tuple[str, dict[str, Any]]:
@@ -81,9 +160,10 @@ def _datasource(screen: Screen, renderer: Renderer) -> tuple[str, dict[str, Any]
         steps = exercise.steps
         # Before a set the first step (getting ready) is lit; during one, the main movement.
         active = min(1, len(steps) - 1) if screen.counting else 0
+        in_routine = screen.routine in renderer.catalog.routines
         position = (
             words(Say.of("screen.position", n=screen.index + 1, total=screen.total, routine=RoutineRef(screen.routine)))
-            if screen.routine in renderer.catalog.routines
+            if in_routine
             else ""
         )
         set_side = []
@@ -94,32 +174,62 @@ def _datasource(screen: Screen, renderer: Renderer) -> tuple[str, dict[str, Any]
             set_side.append(
                 words(Say.of("coach.side.start", side=side, limb=Say.of(f"side.{screen.side_word}"))).rstrip(".")
             )
+        # The bar counts finished exercises and, within this one, finished sets and sides.
+        done = screen.index + screen.done_units / max(screen.units, 1)
         return "coach", {
             "name": exercise.name.capitalize(),
             "position": position,
-            "setSide": " · ".join(part[:1].upper() + part[1:] for part in set_side),
+            "detail": " · ".join(_upper(part) for part in set_side),
             "amount": words(screen.amount).capitalize() if screen.amount else "",
+            "counting": screen.counting,
+            "reps": screen.reps,
+            "rep": str(screen.rep + 1),
+            "repOf": words(Say.of("screen.rep.of", reps=screen.reps)),
+            "repLabel": words(Say.of("screen.rep.label")),
+            "hold": screen.hold,
+            "holdText": str(screen.hold),
+            "holdLabel": words(Say.of("screen.hold.label")),
             "steps": _steps(renderer, screen.exercise, active),
-            "progress": round(100 * screen.index / max(screen.total, 1)),
+            "progress": round(100 * done / max(screen.total, 1)),
+            "progressText": (
+                words(Say.of("screen.done", done=screen.index, total=screen.total)) if screen.total > 1 else ""
+            ),
         }
     if isinstance(screen, HowToScreen):
         exercise = renderer.catalog.exercise(screen.exercise)
         return "howto", {
             "name": exercise.name.capitalize(),
             "position": exercise.position,
+            "amount": _upper(words(Say.of("screen.howto.amount"))),
+            "dosage": _upper(words(screen.amount)) if screen.amount else "",
             "steps": _steps(renderer, screen.exercise, None),
-            "caution": " ".join(c.text for c in exercise.cautions),
+            "cautionsLabel": words(Say.of("screen.howto.cautions")),
+            "cautions": [{"text": c.text} for c in exercise.cautions],
         }
     if isinstance(screen, RoutineScreen):
         routine = renderer.catalog.routine(screen.routine)
         ids = list(dict.fromkeys(item.exercise for item in routine.items))
         title = words(Say.of("screen.routine.title", routine=RoutineRef(routine.id), count=Count(len(ids), "exercise")))
-        title = title[:1].upper() + title[1:]
         return "routine", {
-            "title": title,
-            "exercises": [{"id": e, "name": renderer.catalog.exercise(e).name.capitalize()} for e in ids],
+            "title": _upper(title),
+            "next": words(Say.of("screen.next", exercise=ExerciseRef(ids[0]))),
+            "time": words(Say.of("screen.time", minutes=Count(screen.minutes, "minute"))),
+            "exercises": [
+                {"id": e, "name": renderer.catalog.exercise(e).name.capitalize(), "next": n == 0}
+                for n, e in enumerate(ids)
+            ],
         }
-    return "progress", {
+    return "progress", _progress(screen, renderer)
+
+
+def _progress(screen: ProgressScreen, renderer: Renderer) -> dict[str, Any]:
+    words = renderer.words
+    week = screen.week or (False,) * 7
+    return {
+        "title": words(Say.of("screen.progress.title")),
+        "streak": str(screen.streak),
+        "streakLabel": words(Say.of(f"screen.progress.streak.label.{'one' if screen.streak == 1 else 'other'}")),
+        "weekLabel": words(Say.of("screen.progress.week")),
         "week": words(
             Say.of(
                 "progress.week",
@@ -127,5 +237,10 @@ def _datasource(screen: Screen, renderer: Renderer) -> tuple[str, dict[str, Any]
                 exercises=Count(screen.exercises, "exercise"),
             )
         ),
-        "streak": words(Say.of("progress.streak", days=Count(screen.streak, "day"))),
+        "days": [
+            {"label": words(Say.of(f"screen.day.{n}")), "done": done, "today": n == screen.today}
+            for n, done in enumerate(week)
+        ],
+        "painLabel": words(Say.of("screen.progress.pain")) if screen.pain else "",
+        "pain": [{"score": score, "height": max(4, score * 10), "label": str(score)} for _, score in screen.pain],
     }

@@ -221,6 +221,25 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
 
 
+def _screens(args: argparse.Namespace) -> int:
+    from skill.devtools.screens import VIEWPORTS, render_all, renderer_missing
+
+    missing = renderer_missing()
+    if missing:
+        print(f"spine-coach screens: cannot render: {missing}", file=sys.stderr)
+        return 1
+    names = list(VIEWPORTS) if args.viewport == "all" else [args.viewport]
+    out = Path(args.out)
+    for viewport, report in render_all(out, names).items():
+        for name, shot in report.items():
+            problems = f"  log: {len(shot['log'])} line(s)" if shot["log"] else ""
+            print(
+                f"{viewport:9} {name.removesuffix('.json'):18} largest text {shot['biggestTextPx']:>4.0f} dp{problems}"
+            )
+    print(f"PNGs in {out}/<viewport>/, the directives in {out}/directives/")
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
     from skill.devtools.report import find_browser, numbers_for, print_pdf, render_html
     from skill.domain import clock
@@ -370,6 +389,15 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--pdf", action="store_true", help="also print it to PDF beside it (needs Chromium)")
     report.add_argument("--store", help="store URL (default: $SPINE_COACH_STORE or the local SQLite file)")
     report.set_defaults(run=_report)
+
+    screens = commands.add_parser(
+        "screens", help="render every Echo Show screen of a scripted conversation to PNG (Amazon's APL renderer)"
+    )
+    screens.add_argument("--out", required=True, help="the folder for the PNGs")
+    screens.add_argument(
+        "--viewport", default="all", choices=["all", "show8", "show5", "show1024", "spot"], help="which device"
+    )
+    screens.set_defaults(run=_screens)
 
     bench = commands.add_parser("bench", help="measure speed against a baseline in the same run")
     bench.add_argument("which", choices=["catalog", "turns", "cold", "web"], help="what to measure")

@@ -29,12 +29,13 @@ def explain(exercise: Exercise, breathing_rule: Rule) -> Output:
     """Position, steps, dosage, breathing (the exercise's and the general rule) and
     cautions, then the offer to coach it. A forum-only exercise is introduced as patient
     experience."""
+    dosage = dosage_speech(exercise)
     speech: list[Segment] = [
         Say.of("howto.intro", exercise=ExerciseRef(exercise.id)),
         Content(exercise.id, "experience"),
         Say.of("howto.position", position=Content(exercise.id, "position")),
         Content(exercise.id, "steps"),
-        dosage_speech(exercise),
+        dosage,
         Content(exercise.id, "breathing"),
         Text(breathing_rule.text),
     ]
@@ -49,7 +50,12 @@ def explain(exercise: Exercise, breathing_rule: Rule) -> Output:
         reprompt=Say.of("howto.offer_coach.reprompt", exercise=ExerciseRef(exercise.id)),
         pending=Pending.of("offer_coach", exercise=exercise.id),
     )
-    return replace(output, card_title=exercise.name.capitalize(), card_body=card_body, screen=HowToScreen(exercise.id))
+    return replace(
+        output,
+        card_title=exercise.name.capitalize(),
+        card_body=card_body,
+        screen=HowToScreen(exercise.id, amount=dosage),
+    )
 
 
 def dosage_speech(exercise: Exercise) -> Say:

@@ -150,16 +150,24 @@ class CoachingScreen:
     side_word: str
     amount: Say | None  # this session's amount, as spoken in the introduction
     counting: bool  # a set is under way (the key step is highlighted) rather than the intro
+    rep: int = 0  # repetitions of this set (or side) done before this response
+    reps: int = 0  # repetitions in a set; 0 when the exercise is not counted
+    hold: int = 0  # seconds each repetition is held
+    done_units: int = 0  # sets (times sides) of this exercise finished before this response
+    units: int = 1  # sets times sides of this exercise
+    speech: tuple[Segment, ...] = ()  # what is said while this screen shows: the count's timing
 
 
 @dataclass(frozen=True)
 class HowToScreen:
     exercise: str
+    amount: Say | None = None  # the dosage, as said
 
 
 @dataclass(frozen=True)
 class RoutineScreen:
     routine: str
+    minutes: int = 0  # about how long the routine takes, as said
 
 
 @dataclass(frozen=True)
@@ -167,6 +175,9 @@ class ProgressScreen:
     sessions: int
     exercises: int
     streak: int
+    week: tuple[bool, ...] = ()  # Monday to Sunday of this week: a day with exercise done
+    today: int = 0  # today's place in ``week`` (0 is Monday)
+    pain: tuple[tuple[str, int], ...] = ()  # recent pain scores (ISO date, 0-10), oldest first
 
 
 Screen = CoachingScreen | HowToScreen | RoutineScreen | ProgressScreen

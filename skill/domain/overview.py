@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from skill.domain.catalog import Catalog, Routine
+from skill.domain.coaching import estimated_minutes, plan_routine
 from skill.domain.output import Count, ExerciseRef, ListOf, Output, RoutineRef, RoutineScreen, Say, ask
 
 
 def routine_overview(catalog: Catalog, routine: Routine) -> Output:
-    """Names and count of a routine's exercises, noting those that need clearance."""
+    """Names and count of a routine's exercises, noting those that need clearance, and
+    about how long it takes."""
     exercise_ids = list(dict.fromkeys(item.exercise for item in routine.items))
+    minutes = estimated_minutes(plan_routine(catalog, routine), {}, 1.0)
     speech = [
         Say.of(
             "overview.routine",
@@ -28,8 +31,10 @@ def routine_overview(catalog: Catalog, routine: Routine) -> Output:
                 verb=Say.of("verb.is") if len(needs_clearance) == 1 else Say.of("verb.are"),
             )
         )
+    speech.append(Say.of("overview.minutes", minutes=Count(minutes, "minute")))
     speech.append(Say.of("overview.follow_up"))
-    return replace(ask(*speech, reprompt=Say.of("overview.follow_up.reprompt")), screen=RoutineScreen(routine.id))
+    screen = RoutineScreen(routine.id, minutes=minutes)
+    return replace(ask(*speech, reprompt=Say.of("overview.follow_up.reprompt")), screen=screen)
 
 
 def which_routine() -> Output:

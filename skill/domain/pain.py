@@ -18,6 +18,7 @@ from skill.domain.history import pain_key
 HIGH = 7
 RISE = 3
 RECENT_COUNT = 5
+CHART_SCORES = 14  # the most recent scores a screen's chart shows
 RECENT_DAYS = 14
 
 

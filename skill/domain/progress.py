@@ -124,6 +124,8 @@ class Summary:
     sessions_this_week: int
     exercises_this_week: int
     streak: int
+    week: tuple[bool, ...] = ()  # Monday to Sunday: exercise done that day
+    weekday: int = 0  # today, 0 for Monday
 
 
 def summary(recent: Iterable[Mapping[str, Any]], run: Run | None, now: datetime, zone: str | None) -> Summary:
@@ -137,4 +139,9 @@ def summary(recent: Iterable[Mapping[str, Any]], run: Run | None, now: datetime,
         sessions_this_week=sum(1 for day in week for _ in range(day.sessions) if day.done),
         exercises_this_week=sum(len(day.done) for day in week),
         streak=streak(run, (when for when, day in by_day.items() if day.done), on),
+        week=tuple(bool(by_day.get(monday + timedelta(days=n), _NONE).done) for n in range(7)),
+        weekday=on.weekday(),
     )
+
+
+_NONE = Day(0, (), (), ())

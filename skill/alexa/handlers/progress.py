@@ -58,12 +58,20 @@ class ProgressHandler(Handler):
                 if numbers.streak
                 else Say.of("progress.no_streak"),
             ]
-        found = pain.trend(turn.pain_since(on - timedelta(days=pain.RECENT_DAYS)), on)
+        scores = turn.pain_since(on - timedelta(days=pain.RECENT_DAYS))
+        found = pain.trend(scores, on)
         if found is not None:
             direction, earlier, later = found
             speech.append(Say.of(f"progress.pain.{direction}", earlier=earlier, later=later))
         speech.append(Say.of("progress.keep_going"))
-        screen = ProgressScreen(numbers.sessions_this_week, numbers.exercises_this_week, numbers.streak)
+        screen = ProgressScreen(
+            numbers.sessions_this_week,
+            numbers.exercises_this_week,
+            numbers.streak,
+            week=numbers.week,
+            today=numbers.weekday,
+            pain=tuple((str(s["date"]), int(s["score"])) for s in scores[-pain.CHART_SCORES :]) if found else (),
+        )
         return replace(ask(*speech, reprompt=Say.of("progress.reprompt")), screen=screen)
 
 
@@ -88,7 +96,8 @@ class SendProgressHandler(Handler):
             ),
             Say.of("progress.card.streak", days=Count(numbers.streak, "day")),
         ]
-        found = pain.trend(turn.pain_since(on - timedelta(days=pain.RECENT_DAYS)), on)
+        scores = turn.pain_since(on - timedelta(days=pain.RECENT_DAYS))
+        found = pain.trend(scores, on)
         if found is not None:
             card.append(Say.of("progress.card.pain", earlier=found[1], later=found[2]))
         output = ask(Say.of("progress.card.sent"), reprompt=Say.of("progress.reprompt"))
