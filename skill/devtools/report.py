@@ -70,10 +70,21 @@ def render_html(numbers: Adherence, catalog: Catalog, title: str = "Exercise adh
 
     def draw_weeks(ax: Axes) -> None:
         positions = range(len(weeks))
-        ax.bar([p - 0.2 for p in positions], [w.prescribed for w in weeks], 0.4, label="prescribed", color=_PRESCRIBED)
-        ax.bar([p + 0.2 for p in positions], [w.done for w in weeks], 0.4, label="done (plan)", color=_DONE)
-        if any(w.other for w in weeks):  # on top of the plan's bar, in another colour: not against the plan
+        keys = [w.start.isoformat() for w in weeks]
+        _name_bars(
+            "week-prescribed",
+            keys,
             ax.bar(
+                [p - 0.2 for p in positions], [w.prescribed for w in weeks], 0.4, label="prescribed", color=_PRESCRIBED
+            ),
+        )
+        _name_bars(
+            "week-done",
+            keys,
+            ax.bar([p + 0.2 for p in positions], [w.done for w in weeks], 0.4, label="done (plan)", color=_DONE),
+        )
+        if any(w.other for w in weeks):  # on top of the plan's bar, in another colour: not against the plan
+            bars = ax.bar(
                 [p + 0.2 for p in positions],
                 [w.other for w in weeks],
                 0.4,
@@ -81,6 +92,7 @@ def render_html(numbers: Adherence, catalog: Catalog, title: str = "Exercise adh
                 label="other sessions",
                 color=_OTHER,
             )
+            _name_bars("week-other", keys, bars)
         ax.set_xticks(list(positions), labels, rotation=45, ha="right")
         ax.set_ylabel("sessions")
         ax.set_title("Sessions per week")
@@ -90,12 +102,25 @@ def render_html(numbers: Adherence, catalog: Catalog, title: str = "Exercise adh
 
     def draw_exercises(ax: Axes) -> None:
         positions = range(len(exercises))
-        ax.barh(
-            [p + 0.2 for p in positions], [e.prescribed for e in exercises], 0.4, label="prescribed", color=_PRESCRIBED
-        )
-        ax.barh([p - 0.2 for p in positions], [e.done for e in exercises], 0.4, label="done (plan)", color=_DONE)
-        if any(e.other for e in exercises):
+        keys = [e.exercise for e in exercises]
+        _name_bars(
+            "exercise-prescribed",
+            keys,
             ax.barh(
+                [p + 0.2 for p in positions],
+                [e.prescribed for e in exercises],
+                0.4,
+                label="prescribed",
+                color=_PRESCRIBED,
+            ),
+        )
+        _name_bars(
+            "exercise-done",
+            keys,
+            ax.barh([p - 0.2 for p in positions], [e.done for e in exercises], 0.4, label="done (plan)", color=_DONE),
+        )
+        if any(e.other for e in exercises):
+            bars = ax.barh(
                 [p - 0.2 for p in positions],
                 [e.other for e in exercises],
                 0.4,
@@ -103,6 +128,7 @@ def render_html(numbers: Adherence, catalog: Catalog, title: str = "Exercise adh
                 label="in other sessions",
                 color=_OTHER,
             )
+            _name_bars("exercise-other", keys, bars)
         ax.set_yticks(list(positions), [name(e.exercise) for e in exercises])
         ax.invert_yaxis()
         ax.set_xlabel("times done")
@@ -120,13 +146,22 @@ def render_html(numbers: Adherence, catalog: Catalog, title: str = "Exercise adh
             markersize=3,
             color=_DONE,
             label="pain score",
+            gid="pain-scores",
         )
         alerts = set(numbers.alert_days)
         marked = [(x(d), s) for d, s in numbers.pain if d in alerts]
         if marked:
-            ax.scatter([d for d, _ in marked], [s for _, s in marked], color=_ALERT, zorder=3, label="alert day")
+            ax.scatter(
+                [d for d, _ in marked],
+                [s for _, s in marked],
+                color=_ALERT,
+                zorder=3,
+                label="alert day",
+                gid="alert-days",
+            )
         for index, stop in enumerate(numbers.symptom_stops):
-            ax.axvline(x(stop.day), color=_STOP, linestyle="--", label="symptom stop" if index == 0 else None)
+            line = ax.axvline(x(stop.day), color=_STOP, linestyle="--", label="symptom stop" if index == 0 else None)
+            line.set_gid(f"stop-{index}")
         ax.set_ylim(0, 10.5)
         ax.set_xlim(x(numbers.start), x(numbers.end))
         ax.set_xticks([x(w.start) for w in weeks], labels)
@@ -155,7 +190,8 @@ def render_html(numbers: Adherence, catalog: Catalog, title: str = "Exercise adh
     )
     stop_rows = (
         "".join(
-            f'<tr data-day="{s.day.isoformat()}"><td>{s.day.isoformat()}</td>'
+            f'<tr data-day="{s.day.isoformat()}" data-exercise="{html.escape(s.exercise or "")}">'
+            f"<td>{s.day.isoformat()}</td>"
             f"<td>{html.escape(name(s.exercise)) if s.exercise else ''}</td></tr>"
             for s in numbers.symptom_stops
         )
@@ -194,6 +230,12 @@ def render_html(numbers: Adherence, catalog: Catalog, title: str = "Exercise adh
 </section>
 </body></html>
 """
+
+
+def _name_bars(prefix: str, keys: list[str], bars: Any) -> None:
+    """Give each bar an id in the SVG (``prefix-key``): the page can be checked bar by bar."""
+    for key, bar in zip(keys, bars, strict=True):
+        bar.set_gid(f"{prefix}-{key}")
 
 
 def _percent(done: int, prescribed: int) -> str:

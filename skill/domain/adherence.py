@@ -7,11 +7,11 @@ that raised an alert, and the sessions stopped for a symptom. Pure: no store, no
 
 Counting rules: a session counts on the local day of its last activity when it got at
 least one exercise done; each exercise counts once per session it was done in. Only a
-session of the plan (routine ``workout.PLAN``) on a day a phase of the plan is in force counts
-against the prescription, and of its exercises only those of that day's phase; everything
-else - stock routines, single exercises, a plan session before the plan's start or in a gap
-between phases, an exercise the day's phase does not prescribe - is counted apart as
-``other``, shown beside the prescription and never filling it. The prescription of a day is
+session of the plan (routine ``workout.PLAN``) that got an exercise of the phase in force
+that day done counts against the prescription, and of its exercises only those of that
+phase; everything else - stock routines, single exercises, a plan session before the plan's
+start or in a gap between phases, an exercise the day's phase does not prescribe - is
+counted apart as ``other``, shown beside the prescription and never filling it. The prescription of a day is
 its phase's times a day on the phase's days of the week, for each of the phase's exercises.
 A pain score raised an alert when the skill's own rule (``pain.log_pain``: high, or a rise
 over the recent average) says so.
@@ -104,7 +104,7 @@ def adherence(
             continue
         phase = plan.phase_on(day) if plan is not None and entry.get("routine") == PLAN else None
         prescribed_today = {item.exercise for item in phase.exercises} if phase else set()
-        counts = done_on if phase is not None else other_on
+        counts = done_on if prescribed_today.intersection(done) else other_on
         counts[day] = counts.get(day, 0) + 1
         for exercise in dict.fromkeys(done):
             tally = done_per_exercise if exercise in prescribed_today else other_per_exercise
