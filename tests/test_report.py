@@ -343,3 +343,56 @@ def test_report_by_a_used_code_is_refused(tmp_path: Path, capsys: pytest.Capture
     assert status == 1
     assert "that code is not valid" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_only_plan_sessions_in_a_phase_count_against_the_prescription() -> None:
+    from skill.domain.adherence import adherence
+    from skill.domain.catalog import load_catalog
+    from skill.domain.plan import parse_plan
+
+    plan = parse_plan(
+        {
+            "plan_version": 1,
+            "start": "2026-09-08",  # a Tuesday
+            "days": ["tue"],
+            "times_per_day": 1,
+            "exercises": [{"exercise": "bridging", "reps": 8}],
+            "phases": [
+                {
+                    "from": "2026-09-15",
+                    "to": "2026-09-15",
+                    "days": ["tue"],
+                    "times_per_day": 1,
+                    "exercises": [{"exercise": "walking", "minutes": 10}],
+                },
+                {
+                    "from": "2026-09-17",  # the 16th is a gap between phases
+                    "days": ["thu"],
+                    "times_per_day": 1,
+                    "exercises": [{"exercise": "walking", "minutes": 10}],
+                },
+            ],
+        },
+        load_catalog(),
+    )
+    sessions = [
+        _session(date(2026, 9, 7), 9, "plan", ["bridging"])[1],  # before the plan starts: other
+        _session(date(2026, 9, 8), 9, "plan", ["bridging", "walking"])[1],  # walking is not prescribed then
+        _session(date(2026, 9, 8), 12, "early", ["bridging"])[1],  # a stock routine: other
+        _session(date(2026, 9, 9), 9, "single", ["bridging"], exercise="bridging")[1],  # one exercise: other
+        _session(date(2026, 9, 10), 9, "plan", ["walking"])[1],  # none of the day's phase done: other
+        _session(date(2026, 9, 15), 9, "plan", ["walking"])[1],  # the second phase's walk
+        _session(date(2026, 9, 16), 9, "plan", ["walking"])[1],  # in the gap: other
+        _session(date(2026, 9, 18), 9, "plan", ["walking"])[1],  # a plan session on another day still counts
+    ]
+    numbers = adherence(
+        plan, sessions=sessions, pain_scores=[], symptom_stops=[], start=date(2026, 9, 7), end=date(2026, 9, 20)
+    )
+    assert [(w.start.isoformat(), w.done, w.prescribed, w.other) for w in numbers.weeks] == [
+        ("2026-09-07", 1, 1, 4),
+        ("2026-09-14", 2, 2, 1),
+    ]
+    assert [(e.exercise, e.done, e.prescribed, e.other) for e in numbers.exercises] == [
+        ("bridging", 1, 1, 3),
+        ("walking", 2, 2, 3),
+    ]

@@ -210,7 +210,9 @@ def _plan_assign(args: argparse.Namespace) -> int:
     if problems:
         print("the plan was not assigned and the code is still valid", file=sys.stderr)
         return 1
-    print(f"plan assigned: {len(plan.phases[0].exercises)} exercises; the patient hears it at their next launch")
+    phases = f" in the first of {len(plan.phases)} phases" if len(plan.phases) > 1 else ""
+    first = len(plan.phases[0].exercises)
+    print(f"plan assigned: {first} exercises{phases}; the patient hears it at their next launch")
     return 0
 
 
