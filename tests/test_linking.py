@@ -1,6 +1,8 @@
 """Linking a physiotherapist's plan: the code works once, for 15 minutes, only its hash is
 stored, and ``spine-coach plan assign`` against the same SQLite file or DynamoDB tables puts
-the plan beside the patient's history (deleted with their data). Refusals name nobody."""
+the plan beside the patient's history (deleted with their data). Refusals name nobody.
+``spine-coach report --code`` reads a live code without using it up: the same code then
+assigns the plan."""
 
 from __future__ import annotations
 
@@ -13,10 +15,12 @@ from typing import Any
 import pytest
 
 from skill.devtools.cli import main
+from skill.domain import history as keys
 from skill.domain.linking import code_hash, new_link
 from skill.store.dynamodb import dynamodb_store
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator
+from tests.test_store_sqlite import request_for
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "content" / "plans" / "examples" / "mid.json"
 USER = "amzn1.ask.account.PATIENT-SECRET-ID"
@@ -36,11 +40,30 @@ def _assign(capsys: pytest.CaptureFixture[str], url: str, code: str, plan: Path 
     return status, captured.out + captured.err
 
 
+def _report(capsys: pytest.CaptureFixture[str], url: str, who: list[str], out: Path) -> tuple[int, str]:
+    status = main(["report", *who, "--from", "2026-09-01", "--to", "2026-09-30", "--out", str(out), "--store", url])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
 def _flow(store: Any, url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     now = datetime.now(UTC)
     code = new_link(store, USER, now)
     assert len(code) == 6
     assert code.isdigit()
+    # One session of a stock routine, so the patient's report is not the empty one.
+    session: dict[str, Any] = {"started_at": "2026-09-02T09:00:00+00:00", "ended_at": "2026-09-02T09:20:00+00:00"}
+    session |= {"routine": "early", "done": ["bridging"], "skipped": [], "status": "finished"}
+    store.append_history(request_for(USER), [(keys.session_key(session), session)])
+
+    # The report by the code is the patient's, and reading it twice leaves the code valid.
+    status, said = _report(capsys, url, ["--user", USER], tmp_path / "by-user.html")
+    assert status == 0, said
+    assert "1 other sessions" in said
+    for attempt in ("first", "second"):
+        status, said = _report(capsys, url, ["--code", code], tmp_path / f"by-code-{attempt}.html")
+        assert status == 0, said
+        assert (tmp_path / f"by-code-{attempt}.html").read_text() == (tmp_path / "by-user.html").read_text()
 
     # A bad plan is refused without using up the code.
     bad = tmp_path / "bad.json"
@@ -60,12 +83,17 @@ def _flow(store: Any, url: str, capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert stored["plan"] == json.loads(EXAMPLE.read_text())
     assert stored["announced"] is False
 
-    # Used once: the same code is refused, saying nothing about the patient.
+    # Used once: the same code is refused, saying nothing about the patient; no report either.
     status, said = _assign(capsys, url, code)
     assert status == 1
     assert REFUSAL in said
     assert USER not in said
     assert "PATIENT" not in said
+    status, said = _report(capsys, url, ["--code", code], tmp_path / "used.html")
+    assert status == 1
+    assert REFUSAL in said
+    assert "PATIENT" not in said
+    assert not (tmp_path / "used.html").exists()
 
     # Expired: a code made 16 minutes ago is refused in the same words as an unknown one.
     old = new_link(store, "amzn1.ask.account.OTHER", now - timedelta(minutes=16))
@@ -74,6 +102,13 @@ def _flow(store: Any, url: str, capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert expired[0] == unknown[0] == 1
     assert expired[1] == unknown[1]
     assert REFUSAL in expired[1]
+    stale = new_link(store, "amzn1.ask.account.OTHER", now - timedelta(minutes=16))  # not tried by assign
+    expired_report = _report(capsys, url, ["--code", stale], tmp_path / "expired.html")
+    unknown_report = _report(capsys, url, ["--code", "000000" if stale != "000000" else "000001"], tmp_path / "u.html")
+    assert expired_report[0] == unknown_report[0] == 1
+    assert expired_report[1] == unknown_report[1]
+    assert REFUSAL in expired_report[1]
+    assert not (tmp_path / "expired.html").exists()
 
     # Delete my data removes the plan too.
     store.delete_attributes(Envelope(USER))

@@ -28,20 +28,38 @@ from tests.test_store_sqlite import request_for
 _CODE = re.compile(r"code for your physical therapist: ((?:\d, ){5}\d)\.")
 _HEADER = re.compile(r"Exercise (\d+) of (\d+): ([^.]+)\.")
 
-# Amounts chosen to differ from every source dosage, so only the plan can produce them.
+# Today (the test clock) is Saturday 21 November 2026. The phase in force today: amounts
+# chosen to differ from every source dosage, so only the plan can produce them.
+TODAY: list[dict[str, Any]] = [
+    {"exercise": "bridging", "reps": 7, "hold_seconds": 9, "note": "Keep your knees hip-width apart."},
+    {"exercise": "heel_slides", "reps": 4, "per_side": True},
+    {"exercise": "pelvic_tilts", "reps": 3, "hold_seconds": 12, "sets": 2},
+    {"exercise": "cat_cow", "reps": 6},
+    {"exercise": "glute_squeezes", "reps": 5, "hold_seconds": 3},
+    {"exercise": "walking", "minutes": 12},
+]
 PLAN: dict[str, Any] = {
     "plan_version": 1,
-    "start": "2026-11-16",
-    "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-    "times_per_day": 2,
+    # The first phase has ended and the last has not begun: their amounts must not be coached.
+    "start": "2026-11-02",
+    "days": ["mon", "wed", "fri"],
+    "times_per_day": 1,
     "clearances": ["cat_cow"],
-    "exercises": [
-        {"exercise": "bridging", "reps": 7, "hold_seconds": 9, "note": "Keep your knees hip-width apart."},
-        {"exercise": "heel_slides", "reps": 4, "per_side": True},
-        {"exercise": "pelvic_tilts", "reps": 3, "hold_seconds": 12, "sets": 2},
-        {"exercise": "cat_cow", "reps": 6},
-        {"exercise": "glute_squeezes", "reps": 5, "hold_seconds": 3},
-        {"exercise": "walking", "minutes": 12},
+    "exercises": [{"exercise": "bridging", "reps": 11, "hold_seconds": 4}, {"exercise": "walking", "minutes": 5}],
+    "phases": [
+        {
+            "from": "2026-11-16",
+            "to": "2026-12-06",
+            "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            "times_per_day": 2,
+            "exercises": TODAY,
+        },
+        {
+            "from": "2026-12-07",
+            "days": ["mon", "thu"],
+            "times_per_day": 3,
+            "exercises": [{"exercise": "bridging", "reps": 15, "hold_seconds": 10}, {"exercise": "cat_cow", "reps": 9}],
+        },
     ],
 }
 
@@ -60,7 +78,7 @@ def _link_and_assign(convo: Conversation, store_url: str, tmp_path: Path, monkey
     convo.end()
 
 
-def _coach_the_plan(convo: Conversation, catalog: Catalog, clock: FixedClock) -> list[str]:
+def _coach_the_plan(convo: Conversation, catalog: Catalog, clock: FixedClock, store: Any) -> list[str]:
     launched = convo.launch()
     assert "your physical therapist's plan is set: 6 exercises, twice a day" in launched.text
     reply = convo.say("start my exercises")
@@ -86,24 +104,36 @@ def _coach_the_plan(convo: Conversation, catalog: Catalog, clock: FixedClock) ->
     else:
         pytest.fail("the plan's session never finished")
 
-    for item in PLAN["exercises"]:
-        if "reps" not in item:
-            continue
+    # Every counted exercise of today's phase, and nothing else, at the plan's amounts.
+    prescribed = {item["exercise"]: item for item in TODAY if "reps" in item}
+    assert sorted(counted) == sorted(prescribed)
+    for exercise, item in prescribed.items():
         sides = 2 if item.get("per_side") else 1
         expected = item["reps"] * sides * item.get("sets", 1)
-        assert counted[item["exercise"]].reps == expected, item["exercise"]
+        assert counted[exercise].reps == expected, exercise
         hold = expected * item.get("hold_seconds", 0)
-        assert counted[item["exercise"]].hold_seconds == pytest.approx(hold), item["exercise"]
+        assert counted[exercise].hold_seconds == pytest.approx(hold), exercise
     everything = " ".join(replies)
-    assert "12 minutes" in everything  # the prescribed walk
+    walk = next(text for text in replies if "walking" in text.lower() and "minutes" in text)
+    assert re.findall(r"(\d+) minutes", walk) == ["12"], walk  # the prescribed walk, not the 5 of the first phase
     assert "You completed 6 exercises." in everything
     # The safety net is the stock routines' one: the stop rule opened the session.
     assert catalog.guidance.stop_rule.text in replies[0]
+    convo.say("three")  # the pain question at the end of the session
+    # The history keeps it as a session of the plan with every exercise done (the report's input).
+    [session] = store.history(request_for(convo.device.user_id), "s#", "s#~")
+    assert session["routine"] == "plan"
+    assert session["status"] == "finished"
+    assert sorted(session["done"]) == sorted(item["exercise"] for item in TODAY)
+    # The news is said once: the next launch does not repeat it.
+    if convo.session_open:
+        convo.end()
+    assert "plan is set" not in convo.launch().text
+    convo.end()
     return replies
 
 
 def _note_and_unlink(convo: Conversation) -> None:
-    convo.say("three")  # the pain question at the end of the session
     convo.launch()
     howto = convo.say("how do I do bridging")
     assert "Your physical therapist's plan for you: 7 repetitions, holding each for 9 seconds." in howto.text
@@ -119,10 +149,7 @@ def test_link_assign_coach_unlink_on_sqlite(
 ) -> None:
     convo: Conversation = talk()
     _link_and_assign(convo, f"sqlite:///{store_path}", tmp_path, monkeypatch)
-    _coach_the_plan(convo, catalog, clock)
-    second = convo.launch()
-    assert "plan is set" not in second.text  # said once
-    convo.end()
+    _coach_the_plan(convo, catalog, clock, SQLiteStore(store_path))
     _note_and_unlink(convo)
 
 
@@ -136,7 +163,7 @@ def test_assign_and_coach_on_dynamodb(
     _link_and_assign(
         convo, f"dynamodb://plan-convo?region=us-east-1&endpoint={emulator.endpoint}", tmp_path, monkeypatch
     )
-    _coach_the_plan(convo, catalog, clock)
+    _coach_the_plan(convo, catalog, clock, store)
     _note_and_unlink(convo)
 
 

@@ -210,7 +210,9 @@ def _plan_assign(args: argparse.Namespace) -> int:
     if problems:
         print("the plan was not assigned and the code is still valid", file=sys.stderr)
         return 1
-    print(f"plan assigned: {len(plan.phases[0].exercises)} exercises; the patient hears it at their next launch")
+    phases = f" in the first of {len(plan.phases)} phases" if len(plan.phases) > 1 else ""
+    first = len(plan.phases[0].exercises)
+    print(f"plan assigned: {first} exercises{phases}; the patient hears it at their next launch")
     return 0
 
 
@@ -244,7 +246,7 @@ def _report(args: argparse.Namespace) -> int:
     from skill.devtools.report import find_browser, numbers_for, print_pdf, render_html
     from skill.domain import clock
     from skill.domain.catalog import load_catalog
-    from skill.domain.linking import code_hash
+    from skill.domain.linking import CodeRefused, user_for_report
     from skill.store import check_store_url, open_store, store_url_from_env
 
     url = args.store or store_url_from_env()
@@ -259,14 +261,22 @@ def _report(args: argparse.Namespace) -> int:
     store = open_store(url)
     user = args.user
     if args.code:
-        user = store.claim_link(code_hash(args.code.strip()), int(clock.system_clock().timestamp()))
-        if user is None:
-            print("spine-coach report: that code is not valid (codes work once, for 15 minutes)", file=sys.stderr)
+        # Read, not used up: the same code can then assign the plan changed at this visit.
+        try:
+            user = user_for_report(store, args.code, clock.system_clock())
+        except CodeRefused:
+            print(
+                "spine-coach report: that code is not valid (a code lasts 15 minutes, until a plan is assigned)",
+                file=sys.stderr,
+            )
             return 1
     out = Path(args.out)
     numbers = numbers_for(store, user, args.start, args.end, load_catalog())
     out.write_text(render_html(numbers, load_catalog()), encoding="utf-8")
-    print(f"wrote {out}: {numbers.sessions} of {numbers.prescribed} prescribed sessions")
+    print(
+        f"wrote {out}: {numbers.sessions} of {numbers.prescribed} prescribed sessions, "
+        f"{numbers.other_sessions} other sessions"
+    )
     if browser is not None:
         pdf = out.with_suffix(".pdf")
         print_pdf(out, pdf, browser)
@@ -382,7 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     who = report.add_mutually_exclusive_group(required=True)
     who.add_argument("--user", help="the patient's Alexa user id")
-    who.add_argument("--code", help="a six-digit code the patient's skill read out (used up)")
+    who.add_argument(
+        "--code", help="a six-digit code the patient's skill read out (not used up: it can still assign a plan)"
+    )
     report.add_argument("--from", dest="start", type=_date, required=True, metavar="DATE", help="first day, YYYY-MM-DD")
     report.add_argument("--to", dest="end", type=_date, required=True, metavar="DATE", help="last day, YYYY-MM-DD")
     report.add_argument("--out", required=True, help="the HTML file to write")

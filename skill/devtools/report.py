@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-_DONE, _PRESCRIBED, _ALERT, _STOP = "#1f6f8b", "#c9d6df", "#c0392b", "#8e44ad"
+_DONE, _PRESCRIBED, _ALERT, _STOP, _OTHER = "#1f6f8b", "#c9d6df", "#c0392b", "#8e44ad", "#e0a458"
 
 _CSS = """
 body { font-family: sans-serif; margin: 2em; color: #222; }
@@ -70,8 +70,29 @@ def render_html(numbers: Adherence, catalog: Catalog, title: str = "Exercise adh
 
     def draw_weeks(ax: Axes) -> None:
         positions = range(len(weeks))
-        ax.bar([p - 0.2 for p in positions], [w.prescribed for w in weeks], 0.4, label="prescribed", color=_PRESCRIBED)
-        ax.bar([p + 0.2 for p in positions], [w.done for w in weeks], 0.4, label="done", color=_DONE)
+        keys = [w.start.isoformat() for w in weeks]
+        _name_bars(
+            "week-prescribed",
+            keys,
+            ax.bar(
+                [p - 0.2 for p in positions], [w.prescribed for w in weeks], 0.4, label="prescribed", color=_PRESCRIBED
+            ),
+        )
+        _name_bars(
+            "week-done",
+            keys,
+            ax.bar([p + 0.2 for p in positions], [w.done for w in weeks], 0.4, label="done (plan)", color=_DONE),
+        )
+        if any(w.other for w in weeks):  # on top of the plan's bar, in another colour: not against the plan
+            bars = ax.bar(
+                [p + 0.2 for p in positions],
+                [w.other for w in weeks],
+                0.4,
+                bottom=[w.done for w in weeks],
+                label="other sessions",
+                color=_OTHER,
+            )
+            _name_bars("week-other", keys, bars)
         ax.set_xticks(list(positions), labels, rotation=45, ha="right")
         ax.set_ylabel("sessions")
         ax.set_title("Sessions per week")
@@ -81,10 +102,33 @@ def render_html(numbers: Adherence, catalog: Catalog, title: str = "Exercise adh
 
     def draw_exercises(ax: Axes) -> None:
         positions = range(len(exercises))
-        ax.barh(
-            [p + 0.2 for p in positions], [e.prescribed for e in exercises], 0.4, label="prescribed", color=_PRESCRIBED
+        keys = [e.exercise for e in exercises]
+        _name_bars(
+            "exercise-prescribed",
+            keys,
+            ax.barh(
+                [p + 0.2 for p in positions],
+                [e.prescribed for e in exercises],
+                0.4,
+                label="prescribed",
+                color=_PRESCRIBED,
+            ),
         )
-        ax.barh([p - 0.2 for p in positions], [e.done for e in exercises], 0.4, label="done", color=_DONE)
+        _name_bars(
+            "exercise-done",
+            keys,
+            ax.barh([p - 0.2 for p in positions], [e.done for e in exercises], 0.4, label="done (plan)", color=_DONE),
+        )
+        if any(e.other for e in exercises):
+            bars = ax.barh(
+                [p - 0.2 for p in positions],
+                [e.other for e in exercises],
+                0.4,
+                left=[e.done for e in exercises],
+                label="in other sessions",
+                color=_OTHER,
+            )
+            _name_bars("exercise-other", keys, bars)
         ax.set_yticks(list(positions), [name(e.exercise) for e in exercises])
         ax.invert_yaxis()
         ax.set_xlabel("times done")
@@ -102,13 +146,22 @@ def render_html(numbers: Adherence, catalog: Catalog, title: str = "Exercise adh
             markersize=3,
             color=_DONE,
             label="pain score",
+            gid="pain-scores",
         )
         alerts = set(numbers.alert_days)
         marked = [(x(d), s) for d, s in numbers.pain if d in alerts]
         if marked:
-            ax.scatter([d for d, _ in marked], [s for _, s in marked], color=_ALERT, zorder=3, label="alert day")
+            ax.scatter(
+                [d for d, _ in marked],
+                [s for _, s in marked],
+                color=_ALERT,
+                zorder=3,
+                label="alert day",
+                gid="alert-days",
+            )
         for index, stop in enumerate(numbers.symptom_stops):
-            ax.axvline(x(stop.day), color=_STOP, linestyle="--", label="symptom stop" if index == 0 else None)
+            line = ax.axvline(x(stop.day), color=_STOP, linestyle="--", label="symptom stop" if index == 0 else None)
+            line.set_gid(f"stop-{index}")
         ax.set_ylim(0, 10.5)
         ax.set_xlim(x(numbers.start), x(numbers.end))
         ax.set_xticks([x(w.start) for w in weeks], labels)
@@ -120,13 +173,13 @@ def render_html(numbers: Adherence, catalog: Catalog, title: str = "Exercise adh
     exercise_rows = "".join(
         f'<tr data-exercise="{html.escape(e.exercise)}"><td>{html.escape(name(e.exercise))}</td>'
         f'<td data-done="{e.done}">{e.done}</td><td data-prescribed="{e.prescribed}">{e.prescribed}</td>'
-        f"<td>{_percent(e.done, e.prescribed)}</td></tr>"
+        f'<td>{_percent(e.done, e.prescribed)}</td><td data-other="{e.other}">{e.other}</td></tr>'
         for e in exercises
     )
     week_rows = "".join(
         f'<tr data-week="{w.start.isoformat()}"><td>{w.start.isoformat()} to {w.end.isoformat()}</td>'
         f'<td data-done="{w.done}">{w.done}</td><td data-prescribed="{w.prescribed}">{w.prescribed}</td>'
-        f"<td>{_percent(w.done, w.prescribed)}</td></tr>"
+        f'<td>{_percent(w.done, w.prescribed)}</td><td data-other="{w.other}">{w.other}</td></tr>'
         for w in weeks
     )
     alerts = set(numbers.alert_days)
@@ -137,7 +190,8 @@ def render_html(numbers: Adherence, catalog: Catalog, title: str = "Exercise adh
     )
     stop_rows = (
         "".join(
-            f'<tr data-day="{s.day.isoformat()}"><td>{s.day.isoformat()}</td>'
+            f'<tr data-day="{s.day.isoformat()}" data-exercise="{html.escape(s.exercise or "")}">'
+            f"<td>{s.day.isoformat()}</td>"
             f"<td>{html.escape(name(s.exercise)) if s.exercise else ''}</td></tr>"
             for s in numbers.symptom_stops
         )
@@ -152,15 +206,19 @@ def render_html(numbers: Adherence, catalog: Catalog, title: str = "Exercise adh
 <p>{numbers.start.isoformat()} to {numbers.end.isoformat()}:
 <span id="total-done" data-value="{numbers.sessions}">{numbers.sessions}</span> sessions done of
 <span id="total-prescribed" data-value="{numbers.prescribed}">{numbers.prescribed}</span> prescribed
-({_percent(numbers.sessions, numbers.prescribed)}).</p>
+({_percent(numbers.sessions, numbers.prescribed)}), and
+<span id="total-other" data-value="{numbers.other_sessions}">{numbers.other_sessions}</span> other sessions
+(stock routines or single exercises, not counted against the plan).</p>
 <h2>Sessions per week</h2>
 {_chart(draw_weeks, "chart-weeks")}
-<table id="weeks"><tr><th>week</th><th>done</th><th>prescribed</th><th>%</th></tr>{week_rows}</table>
+<table id="weeks"><tr><th>week</th><th>done (plan)</th><th>prescribed</th><th>%</th>
+<th>other sessions</th></tr>{week_rows}</table>
 </section>
 <section id="exercises-section">
 <h2>Each exercise</h2>
 {_chart(draw_exercises, "chart-exercises", height=max(2.5, 0.4 * len(exercises) + 1))}
-<table id="exercises"><tr><th>exercise</th><th>done</th><th>prescribed</th><th>%</th></tr>{exercise_rows}</table>
+<table id="exercises"><tr><th>exercise</th><th>done (plan)</th><th>prescribed</th><th>%</th>
+<th>in other sessions</th></tr>{exercise_rows}</table>
 </section>
 <section id="pain-section">
 <h2>Pain over time</h2>
@@ -172,6 +230,12 @@ def render_html(numbers: Adherence, catalog: Catalog, title: str = "Exercise adh
 </section>
 </body></html>
 """
+
+
+def _name_bars(prefix: str, keys: list[str], bars: Any) -> None:
+    """Give each bar an id in the SVG (``prefix-key``): the page can be checked bar by bar."""
+    for key, bar in zip(keys, bars, strict=True):
+        bar.set_gid(f"{prefix}-{key}")
 
 
 def _percent(done: int, prescribed: int) -> str:

@@ -7,6 +7,11 @@ them with their Alexa user id and an expiry 15 minutes ahead. The clinic runs
 the patient's history. A wrong, reused or expired code gets the same refusal, which names
 no patient. The next launch tells the patient their plan is set.
 
+The adherence report (``spine-coach report --code N``) reads a live code without using it
+up (``user_for_report``): at a visit the clinician looks at how the exercises went, then
+assigns the changed plan with the same code. The code still lives only 15 minutes, and once
+a plan was assigned with it, it opens no report either.
+
 Why scrypt: six digits are only a million codes, so a fast hash of them would be as good
 as the code itself to anyone reading the store; scrypt makes trying them all take far
 longer than the code lives. The fixed salt is deliberate (the hash is the lookup key).
@@ -35,6 +40,7 @@ class PlanStore(Protocol):
 
     def put_link(self, code_hash: str, user: str, now: int, expires_at: int) -> bool: ...
     def claim_link(self, code_hash: str, now: int) -> str | None: ...
+    def peek_link(self, code_hash: str, now: int) -> str | None: ...
     def put_plan(self, user: str, record: dict[str, Any]) -> None: ...
     def get_plan(self, user: str) -> dict[str, Any] | None: ...
     def delete_plan(self, user: str) -> None: ...
@@ -72,6 +78,17 @@ def assign(store: PlanStore, code: str, data: Any, catalog: Catalog, now: dateti
         raise CodeRefused
     store.put_plan(user, {"plan": data, "assigned_at": now.isoformat(timespec="seconds"), "announced": False})
     return plan
+
+
+def user_for_report(store: PlanStore, code: str, now: datetime) -> str:
+    """The user of a live code, leaving the code valid for ``assign``; ``CodeRefused`` for a
+    code that is malformed, unknown, used or expired (the same refusal as ``assign``'s)."""
+    if not _CODE.match(code.strip()):
+        raise CodeRefused
+    user = store.peek_link(code_hash(code.strip()), int(now.timestamp()))
+    if user is None:
+        raise CodeRefused
+    return user
 
 
 @dataclass(frozen=True)

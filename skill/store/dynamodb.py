@@ -197,6 +197,22 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         user = item.get("user")
         return user if isinstance(user, str) else None
 
+    def peek_link(self, code_hash: str, now: int) -> str | None:
+        """The user a live code was made for, leaving the code in place (the adherence
+        report reads it; only ``claim_link`` uses it up); None when absent or expired (TTL
+        deletion lags, so the expiry is checked here too)."""
+        try:
+            item = self.history_table.get_item(Key={"id": link_id(code_hash), "sk": LINK}, ConsistentRead=True).get(
+                "Item"
+            )
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB read failed: {type(exc).__name__}") from exc
+        found = from_dynamo(item or {})
+        if not found or not isinstance(found.get(TTL_ATTRIBUTE), int) or found[TTL_ATTRIBUTE] <= now:
+            return None
+        user = found.get("user")
+        return user if isinstance(user, str) else None
+
     def put_plan(self, user: str, record: dict[str, Any]) -> None:
         """Set (or replace) the user's linked plan record (never given a TTL)."""
         try:

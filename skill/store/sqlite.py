@@ -196,6 +196,22 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         user = json.loads(found[0]).get("user")
         return user if isinstance(user, str) else None
 
+    def peek_link(self, code_hash: str, now: int) -> str | None:
+        """The user a live code was made for, leaving the code in place (the adherence
+        report reads it; only ``claim_link`` uses it up); None when absent or expired."""
+        try:
+            found = (
+                self._connection()
+                .execute("SELECT data FROM history WHERE id = ? AND sk = ?", (link_id(code_hash), LINK))
+                .fetchone()
+            )
+        except (sqlite3.Error, OSError) as exc:
+            raise PersistenceException(f"SQLite read failed: {type(exc).__name__}") from exc
+        if found is None or _expires(found[0]) <= now:
+            return None
+        user = json.loads(found[0]).get("user")
+        return user if isinstance(user, str) else None
+
     def put_plan(self, user: str, record: dict[str, Any]) -> None:
         """Set (or replace) the user's linked plan record."""
         data = json.dumps(record, separators=(",", ":"))
