@@ -125,3 +125,16 @@ def test_one_prompt_object_with_several_wordings_still_varies(catalog: Catalog) 
     segment = Say.of("coach.ready.position")
     heard = {Renderer(prompts, catalog, random.Random(seed)).render([segment]).text for seed in range(30)}
     assert heard == set(prompts.variants("coach.ready.position"))
+
+
+def test_said_repeats_the_wording_the_speech_chose(catalog: Catalog) -> None:
+    # The Echo Show's count is timed from the words spoken: for a prompt with several
+    # wordings, the one the speech picked, not a fresh pick.
+    segment = Say.of("coach.exercise.done", exercise=ExerciseRef("bridging"))
+    fresh = set()
+    for seed in range(20):
+        renderer = Renderer(load_prompts("en-US"), catalog, random.Random(seed))
+        spoken = renderer.render([segment]).text
+        assert renderer.said(segment) == spoken
+        fresh.add(renderer.words(segment) == spoken)
+    assert fresh == {True, False}  # a fresh pick would have differed for some seeds

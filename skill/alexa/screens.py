@@ -121,7 +121,7 @@ def count_schedule(screen: CoachingScreen, renderer: Renderer) -> tuple[list[tup
                 changes.append((at, "hold", str(screen.hold)))
         elif isinstance(segment, Say) and segment.key == "coach.hold":
             left = float(screen.hold)
-        at += spoken_seconds(renderer.words(segment))
+        at += spoken_seconds(renderer.said(segment))
     changes.append((at, "rep", last_rep))
     return changes, at
 

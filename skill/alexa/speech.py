@@ -60,6 +60,9 @@ class Renderer:
         self.prompts = prompts
         self.catalog = catalog
         self.rng = rng
+        # The wording chosen for each prompt with variants, so ``said`` repeats it (the
+        # screen's count is timed from the words actually spoken). Per request, so small.
+        self._chosen: dict[int, tuple[Say, str]] = {}
 
     def render(self, segments: Sequence[Segment]) -> Rendered:
         ssml_parts: list[str] = []
@@ -113,11 +116,22 @@ class Renderer:
         """The plain words of one non-pause segment."""
         if isinstance(segment, Say):
             variants = self.prompts.variants(segment.key)
-            template = variants[0] if len(variants) == 1 else self.rng.choice(variants)
+            if len(variants) == 1:
+                template = variants[0]
+            else:
+                template = self.rng.choice(variants)
+                self._chosen[id(segment)] = (segment, template)
             return self._fill(template, segment.params)
         if isinstance(segment, Text):
             return self._terms(segment.text)
         return self._content(self.catalog.exercise(segment.exercise), segment.part)
+
+    def said(self, segment: Say | Content | Text) -> str:
+        """The words of ``segment`` as this renderer last said them: the same variant."""
+        chosen = self._chosen.get(id(segment)) if isinstance(segment, Say) else None
+        if chosen is not None and chosen[0] is segment:
+            return self._fill(chosen[1], segment.params)
+        return self.words(segment)
 
     def _fill(self, template: str, params: Iterable[tuple[str, ParamValue]]) -> str:
         values = {name: self._param(value) for name, value in params}
