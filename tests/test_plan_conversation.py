@@ -138,6 +138,11 @@ def _note_and_unlink(convo: Conversation) -> None:
     howto = convo.say("how do I do bridging")
     assert "Your physical therapist's plan for you: 7 repetitions, holding each for 9 seconds." in howto.text
     assert "Your physical therapist's note: Keep your knees hip-width apart." in howto.text
+    screens = [d for d in howto.directives if d["type"] == "Alexa.Presentation.APL.RenderDocument"]
+    if convo.device.apl_max_version:  # an Echo Show shows the plan's amount, not the stock one
+        assert screens[0]["datasources"]["howto"]["dosage"] == (
+            "Your physical therapist's plan for you: 7 repetitions, holding each for 9 seconds."
+        )
     unlinked = convo.say("unlink my plan")
     assert "I've removed your physical therapist's plan" in unlinked.text
     again = convo.say("start my exercises")
@@ -147,7 +152,7 @@ def _note_and_unlink(convo: Conversation) -> None:
 def test_link_assign_coach_unlink_on_sqlite(
     talk: Any, store_path: Path, catalog: Catalog, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    convo: Conversation = talk()
+    convo: Conversation = talk(apl_max_version="2024.3")  # an Echo Show: the screens follow the plan too
     _link_and_assign(convo, f"sqlite:///{store_path}", tmp_path, monkeypatch)
     _coach_the_plan(convo, catalog, clock, SQLiteStore(store_path))
     _note_and_unlink(convo)
@@ -170,7 +175,7 @@ def test_assign_and_coach_on_dynamodb(
 def test_the_plan_resumes_with_its_own_amounts_after_a_symptom_stop(
     talk: Any, store_path: Path, catalog: Catalog, clock: FixedClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    convo: Conversation = talk()
+    convo: Conversation = talk(apl_max_version="2024.3")  # an Echo Show: the screens follow the plan too
     _link_and_assign(convo, f"sqlite:///{store_path}", tmp_path, monkeypatch)
     convo.launch()
     convo.say("start my exercises")

@@ -219,7 +219,7 @@ def test_the_binding_check_catches_children_of_an_empty_list() -> None:
     }
     empty = {"document": document, "datasources": {"howto": {"cautions": []}}}
     assert binding_problems(empty) == [
-        "mainTemplate.items[0]<empty>.items[0].text: ${data.text} uses 'data' outside a data-bound component"
+        "mainTemplate.items[0]<empty>[0].text: ${data.text} uses 'data' outside a data-bound component"
     ]
     full = {"document": document, "datasources": {"howto": {"cautions": [{"text": "Stop if it hurts."}]}}}
     assert binding_problems(full) == []
@@ -306,3 +306,46 @@ def test_the_count_follows_the_speech(show: Conversation, start: str, reps: int,
             assert not [c for _, c, _ in changes if c == "hold"]
     assert shown == list(range(1, reps + 1))
     assert abs(total_schedule - total_speech) <= 0.5
+
+
+def test_the_last_set_of_a_routine_keeps_its_count(show: Conversation) -> None:
+    show.say("ask spine coach my physio moved me to the in hospital routine")
+    reply = show.say("ask spine coach to start my in hospital routine")
+    for _ in range(12):
+        directive = render(reply)
+        assert directive is not None
+        at = re.match(r"Exercise (\d+) of (\d+)", directive["datasources"]["coach"]["position"])
+        assert at is not None
+        if at[1] == at[2]:
+            break
+        reply = show.say("skip")
+    last = show.say("ready")
+    assert "how is your back right now" in last.text  # the routine's end: the pain question
+    directive = render(last)
+    assert directive is not None and directive["datasources"]["coach"]["counting"]
+    changes = _command_timeline(directive)
+    _, length = _ssml_timeline(last.ssml)
+    assert abs(changes[-1][0] - length) <= 0.5  # the question is part of the speech it ends with
+
+
+def test_the_routine_screen_names_where_the_user_is_up_to(show: Conversation) -> None:
+    show.say("ask spine coach my physio moved me to the week six routine")
+    show.say("ask spine coach to start my week six routine")
+    show.say("ready")  # pelvic tilts counted
+    show.say("skip")  # abdominal bracing skipped
+    show.say("stop")
+    overview = show.say("ask spine coach what's in my week six routine")
+    data = render(overview)["datasources"]["routine"]  # type: ignore[index]
+    assert data["next"] == "Next: bridging" and "You're up to bridging." in overview.text
+    assert [e["id"] for e in data["exercises"] if e["next"]] == ["bridging"]
+
+
+def test_the_binding_check_catches_unknown_names_and_command_targets(
+    scripted: list[tuple[str, dict[str, Any]]],
+) -> None:
+    counting = json.loads(json.dumps(dict(scripted)["coach-counting"]))
+    counting["document"]["mainTemplate"]["items"][0]["items"][1]["text"] = "${paylod.coach.name}"
+    assert any("names 'paylod'" in p for p in binding_problems(counting))
+    renamed = json.loads(json.dumps(dict(scripted)["coach-counting"]))
+    renamed["document"]["onMount"][0]["commands"][0]["componentId"] = "repetition"
+    assert binding_problems(renamed) == ["onMount: a command targets 'repetition', which no component has as its id"]

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from skill.alexa.speech import Renderer
 from skill.domain.output import (
     CoachingScreen,
+    Content,
     Count,
     ExerciseRef,
     HowToScreen,
@@ -27,6 +29,7 @@ from skill.domain.output import (
     RoutineScreen,
     Say,
     Screen,
+    Segment,
 )
 
 APL_DIR = Path(__file__).resolve().parent / "apl"
@@ -61,19 +64,19 @@ def document(kind: str) -> dict[str, Any]:
     return loaded
 
 
-def directive(screen: Screen, renderer: Renderer) -> dict[str, Any]:
+def directive(screen: Screen, renderer: Renderer, speech: Sequence[Segment] = ()) -> dict[str, Any]:
     """The RenderDocument directive for a screen, in Alexa's JSON.
 
     Each document declares the one parameter ``payload``, and APL binds the WHOLE
     ``datasources`` object to a lone parameter: so the data sits under the screen's kind
     (``{"coach": ...}``) and the documents read ``${payload.coach.name}``. A counted set's
-    screen carries the commands that move its count on with the speech (``count_schedule``),
-    run when the document mounts, that is when the response starts playing.
+    screen carries the commands that move its count on with ``speech``, the response's final
+    speech (``count_schedule``), run when the document mounts: when the response starts playing.
     """
     kind, data = _datasource(screen, renderer)
     doc = document(kind)
-    if isinstance(screen, CoachingScreen) and screen.counting and screen.reps:
-        schedule, _ = count_schedule(screen, renderer)
+    if isinstance(screen, CoachingScreen) and screen.counting and screen.reps and speech:
+        schedule, _ = count_schedule(screen, speech, renderer)
         doc = {**doc, "onMount": [_commands(schedule)]}
     return {
         "type": "Alexa.Presentation.APL.RenderDocument",
@@ -94,18 +97,21 @@ WORDS_PER_SECOND = 2.5
 MIN_CUE_SECONDS = 0.4
 
 
-def count_schedule(screen: CoachingScreen, renderer: Renderer) -> tuple[list[tuple[float, str, str]], float]:
-    """When the screen's count and countdown change while ``screen.speech`` plays.
+def count_schedule(
+    screen: CoachingScreen, speech: Sequence[Segment], renderer: Renderer
+) -> tuple[list[tuple[float, str, str]], float]:
+    """When the screen's count and countdown change while ``speech`` plays.
 
     Walks the same segments the SSML is made of: a pause lasts its seconds (a hold's pause
     ticks the countdown once a second), words last ``spoken_seconds``. Returns the changes
     as (seconds from the start, component id, new text), the last one when the speech
-    ends, and the speech's total length."""
+    ends (an end marker), and the speech's total length. Words are timed as the renderer
+    said them (``Renderer.said``: the same wording where a prompt has several)."""
     changes: list[tuple[float, str, str]] = []
     at = 0.0
     left = 0.0  # seconds of the current hold still to go
     last_rep = str(screen.rep + 1)
-    for segment in screen.speech:
+    for segment in speech:
         if isinstance(segment, Pause):
             if segment.kind == "hold":
                 whole = int(segment.seconds)
@@ -117,10 +123,9 @@ def count_schedule(screen: CoachingScreen, renderer: Renderer) -> tuple[list[tup
         if isinstance(segment, Say) and segment.key == "coach.rep.number":
             last_rep = str(segment.param_map["n"])
             changes.append((at, "rep", last_rep))
-            if screen.hold:
-                changes.append((at, "hold", str(screen.hold)))
         elif isinstance(segment, Say) and segment.key == "coach.hold":
             left = float(screen.hold)
+            changes.append((at, "hold", str(screen.hold)))  # each side of an alternating rep
         at += spoken_seconds(renderer.said(segment))
     changes.append((at, "rep", last_rep))
     return changes, at
@@ -174,8 +179,9 @@ def _datasource(screen: Screen, renderer: Renderer) -> tuple[str, dict[str, Any]
             set_side.append(
                 words(Say.of("coach.side.start", side=side, limb=Say.of(f"side.{screen.side_word}"))).rstrip(".")
             )
-        # The bar counts finished exercises and, within this one, finished sets and sides.
-        done = screen.index + screen.done_units / max(screen.units, 1)
+        # The bar counts finished exercises and, within this one, finished sets and sides
+        # (skipped exercises are passed, not done).
+        done = screen.finished + screen.done_units / max(screen.units, 1)
         return "coach", {
             "name": exercise.name.capitalize(),
             "position": position,
@@ -189,22 +195,25 @@ def _datasource(screen: Screen, renderer: Renderer) -> tuple[str, dict[str, Any]
             "hold": screen.hold,
             "holdText": str(screen.hold),
             "holdLabel": words(Say.of("screen.hold.label")),
+            "holdShort": words(Say.of("screen.hold.short")),
             "steps": _steps(renderer, screen.exercise, active),
             "progress": round(100 * done / max(screen.total, 1)),
             "progressText": (
-                words(Say.of("screen.done", done=screen.index, total=screen.total)) if screen.total > 1 else ""
+                words(Say.of("screen.done", done=screen.finished, total=screen.total)) if screen.total > 1 else ""
             ),
         }
     if isinstance(screen, HowToScreen):
         exercise = renderer.catalog.exercise(screen.exercise)
+        amount = screen.plan_amount or screen.amount
         return "howto", {
             "name": exercise.name.capitalize(),
-            "position": exercise.position,
+            "note": words(Content(exercise.id, "experience")),
+            "position": renderer.terms(exercise.position),
             "amount": _upper(words(Say.of("screen.howto.amount"))),
-            "dosage": _upper(words(screen.amount)) if screen.amount else "",
-            "steps": _steps(renderer, screen.exercise, None),
+            "dosage": _upper(words(amount)) if amount else "",
+            "steps": [{"text": renderer.terms(step), "active": False} for step in exercise.steps],
             "cautionsLabel": words(Say.of("screen.howto.cautions")),
-            "cautions": [{"text": c.text} for c in exercise.cautions],
+            "cautions": [{"text": _upper(renderer.caution(c))} for c in exercise.cautions],
         }
     if isinstance(screen, RoutineScreen):
         routine = renderer.catalog.routine(screen.routine)
@@ -212,11 +221,11 @@ def _datasource(screen: Screen, renderer: Renderer) -> tuple[str, dict[str, Any]
         title = words(Say.of("screen.routine.title", routine=RoutineRef(routine.id), count=Count(len(ids), "exercise")))
         return "routine", {
             "title": _upper(title),
-            "next": words(Say.of("screen.next", exercise=ExerciseRef(ids[0]))),
+            "next": words(Say.of("screen.next", exercise=ExerciseRef(screen.next or ids[0]))),
             "time": words(Say.of("screen.time", minutes=Count(screen.minutes, "minute"))),
             "exercises": [
-                {"id": e, "name": renderer.catalog.exercise(e).name.capitalize(), "next": n == 0}
-                for n, e in enumerate(ids)
+                {"id": e, "name": renderer.catalog.exercise(e).name.capitalize(), "next": e == (screen.next or ids[0])}
+                for e in ids
             ],
         }
     return "progress", _progress(screen, renderer)

@@ -123,7 +123,7 @@ class Renderer:
                 self._chosen[id(segment)] = (segment, template)
             return self._fill(template, segment.params)
         if isinstance(segment, Text):
-            return self._terms(segment.text)
+            return self.terms(segment.text)
         return self._content(self.catalog.exercise(segment.exercise), segment.part)
 
     def said(self, segment: Say | Content | Text) -> str:
@@ -173,11 +173,13 @@ class Renderer:
         conjunction = self.prompts.term(conjunction_term)
         return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
-    def _terms(self, text: str) -> str:
+    def terms(self, text: str) -> str:
+        """Catalog text with the locale's terms ("physio", "physical therapist") filled in."""
         return text.replace("{therapist}", self.prompts.term("therapist"))
 
-    def _caution(self, caution: Caution) -> str:
-        text = self._terms(caution.text)
+    def caution(self, caution: Caution) -> str:
+        """A caution as said: patient experience is framed as such, never as advice."""
+        text = self.terms(caution.text)
         if not caution.patient_experience:
             return text
         template = self.prompts.variants("content.caution.patient_experience")[0]
@@ -187,11 +189,11 @@ class Renderer:
         if part == "name":
             return exercise.name
         if part == "position":
-            return self._terms(exercise.position)
+            return self.terms(exercise.position)
         if part == "breathing":
-            return self._terms(exercise.breathing)
+            return self.terms(exercise.breathing)
         if part == "cautions":
-            return " ".join(self._caution(c) for c in exercise.cautions)
+            return " ".join(self.caution(c) for c in exercise.cautions)
         if part == "experience":  # forum-only exercises are patient experience, never advice
             return (
                 self._fill(self.prompts.variants("content.patient_experience")[0], ())
@@ -201,7 +203,7 @@ class Renderer:
         if part in ("steps", "key_steps"):
             steps = exercise.steps
             if part == "key_steps":
-                return " ".join(self._terms(s) for s in steps)
+                return " ".join(self.terms(s) for s in steps)
             spoken = []
             for index, step in enumerate(steps):
                 key = (
@@ -211,7 +213,7 @@ class Renderer:
                     if index == len(steps) - 1
                     else "content.step.next"
                 )
-                spoken.append(self._fill(self.prompts.variants(key)[0], (("step", _lower_first(self._terms(step))),)))
+                spoken.append(self._fill(self.prompts.variants(key)[0], (("step", _lower_first(self.terms(step))),)))
             return " ".join(spoken)
         coaching = exercise.coaching
         if coaching is None:

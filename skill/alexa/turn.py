@@ -298,7 +298,9 @@ class Turn:
             builder.set_card(AskForPermissionsConsentCard(permissions=list(output.permissions_card)))
         if output.screen is not None and screens.can_show(screens.apl_max_version(self.handler_input.request_envelope)):
             builder.add_directive(
-                _SERIALIZER.deserialize(json.dumps(screens.directive(output.screen, self.renderer)), Directive)
+                _SERIALIZER.deserialize(
+                    json.dumps(screens.directive(output.screen, self.renderer, output.speech)), Directive
+                )
             )
         for directive in output.directives:
             # Neutral output carries directives as Alexa's JSON; the SDK wants its model objects.

@@ -183,6 +183,11 @@ def render_all(out: Path, viewports: list[str]) -> dict[str, dict[str, Any]]:
 # --- the data-binding check ---------------------------------------------------------------
 
 _EXPRESSION = re.compile(r"\$\{(.*?)\}")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_NAME = re.compile(r"(?<![\w.@])[A-Za-z_]\w*")
+# What an APL expression may name besides the parameters: the binding context APL provides.
+_CONTEXT = {"data", "viewport", "environment", "ordinal", "index", "length", "Math", "String", "Array", "Time"}
+_CONTEXT |= {"true", "false", "null"}
 _PATH = re.compile(r"(?<![\w.@'])(payload|data)((?:\.[A-Za-z_]\w*)+)")
 _MISSING = object()
 
@@ -215,6 +220,9 @@ def binding_problems(directive: dict[str, Any]) -> list[str]:
 
     def check_text(text: str, where: str, names: dict[str, Any]) -> None:
         for expression in _EXPRESSION.findall(text):
+            for name in _NAME.findall(_QUOTED.sub("''", expression)):
+                if name not in _CONTEXT and name not in scope:
+                    problems.append(f"{where}: ${{{expression}}} names {name!r}, which nothing binds")
             for root, tail in _PATH.findall(expression):
                 if root not in names:
                     problems.append(f"{where}: ${{{expression}}} uses {root!r} outside a data-bound component")
@@ -240,11 +248,36 @@ def binding_problems(directive: dict[str, Any]) -> list[str]:
                     for number, element in enumerate(elements):
                         walk(children, f"{where}<{number}>", {**names, "data": element})
                 elif isinstance(elements, list) and "when" not in node:
-                    walk(children, f"{where}<empty>", names)
+                    unguarded = [c for c in _as_list(children) if not (isinstance(c, dict) and "when" in c)]
+                    walk(unguarded, f"{where}<empty>", names)
                 return
             for key, child in node.items():
                 walk(child, f"{where}.{key}", names)
 
     walk(document.get("mainTemplate", {}).get("items", []), "mainTemplate.items", scope)
     walk(document.get("onMount", []), "onMount", scope)
+    ids = set(_values_of(document.get("mainTemplate", {}), "id"))
+    for target in _values_of(document.get("onMount", []), "componentId"):
+        if target not in ids:
+            problems.append(f"onMount: a command targets {target!r}, which no component has as its id")
     return problems
+
+
+def _as_list(children: dict[str, Any]) -> list[Any]:
+    """A component's children, whether given as ``item`` or ``items``, one or several."""
+    found: list[Any] = []
+    for value in children.values():
+        found.extend(value if isinstance(value, list) else [value])
+    return found
+
+
+def _values_of(node: Any, key: str) -> Iterator[Any]:
+    """Every value of ``key`` anywhere in a JSON tree."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == key:
+                yield v
+            yield from _values_of(v, key)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _values_of(v, key)

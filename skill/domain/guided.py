@@ -145,19 +145,17 @@ class Guide:
         self.session.before_count = _position(state) if counted else None
         self._save(new_state)
         # While Alexa counts, the screen shows the set being counted; otherwise where we are now.
-        screen = (
-            coaching_screen(state, counting=True, speech=output.speech)
-            if counted
-            else coaching_screen(new_state, counting=False)
-        )
+        screen = coaching_screen(state if counted else new_state, counting=counted)
         if screen is not None:
             output = replace(output, screen=screen)
         if new_state.phase is Phase.FINISHED and state.phase is not Phase.FINISHED and not new_state.single:
-            # The end of a routine is when to ask how the back feels (the pain log).
-            return ask(
-                *output.speech,
-                Say.of("pain.ask"),
-                reprompt=Say.of("pain.ask.reprompt"),
+            # The end of a routine is when to ask how the back feels (the pain log); the
+            # last set's screen stays with it.
+            return replace(
+                output,
+                speech=(*output.speech, Say.of("pain.ask")),
+                reprompt=(Say.of("pain.ask.reprompt"),),
+                end_session=False,
                 pending=Pending.of("pain_rating"),
             )
         return output
@@ -429,9 +427,9 @@ def _at_position(state: WorkoutState, position: dict[str, Any]) -> WorkoutState:
     return moved if WorkoutState.from_dict(moved.to_dict()) == moved else state
 
 
-def coaching_screen(state: WorkoutState, *, counting: bool, speech: tuple[Segment, ...] = ()) -> CoachingScreen | None:
-    """What the screen shows for ``state``: while ``counting``, the set that ``speech``
-    counts (its schedule comes from that speech), otherwise the exercise to get ready for."""
+def coaching_screen(state: WorkoutState, *, counting: bool) -> CoachingScreen | None:
+    """What the screen shows for ``state``: while ``counting``, the set being counted (the
+    edge times its count from the response's speech), otherwise the exercise to get ready for."""
     item = state.item
     if item is None or state.phase is Phase.FINISHED:
         return None
@@ -456,7 +454,7 @@ def coaching_screen(state: WorkoutState, *, counting: bool, speech: tuple[Segmen
         hold=item.hold_at(state.level(item.exercise)) if item.kind == "counted" else 0,
         done_units=(state.set - 1) * item.sides + (state.side if item.sides == 2 else 0),
         units=item.sets * item.sides,
-        speech=speech,
+        finished=len(state.done),
     )
 
 

@@ -155,19 +155,21 @@ class CoachingScreen:
     hold: int = 0  # seconds each repetition is held
     done_units: int = 0  # sets (times sides) of this exercise finished before this response
     units: int = 1  # sets times sides of this exercise
-    speech: tuple[Segment, ...] = ()  # what is said while this screen shows: the count's timing
+    finished: int = 0  # exercises of the routine finished (skipped ones are not)
 
 
 @dataclass(frozen=True)
 class HowToScreen:
     exercise: str
     amount: Say | None = None  # the dosage, as said
+    plan_amount: Say | None = None  # the physiotherapist's amount, when a plan prescribes it
 
 
 @dataclass(frozen=True)
 class RoutineScreen:
     routine: str
     minutes: int = 0  # about how long the routine takes, as said
+    next: str = ""  # the exercise the user is up to (a saved place), else the first
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ from skill.domain.coaching import estimated_minutes, plan_routine
 from skill.domain.output import Count, ExerciseRef, ListOf, Output, RoutineRef, RoutineScreen, Say, ask
 
 
-def routine_overview(catalog: Catalog, routine: Routine) -> Output:
+def routine_overview(catalog: Catalog, routine: Routine, done: tuple[str, ...] = ()) -> Output:
     """Names and count of a routine's exercises, noting those that need clearance, and
-    about how long it takes."""
+    about how long it takes; ``done`` (the saved place's finished and skipped exercises in
+    this routine) tells which one the user is up to."""
     exercise_ids = list(dict.fromkeys(item.exercise for item in routine.items))
+    up_to = next((e for e in exercise_ids if e not in done), exercise_ids[0]) if done else exercise_ids[0]
     minutes = estimated_minutes(plan_routine(catalog, routine), {}, 1.0)
     speech = [
         Say.of(
@@ -32,8 +34,10 @@ def routine_overview(catalog: Catalog, routine: Routine) -> Output:
             )
         )
     speech.append(Say.of("overview.minutes", minutes=Count(minutes, "minute")))
+    if done:
+        speech.append(Say.of("overview.up_to", exercise=ExerciseRef(up_to)))
     speech.append(Say.of("overview.follow_up"))
-    screen = RoutineScreen(routine.id, minutes=minutes)
+    screen = RoutineScreen(routine.id, minutes=minutes, next=up_to)
     return replace(ask(*speech, reprompt=Say.of("overview.follow_up.reprompt")), screen=screen)
 
 

@@ -13,13 +13,18 @@ class RoutineOverviewHandler(Handler):
 
     def answer(self, turn: Turn) -> Output:
         routine_id = turn.slot_id("stage")
+        place = turn.guide.saved_place()
+
+        def done_in(routine: str) -> tuple[str, ...]:
+            return (*place.done, *place.skipped) if place is not None and place.routine == routine else ()
+
         if routine_id is not None and routine_id in turn.catalog.routines:
-            return overview.routine_overview(turn.catalog, turn.catalog.routine(routine_id))
+            return overview.routine_overview(turn.catalog, turn.catalog.routine(routine_id), done_in(routine_id))
         if turn.slot_raw("stage"):
             return overview.unknown_routine()
         stored = stage.routine_for(turn.user, turn.catalog, turn.now.date())
         if stored is not None:
-            return overview.routine_overview(turn.catalog, stored)
+            return overview.routine_overview(turn.catalog, stored, done_in(stored.id))
         return overview.which_routine()
 
 

@@ -15,7 +15,7 @@ from skill.alexa.handlers.base import Handler, intent
 from skill.alexa.turn import Turn
 from skill.domain.coaching import amount_words, plan_prescribed
 from skill.domain.linking import LinkedPlan, PlanStore, linked_plan, mark_announced, new_link
-from skill.domain.output import Count, Output, Say, Segment, Spoken, Text, ask
+from skill.domain.output import Count, HowToScreen, Output, Say, Segment, Spoken, Text, ask
 from skill.store.keys import user_key
 
 log = logging.getLogger("spine_coach")
@@ -142,10 +142,16 @@ def with_note(turn: Turn, exercise_id: str, output: Output) -> Output:
         return output
     extra: list[Segment] = []
     (item,) = plan_prescribed(turn.catalog, (prescribed,), cleared=turn.catalog.exercises)
+    amount: Say | None = None
     if item.kind == "counted":
-        extra.append(Say.of("plan.amount", amount=amount_words(item, 0)))
+        amount = Say.of("plan.amount", amount=amount_words(item, 0))
     elif item.minutes is not None:
-        extra.append(Say.of("plan.amount", amount=Count(item.minutes.min, "minute")))
+        amount = Say.of("plan.amount", amount=Count(item.minutes.min, "minute"))
+    if amount is not None:
+        extra.append(amount)
     if prescribed.note:
         extra.append(Say.of("plan.note", note=Text(prescribed.note)))
-    return replace(output, speech=(*output.speech[:-1], *extra, *output.speech[-1:]))
+    screen = output.screen
+    if isinstance(screen, HowToScreen) and amount is not None:
+        screen = replace(screen, plan_amount=amount)  # the screen shows the amount to follow
+    return replace(output, speech=(*output.speech[:-1], *extra, *output.speech[-1:]), screen=screen)
