@@ -80,6 +80,10 @@ def test_a_sentence_the_vocabulary_cannot_read_is_not_a_symptom(resolver: Resolv
         ("i don't have any numbness", None),
         ("i'm not dizzy", None),
         ("no chest pain", None),
+        ("i don't feel any pain", None),
+        ("i don't feel dizzy", None),
+        ("i don't feel my legs", "leg_weakness"),
+        ("i can't feel anything in my feet", "leg_weakness"),
         ("i had a fall yesterday, nothing broken", "fall"),
         # ... but a denied ability is a loss, a negation spelled in the keyword stays, an answering
         # "no" denies nothing, and the negation's reach ends with its clause.

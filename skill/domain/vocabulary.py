@@ -95,6 +95,9 @@ _SHORT_STEM = 3
 _SHORT_SUFFIXES = ("", "s", "es", "d", "ed", "ing", "y", "ies", "er")
 
 
+_LOST_FEELING = r"\b(?:do|does|did) not feel (?=(?:(?:my|the|anything|in|either|both|of) )*(?:leg|foot|feet|toe))"
+
+
 def normalize(text: str) -> str:
     """Lower-case words with punctuation other than apostrophes turned into spaces, as
     speech arrives ("Cat-cow" -> "cat cow", "I can't breathe" -> "i can't breathe")."""
@@ -111,6 +114,8 @@ def words(text: str) -> list[str]:
         text = re.sub(pattern, replacement, text)
     # A denied ability is "cannot": "not able to feel my legs" reads as "cannot feel my legs".
     text = re.sub(r"\b(?:not|never|unable) (?:been |be )?(?:able )?to\b", "cannot", text)
+    # ... and "I don't feel my legs" is "I cannot feel my legs" (feeling lost, not a symptom denied).
+    text = re.sub(_LOST_FEELING, "cannot feel ", text)
     out = []
     for word in text.replace("'", "").split():
         # At most three digits: a huge number (Python refuses over 4,300 digits) is just a word.
@@ -256,6 +261,18 @@ _NOT_DENIED = frozenset(["do", "have", "got", "any", "a", "much", "really", "bee
 _INTERJECTED = frozenset(["i", "my", "it", "its", "the", "that", "this", "we", "you", "me", "im", "ive"])
 
 
+# What follows "not feel" when it denies a symptom ("I don't feel any pain", "not feel dizzy")
+# rather than reporting lost feeling ("I don't feel my legs", "can't feel anything").
+_BODY = ("leg", "foot", "feet", "toe", "knee", "thigh", "bum", "bottom", "butt", "groin", "anything", "down")
+
+
+def _feels_a_symptom(following: list[str]) -> bool:
+    if not following[0].startswith("feel"):
+        return False
+    rest = [t for t in following[1:] if t not in ("my", "the", "in", "at", "all", "either", "both", "of")]
+    return bool(rest) and not rest[0].startswith(_BODY)
+
+
 def negated_positions(tokens: list[str]) -> frozenset[int]:
     """Positions of the words a negation denies: the next few words, up to the clause's end.
     "not able to ...", "no feeling ..." deny an ability (a loss is reported) and deny
@@ -266,8 +283,8 @@ def negated_positions(tokens: list[str]) -> frozenset[int]:
             continue
         if token == "no" and i + 1 < len(tokens) and tokens[i + 1] in _INTERJECTED:
             continue
-        following = [t for t in tokens[i + 1 : i + 5] if t not in _NOT_DENIED]
-        if following and following[0].startswith(_ABILITY):
+        following = [t for t in tokens[i + 1 : i + 6] if t not in _NOT_DENIED]
+        if following and following[0].startswith(_ABILITY) and not _feels_a_symptom(following):
             continue
         for j in range(i + 1, min(len(tokens), i + 1 + _NEGATION_REACH)):
             if tokens[j] in _CLAUSE_ENDS:
