@@ -198,7 +198,11 @@ class Vocabulary:
         """Ids the sources do not cover (the answer says so and names who to ask)."""
         return frozenset(e.id for e in self.entries(slot).values() if not e.covered)
 
-    def resolve(self, slot: str, heard: str | None) -> str | None:
+    def denied(self, slot: str, heard: str | None) -> bool:
+        """The words name something only to deny it ("I'm not in pain", "no numbness")."""
+        return self.resolve(slot, heard) is None and self.resolve(slot, heard, negation=False) is not None
+
+    def resolve(self, slot: str, heard: str | None, *, negation: bool = True) -> str | None:
         """The id these heard words mean for a slot, or ``None``."""
         if not heard:
             return None
@@ -211,7 +215,7 @@ class Vocabulary:
                 return found
         # Words a negation covers ("my legs are NOT weak", "no numbness") name nothing, unless
         # the negation itself is part of the keyword ("legs will not hold me", "no feeling").
-        negated = negated_positions(tokens)
+        negated = negated_positions(tokens) if negation else frozenset[int]()
         hits: list[tuple[tuple[int, int, int, int, int], str, frozenset[int]]] = []
         for order, entry in enumerate(entries.values()):
             for keyword in entry.keywords:
