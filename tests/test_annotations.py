@@ -16,6 +16,8 @@ from collections.abc import Callable
 import pytest
 
 from skill.devtools.evaluate import (
+    Annotation,
+    as_spoken,
     console_heard,
     hinges_on_raw_builtin,
     load_annotations,
@@ -34,8 +36,8 @@ ANNOTATIONS = load_annotations()
 RED_FLAGS = [a for a in ANNOTATIONS if a.group == "red_flag"]
 SYMPTOMS = [a for a in ANNOTATIONS if a.group == "symptom"]
 # Floors: measured on this set (see the README's "How well it understands"); raise, never lower.
-CONSOLE_FLOOR = 0.95
-VIRTUAL_ALEXA_FLOOR = 0.82
+CONSOLE_FLOOR = 0.955
+VIRTUAL_ALEXA_FLOOR = 0.845
 
 
 def test_no_annotation_sentence_is_a_sample() -> None:
@@ -112,3 +114,22 @@ def test_every_other_symptom_sentence_stops_the_set_and_refers(
         assert "Stop the exercise now" in reply.text, f"{annotation.text!r}: {reply.text}"
         assert f"contact your surgeon or {therapist}" in reply.text, annotation.text
         assert "kept your place" in reply.text, annotation.text
+
+
+def test_virtual_alexa_is_given_the_words_a_patient_says() -> None:
+    assert as_spoken("my pain is 6 out of 10 today") == "my pain is six out of ten today"
+    assert as_spoken("i'm on week 3") == "i'm on week three"
+
+
+@pytest.mark.node
+def test_virtual_alexa_numbers_are_alexas_numbers(catalog: Catalog) -> None:
+    """virtual-alexa alone knows one to twenty; Alexa's AMAZON.NUMBER also takes zero and more."""
+    if not virtual_alexa_available():
+        pytest.skip("Node.js and tests/node/node_modules (./dev test installs them) are needed")
+    rows = [
+        Annotation("my pain level is zero today", "LogPainIntent", {"score": "0"}, "pain"),
+        Annotation("zero", "PainAnswerIntent", {"score": "0"}, "pain"),
+        Annotation("my pain is thirty", "LogPainIntent", {"score": "30"}, "pain"),
+    ]
+    heard = virtual_alexa_heard(rows, catalog.vocabulary)
+    assert [(h.intent, h.slots.get("score")) for h in heard] == [(r.intent, r.slots["score"]) for r in rows]

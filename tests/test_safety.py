@@ -180,3 +180,23 @@ def test_locale_wording(talk: Callable[..., Conversation], locale: str, therapis
 def test_australian_emergency_wording(talk: Callable[..., Conversation]) -> None:
     reply = talk(locale="en-AU").say("ask spine coach I have chest pain")
     assert "Call triple zero, 0 0 0, now." in reply.text
+
+
+@pytest.mark.parametrize("utterance", ["tell me about driving", "i want to know about lifting"])
+def test_a_how_to_question_about_an_activity_gets_the_activity_answer(convo: Conversation, utterance: str) -> None:
+    """Alexa hears "tell me about driving" as a how-to with unknown exercise words; they name
+    an activity, so the answer is the guidance on it (or that the sources do not cover it)."""
+    reply = convo.say(f"ask spine coach {utterance}")
+    assert reply.interpretation is not None and reply.interpretation.intent == "HowToIntent"
+    assert "I don't know an exercise called" not in reply.text
+    assert "surgeon" in reply.text, reply.text
+    assert not reply.ends_session
+
+
+@pytest.mark.parametrize(
+    "utterance", ["will it hurt my back to go cycling", "how long until i can drive", "what are my restrictions"]
+)
+def test_a_question_about_an_activity_is_not_a_symptom(convo: Conversation, utterance: str) -> None:
+    """ "will it hurt my back to ..." asks about an activity; it does not report pain."""
+    reply = convo.say(f"ask spine coach {utterance}")
+    assert reply.interpretation is not None and reply.interpretation.intent == "AvoidIntent", reply.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from skill.devtools.nlu import SlotFill
@@ -99,3 +101,28 @@ def test_outside_a_session_an_unknown_sentence_is_not_a_check_in(convo: Conversa
 def test_a_known_command_mid_set_is_not_caught(convo: Conversation) -> None:
     mid_set(convo)
     assert CHECK_IN not in convo.say("slower please").text
+
+
+@pytest.mark.parametrize("sentence", ["my legs are not weak", "no numbness", "i'm not dizzy", "i'm not in pain"])
+def test_a_negated_red_flag_word_mid_set_is_not_the_emergency_answer(
+    talk: Callable[..., Conversation], sentence: str
+) -> None:
+    """Safety first, but "no numbness" is not a red flag: not the emergency answer."""
+    convo = talk(locale="en-US")
+    mid_set(convo)
+    reply = convo.say(sentence)
+    assert "This needs help right away" not in reply.text, reply.text
+    assert "I've ended today's session" not in reply.text, reply.text
+    # Stop and refer (the legs are still the subject), check in, or take it as "no" to a question.
+    answers = ("Stop the exercise now", "I've paused", "take your time")
+    assert any(a in reply.text for a in answers), reply.text
+
+
+def test_a_denied_symptom_mid_set_checks_in(talk: Callable[..., Conversation]) -> None:
+    """ "I'm not in pain" names no symptom: the set pauses and checks in, it does not stop."""
+    convo = talk(locale="en-GB")
+    mid_set(convo)
+    reply = convo.say("i'm not in pain")
+    assert "I've paused" in reply.text, reply.text
+    assert not reply.ends_session
+    assert "Stop the exercise now" not in reply.text

@@ -69,3 +69,40 @@ def test_a_red_flag_is_not_cut_to_one_clause(resolver: Resolver, sentence: str, 
 )
 def test_a_sentence_the_vocabulary_cannot_read_is_not_a_symptom(resolver: Resolver, sentence: str) -> None:
     assert resolver.resolve(sentence).intent != "SymptomIntent"
+
+
+@pytest.mark.parametrize(
+    ("words", "symptom"),
+    [
+        # A negation denies the words it covers: not a red flag...
+        ("my legs are not weak", "leg_pain"),
+        ("no numbness", None),
+        ("i don't have any numbness", None),
+        ("i'm not dizzy", None),
+        ("no chest pain", None),
+        ("i don't feel any pain", None),
+        ("i don't feel dizzy", None),
+        ("i don't feel my legs", "leg_weakness"),
+        ("i can't feel anything in my feet", "leg_weakness"),
+        ("i had a fall yesterday, nothing broken", "fall"),
+        # ... but a denied ability is a loss, a negation spelled in the keyword stays, an answering
+        # "no" denies nothing, and the negation's reach ends with its clause.
+        ("i'm not able to feel my legs", "leg_weakness"),
+        ("i haven't been able to pee", "bladder_bowel"),
+        ("i've not passed water all day", "bladder_bowel"),
+        ("my legs won't hold me", "leg_weakness"),
+        ("nothing comes out when i try to pee", "bladder_bowel"),
+        ("no control of my bladder", "bladder_bowel"),
+        ("no i've wet myself", "bladder_bowel"),
+        ("not sure, i think i've wet myself", "bladder_bowel"),
+        ("no numbness but my leg gave way", "leg_weakness"),
+        ("i can't feel my legs", "leg_weakness"),
+        # The wound's own word explains "leaking"; a "when" clause says when, not what.
+        ("my incision is leaking", "fever_wound"),
+        ("i'm leaking", "bladder_bowel"),
+        ("a sharp pain in my back when i lift my leg", "pain"),
+        ("a pain in my leg when i lose control of my bladder", "bladder_bowel"),
+    ],
+)
+def test_negation_and_circumstance_in_the_patients_words(words: str, symptom: str | None) -> None:
+    assert load_catalog().vocabulary.resolve("symptom", words) == symptom

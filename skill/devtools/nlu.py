@@ -279,6 +279,9 @@ def _stem(word: str) -> str:
     return word[:4] if len(word) > 4 else word
 
 
+# Words that change what a sentence means: the stray-word tolerance never drops them.
+_NEVER_DROPPED = frozenset(["no", "not", "never", "without", "nothing", "none", "nor", "cannot"])
+
 _STRIPPED_RANK = 2  # forms from here on have lost fillers or politeness, not just "um"
 
 
@@ -368,7 +371,13 @@ class Resolver:
                     break
         if (best is None or not best[0][0]) and not own_words:
             # One stray word ("I'm in week six NOW") does not throw Alexa off either.
-            extra = [" ".join(w[:i] + w[i + 1 :]) for w in (f.split() for f in forms if f) for i in range(len(w))]
+            # Never a negation: without its "not", "my legs are not weak" would be a red flag.
+            extra = [
+                " ".join(w[:i] + w[i + 1 :])
+                for w in (f.split() for f in forms if f)
+                for i in range(len(w))
+                if w[i] not in _NEVER_DROPPED
+            ]
             found = self._best_of([f for f in dict.fromkeys(extra) if f and f not in forms], today)
             if found is not None and found[0][0] and (best is None or not best[0][0]):
                 best = found

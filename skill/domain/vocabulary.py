@@ -95,6 +95,9 @@ _SHORT_STEM = 3
 _SHORT_SUFFIXES = ("", "s", "es", "d", "ed", "ing", "y", "ies", "er")
 
 
+_LOST_FEELING = r"\b(?:do|does|did) not feel (?=(?:(?:my|the|anything|in|either|both|of) )*(?:leg|foot|feet|toe))"
+
+
 def normalize(text: str) -> str:
     """Lower-case words with punctuation other than apostrophes turned into spaces, as
     speech arrives ("Cat-cow" -> "cat cow", "I can't breathe" -> "i can't breathe")."""
@@ -109,6 +112,10 @@ def words(text: str) -> list[str]:
     text = re.sub(r"[^a-z0-9' ]+", " ", text)
     for pattern, replacement in _CONTRACTIONS:
         text = re.sub(pattern, replacement, text)
+    # A denied ability is "cannot": "not able to feel my legs" reads as "cannot feel my legs".
+    text = re.sub(r"\b(?:not|never|unable) (?:been |be )?(?:able )?to\b", "cannot", text)
+    # ... and "I don't feel my legs" is "I cannot feel my legs" (feeling lost, not a symptom denied).
+    text = re.sub(_LOST_FEELING, "cannot feel ", text)
     out = []
     for word in text.replace("'", "").split():
         # At most three digits: a huge number (Python refuses over 4,300 digits) is just a word.
@@ -140,17 +147,26 @@ class Keyword:
     def parse(text: str) -> Keyword:
         return Keyword(tuple(tuple(phrase_key(a) for a in part.split("|")) for part in text.split()))
 
-    def matches(self, tokens: list[str]) -> tuple[int, int] | None:
-        """(letters of the stems matched, position of the first word matched), or ``None``."""
+    def matches(self, tokens: list[str], skip: Collection[int] = ()) -> tuple[int, int, frozenset[int]] | None:
+        """(letters of the stems matched, position of the first word matched, the positions
+        matched), or ``None``. Words at ``skip`` positions (negated ones) do not count."""
         total = 0
         first = len(tokens)
+        where: set[int] = set()
         for options in self.alternatives:
-            found = [(len(stem), i) for stem in options for i, t in enumerate(tokens) if _stem_matches(stem, t)]
+            found = [
+                (len(stem), i)
+                for stem in options
+                for i, t in enumerate(tokens)
+                if i not in skip and _stem_matches(stem, t)
+            ]
             if not found:
                 return None
-            total += max(letters for letters, _ in found)
+            letters = max(n for n, _ in found)
+            total += letters
             first = min(first, *(i for _, i in found))
-        return total, first
+            where.update(i for n, i in found if n == letters)
+        return total, first, frozenset(where)
 
 
 @dataclass(frozen=True)
@@ -182,7 +198,11 @@ class Vocabulary:
         """Ids the sources do not cover (the answer says so and names who to ask)."""
         return frozenset(e.id for e in self.entries(slot).values() if not e.covered)
 
-    def resolve(self, slot: str, heard: str | None) -> str | None:
+    def denied(self, slot: str, heard: str | None) -> bool:
+        """The words name something only to deny it ("I'm not in pain", "no numbness")."""
+        return self.resolve(slot, heard) is None and self.resolve(slot, heard, negation=False) is not None
+
+    def resolve(self, slot: str, heard: str | None, *, negation: bool = True) -> str | None:
         """The id these heard words mean for a slot, or ``None``."""
         if not heard:
             return None
@@ -193,19 +213,95 @@ class Vocabulary:
             found = index.get(" ".join(candidate))
             if found is not None:
                 return found
-        # Red flags first, then the keyword covering most words, then the earliest (the head
-        # of "mop the floor" is mop), then the longest, then the order in the file.
-        best: tuple[tuple[int, int, int, int, int], str] | None = None
+        # Words a negation covers ("my legs are NOT weak", "no numbness") name nothing, unless
+        # the negation itself is part of the keyword ("legs will not hold me", "no feeling").
+        negated = negated_positions(tokens) if negation else frozenset[int]()
+        hits: list[tuple[tuple[int, int, int, int, int], str, frozenset[int]]] = []
         for order, entry in enumerate(entries.values()):
             for keyword in entry.keywords:
                 hit = keyword.matches(tokens)
+                if hit is not None and negated and (hit[2] & negated) and not _negation_in(keyword, tokens, hit[2]):
+                    hit = keyword.matches(tokens, skip=negated)
                 if hit is None:
                     continue
-                letters, first = hit
+                letters, first, where = hit
                 score = (int(entry.id in self.urgent), len(keyword.alternatives), -first, letters, -order)
-                if best is None or score > best[0]:
-                    best = (score, entry.id)
-        return None if best is None else best[1]
+                hits.append((score, entry.id, where))
+        if not hits:
+            return None
+        # Red flags first, then the keyword covering most words, then the earliest (the head
+        # of "mop the floor" is mop), then the longest, then the order in the file.
+        best = max(hits, key=lambda h: h[0])
+        if best[1] in self.urgent:
+            # A longer reading that holds every word the red flag rests on explains them
+            # ("my INCISION is LEAKING" is the wound, not the bladder's "leak").
+            wider = [h for h in hits if h[1] not in self.urgent and h[0][1] > best[0][1] and best[2] <= h[2]]
+            if wider and not any(h[0][1] >= max(w[0][1] for w in wider) for h in hits if h[1] in self.urgent):
+                return max(wider, key=lambda h: h[0])[1]
+            return best[1]
+        # Words after "when", "if" or "while" say when it happens, not what it is: "a pain in my
+        # back when I lift my leg" is back pain. Red flags are read anywhere (above).
+        boundary = next((i for i, t in enumerate(tokens) if t in _CIRCUMSTANCE and i > 0), None)
+        if boundary is not None:
+            main = [h for h in hits if max(h[2]) < boundary]
+            if main:
+                return max(main, key=lambda h: h[0])[1]
+        return best[1]
+
+
+# Words that deny what follows them, up to the end of the clause ("no numbness or tingling").
+_NEGATIONS = frozenset(["no", "not", "never", "without", "nothing", "none", "nor"])
+# Words that end a negation's reach ("no numbness BUT my leg gave way").
+_CLAUSE_ENDS = frozenset(["but", "and", "though", "although", "however", "yet", "except", "so", "then", "because"])
+# A denied ability is a loss, not an absence: "not able to feel my legs" is a red flag.
+# (stems: "not passed water", "not peed all day" report retention).
+_ABILITY = ("able", "feel", "sensation", "strength", "control", "move", "hold", "breath", "pass", "pee", "wee", "urin")
+_CIRCUMSTANCE = frozenset(["when", "whenever", "while", "if"])
+
+
+_NEGATION_REACH = 4  # words: "not sure, I think I've wet myself" still reports the wetting
+_NOT_DENIED = frozenset(["do", "have", "got", "any", "a", "much", "really", "been", "be", "had"])
+# "No, I've wet myself": a "no" before a pronoun answers, it denies nothing.
+_INTERJECTED = frozenset(["i", "my", "it", "its", "the", "that", "this", "we", "you", "me", "im", "ive"])
+
+
+# What follows "not feel" when it denies a symptom ("I don't feel any pain", "not feel dizzy")
+# rather than reporting lost feeling ("I don't feel my legs", "can't feel anything").
+_BODY = ("leg", "foot", "feet", "toe", "knee", "thigh", "bum", "bottom", "butt", "groin", "anything", "down")
+
+
+def _feels_a_symptom(following: list[str]) -> bool:
+    if not following[0].startswith("feel"):
+        return False
+    rest = [t for t in following[1:] if t not in ("my", "the", "in", "at", "all", "either", "both", "of")]
+    return bool(rest) and not rest[0].startswith(_BODY)
+
+
+def negated_positions(tokens: list[str]) -> frozenset[int]:
+    """Positions of the words a negation denies: the next few words, up to the clause's end.
+    "not able to ...", "no feeling ..." deny an ability (a loss is reported) and deny
+    nothing; "cannot" never does ("I cannot feel my legs"); "no, I ..." is an answer."""
+    out: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token not in _NEGATIONS:
+            continue
+        if token == "no" and i + 1 < len(tokens) and tokens[i + 1] in _INTERJECTED:
+            continue
+        following = [t for t in tokens[i + 1 : i + 6] if t not in _NOT_DENIED]
+        if following and following[0].startswith(_ABILITY) and not _feels_a_symptom(following):
+            continue
+        for j in range(i + 1, min(len(tokens), i + 1 + _NEGATION_REACH)):
+            if tokens[j] in _CLAUSE_ENDS:
+                break
+            out.add(j)
+    return frozenset(out)
+
+
+def _negation_in(keyword: Keyword, tokens: list[str], where: frozenset[int]) -> bool:
+    """The keyword spells the negation out itself ("leg will not", "no control")."""
+    return any(tokens[i] in _NEGATIONS for i in where) or any(
+        stem in _NEGATIONS for options in keyword.alternatives for stem in options
+    )
 
 
 def _trimmed(tokens: list[str]) -> Iterable[list[str]]:

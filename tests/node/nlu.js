@@ -22,6 +22,20 @@ SlotType.prototype.match = function (value) {
   return open;
 };
 
+// virtual-alexa's AMAZON.NUMBER knows only "one" to "twenty"; Alexa's takes every number
+// said in words ("zero", "thirty five"). Give it zero to ninety-nine, as the console does.
+const { NumberSlotType } = require("virtual-alexa/lib/src/model/BuiltinSlotTypes");
+const ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+  "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"];
+const TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+function numberWords(n) {
+  if (n < 20) return ONES[n];
+  const ones = n % 10;
+  return ones ? `${TENS[Math.floor(n / 10)]} ${ONES[ones]}` : TENS[n / 10];
+}
+NumberSlotType.LONG_FORM_VALUES = {};
+for (let n = 0; n < 100; n++) NumberSlotType.LONG_FORM_VALUES[n] = [numberWords(n)];
+
 function main() {
   const [modelFile, locale] = process.argv.slice(2);
   const alexa = va.VirtualAlexa.Builder()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from skill.alexa.handlers import plan
 from skill.alexa.handlers.base import Handler, intent
 from skill.alexa.turn import Turn
-from skill.domain import howto
+from skill.domain import howto, safety
 from skill.domain.output import Output
 
 
@@ -17,4 +17,12 @@ class HowToHandler(Handler):
         if exercise_id is not None and exercise_id in turn.catalog.exercises:
             explained = howto.explain(turn.catalog.exercise(exercise_id), turn.catalog.guidance.breathing_rule)
             return plan.with_note(turn, exercise_id, explained)
-        return howto.unknown_exercise(turn.catalog, turn.slot_raw("exercise"))
+        # "tell me about driving", "how do I get out of bed": not an exercise but an activity
+        # the guidance answers (or says it does not cover), read from the same words.
+        raw = turn.slot_raw("exercise")
+        activity = turn.catalog.vocabulary.resolve("activity", raw)
+        if activity is not None:
+            topic = turn.catalog.guidance.find_topic(activity)
+            not_covered = activity in turn.catalog.vocabulary.not_covered()
+            return safety.avoid_answer(turn.catalog, topic, raw, not_covered=not_covered)
+        return howto.unknown_exercise(turn.catalog, raw)

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from skill.alexa.handlers.base import Handler, intent
-from skill.alexa.turn import Turn
+from ask_sdk_core.handler_input import HandlerInput
+
+from skill.alexa.handlers.base import Handler, all_of, intent
+from skill.alexa.turn import Turn, turn_of
 from skill.domain import safety
 from skill.domain.output import Output
+
+
+def _denied_mid_set(hi: HandlerInput) -> bool:
+    """Mid-set words that name a symptom only to deny it ("I'm not in pain"): no symptom, so
+    the safety net pauses and checks in instead of stopping the session."""
+    turn = turn_of(hi)
+    if turn.guide.active() is None or turn.slot_id("symptom") is not None:
+        return False
+    return turn.catalog.vocabulary.denied("symptom", turn.slot_raw("symptom"))
 
 
 class SymptomHandler(Handler):
     """ "it hurts", "my leg is numb", "I fell": stop at once, whatever else is going on."""
 
-    when = intent("SymptomIntent")
+    when = all_of(intent("SymptomIntent"), lambda hi: not _denied_mid_set(hi))
 
     def answer(self, turn: Turn) -> Output:
         # Unrecognised words here still mean something is wrong: answered as for pain.

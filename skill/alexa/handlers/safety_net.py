@@ -45,7 +45,10 @@ def not_understood(turn: Turn) -> bool:
     if name in OUT_OF_STATE and not (name == "StageIntent" and pending is not None and pending.kind == "ask_stage"):
         return True
     if name == "SymptomIntent":
-        return False  # unrecognised symptom words are still a symptom
+        # Unrecognised symptom words are still a symptom; words that deny one ("I'm not in
+        # pain") are not, but they are not understood either: pause and check in.
+        raw = turn.slot_raw("symptom")
+        return turn.slot_id("symptom") is None and turn.catalog.vocabulary.denied("symptom", raw)
     return any(turn.slot_raw(slot) and turn.slot_id(slot) is None for slot in WORD_SLOTS if slot in _slot_names(turn))
 
 
