@@ -537,7 +537,8 @@ def import_profile(top: int = 12) -> str:
         lambda_dir=str(REPO / "lambda"), event=_launch_event(), load="from lambda_function import lambda_handler"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "SPINE_COACH_STORE": f"sqlite:///{tmp}/i.db"}
+        env = {**os.environ, "SPINE_COACH_STORE": f"sqlite:///{tmp}/i.db", "SPINE_COACH_ALLOW_ANY_SKILL": "1"}
+        env.pop("SPINE_COACH_SKILL_ID", None)
         result = subprocess.run(
             [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, env=env, check=True
         )
