@@ -153,7 +153,9 @@ def report(title: str, results: Sequence[Result], baseline: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(which: str, runs: int, history_days: Sequence[int] = (0,), dynamodb: bool = True) -> str:
+def run(
+    which: str, runs: int, history_days: Sequence[int] = (0,), dynamodb: bool = True, instructions: bool = False
+) -> str:
     if which == "catalog":
         return report("Catalog load at cold start (fresh process each run)", bench_catalog(runs))
     if which == "turns":
@@ -168,6 +170,8 @@ def run(which: str, runs: int, history_days: Sequence[int] = (0,), dynamodb: boo
         return web_report(bench_web(seconds=runs), connections=16, workers=2)
     if which == "cold":
         table = report("Cold start: process start to first response", bench_cold_start(runs), baseline=1)
+        if instructions:
+            table += "\n" + instructions_report(cold_instructions())
         return table + "\nWhere the time goes (`python -X importtime`):\n\n" + import_profile()
     raise SystemExit(f"unknown benchmark {which!r}")
 
@@ -552,6 +556,10 @@ lambda_handler(event, None)
 """
 
 
+_HELLO = "from skill.devtools.hello import lambda_handler"
+_SPINE = "from lambda_function import lambda_handler"
+
+
 def _launch_event() -> str:
     from skill.devtools import envelopes
     from skill.devtools.envelopes import Device
@@ -573,8 +581,8 @@ def bench_cold_start(runs: int = 15) -> list[Result]:
     load_catalog()  # the catalog saved beside its content, as the package command ships it
     event = _launch_event()
     lambda_dir = str(REPO / "lambda")
-    hello = _COLD.format(lambda_dir=lambda_dir, event=event, load="from skill.devtools.hello import lambda_handler")
-    spine = _COLD.format(lambda_dir=lambda_dir, event=event, load="from lambda_function import lambda_handler")
+    hello = _COLD.format(lambda_dir=lambda_dir, event=event, load=_HELLO)
+    spine = _COLD.format(lambda_dir=lambda_dir, event=event, load=_SPINE)
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "SPINE_COACH_STORE": f"sqlite:///{tmp}/cold.db", "SPINE_COACH_ALLOW_ANY_SKILL": "1"}
         env.pop("SPINE_COACH_SKILL_ID", None)
@@ -586,6 +594,63 @@ def bench_cold_start(runs: int = 15) -> list[Result]:
             Result("hello-world Lambda handler (floor)", _time_process(hello, env, runs)),
             Result("Spine Coach Lambda handler", _time_process(spine, env, runs)),
         ]
+
+
+def cold_instructions(runs: int = 3) -> list[tuple[str, list[int]]]:
+    """Instructions from process start to the first response (``valgrind --tool=callgrind``),
+    ``runs`` times per case: the same programs as ``bench_cold_start``, after it (modules
+    byte-compiled, the catalog and the dataclass table saved). Unlike milliseconds these
+    do not move with the machine's load; they vary by a fraction of a percent (the request
+    and session ids are random)."""
+    import re
+
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+    event = _launch_event()
+    lambda_dir = str(REPO / "lambda")
+    cases = [
+        ("python start, nothing loaded", "pass"),
+        ("hello-world Lambda handler (floor)", _COLD.format(lambda_dir=lambda_dir, event=event, load=_HELLO)),
+        ("Spine Coach Lambda handler", _COLD.format(lambda_dir=lambda_dir, event=event, load=_SPINE)),
+    ]
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "SPINE_COACH_STORE": f"sqlite:///{tmp}/cold.db", "SPINE_COACH_ALLOW_ANY_SKILL": "1"}
+        env.pop("SPINE_COACH_SKILL_ID", None)
+        for name, code in cases:
+            program = Path(tmp) / "cold.py"
+            program.write_text(code)
+            counts = []
+            for _ in range(runs):
+                out = f"--callgrind-out-file={tmp}/callgrind.out"
+                done = subprocess.run(
+                    ["valgrind", "--tool=callgrind", out, sys.executable, program],
+                    capture_output=True,
+                    text=True,
+                    env=env,
+                    check=True,
+                )
+                found = re.search(r"Collected : (\d+)", done.stderr)
+                if found is None:
+                    raise SystemExit("valgrind printed no instruction count")
+                counts.append(int(found.group(1)))
+            results.append((name, counts))
+    return results
+
+
+def instructions_report(results: list[tuple[str, list[int]]], baseline: int = 1) -> str:
+    base = statistics.median(results[baseline][1])
+    lines = [
+        "Cold start in instructions (`valgrind --tool=callgrind`), each run:",
+        "",
+        "| case | instructions, each run | median | median vs. floor |",
+        "|---|---|---|---|",
+    ]
+    for name, counts in results:
+        median = statistics.median(counts)
+        each = ", ".join(f"{c / 1e6:.1f} M" for c in counts)
+        lines.append(f"| {name} | {each} | {median / 1e6:.1f} M | {median / base:.2f}x |")
+    return "\n".join(lines) + "\n"
 
 
 def import_profile(top: int = 12) -> str:
