@@ -81,7 +81,15 @@ class Guide:
 
     def start_routine(self, routine_id: str) -> Output:
         self._abandon_place()
-        items = plan_routine(self.catalog, self.catalog.routine(routine_id), cleared=self.user.clearances)
+        # The plan every later turn rebuilds from the position (``_plan``, cached with its
+        # signature): the same items as ``plan_routine(..., cleared=user.clearances)``, as
+        # only clearance decides ``blocked``, without building and checksumming them afresh.
+        blocked = tuple(
+            item.exercise
+            for item in self.catalog.routine(routine_id).items
+            if self.catalog.exercise(item.exercise).requires_clearance and item.exercise not in self.user.clearances
+        )
+        items, _ = _plan(self.catalog, routine_id, "", blocked)
         return self._begin(
             new_workout(routine_id, items, pace=self.user.pace, levels=self.user.levels, started_at=self.now)
         )
