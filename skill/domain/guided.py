@@ -95,14 +95,15 @@ class Guide:
         )
 
     def start_single(self, exercise_id: str) -> Output:
-        items = plan_single(self.catalog, exercise_id, cleared=self.user.clearances)
-        if items[0].blocked:
+        exercise = self.catalog.exercise(exercise_id)
+        if exercise.requires_clearance and exercise_id not in self.user.clearances:  # as ``plan_item`` decides
             return ask(
                 Say.of("workout.clearance_needed", exercise=ExerciseRef(exercise_id)),
                 Say.of("workout.clearance_needed.question"),
                 reprompt=Say.of("howto.which.reprompt"),
             )
         self._abandon_place()
+        items, _ = _plan(self.catalog, SINGLE, exercise_id, ())  # cached, as for a routine
         return self._begin(
             new_workout(SINGLE, items, pace=self.user.pace, levels=self.user.levels, started_at=self.now)
         )
