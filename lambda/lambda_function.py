@@ -52,12 +52,13 @@ def _skill_id() -> str | None:
 
 def _store() -> Any:
     from skill.store import open_store
-    from skill.store.dynamodb import dynamodb_store
-    from skill.store.tables import HISTORY_TABLE_ENV
 
     url = os.environ.get("SPINE_COACH_STORE")
     if url:
         return open_store(url)
+    from skill.store.dynamodb import dynamodb_store
+    from skill.store.tables import HISTORY_TABLE_ENV
+
     return dynamodb_store(
         table=os.environ.get("SPINE_COACH_DYNAMODB_TABLE", "spine-coach"),
         region=os.environ.get("AWS_REGION"),

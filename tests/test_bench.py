@@ -17,3 +17,24 @@ def test_turn_benchmark_runs_and_reports_beside_the_floor() -> None:
 def test_report_ratios() -> None:
     table = report("t", [Result("floor", (1.0, 1.0, 2.0)), Result("ours", (2.0, 2.0, 4.0))])
     assert "| ours | 2.00 | 4.00 | 2.00x | 2.00x |" in table
+
+
+def test_p99_of_blocks_is_not_moved_by_one_burst() -> None:
+    from skill.devtools.bench import BLOCK
+
+    quiet = [1.0] * (BLOCK * 5)
+    burst = list(quiet)
+    burst[BLOCK : BLOCK + 15] = [50.0] * 15  # one block's tail: another job on the machine
+    assert Result("q", tuple(quiet)).p99_blocks == 1.0
+    assert Result("b", tuple(burst)).p99 == 50.0
+    assert Result("b", tuple(burst)).p99_blocks == 1.0
+    assert Result("short", (1.0,) * (BLOCK * 2)).p99_blocks is None  # fewer than three blocks
+
+
+def test_instruction_report_ratios_to_the_floor() -> None:
+    from skill.devtools.bench import instructions_report
+
+    table = instructions_report(
+        [("empty", [1, 1, 1]), ("floor", [2_000_000, 2_000_000, 2_000_000]), ("ours", [3_000_000] * 3)]
+    )
+    assert "| ours | 3.0 M, 3.0 M, 3.0 M | 3.0 M | 1.50x |" in table

@@ -41,6 +41,25 @@ def test_an_internal_error_rolls_back_the_turn_before_the_apology_is_saved(
     assert user_record(store).rev == saved.rev  # nothing was written at all
 
 
+def test_an_internal_error_leaves_the_session_as_the_request_brought_it(
+    convo: Conversation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    convo.launch()
+    convo.say("my physio moved me to the week six routine")
+    convo.say("start my week six routine")
+    before = {k: v for k, v in convo.attributes.items() if k not in ("last_speech", "last_reprompt")}
+    assert before.get("workout")
+
+    def broken(*args: Any) -> Any:  # fails after the workout moved on in the session
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr("skill.alexa.handlers.workout.WorkoutEventHandler.answer", broken)
+    reply = convo.say("ready")
+    assert "something went wrong" in reply.text
+    after = {k: v for k, v in convo.attributes.items() if k not in ("last_speech", "last_reprompt")}
+    assert after == before  # the workout's place and the open question, as the request brought them
+
+
 @pytest.mark.parametrize(
     "last_speech",
     [

@@ -138,3 +138,18 @@ def test_said_repeats_the_wording_the_speech_chose(catalog: Catalog) -> None:
         assert renderer.said(segment) == spoken
         fresh.add(renderer.words(segment) == spoken)
     assert fresh == {True, False}  # a fresh pick would have differed for some seeds
+
+
+def test_seeded_choice_chooses_as_random_random_of_the_request_id() -> None:
+    """The same request renders the same variants as with ``random.Random(request_id)``;
+    the generator is made only when a variant is chosen (issue 16: per-turn cost)."""
+    import random
+
+    from skill.alexa.speech import SeededChoice
+
+    options = [f"variant {n}" for n in range(7)]
+    for request_id in ("amzn1.echo-api.request.1", "amzn1.echo-api.request.2", ""):
+        reference = random.Random(request_id)
+        chooser = SeededChoice(request_id)
+        assert chooser._rng is None
+        assert [chooser.choice(options) for _ in range(20)] == [reference.choice(options) for _ in range(20)]

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
 from skill.alexa import screens, slots
 from skill.alexa.prompts import load_prompts
-from skill.alexa.speech import Renderer, is_rendered_ssml
+from skill.alexa.speech import Renderer, SeededChoice, is_rendered_ssml
 from skill.domain import history, pain, progress
 from skill.domain.catalog import Catalog
 from skill.domain.guided import Guide
@@ -71,12 +70,14 @@ class Turn:
         self.locale = self.prompts.locale
         request_id = getattr(self.request, "request_id", None) or ""
         # Variants are chosen at random, but the same request always renders the same way.
-        self.renderer = Renderer(self.prompts, self.catalog, random.Random(request_id))
+        self.renderer = Renderer(self.prompts, self.catalog, SeededChoice(request_id))
         self.now = deps.clock()
         self.in_session = envelope.session is not None
         raw_session = handler_input.attributes_manager.session_attributes if self.in_session else None
         self.session = SessionState.from_attributes(raw_session)
-        self._session_at_start = json.dumps(self.session.to_attributes())  # for ``rollback``
+        # For ``rollback``: what the request brought. Never changed in place (the SDK gives
+        # each request its own copy; ``_store_session`` assigns a new dict), so no snapshot.
+        self._session_at_start = raw_session
         self.store_failed = False
         self.forgotten = False
         self._user: UserRecord | None = None
@@ -192,7 +193,7 @@ class Turn:
             rev = self._user.rev
             self._user = UserRecord.from_dict(self._saved_user)
             self._user.rev = rev
-        self.session = SessionState.from_attributes(json.loads(self._session_at_start))
+        self.session = SessionState.from_attributes(self._session_at_start)
         self._guide = None  # built on the old record and session
 
     @property

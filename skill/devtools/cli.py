@@ -288,7 +288,11 @@ def _bench(args: argparse.Namespace) -> int:
     from skill.devtools import bench
 
     days = tuple(int(d) for d in args.history_days.split(",") if d.strip())
-    print(bench.run(args.which, args.runs, history_days=days, dynamodb=not args.no_dynamodb))
+    print(
+        bench.run(
+            args.which, args.runs, history_days=days, dynamodb=not args.no_dynamodb, instructions=args.instructions
+        )
+    )
     return 0
 
 
@@ -422,6 +426,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument(
         "--no-dynamodb", action="store_true", help="turns: skip the DynamoDB emulator's bytes and units per turn"
+    )
+    bench.add_argument(
+        "--instructions",
+        action="store_true",
+        help="cold: also count instructions (valgrind --tool=callgrind, 3 runs a case): repeatable whatever the load",
     )
     bench.set_defaults(run=_bench)
     return parser

@@ -22,10 +22,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-try:  # as ``random`` does: already loaded by then, where hashlib would load OpenSSL (~3 ms)
-    from _sha512 import sha512  # type: ignore[import-not-found]
+try:  # built in, where hashlib would load OpenSSL (~3 ms); blake2b hashes twice as fast as sha512
+    from _blake2 import blake2b
 except ImportError:  # pragma: no cover - an interpreter built without it
-    from hashlib import sha512
+    from hashlib import blake2b
 
 CACHE_NAME = ".catalog.pickle"
 # The modules whose code decides what a built catalog holds.
@@ -63,7 +63,7 @@ def save(root: Path, catalog: Any) -> None:
 
 
 def _key(root: Path) -> bytes:
-    hasher = sha512(_FORMAT + sys.implementation.cache_tag.encode())
+    hasher = blake2b(_FORMAT + sys.implementation.cache_tag.encode())
     for path in sorted(root.rglob("*.json")):  # the content and its schemas
         hasher.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     for name in _BUILDERS:

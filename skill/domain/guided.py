@@ -81,20 +81,29 @@ class Guide:
 
     def start_routine(self, routine_id: str) -> Output:
         self._abandon_place()
-        items = plan_routine(self.catalog, self.catalog.routine(routine_id), cleared=self.user.clearances)
+        # The plan every later turn rebuilds from the position (``_plan``, cached with its
+        # signature): the same items as ``plan_routine(..., cleared=user.clearances)``, as
+        # only clearance decides ``blocked``, without building and checksumming them afresh.
+        blocked = tuple(
+            item.exercise
+            for item in self.catalog.routine(routine_id).items
+            if self.catalog.exercise(item.exercise).requires_clearance and item.exercise not in self.user.clearances
+        )
+        items, _ = _plan(self.catalog, routine_id, "", blocked)
         return self._begin(
             new_workout(routine_id, items, pace=self.user.pace, levels=self.user.levels, started_at=self.now)
         )
 
     def start_single(self, exercise_id: str) -> Output:
-        items = plan_single(self.catalog, exercise_id, cleared=self.user.clearances)
-        if items[0].blocked:
+        exercise = self.catalog.exercise(exercise_id)
+        if exercise.requires_clearance and exercise_id not in self.user.clearances:  # as ``plan_item`` decides
             return ask(
                 Say.of("workout.clearance_needed", exercise=ExerciseRef(exercise_id)),
                 Say.of("workout.clearance_needed.question"),
                 reprompt=Say.of("howto.which.reprompt"),
             )
         self._abandon_place()
+        items, _ = _plan(self.catalog, SINGLE, exercise_id, ())  # cached, as for a routine
         return self._begin(
             new_workout(SINGLE, items, pace=self.user.pace, levels=self.user.levels, started_at=self.now)
         )

@@ -19,15 +19,15 @@ longer than the code lives. The fixed salt is deliberate (the hash is the lookup
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from skill.domain.catalog import Catalog
-from skill.domain.plan import Plan, PlanError, parse_plan
+
+if TYPE_CHECKING:  # loaded on use: a launch without a plan needs neither (cold start, issue 16)
+    from skill.domain.plan import Plan
 
 LINK_MINUTES = 15
 CODE_DIGITS = 6
@@ -51,11 +51,15 @@ class CodeRefused(Exception):
 
 
 def code_hash(code: str) -> str:
+    import hashlib  # on use: loading OpenSSL costs a cold start that links nothing
+
     return hashlib.scrypt(code.encode(), salt=_SALT, n=2**14, r=8, p=1, dklen=32).hex()
 
 
 def new_link(store: PlanStore, user: str, now: datetime) -> str:
     """A fresh six-digit code for ``user``, stored as its hash until 15 minutes from ``now``."""
+    import secrets
+
     at = int(now.timestamp())
     for _ in range(20):  # a clash with another user's live code is rare: draw again
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
@@ -70,6 +74,8 @@ def assign(store: PlanStore, code: str, data: Any, catalog: Catalog, now: dateti
     ``PlanError`` for a bad plan (the code is not used up), ``CodeRefused`` for a code
     that is malformed, unknown, used or expired.
     """
+    from skill.domain.plan import parse_plan
+
     plan = parse_plan(data, catalog)
     if not _CODE.match(code.strip()):
         raise CodeRefused
@@ -106,6 +112,8 @@ def linked_plan(store: PlanStore, user: str, catalog: Catalog) -> LinkedPlan | N
     record = store.get_plan(user)
     if record is None:
         return None
+    from skill.domain.plan import PlanError, parse_plan
+
     try:
         plan = parse_plan(record.get("plan"), catalog)
     except PlanError:

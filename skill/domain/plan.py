@@ -14,7 +14,6 @@ only from a file with no problems. Pure apart from reading the schema file: no S
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -266,6 +265,8 @@ def _amount_problems(exercise: Exercise, item: Mapping[str, Any], file: str, pat
 
 
 def _unknown(exercise_id: str, catalog: Catalog) -> str:
+    import difflib  # only a "did you mean" needs it
+
     close = difflib.get_close_matches(exercise_id, list(catalog.exercises), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"unknown exercise id {exercise_id!r}{hint}"
