@@ -99,6 +99,7 @@ def _models_evaluate(args: argparse.Namespace) -> int:
             load_catalog().vocabulary,
             virtual_alexa=not args.console_only,
             show_missed=args.missed,
+            source=path,
         )
     )
     return 0

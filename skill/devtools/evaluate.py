@@ -216,11 +216,17 @@ def slot_types_by_intent(model: Mapping[str, Any]) -> dict[str, dict[str, str]]:
 
 
 def report(
-    annotations: Sequence[Annotation], vocabulary: Vocabulary, *, virtual_alexa: bool = True, show_missed: bool = False
+    annotations: Sequence[Annotation],
+    vocabulary: Vocabulary,
+    *,
+    virtual_alexa: bool = True,
+    show_missed: bool = False,
+    source: Path = ANNOTATIONS,
 ) -> str:
     from skill.devtools.interaction_model import MODELS_DIR
 
-    lines = [f"annotation set: {len(annotations)} sentences ({ANNOTATIONS.relative_to(REPO)})"]
+    shown = source.resolve().relative_to(REPO) if source.resolve().is_relative_to(REPO) else source
+    lines = [f"annotation set: {len(annotations)} sentences ({shown})"]
     engines: list[tuple[str, list[tuple[Annotation, Heard]], list[Annotation]]] = []
     engines.append(("console NLU", list(zip(annotations, console_heard(annotations, vocabulary), strict=True)), []))
     if virtual_alexa and virtual_alexa_available():
