@@ -38,6 +38,9 @@ def symptom_of(found: Interpretation) -> str | None:
         # A fall with injury: head, blood, cannot get up.
         ("i slipped on the stairs and banged my head, there's blood on the carpet now", "fall_injury"),
         ("i tripped over the cat and i'm on the floor and i can't get myself up", "fall_injury"),
+        # A fall and then bad pain: after a fusion, an injured fall until someone has looked.
+        ("i went and had a tumble in the garden and my back is killing me", "fall_injury"),
+        ("i slipped in the shower and now it hurts like mad", "fall_injury"),
         # Not red flags, but still symptoms to stop for.
         ("my vision goes dark every time i get up out of the chair", "dizzy"),
         ("i've lost all sensation along the outside of my foot", "numbness"),
@@ -85,6 +88,7 @@ def test_a_sentence_the_vocabulary_cannot_read_is_not_a_symptom(resolver: Resolv
         ("i don't feel my legs", "leg_weakness"),
         ("i can't feel anything in my feet", "leg_weakness"),
         ("i had a fall yesterday, nothing broken", "fall"),
+        ("i slipped on the mat but it doesn't hurt at all", "fall"),
         # ... but a denied ability is a loss, a negation spelled in the keyword stays, an answering
         # "no" denies nothing, and the negation's reach ends with its clause.
         ("i'm not able to feel my legs", "leg_weakness"),
