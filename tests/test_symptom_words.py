@@ -35,6 +35,7 @@ def symptom_of(found: Interpretation) -> str | None:
         ("i'm all clammy and sweaty and the ache is going up into my jaw", "chest_pain"),
         # Breathlessness.
         ("i'm really puffed and i can't get enough air even sitting still", "breathing_trouble"),
+        ("i'm a bit puffed out and it's not settling", "breathing_trouble"),
         # A fall with injury: head, blood, cannot get up.
         ("i slipped on the stairs and banged my head, there's blood on the carpet now", "fall_injury"),
         ("i tripped over the cat and i'm on the floor and i can't get myself up", "fall_injury"),
