@@ -49,6 +49,12 @@ def test_a_launch_does_not_import_logging(tmp_path: Path) -> None:
     assert done.stderr == ""
 
 
+def test_a_launch_does_not_read_the_vocabulary(tmp_path: Path) -> None:
+    code = "from skill.domain.catalog import load_catalog\nprint('vocabulary' in vars(load_catalog()))\n"
+    done = run(LAUNCH.format(event=launch_event()) + code, tmp_path)
+    assert done.stdout.splitlines()[-1] == "False"
+
+
 def test_the_request_log_line_once_logging_is_configured(tmp_path: Path) -> None:
     # The Lambda runtime configures logging before it imports the function: the line is as before.
     code = "import logging\nlogging.basicConfig(format='%(levelname)s %(name)s %(message)s')\n"

@@ -16,10 +16,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from skill.domain.vocabulary import Vocabulary, build_vocabulary, normalize
 
@@ -286,7 +286,12 @@ class Source:
 
 @dataclass(frozen=True)
 class Catalog:
-    """Everything in ``content/``, read-only."""
+    """Everything in ``content/``, read-only.
+
+    A catalog read from the saved cache (``catalog_cache``) reads its ``vocabulary`` on
+    first use: more than half of the saved catalog, and a launch never needs it (only
+    slot values do). It is the same vocabulary as one built afresh, compared, copied and
+    pickled like any field (``_cache_form``, ``_from_cache``)."""
 
     exercises: Mapping[str, Exercise]
     routines: Mapping[str, Routine]
@@ -295,6 +300,32 @@ class Catalog:
     sources: Mapping[str, Source]
     stages: Stages
     vocabulary: Vocabulary
+
+    if not TYPE_CHECKING:  # mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            """Only for a catalog from the cache whose vocabulary is not read yet."""
+            state = self.__dict__
+            if name != "vocabulary" or ("_saved_vocabulary" not in state and name not in state):
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            saved = state.get("_saved_vocabulary")
+            if saved is not None:  # two threads may both read it: the same value, one kept
+                import pickle
+
+                state.setdefault("vocabulary", pickle.loads(saved))
+                state.pop("_saved_vocabulary", None)
+            return state["vocabulary"]
+
+    def _cache_form(self) -> tuple[Callable[..., Catalog], tuple[Any, ...]]:
+        """How ``catalog_cache`` saves a catalog: the vocabulary pickled on its own, with a
+        checksum, so a damaged copy is a cache miss at load, never an error at first use."""
+        import zlib
+
+        from skill.domain import catalog_cache
+
+        state = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "vocabulary"}
+        vocabulary = catalog_cache.dumps(self.vocabulary)
+        return _from_cache, (state, vocabulary, zlib.crc32(vocabulary))
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self.exercises[exercise_id]
@@ -348,6 +379,16 @@ class Catalog:
             for spoken in exercise.spoken_names:
                 index.setdefault(spoken, exercise)
         return MappingProxyType(index)
+
+
+def _from_cache(state: dict[str, Any], vocabulary: bytes, checksum: int) -> Catalog:
+    import zlib
+
+    if zlib.crc32(vocabulary) != checksum:
+        raise ValueError("damaged vocabulary in the saved catalog")
+    catalog = object.__new__(Catalog)
+    catalog.__dict__.update(state, _saved_vocabulary=vocabulary)
+    return catalog
 
 
 _FILLER = frozenset({"the", "a", "an", "my", "your", "do", "to", "with", "of", "on", "thing", "exercise", "one"})

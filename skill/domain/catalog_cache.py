@@ -29,8 +29,14 @@ except ImportError:  # pragma: no cover - an interpreter built without it
 
 CACHE_NAME = ".catalog.pickle"
 # The modules whose code decides what a built catalog holds.
-_BUILDERS = ("skill.domain.catalog", "skill.domain.vocabulary", "skill.domain.grammar", "skill.domain.numbers")
-_FORMAT = b"spine-coach catalog cache 1"
+_BUILDERS = (
+    "skill.domain.catalog",
+    "skill.domain.catalog_cache",  # how it is saved
+    "skill.domain.vocabulary",
+    "skill.domain.grammar",
+    "skill.domain.numbers",
+)
+_FORMAT = b"spine-coach catalog cache 2"  # 2: the vocabulary read on first use
 
 
 def load(root: Path) -> Any | None:
@@ -52,14 +58,20 @@ def save(root: Path, catalog: Any) -> None:
     """Save ``catalog``, built from the content in ``root`` that passed its checks."""
     with contextlib.suppress(OSError):
         key = _key(root)
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
-        pickler.dump(catalog)
+        data = dumps(catalog)
         # Written whole, then renamed: a reader in another process never sees half a file.
         partial = root / f"{CACHE_NAME}.{os.getpid()}"
-        partial.write_bytes(key + b"\n" + buffer.getvalue())
+        partial.write_bytes(key + b"\n" + data)
         partial.replace(root / CACHE_NAME)
+
+
+def dumps(value: Any) -> bytes:
+    """``value`` pickled as this cache saves it: read-only mappings stay read-only, and an
+    object with a ``_cache_form`` method is saved as what that returns (a ``__reduce__``
+    value used only here: ``Catalog`` saves its vocabulary to be read on first use)."""
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
 
 
 def _key(root: Path) -> bytes:
@@ -81,3 +93,13 @@ def _reduce_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[An
 
 def _proxy(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
     return MappingProxyType(items)
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: io.BytesIO, protocol: int) -> None:
+        super().__init__(file, protocol=protocol)
+        self.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: _reduce_proxy}
+
+    def reducer_override(self, obj: Any) -> Any:
+        cache_form = getattr(type(obj), "_cache_form", None)
+        return NotImplemented if cache_form is None else cache_form(obj)
