@@ -310,9 +310,9 @@ class Catalog:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
             saved = state.get("_saved_vocabulary")
             if saved is not None:  # two threads may both read it: the same value, one kept
-                import pickle
+                from skill.domain.catalog_cache import loads
 
-                state.setdefault("vocabulary", pickle.loads(saved))
+                state.setdefault("vocabulary", loads(saved))
                 state.pop("_saved_vocabulary", None)
             return state["vocabulary"]
 
