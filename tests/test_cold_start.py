@@ -42,7 +42,7 @@ print(json.dumps(answer["response"]["outputSpeech"]["ssml"]))
 
 
 def test_a_launch_does_not_import_what_it_does_not_use(tmp_path: Path) -> None:
-    check = "print(sorted({'logging', 'pickle'} & set(sys.modules)))\n"
+    check = "print(sorted({'logging', 'pickle', 'random'} & set(sys.modules)))\n"
     done = run(LAUNCH.format(event=launch_event()) + check, tmp_path)
     speech, loaded = done.stdout.splitlines()
     assert "Spine Coach" in json.loads(speech)
