@@ -318,14 +318,12 @@ class Catalog:
 
     def _cache_form(self) -> tuple[Callable[..., Catalog], tuple[Any, ...]]:
         """How ``catalog_cache`` saves a catalog: the vocabulary pickled on its own, with a
-        checksum, so a damaged copy is a cache miss at load, never an error at first use."""
-        import zlib
-
+        digest, so a damaged copy is a cache miss at load, never an error at first use."""
         from skill.domain import catalog_cache
 
         state = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "vocabulary"}
         vocabulary = catalog_cache.dumps(self.vocabulary)
-        return _from_cache, (state, vocabulary, zlib.crc32(vocabulary))
+        return _from_cache, (state, vocabulary, catalog_cache.digest(vocabulary))
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self.exercises[exercise_id]
@@ -381,10 +379,10 @@ class Catalog:
         return MappingProxyType(index)
 
 
-def _from_cache(state: dict[str, Any], vocabulary: bytes, checksum: int) -> Catalog:
-    import zlib
+def _from_cache(state: dict[str, Any], vocabulary: bytes, checksum: bytes) -> Catalog:
+    from skill.domain.catalog_cache import digest
 
-    if zlib.crc32(vocabulary) != checksum:
+    if digest(vocabulary) != checksum:
         raise ValueError("damaged vocabulary in the saved catalog")
     catalog = object.__new__(Catalog)
     catalog.__dict__.update(state, _saved_vocabulary=vocabulary)

@@ -87,6 +87,11 @@ def dumps(value: Any) -> bytes:
     return buffer.getvalue()
 
 
+def digest(data: bytes) -> bytes:
+    """A checksum of saved bytes (``_blake2`` is loaded already; ``zlib`` would be one more library)."""
+    return blake2b(data, digest_size=16).digest()
+
+
 def _key(root: Path) -> bytes:
     hasher = blake2b(_FORMAT + sys.implementation.cache_tag.encode())
     # os.walk and plain open rather than Path.rglob and read_bytes: a third of the cost.
