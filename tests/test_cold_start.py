@@ -11,10 +11,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from skill.devtools import envelopes
 from skill.devtools.envelopes import Device
+from skill.domain.catalog import load_catalog
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def saved_catalog() -> None:
+    """The catalog saved beside its content, as the package command ships it."""
+    load_catalog.cache_clear()
+    load_catalog()
 
 
 def run(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
@@ -50,10 +60,12 @@ def test_a_launch_does_not_import_what_it_does_not_use(tmp_path: Path) -> None:
     assert done.stderr == ""
 
 
-def test_a_launch_does_not_read_the_vocabulary(tmp_path: Path) -> None:
-    code = "from skill.domain.catalog import load_catalog\nprint('vocabulary' in vars(load_catalog()))\n"
+def test_a_launch_reads_only_the_guidance_of_the_saved_catalog(tmp_path: Path) -> None:
+    code = (
+        "from skill.domain.catalog import load_catalog\nprint(sorted(k for k in vars(load_catalog()) if k[0] != '_'))\n"
+    )
     done = run(LAUNCH.format(event=launch_event()) + code, tmp_path)
-    assert done.stdout.splitlines()[-1] == "False"
+    assert done.stdout.splitlines()[-1] == "['guidance']"
 
 
 def test_the_request_log_line_once_logging_is_configured(tmp_path: Path) -> None:

@@ -288,10 +288,10 @@ class Source:
 class Catalog:
     """Everything in ``content/``, read-only.
 
-    A catalog read from the saved cache (``catalog_cache``) reads its ``vocabulary`` on
-    first use: more than half of the saved catalog, and a launch never needs it (only
-    slot values do). It is the same vocabulary as one built afresh, compared, copied and
-    pickled like any field (``_cache_form``, ``_from_cache``)."""
+    A catalog read from the saved cache (``catalog_cache``) reads each field on first use:
+    a launch reads only ``guidance`` (the disclaimer), and the vocabulary alone is more
+    than half of the saved catalog. Each field is the same as in a catalog built afresh,
+    compared, copied and pickled like any field (``_cache_form``, ``_from_cache``)."""
 
     exercises: Mapping[str, Exercise]
     routines: Mapping[str, Routine]
@@ -304,26 +304,25 @@ class Catalog:
     if not TYPE_CHECKING:  # mypy keeps checking attribute names
 
         def __getattr__(self, name: str) -> Any:
-            """Only for a catalog from the cache whose vocabulary is not read yet."""
+            """Only for a catalog from the cache: a field not read yet."""
             state = self.__dict__
-            if name != "vocabulary" or ("_saved_vocabulary" not in state and name not in state):
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            saved = state.get("_saved_vocabulary")
-            if saved is not None:  # two threads may both read it: the same value, one kept
+            saved = state.get("_saved", {}).get(name)
+            if saved is not None and name not in state:  # two threads may both read it: one kept
                 from skill.domain.catalog_cache import loads
 
-                state.setdefault("vocabulary", loads(saved))
-                state.pop("_saved_vocabulary", None)
-            return state["vocabulary"]
+                state.setdefault(name, loads(saved))  # the bytes stay: a copy may share them
+            if name not in state:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            return state[name]
 
     def _cache_form(self) -> tuple[Callable[..., Catalog], tuple[Any, ...]]:
-        """How ``catalog_cache`` saves a catalog: the vocabulary pickled on its own, with a
-        digest, so a damaged copy is a cache miss at load, never an error at first use."""
+        """How ``catalog_cache`` saves a catalog: each field pickled on its own, with a
+        digest of them all, so a damaged copy is a cache miss at load, never an error at
+        first use."""
         from skill.domain import catalog_cache
 
-        state = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "vocabulary"}
-        vocabulary = catalog_cache.dumps(self.vocabulary)
-        return _from_cache, (state, vocabulary, catalog_cache.digest(vocabulary))
+        saved = {f.name: catalog_cache.dumps(getattr(self, f.name)) for f in fields(self)}
+        return _from_cache, (saved, catalog_cache.digest(b"".join(saved.values())))
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self.exercises[exercise_id]
@@ -379,13 +378,13 @@ class Catalog:
         return MappingProxyType(index)
 
 
-def _from_cache(state: dict[str, Any], vocabulary: bytes, checksum: bytes) -> Catalog:
+def _from_cache(saved: dict[str, bytes], checksum: bytes) -> Catalog:
     from skill.domain.catalog_cache import digest
 
-    if digest(vocabulary) != checksum:
-        raise ValueError("damaged vocabulary in the saved catalog")
+    if digest(b"".join(saved.values())) != checksum:
+        raise ValueError("damaged saved catalog")
     catalog = object.__new__(Catalog)
-    catalog.__dict__.update(state, _saved_vocabulary=vocabulary)
+    catalog.__dict__["_saved"] = saved
     return catalog
 
 
