@@ -18,7 +18,6 @@ check stays. The skill is built on the first request and reused while the contai
 from __future__ import annotations
 
 import functools
-import logging
 import os
 from typing import Any
 
@@ -29,10 +28,11 @@ dataclass_cache.install()
 
 from ask_sdk_model import RequestEnvelope  # noqa: E402
 
+from skill.alexa import logs  # noqa: E402
 from skill.alexa.serializer import FastSerializer  # noqa: E402
 
-log = logging.getLogger("spine_coach")
-log.setLevel(logging.INFO)
+log = logs.getLogger("spine_coach")  # imports logging when a record may be emitted, not at a cold start
+log.setLevel(20)  # logging.INFO
 
 _SERIALIZER = FastSerializer()
 

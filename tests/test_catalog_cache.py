@@ -71,3 +71,43 @@ def test_a_damaged_cache_is_a_miss(content_copy: Path) -> None:
     assert catalog_cache.load(content_copy) is None
     load_catalog.cache_clear()
     assert load_catalog(content_copy) == built
+
+
+def test_a_saved_catalog_reads_its_vocabulary_on_first_use(content_copy: Path) -> None:
+    built = load_catalog(content_copy)
+    cached = catalog_cache.load(content_copy)
+    assert cached is not None
+    assert "vocabulary" not in vars(cached)  # not read at load: a launch never needs it
+    with pytest.raises(AttributeError):
+        cached.vocabulary_of_another_name  # noqa: B018 - only the vocabulary is read late
+    assert not hasattr(cached, "_spoken")
+    assert cached.vocabulary == built.vocabulary
+    assert cached.vocabulary.resolve("exercise", "bridges") == "bridging"
+    assert "vocabulary" in vars(cached)
+    assert "exercises" not in vars(cached)  # each field on its own
+    assert cached.exercise("bridging") == built.exercise("bridging")
+
+
+def test_a_saved_catalog_compares_copies_and_saves_again_before_its_vocabulary_is_read(content_copy: Path) -> None:
+    import dataclasses
+
+    built = load_catalog(content_copy)
+    cached = catalog_cache.load(content_copy)
+    assert cached is not None
+    assert dataclasses.replace(cached, week_map=()).vocabulary == built.vocabulary
+    again = catalog_cache.load(content_copy)
+    assert again is not None
+    catalog_cache.save(content_copy, again)  # saving reads it
+    assert catalog_cache.load(content_copy) == built
+
+
+def test_a_damaged_vocabulary_in_the_saved_catalog_is_a_miss(content_copy: Path) -> None:
+    built = load_catalog(content_copy)
+    cache = content_copy / CACHE_NAME
+    data = cache.read_bytes()
+    word = b"piriformis"
+    assert data.count(word) >= 1
+    cache.write_bytes(data.replace(word, b"piriformiz"))  # same length: the pickle still parses
+    assert catalog_cache.load(content_copy) is None
+    load_catalog.cache_clear()
+    assert load_catalog(content_copy) == built

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
@@ -147,9 +148,13 @@ def test_seeded_choice_chooses_as_random_random_of_the_request_id() -> None:
 
     from skill.alexa.speech import SeededChoice
 
-    options = [f"variant {n}" for n in range(7)]
-    for request_id in ("amzn1.echo-api.request.1", "amzn1.echo-api.request.2", ""):
+    ids = ["amzn1.echo-api.request.1", "amzn1.echo-api.request.2", "", "é", *(str(uuid.UUID(int=n)) for n in range(40))]
+    for request_id in ids:
         reference = random.Random(request_id)
         chooser = SeededChoice(request_id)
         assert chooser._rng is None
-        assert [chooser.choice(options) for _ in range(20)] == [reference.choice(options) for _ in range(20)]
+        for length in (*range(1, 18), 31, 32, 33, 100):
+            options = [f"variant {n}" for n in range(length)]
+            assert [chooser.choice(options) for _ in range(5)] == [reference.choice(options) for _ in range(5)]
+    with pytest.raises(IndexError):
+        SeededChoice("x").choice([])

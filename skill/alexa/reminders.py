@@ -11,19 +11,19 @@ back: alexa/alexa-apis-for-python#4).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from skill.alexa import logs
 from skill.alexa.logs import failure
 from skill.domain.catalog import Catalog
 from skill.domain.output import ListOf, Output, Pending, Say, ask
 from skill.domain.user import UserRecord
 
-log = logging.getLogger("spine_coach.reminders")
+log = logs.getLogger("spine_coach.reminders")
 SCOPE = "alexa::alerts:reminders:skill:readwrite"
 # Alexa's AMAZON.TIME sends these for "in the morning" and the like; we pick a clock time
 # and say it back, so the user hears exactly what was set.

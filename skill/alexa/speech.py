@@ -9,8 +9,8 @@ does), never a silent cut.
 
 from __future__ import annotations
 
+import _random
 import functools
-import random
 import re
 import string
 from collections.abc import Iterable, Sequence
@@ -36,6 +36,11 @@ from skill.domain.workout import PLAN
 
 MAX_SPEECH_CHARS = 8000
 MAX_BREAK_SECONDS = 10.0
+
+try:  # built in; hashlib would load OpenSSL
+    from _sha512 import sha512  # type: ignore[import-not-found]  # no stub; hashlib loads OpenSSL
+except ImportError:  # pragma: no cover - an interpreter built without it
+    from hashlib import sha512
 
 
 class SpeechTooLong(ValueError):
@@ -63,16 +68,30 @@ class Chooser(Protocol):
 class SeededChoice:
     """``random.Random(seed).choice``, the generator made at the first choice: the same
     choices, and a turn that says no prompt with variants (most counted sets) does not pay
-    for seeding a Mersenne Twister from a string (about 10 microseconds)."""
+    for seeding a Mersenne Twister from a string (about 10 microseconds).
+
+    Made from the C generator that ``random.Random`` is built on, seeded and drawn as
+    ``random.Random`` does (a string seed: its bytes and their SHA-512, as one integer;
+    ``choice``: ``getrandbits`` of the length's bit count until below the length): the
+    ``random`` module costs about 1 ms of a cold start and a launch chooses a variant.
+    ``tests/test_speech.py`` compares the two over many seeds and lengths."""
 
     def __init__(self, seed: str) -> None:
         self._seed = seed
-        self._rng: random.Random | None = None
+        self._rng: _random.Random | None = None
 
     def choice(self, seq: Sequence[str]) -> str:
         if self._rng is None:
-            self._rng = random.Random(self._seed)
-        return self._rng.choice(seq)
+            seed = self._seed.encode()
+            self._rng = _random.Random(int.from_bytes(seed + sha512(seed).digest()))
+        n = len(seq)
+        if not n:
+            raise IndexError("Cannot choose from an empty sequence")
+        bits = n.bit_length()
+        r = self._rng.getrandbits(bits)
+        while r >= n:
+            r = self._rng.getrandbits(bits)
+        return seq[r]
 
 
 class Renderer:

@@ -15,7 +15,6 @@ other request in a threaded server.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import time
 from collections.abc import Callable
@@ -29,7 +28,7 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Directive, Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
 
-from skill.alexa import screens, slots
+from skill.alexa import logs, screens, slots
 from skill.alexa.prompts import load_prompts
 from skill.alexa.speech import Renderer, SeededChoice, is_rendered_ssml
 from skill.domain import history, pain, progress
@@ -40,7 +39,7 @@ from skill.domain.output import Output, Say
 from skill.domain.session import SessionState
 from skill.domain.user import Entry, UserRecord, split_legacy
 
-log = logging.getLogger("spine_coach")
+log = logs.getLogger("spine_coach")
 
 Clock = Callable[[], datetime]
 TURN_KEY = "spine_coach.turn"

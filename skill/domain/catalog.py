@@ -16,10 +16,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from skill.domain.vocabulary import Vocabulary, build_vocabulary, normalize
 
@@ -286,7 +286,12 @@ class Source:
 
 @dataclass(frozen=True)
 class Catalog:
-    """Everything in ``content/``, read-only."""
+    """Everything in ``content/``, read-only.
+
+    A catalog read from the saved cache (``catalog_cache``) reads each field on first use:
+    a launch reads only ``guidance`` (the disclaimer), and the vocabulary alone is more
+    than half of the saved catalog. Each field is the same as in a catalog built afresh,
+    compared, copied and pickled like any field (``_cache_form``, ``_from_cache``)."""
 
     exercises: Mapping[str, Exercise]
     routines: Mapping[str, Routine]
@@ -295,6 +300,29 @@ class Catalog:
     sources: Mapping[str, Source]
     stages: Stages
     vocabulary: Vocabulary
+
+    if not TYPE_CHECKING:  # mypy keeps checking attribute names
+
+        def __getattr__(self, name: str) -> Any:
+            """Only for a catalog from the cache: a field not read yet."""
+            state = self.__dict__
+            saved = state.get("_saved", {}).get(name)
+            if saved is not None and name not in state:  # two threads may both read it: one kept
+                from skill.domain.catalog_cache import loads
+
+                state.setdefault(name, loads(saved))  # the bytes stay: a copy may share them
+            if name not in state:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            return state[name]
+
+    def _cache_form(self) -> tuple[Callable[..., Catalog], tuple[Any, ...]]:
+        """How ``catalog_cache`` saves a catalog: each field pickled on its own, with a
+        digest of them all, so a damaged copy is a cache miss at load, never an error at
+        first use."""
+        from skill.domain import catalog_cache
+
+        saved = {f.name: catalog_cache.dumps(getattr(self, f.name)) for f in fields(self)}
+        return _from_cache, (saved, catalog_cache.digest(b"".join(saved.values())))
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self.exercises[exercise_id]
@@ -348,6 +376,16 @@ class Catalog:
             for spoken in exercise.spoken_names:
                 index.setdefault(spoken, exercise)
         return MappingProxyType(index)
+
+
+def _from_cache(saved: dict[str, bytes], checksum: bytes) -> Catalog:
+    from skill.domain.catalog_cache import digest
+
+    if digest(b"".join(saved.values())) != checksum:
+        raise ValueError("damaged saved catalog")
+    catalog = object.__new__(Catalog)
+    catalog.__dict__["_saved"] = saved
+    return catalog
 
 
 _FILLER = frozenset({"the", "a", "an", "my", "your", "do", "to", "with", "of", "on", "thing", "exercise", "one"})

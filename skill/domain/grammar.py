@@ -11,19 +11,19 @@ import itertools
 import re
 from collections.abc import Mapping
 
-_TOKEN = re.compile(r"\(([^()\[\]]*)\)|\[([^()\[\]]*)\]")
-_CLITIC = re.compile(r" '(?=[a-z])")
-_RULE = re.compile(r"<([a-z_]+)>")
+_TOKEN = r"\(([^()\[\]]*)\)|\[([^()\[\]]*)\]"  # compiled at first use (re's cache), not at import
+_CLITIC = r" '(?=[a-z])"  # compiled at first use (re's cache), not at import
+_RULE = r"<([a-z_]+)>"  # compiled at first use (re's cache), not at import
 
 
 def substitute(template: str, rules: Mapping[str, str]) -> str:
     """The template with each ``<name>`` replaced by its rule (rules may use rules)."""
     for _ in range(8):  # rules nest a few levels at most; a cycle stops here and fails below
-        replaced = _RULE.sub(lambda m: rules[m.group(1)] if m.group(1) in rules else m.group(0), template)
+        replaced = re.sub(_RULE, lambda m: rules[m.group(1)] if m.group(1) in rules else m.group(0), template)
         if replaced == template:
             break
         template = replaced
-    unknown = _RULE.findall(template)
+    unknown = re.findall(_RULE, template)
     if unknown:
         raise ValueError(f"unknown grammar rule(s) {sorted(set(unknown))} in {template!r}")
     return template
@@ -35,7 +35,7 @@ def expand(template: str, rules: Mapping[str, str] | None = None) -> list[str]:
         template = substitute(template, rules or {})
     pieces: list[list[str]] = []
     position = 0
-    for match in _TOKEN.finditer(template):
+    for match in re.finditer(_TOKEN, template):
         pieces.append([template[position : match.start()]])
         if match.group(1) is not None:
             pieces.append(match.group(1).split("|"))
@@ -45,4 +45,4 @@ def expand(template: str, rules: Mapping[str, str] | None = None) -> list[str]:
     pieces.append([template[position:]])
     sentences = (" ".join("".join(choice).split()) for choice in itertools.product(*pieces))
     # "i ('ve got|have)" must give "i've got", not "i 've got" (a word Alexa cannot hear).
-    return list(dict.fromkeys(_CLITIC.sub("'", s) for s in sentences))
+    return list(dict.fromkeys(re.sub(_CLITIC, "'", s) for s in sentences))

@@ -13,7 +13,6 @@ Pure: plain objects in, plain objects out; the handlers do the I/O.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -368,6 +367,8 @@ def _signature(items: tuple[PlanItem, ...]) -> int:
     known = _SIGNATURES.get(id(items))
     if known is not None and known[0] is items:
         return known[1]
+    import zlib  # local: a launch makes no plan (zlib is a shared library to load)
+
     signature = zlib.crc32(repr(items).encode())
     if len(_SIGNATURES) > 256:
         _SIGNATURES.clear()

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # loaded on use: a launch without a plan needs neither (cold 
 LINK_MINUTES = 15
 CODE_DIGITS = 6
 _SALT = b"spine-coach plan link v1"
-_CODE = re.compile(r"^[0-9]{6}$")
+_CODE = r"^[0-9]{6}$"  # compiled at first use (re's cache), not at import
 
 
 class PlanStore(Protocol):
@@ -77,7 +77,7 @@ def assign(store: PlanStore, code: str, data: Any, catalog: Catalog, now: dateti
     from skill.domain.plan import parse_plan
 
     plan = parse_plan(data, catalog)
-    if not _CODE.match(code.strip()):
+    if not re.match(_CODE, code.strip()):
         raise CodeRefused
     user = store.claim_link(code_hash(code.strip()), int(now.timestamp()))
     if user is None:
@@ -89,7 +89,7 @@ def assign(store: PlanStore, code: str, data: Any, catalog: Catalog, now: dateti
 def user_for_report(store: PlanStore, code: str, now: datetime) -> str:
     """The user of a live code, leaving the code valid for ``assign``; ``CodeRefused`` for a
     code that is malformed, unknown, used or expired (the same refusal as ``assign``'s)."""
-    if not _CODE.match(code.strip()):
+    if not re.match(_CODE, code.strip()):
         raise CodeRefused
     user = store.peek_link(code_hash(code.strip()), int(now.timestamp()))
     if user is None:

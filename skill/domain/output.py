@@ -138,8 +138,12 @@ class Pending:
 # What a device with a display shows with the answer; ``skill.alexa.screens`` renders it as APL.
 
 
+# The screens have docstrings: for a class without one, ``dataclasses`` writes one with
+# ``inspect.signature`` at import (a cold start cost).
 @dataclass(frozen=True)
 class CoachingScreen:
+    """The screen beside a coached exercise."""
+
     exercise: str
     routine: str  # a routine id, or "single"
     index: int  # 0-based position in the routine
@@ -160,6 +164,8 @@ class CoachingScreen:
 
 @dataclass(frozen=True)
 class HowToScreen:
+    """The screen beside a how-to answer."""
+
     exercise: str
     amount: Say | None = None  # the dosage, as said
     plan_amount: Say | None = None  # the physiotherapist's amount, when a plan prescribes it
@@ -167,6 +173,8 @@ class HowToScreen:
 
 @dataclass(frozen=True)
 class RoutineScreen:
+    """The screen beside a routine's overview."""
+
     routine: str
     minutes: int = 0  # about how long the routine takes, as said
     next: str = ""  # the exercise the user is up to (a saved place), else the first
@@ -174,6 +182,8 @@ class RoutineScreen:
 
 @dataclass(frozen=True)
 class ProgressScreen:
+    """The screen beside a progress answer."""
+
     sessions: int
     exercises: int
     streak: int

@@ -26,10 +26,10 @@ EARLIEST_YEAR = 1900
 LATEST_YEAR = 2199
 
 VAGUE_TIMES = frozenset({"MO", "AF", "EV", "NI"})  # morning, afternoon, evening, night
-_ASCII_DIGITS = re.compile(r"[0-9]+")
-_CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
-_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_ISO_DURATION = re.compile(
+_ASCII_DIGITS = r"[0-9]+"  # compiled at first use (re's cache), not at import
+_CLOCK = r"([0-9]{1,2}):([0-9]{2})"  # compiled at first use (re's cache), not at import
+_ISO_DATE = r"([0-9]{4})-([0-9]{2})-([0-9]{2})"  # compiled at first use (re's cache), not at import
+_ISO_DURATION = (  # compiled at first use (re's cache): not at a cold start
     r"P(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)W)?(?:([0-9]+)D)?(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)S)?)?"
 )
 
@@ -48,7 +48,7 @@ def number(value: object) -> int | None:
     text = _clean(value)
     if text is None or text.startswith("-"):  # "-1" must not become 1
         return None
-    if _ASCII_DIGITS.fullmatch(text):
+    if re.fullmatch(_ASCII_DIGITS, text):
         return int(text) if len(text) <= MAX_DIGITS else None
     from skill.domain.numbers import parse_number
 
@@ -63,7 +63,7 @@ def time(value: object) -> str | None:
         return None
     if text.upper() in VAGUE_TIMES:
         return text.upper()
-    clock = _CLOCK.fullmatch(text)
+    clock = re.fullmatch(_CLOCK, text)
     if clock is None:
         from skill.domain.times import parse_time
 
@@ -71,7 +71,7 @@ def time(value: object) -> str | None:
         spoken = parse_time(words) if words else None
         if spoken is None or spoken in VAGUE_TIMES:
             return spoken
-        clock = _CLOCK.fullmatch(spoken)
+        clock = re.fullmatch(_CLOCK, spoken)
         if clock is None:
             return None
     hour, minute = int(clock.group(1)), int(clock.group(2))
@@ -93,12 +93,12 @@ def day(value: object, today: date) -> str | None:
     text = _clean(value)
     if text is None:
         return None
-    if not _ISO_DATE.fullmatch(text):
+    if not re.fullmatch(_ISO_DATE, text):
         from skill.domain.dates import parse_date
 
         words = " ".join(text.lower().replace(".", " ").replace(",", " ").split())
         text = (parse_date(words, today) if words else None) or ""
-        if not _ISO_DATE.fullmatch(text):
+        if not re.fullmatch(_ISO_DATE, text):
             return None
     try:
         when = date.fromisoformat(text)
@@ -118,7 +118,7 @@ def duration(value: object) -> str | None:
 
         words = " ".join(text.lower().replace(".", " ").split())
         text = (parse_duration(words) if words else None) or ""
-    match = _ISO_DURATION.fullmatch(text)
+    match = re.fullmatch(_ISO_DURATION, text)
     if match is None or not any(match.groups()):
         return None
     if any(len(part) > MAX_DIGITS for part in match.groups() if part):

@@ -219,11 +219,11 @@ def _year_earlier(when: date) -> date:
         return when.replace(year=when.year - 1, day=28)
 
 
-_DURATION = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
+_DURATION = r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"  # compiled at first use (re's cache), not at import
 
 
 def _duration_days(duration: str) -> int | None:
-    match = _DURATION.fullmatch(duration)
+    match = re.fullmatch(_DURATION, duration)
     if not match or not any(match.groups()):
         return None
     years, months, weeks, days = (int(g) if g else 0 for g in match.groups())

@@ -5,18 +5,17 @@ exactly as it was."""
 
 from __future__ import annotations
 
-import logging
-
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import Response
 
+from skill.alexa import logs
 from skill.alexa.logs import failure
 from skill.alexa.turn import TURN_KEY, Deps, Turn
 from skill.domain import welcome
 
-log = logging.getLogger("spine_coach")
+log = logs.getLogger("spine_coach")
 
 
 class ApologyExceptionHandler(AbstractExceptionHandler):  # type: ignore[misc]

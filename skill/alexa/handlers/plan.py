@@ -8,9 +8,9 @@ one that fails) makes the plan absent, never an error: stock coaching carries on
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 
+from skill.alexa import logs
 from skill.alexa.handlers.base import Handler, intent
 from skill.alexa.turn import Turn
 from skill.domain.coaching import amount_words, plan_prescribed
@@ -18,7 +18,7 @@ from skill.domain.linking import LinkedPlan, PlanStore, linked_plan, mark_announ
 from skill.domain.output import Count, HowToScreen, Output, Say, Segment, Spoken, Text, ask
 from skill.store.keys import user_key
 
-log = logging.getLogger("spine_coach")
+log = logs.getLogger("spine_coach")
 
 
 def _store(turn: Turn) -> PlanStore | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from datetime import timedelta
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill.alexa import logs
 from skill.alexa.handlers.base import Handler, all_of, intent, pending, request_type
 from skill.alexa.handlers.reminders import flow
 from skill.alexa.turn import Turn, turn_of
@@ -29,7 +29,7 @@ from skill.domain.output import (
 )
 from skill.domain.safety import emergency_number
 
-log = logging.getLogger("spine_coach")
+log = logs.getLogger("spine_coach")
 
 
 class ProgressHandler(Handler):

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from skill.alexa import logs
 from skill.alexa.handlers.base import Handler, any_request, intent, request_type
 from skill.alexa.turn import Turn, turn_of
 from skill.domain import welcome
 from skill.domain.output import Output
 
-log = logging.getLogger("spine_coach")
+log = logs.getLogger("spine_coach")
 
 
 class HelpHandler(Handler):

@@ -82,7 +82,7 @@ class StageAnswerHandler(Handler):
         question = turn.session.pending
         routine_id = turn.slot_id("stage")
         if question is not None and question.kind == "ask_stage" and question.get("then") == "start":
-            said = _WEEK_WORDS.fullmatch((turn.slot_raw("stage") or "").strip().lower())
+            said = re.fullmatch(_WEEK_WORDS, (turn.slot_raw("stage") or "").strip().lower())
             if said is not None:
                 from skill.alexa.handlers.stage import after_statement
 
@@ -93,7 +93,7 @@ class StageAnswerHandler(Handler):
         return overview.unknown_routine()
 
 
-_WEEK_WORDS = re.compile(r"(?:the )?week (.+)")
+_WEEK_WORDS = r"(?:the )?week (.+)"  # compiled at first use (re's cache), not at import
 
 
 class CoachExerciseHandler(Handler):
