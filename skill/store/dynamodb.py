@@ -191,11 +191,7 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
             old = self.history_table.delete_item(Key={"id": link_id(code_hash), "sk": LINK}, ReturnValues="ALL_OLD")
         except Exception as exc:
             raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
-        item = from_dynamo(old.get("Attributes") or {})
-        if not item or not isinstance(item.get(TTL_ATTRIBUTE), int) or item[TTL_ATTRIBUTE] <= now:
-            return None
-        user = item.get("user")
-        return user if isinstance(user, str) else None
+        return _live_user(from_dynamo(old.get("Attributes") or {}), now)
 
     def peek_link(self, code_hash: str, now: int) -> str | None:
         """The user a live code was made for, leaving the code in place (the adherence
@@ -207,11 +203,7 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
             )
         except Exception as exc:
             raise PersistenceException(f"DynamoDB read failed: {type(exc).__name__}") from exc
-        found = from_dynamo(item or {})
-        if not found or not isinstance(found.get(TTL_ATTRIBUTE), int) or found[TTL_ATTRIBUTE] <= now:
-            return None
-        user = found.get("user")
-        return user if isinstance(user, str) else None
+        return _live_user(from_dynamo(item or {}), now)
 
     def put_plan(self, user: str, record: dict[str, Any]) -> None:
         """Set (or replace) the user's linked plan record (never given a TTL)."""
@@ -315,3 +307,11 @@ def _conditional(write: Callable[[], Any]) -> bool:
     except Exception as exc:
         raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
     return True
+
+
+def _live_user(item: dict[str, Any], now: int) -> str | None:
+    """The user of a link-code item, or None when there is none or it has expired."""
+    if not item or not isinstance(item.get(TTL_ATTRIBUTE), int) or item[TTL_ATTRIBUTE] <= now:
+        return None
+    user = item.get("user")
+    return user if isinstance(user, str) else None

@@ -191,10 +191,7 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
                 connection.execute("DELETE FROM history WHERE id = ? AND sk = ?", (row_id, LINK))
         except (sqlite3.Error, OSError) as exc:
             raise PersistenceException(f"SQLite write failed: {type(exc).__name__}") from exc
-        if found is None or _expires(found[0]) <= now:
-            return None
-        user = json.loads(found[0]).get("user")
-        return user if isinstance(user, str) else None
+        return _live_user(found[0] if found else None, now)
 
     def peek_link(self, code_hash: str, now: int) -> str | None:
         """The user a live code was made for, leaving the code in place (the adherence
@@ -207,10 +204,7 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
             )
         except (sqlite3.Error, OSError) as exc:
             raise PersistenceException(f"SQLite read failed: {type(exc).__name__}") from exc
-        if found is None or _expires(found[0]) <= now:
-            return None
-        user = json.loads(found[0]).get("user")
-        return user if isinstance(user, str) else None
+        return _live_user(found[0] if found else None, now)
 
     def put_plan(self, user: str, record: dict[str, Any]) -> None:
         """Set (or replace) the user's linked plan record."""
@@ -252,6 +246,14 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
 def _rev(attributes: dict[str, Any]) -> int:
     rev = attributes.get("rev")
     return rev if isinstance(rev, int) and not isinstance(rev, bool) else 0
+
+
+def _live_user(data: str | None, now: int) -> str | None:
+    """The user of a stored link code's data, or None when there is none or it has expired."""
+    if data is None or _expires(data) <= now:
+        return None
+    user = json.loads(data).get("user")
+    return user if isinstance(user, str) else None
 
 
 def _expires(data: str) -> int:
