@@ -77,19 +77,60 @@ def test_the_second_process_compiles_nothing_and_gets_the_same_class(tmp_path: P
     assert "(x: int, y: int = 2, tags: tuple[str, ...] = ()) -> None" in second[1]
 
 
-def test_a_changed_class_is_compiled_again_and_stale_entries_go(tmp_path: Path) -> None:
+def entries_of(table: Path) -> dict[str, object]:
+    data = table.read_bytes()
+    found: dict[str, object] = marshal.loads(data[data.index(b"\0") + 1 + 5 :])
+    return found
+
+
+def test_a_changed_class_is_compiled_again(tmp_path: Path) -> None:
     table = tmp_path / "table.marshal"
     run(table)
-    size_before = len(marshal.loads(table.read_bytes().split(b"\0", 1)[1][5:]))
     changed = run(table, "z: str = 'new'")
     assert changed[-1] == "compiled anew"
     assert changed[:2] == uncached("z: str = 'new'")[:2]
     assert changed[0] == "Point(x=1, y=2, tags=(), z='new')"
     assert run(table, "z: str = 'new'")[-1] == "all from the table"
-    # Only what the last process used is kept: the old __init__ and __repr__ are gone.
-    entries = marshal.loads(table.read_bytes().split(b"\0", 1)[1][5:])
-    assert len(entries) == size_before
-    assert all("z" in source for source in entries if "def __init__" in source)
+    assert any("z" in source for source in entries_of(table) if "def __init__" in source)
+
+
+SECOND_CLASS = """pass
+
+@dataclass
+class Other:
+    a: int = 0
+    b: str = ""
+
+assert Other(1) == Other(1, "")"""
+
+
+def test_a_process_that_makes_fewer_classes_does_not_shrink_the_table(tmp_path: Path) -> None:
+    table = tmp_path / "table.marshal"
+    assert run(table, SECOND_CLASS)[-1] == "compiled anew"
+    full = entries_of(table)
+    # A shorter program (a one-off command, a benchmark's child), then one that compiles
+    # something else: neither drops the entries of the class they did not make.
+    assert run(table)[-1] == "all from the table"
+    assert run(table, "w: int = 0")[-1] == "compiled anew"
+    assert set(full) <= set(entries_of(table))
+    assert run(table, SECOND_CLASS)[-1] == "all from the table"
+
+
+def test_stale_entries_go_when_the_table_fills_up(tmp_path: Path) -> None:
+    from skill.alexa import dataclass_cache
+
+    table = tmp_path / "table.marshal"
+    run(table)
+    used = entries_of(table)
+    stale = {f"x = {n}": compile(f"x = {n}", "<string>", "exec") for n in range(dataclass_cache._MAX_ENTRIES)}
+    data = table.read_bytes()
+    table.write_bytes(data[: data.index(b"\0") + 1 + 5] + marshal.dumps({**stale, **used}))
+    assert run(table, "z: str = 'new'")[-1] == "compiled anew"
+    # Past the bound, only what the writing process used is kept.
+    kept = entries_of(table)
+    assert not set(stale) & set(kept)
+    assert len(kept) <= len(used) + 3
+    assert run(table, "z: str = 'new'")[-1] == "all from the table"
 
 
 def test_a_damaged_or_foreign_table_is_compiled_again(tmp_path: Path) -> None:

@@ -23,8 +23,12 @@ Why this is sound (each point is a test in tests/test_dataclass_cache.py):
   bytecode magic number and the ``-O`` level (``importlib.util.MAGIC_NUMBER``, as a
   ``.pyc`` does); a table from another interpreter, a damaged one, or one holding anything
   but code objects is ignored whole.
-- *Bounded.* A process writes back only the entries it used (read or compiled), so the
-  entries of edited classes go at the next write instead of piling up.
+- *Never shrunk by a short process.* A process that compiled something new writes back
+  what it read and what it used: a process that creates fewer classes (a one-off command,
+  a benchmark's child) must not drop the others' entries, or the next cold start compiles
+  them again (about 150 M instructions).
+- *Bounded.* Entries of edited classes stay until the table would pass ``_MAX_ENTRIES``;
+  then only what the writing process used is kept.
 - *Read-only folders.* Nothing is written where the folder is not writable (Lambda), and
   nothing fails.
 """
@@ -44,7 +48,9 @@ from typing import Any
 
 FILE_NAME = f"dataclass-code.{sys.implementation.cache_tag}.marshal"
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "__pycache__" / FILE_NAME  # skill/__pycache__
-_MAX_ENTRIES = 4096  # every dataclass a process creates; a bound, never reached by the skill
+# Entries in a table: the skill uses about 200 (its dataclasses' methods); the rest of the
+# room is for the stale entries of edited classes, dropped when it fills up.
+_MAX_ENTRIES = 1024
 
 
 def _header() -> bytes:
@@ -106,14 +112,18 @@ def _exec(source: Any, globals: Any = None, locals: Any = None) -> None:
 
 
 def save(path: Path) -> None:
-    """Write the table (every entry this process used) to ``path``."""
+    """Write the table to ``path``: what was read and what this process used, or only what
+    it used when both together would pass ``_MAX_ENTRIES``."""
+    table = {**_codes, **_used}
+    if len(table) > _MAX_ENTRIES:
+        table = _used
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}")
-    partial.write_bytes(_header() + marshal.dumps(_used))
+    partial.write_bytes(_header() + marshal.dumps(table))
     partial.replace(path)  # whole or not at all, for readers in other processes
 
 
 def _save_if_new(path: Path) -> None:
-    if _new or len(_used) < len(_codes):  # something compiled, or stale entries to drop
+    if _new:  # something compiled; a process that only read the table has nothing to add
         with contextlib.suppress(OSError):  # a read-only code folder (Lambda) keeps what it has
             save(path)
