@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from skill.devtools.bench import Result, bench_turns, report
 
 
@@ -38,3 +41,31 @@ def test_instruction_report_ratios_to_the_floor() -> None:
         [("empty", [1, 1, 1]), ("floor", [2_000_000, 2_000_000, 2_000_000]), ("ours", [3_000_000] * 3)]
     )
     assert "| ours | 3.0 M, 3.0 M, 3.0 M | 3.0 M | 1.50x |" in table
+
+
+def test_replayed_script_gets_the_answers_a_user_would(tmp_path: Path) -> None:
+    """The per-turn instruction count replays recorded envelopes as new users: each must
+    get the same kind of answer as the user who recorded them, not an error path."""
+    import json
+
+    from skill.devtools.bench import WORKOUT_SCRIPT, _record_script, _turns_child
+
+    heard: list[dict[str, Any]] = []
+    recorded = _record_script(f"sqlite:///{tmp_path}/record.db", heard)
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps(recorded))
+    for days in (0, 30):
+        answers = _turns_child("ours", 1, days, str(script))
+        assert len(answers) == 2 * len(recorded)  # the warm-up round and the measured one
+        speech = [a.get("response", {}).get("outputSpeech", {}).get("ssml", "") for a in answers[len(recorded) :]]
+        assert all(speech)
+        assert not [s for s in speech if "something went wrong" in s]
+        # The same request ids choose the same wording: only the launches (the recorder heard
+        # the disclaimer, a seeded user hears the streak) and the progress answer differ.
+        differ = {
+            WORKOUT_SCRIPT[n % len(WORKOUT_SCRIPT)]
+            for n, (s, h) in enumerate(zip(speech, heard, strict=True))
+            if s != h["response"]["outputSpeech"]["ssml"]
+        }
+        assert differ <= {"open spine coach", "ask spine coach how am I doing"}, differ
+    assert _turns_child("parse", 2, 0, str(script)) == []

@@ -163,6 +163,8 @@ def run(
             "Per-turn latency, 60-turn week-six workout, Lambda handler",
             bench_turns(rounds=runs, history_days=history_days),
         )
+        if instructions:
+            table += "\n" + turn_instructions_report(turn_instructions(history_days))
         if dynamodb:
             table += "\n" + dynamo_report(bench_dynamo(history_days))
         return table
@@ -349,6 +351,135 @@ def bench_turns(
         Result("hello-world counting visits in the same SQLite store", tuple(stored_floor)),
         *(Result(f"Spine Coach, SQLite, {days} days of history", tuple(ours[days])) for days in history_days),
     ]
+
+
+# --- per-turn instructions: repeatable whatever the machine's load -----------------------------
+
+_TURN_USER = "amzn1.ask.account.TURNS"
+
+
+def _record_script(store_url: str, answers: list[dict[str, Any]] | None = None) -> list[str]:
+    """The 60 envelopes of the week-six script as Spine Coach's warm-up user sent them
+    (and, into ``answers``, what that user heard)."""
+    from skill.devtools.envelopes import Device
+    from skill.devtools.simulator import Conversation
+
+    spine = _load_lambda(store_url)
+    recorded: list[str] = []
+
+    def record(event: dict[str, Any]) -> dict[str, Any]:
+        recorded.append(json.dumps(event))
+        answer: dict[str, Any] = spine.lambda_handler(event, None)
+        if answers is not None:
+            answers.append(answer)
+        return answer
+
+    convo = Conversation(record, device=Device(user_id=f"{_TURN_USER}WARM"))
+    for n in range(60):
+        convo.say(WORKOUT_SCRIPT[n % len(WORKOUT_SCRIPT)])
+    return recorded
+
+
+def _turns_child(case: str, rounds: int, days: int, script: str) -> list[dict[str, Any]]:
+    """Run in a child process under callgrind by ``turn_instructions``: the recorded
+    envelopes of the week-six script (``script``, a JSON list) are replayed ``rounds``
+    times, each round as a new user (with ``days`` of history seeded for ``MAX_ROUNDS``
+    users up front, whatever ``rounds`` is), to ``case``: "ours", "floor" (hello-world) or
+    "parse" (only the ``json.loads`` every case does). One round is replayed first as a
+    warm-up, for every case. The difference of two round counts is then the handlers'
+    work alone, setup and warm-up cancelled out. Returns the answers (none for "parse")."""
+    import gc
+    from datetime import UTC, datetime
+
+    from skill.devtools import hello
+    from skill.store.sqlite import SQLiteStore
+
+    recorded: list[str] = json.loads(Path(script).read_text())
+    with tempfile.TemporaryDirectory() as tmp:
+        spine = _load_lambda(f"sqlite:///{tmp}/bench.db")
+        users = [f"{_TURN_USER}{n:04d}" for n in range(MAX_ROUNDS + 1)]
+        if case == "ours":
+            seeder = SQLiteStore(Path(tmp) / "bench.db")
+            today = datetime.now(UTC).date()
+            for user in users:
+                seed_history(seeder, user, days, today)
+        rounds_of = [[e.replace(f"{_TURN_USER}WARM", user) for e in recorded] for user in users[: rounds + 1]]
+        handler = {"ours": spine.lambda_handler, "floor": hello.lambda_handler}.get(case)
+        answers = []
+        for number, events in enumerate(rounds_of):
+            if number == 1:
+                gc.collect()
+                gc.freeze()  # the setup and the warm-up round: never collected in a measured turn
+            for event in events:
+                parsed = json.loads(event)
+                if handler is not None:
+                    answers.append(handler(parsed, None))
+        return answers
+
+
+MAX_ROUNDS = 4
+
+
+def turn_instructions(
+    history_days: Sequence[int] = (0,), rounds: tuple[int, int] = (1, MAX_ROUNDS)
+) -> list[tuple[str, float]]:
+    """Instructions per turn of the 60-turn script (``valgrind --tool=callgrind``), for the
+    hello-world floor and for Spine Coach with each amount of history: each case runs with
+    ``rounds[0]`` and ``rounds[1]`` rounds, and the difference, less the same difference for
+    parsing the envelopes alone, is divided by the turns it adds. A mean, not a median: one
+    number that moves by well under a percent between runs, beside the noisy milliseconds."""
+    import compileall
+    import re
+
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+    for folder in ("skill", "lambda"):  # no child pays for writing a .pyc the others read
+        compileall.compile_dir(str(REPO / folder), quiet=1)
+    env = {**os.environ, "PYTHONHASHSEED": "0", "SPINE_COACH_ALLOW_ANY_SKILL": "1"}
+    env.pop("SPINE_COACH_SKILL_ID", None)
+    work = tempfile.TemporaryDirectory()
+    script = Path(work.name) / "script.json"
+    script.write_text(json.dumps(_record_script(f"sqlite:///{work.name}/record.db")))
+
+    def count(case: str, n: int, days: int) -> int:
+        with tempfile.TemporaryDirectory() as tmp:
+            call = f"_turns_child({case!r}, {n}, {days}, {str(script)!r})"
+            code = f"from skill.devtools.bench import _turns_child; {call}"
+            done = subprocess.run(
+                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out", sys.executable, "-c", code],
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=REPO,
+                check=True,
+            )
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        if found is None:
+            raise SystemExit("valgrind printed no instruction count")
+        return int(found.group(1))
+
+    def per_turn(case: str, days: int) -> float:
+        return (count(case, rounds[1], days) - count(case, rounds[0], days)) / ((rounds[1] - rounds[0]) * 60)
+
+    with work:
+        parse = per_turn("parse", 0)
+        results = [("hello-world Lambda handler (floor)", per_turn("floor", 0) - parse)]
+        for days in history_days:
+            results.append((f"Spine Coach, SQLite, {days} days of history", per_turn("ours", days) - parse))
+    return results
+
+
+def turn_instructions_report(results: list[tuple[str, float]]) -> str:
+    base = results[0][1]
+    lines = [
+        "Per turn in instructions (`valgrind --tool=callgrind`; the mean over the script's turns):",
+        "",
+        "| case | instructions per turn | vs. floor |",
+        "|---|---|---|",
+    ]
+    for name, value in results:
+        lines.append(f"| {name} | {value / 1e3:.0f} k | {value / base:.2f}x |")
+    return "\n".join(lines) + "\n"
 
 
 # --- DynamoDB: what a turn reads and writes ------------------------------------------------------

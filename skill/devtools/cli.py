@@ -431,7 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--instructions",
         action="store_true",
-        help="cold: also count instructions (valgrind --tool=callgrind, 3 runs a case): repeatable whatever the load",
+        help="cold and turns: also count instructions (valgrind --tool=callgrind): repeatable whatever the load",
     )
     bench.set_defaults(run=_bench)
     return parser
