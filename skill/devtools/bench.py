@@ -356,6 +356,7 @@ def bench_turns(
 # --- per-turn instructions: repeatable whatever the machine's load -----------------------------
 
 _TURN_USER = "amzn1.ask.account.TURNS"
+SCRIPT_TURNS = 60  # the turns of the recorded week-six script
 
 
 def _record_script(store_url: str, answers: list[dict[str, Any]] | None = None) -> list[str]:
@@ -375,7 +376,7 @@ def _record_script(store_url: str, answers: list[dict[str, Any]] | None = None) 
         return answer
 
     convo = Conversation(record, device=Device(user_id=f"{_TURN_USER}WARM"))
-    for n in range(60):
+    for n in range(SCRIPT_TURNS):
         convo.say(WORKOUT_SCRIPT[n % len(WORKOUT_SCRIPT)])
     return recorded
 
@@ -429,39 +430,22 @@ def turn_instructions(
     parsing the envelopes alone, is divided by the turns it adds. A mean, not a median: one
     number that moves by well under a percent between runs, beside the noisy milliseconds."""
     import compileall
-    import re
 
-    if shutil.which("valgrind") is None:
-        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
     for folder in ("skill", "lambda"):  # no child pays for writing a .pyc the others read
         compileall.compile_dir(str(REPO / folder), quiet=1)
     env = {**os.environ, "PYTHONHASHSEED": "0", "SPINE_COACH_ALLOW_ANY_SKILL": "1"}
     env.pop("SPINE_COACH_SKILL_ID", None)
-    work = tempfile.TemporaryDirectory()
-    script = Path(work.name) / "script.json"
-    script.write_text(json.dumps(_record_script(f"sqlite:///{work.name}/record.db")))
+    with tempfile.TemporaryDirectory() as work:
+        script = Path(work) / "script.json"
+        script.write_text(json.dumps(_record_script(f"sqlite:///{work}/record.db")))
 
-    def count(case: str, n: int, days: int) -> int:
-        with tempfile.TemporaryDirectory() as tmp:
-            call = f"_turns_child({case!r}, {n}, {days}, {str(script)!r})"
-            code = f"from skill.devtools.bench import _turns_child; {call}"
-            done = subprocess.run(
-                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out", sys.executable, "-c", code],
-                capture_output=True,
-                text=True,
-                env=env,
-                cwd=REPO,
-                check=True,
-            )
-        found = re.search(r"Collected : (\d+)", done.stderr)
-        if found is None:
-            raise SystemExit("valgrind printed no instruction count")
-        return int(found.group(1))
+        def per_turn(case: str, days: int) -> float:
+            def count(n: int) -> int:
+                call = f"_turns_child({case!r}, {n}, {days}, {str(script)!r})"
+                return _callgrind(["-c", f"from skill.devtools.bench import _turns_child; {call}"], env, cwd=REPO)
 
-    def per_turn(case: str, days: int) -> float:
-        return (count(case, rounds[1], days) - count(case, rounds[0], days)) / ((rounds[1] - rounds[0]) * 60)
+            return (count(rounds[1]) - count(rounds[0])) / ((rounds[1] - rounds[0]) * SCRIPT_TURNS)
 
-    with work:
         parse = per_turn("parse", 0)
         results = [("hello-world Lambda handler (floor)", per_turn("floor", 0) - parse)]
         for days in history_days:
@@ -717,8 +701,15 @@ def bench_cold_start(runs: int = 15) -> list[Result]:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "SPINE_COACH_STORE": f"sqlite:///{tmp}/cold.db", "SPINE_COACH_ALLOW_ANY_SKILL": "1"}
         env.pop("SPINE_COACH_SKILL_ID", None)
-        # One untimed start leaves the compiled dataclass methods in skill/__pycache__, as
-        # the package command ships them (``skill.alexa.dataclass_cache``).
+        # The compiled dataclass methods in skill/__pycache__ as the package command ships
+        # them: made in a fresh process (``skill.alexa.dataclass_cache``). The table other
+        # processes left there also holds the classes of tests and tools, which a Lambda
+        # start would read for nothing. Then one untimed start, which writes any .pyc.
+        from skill.alexa import dataclass_cache
+        from skill.devtools.package import dataclass_table
+
+        dataclass_table(Path(tmp) / dataclass_cache.FILE_NAME)
+        shutil.copyfile(Path(tmp) / dataclass_cache.FILE_NAME, dataclass_cache.DEFAULT_PATH)
         _time_process(spine, env, 1)
         return [
             Result("python start, nothing loaded", _time_process(_EMPTY, _content_env(REPO / "content"), runs)),
@@ -727,16 +718,33 @@ def bench_cold_start(runs: int = 15) -> list[Result]:
         ]
 
 
+def _callgrind(python_args: list[str], env: dict[str, str], cwd: Path | None = None) -> int:
+    """Instructions a Python run with ``python_args`` executes (``valgrind --tool=callgrind``)."""
+    import re
+
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out", sys.executable, *python_args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=cwd,
+            check=True,
+        )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if found is None:
+        raise SystemExit("valgrind printed no instruction count")
+    return int(found.group(1))
+
+
 def cold_instructions(runs: int = 3) -> list[tuple[str, list[int]]]:
     """Instructions from process start to the first response (``valgrind --tool=callgrind``),
     ``runs`` times per case: the same programs as ``bench_cold_start``, after it (modules
     byte-compiled, the catalog and the dataclass table saved). Unlike milliseconds these
     do not move with the machine's load; they vary by a fraction of a percent (the request
     and session ids are random)."""
-    import re
-
-    if shutil.which("valgrind") is None:
-        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
     event = _launch_event()
     lambda_dir = str(REPO / "lambda")
     cases = [
@@ -751,20 +759,7 @@ def cold_instructions(runs: int = 3) -> list[tuple[str, list[int]]]:
         for name, code in cases:
             program = Path(tmp) / "cold.py"
             program.write_text(code)
-            counts = []
-            for _ in range(runs):
-                out = f"--callgrind-out-file={tmp}/callgrind.out"
-                done = subprocess.run(
-                    ["valgrind", "--tool=callgrind", out, sys.executable, program],
-                    capture_output=True,
-                    text=True,
-                    env=env,
-                    check=True,
-                )
-                found = re.search(r"Collected : (\d+)", done.stderr)
-                if found is None:
-                    raise SystemExit("valgrind printed no instruction count")
-                counts.append(int(found.group(1)))
+            counts = [_callgrind([str(program)], env) for _ in range(runs)]
             results.append((name, counts))
     return results
 

@@ -233,7 +233,7 @@ _DATACLASS_MODULES = (
 )
 
 
-def _dataclass_table(path: Path) -> None:
+def dataclass_table(path: Path) -> None:
     """The compiled dataclass methods of the modules a cold start imports (see
     ``skill.alexa.dataclass_cache``), made in a fresh process and shipped like the .pyc files."""
     program = (
@@ -288,7 +288,7 @@ def build_package(options: PackageOptions) -> str:
     if options.deps:
         _install_deps(source, bundle, options.lambda_arch)
     _compile(bundle)
-    _dataclass_table(bundle / "skill" / "__pycache__" / dataclass_cache.FILE_NAME)
+    dataclass_table(bundle / "skill" / "__pycache__" / dataclass_cache.FILE_NAME)
     _zip(bundle, out / "lambda.zip")
     shutil.rmtree(bundle)
     size = (out / "lambda.zip").stat().st_size
