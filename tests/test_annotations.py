@@ -133,3 +133,19 @@ def test_virtual_alexa_numbers_are_alexas_numbers(catalog: Catalog) -> None:
     ]
     heard = virtual_alexa_heard(rows, catalog.vocabulary)
     assert [(h.intent, h.slots.get("score")) for h in heard] == [(r.intent, r.slots["score"]) for r in rows]
+
+
+def test_symptom_dialogs_pass_only_the_safe_answer() -> None:
+    """``models evaluate --dialogs`` says each sentence to the skill: a red flag passes with
+    the emergency number mid-set and outside a session, a symptom with the stop-and-refer
+    answer; a sentence the skill does not take for a symptom fails."""
+    from skill.devtools.evaluate import symptom_dialogs
+
+    said = [
+        Annotation("my legs have suddenly gone weak", "SymptomIntent", {"symptom": "leg_weakness"}, "red_flag"),
+        Annotation("my back is sore", "SymptomIntent", {"symptom": "pain"}, "symptom", locale="en-GB"),
+        Annotation("what's the capital of peru", "SymptomIntent", {"symptom": "pain"}, "symptom"),
+        # A red flag in words the skill takes for a mild symptom is not safe: over, never under.
+        Annotation("my back aches a bit", "SymptomIntent", {"symptom": "leg_weakness"}, "red_flag"),
+    ]
+    assert [d.passed for d in symptom_dialogs(said)] == [True, True, False, False]

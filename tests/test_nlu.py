@@ -72,6 +72,8 @@ HELD_OUT = [
     ("can i lift my grandchild", "AvoidIntent", {"activity": "lifting"}),
     ("my surgeon cleared me for cat cow", "ClearanceIntent", {"exercise": "cat_cow"}),
     ("it hurts", "SymptomIntent", {"symptom": "pain"}),
+    # A hesitation does not hand a question to the "uh {symptom}" sample.
+    ("uh how do i do the one where you lift your hips up", "HowToIntent", {"exercise": None}),
     ("play some music", "AMAZON.FallbackIntent", {}),
     ("order a pizza", "AMAZON.FallbackIntent", {}),
     ("tell me about the history of the roman empire", "AMAZON.FallbackIntent", {}),

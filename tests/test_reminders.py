@@ -110,6 +110,21 @@ def test_asks_for_the_time_when_none_was_given(remind: Callable[..., Conversatio
     ]
 
 
+def test_remind_me_at_a_time_sets_it_and_answers_an_open_question(
+    remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore
+) -> None:
+    convo = remind()
+    convo.launch()
+    assert "every day at 9 a.m." in convo.say("remind me at nine a.m.").text
+    question = convo.say("change my reminder")
+    assert "What time" in question.text
+    # Said to "what time?", the same words answer it: the reminder moves, no second one.
+    moved = convo.say("remind me at 8 am")
+    assert "I've moved your 9 a.m. reminder to 8 a.m." in moved.text, moved.text
+    assert [r["time"] for r in user_record(store).reminders] == ["08:00"]
+    assert len(standin.reminders) == 1
+
+
 def test_vague_time_is_made_exact_and_said_back(remind: Callable[..., Conversation]) -> None:
     convo = remind()
     convo.launch()

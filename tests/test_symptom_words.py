@@ -30,6 +30,9 @@ def symptom_of(found: Interpretation) -> str | None:
         # Cauda equina: retention, incontinence, saddle numbness.
         ("i've not passed water since breakfast even though i really need to go", "bladder_bowel"),
         ("there's no sensation down there at all when i sit on the toilet", "bladder_bowel"),
+        ("there's no feeling at all round my groin since this morning", "bladder_bowel"),
+        ("my inner thighs have gone numb", "bladder_bowel"),
+        ("i haven't been able to pass urine all day", "bladder_bowel"),
         # Cardiac: pressure or heaviness spreading to the arm or jaw, with sweating.
         ("a squeezing pressure right across my chest and my left arm aches", "chest_pain"),
         ("i'm all clammy and sweaty and the ache is going up into my jaw", "chest_pain"),
@@ -39,10 +42,15 @@ def symptom_of(found: Interpretation) -> str | None:
         # A fall with injury: head, blood, cannot get up.
         ("i slipped on the stairs and banged my head, there's blood on the carpet now", "fall_injury"),
         ("i tripped over the cat and i'm on the floor and i can't get myself up", "fall_injury"),
+        ("i'm not getting enough air into my lungs", "breathing_trouble"),
+        ("i took a spill on the patio and i think i've done my wrist in", "fall_injury"),
         # A fall and then bad pain: after a fusion, an injured fall until someone has looked.
         ("i went and had a tumble in the garden and my back is killing me", "fall_injury"),
         ("i slipped in the shower and now it hurts like mad", "fall_injury"),
         # Not red flags, but still symptoms to stop for.
+        ("bloody hell my back is sore", "pain"),
+        ("it runs down through my thigh and into my calf", "leg_pain"),
+        ("i took a bit of a spill but i'm fine", "fall"),
         ("my vision goes dark every time i get up out of the chair", "dizzy"),
         ("i've lost all sensation along the outside of my foot", "numbness"),
         ("my spine is really stiff this morning", "pain"),

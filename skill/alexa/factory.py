@@ -100,8 +100,8 @@ def handlers() -> list[AbstractRequestHandler]:
         stage.WhatWeekHandler(),
         stage.ClearanceHandler(),
         # reminders, progress, pain, data
-        reminders.SetReminderHandler(),
         reminders.ReminderTimeHandler(),
+        reminders.SetReminderHandler(),
         progress.StrayNumberHandler(),
         reminders.ListRemindersHandler(),
         reminders.ChangeReminderHandler(),

@@ -100,6 +100,7 @@ def _models_evaluate(args: argparse.Namespace) -> int:
             virtual_alexa=not args.console_only,
             show_missed=args.missed,
             source=path,
+            dialogs=args.dialogs,
         )
     )
     return 0
@@ -339,6 +340,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--annotations", help="a JSON-lines annotation set (default: tests/annotations/)")
     evaluate.add_argument("--console-only", action="store_true", help="skip virtual-alexa")
     evaluate.add_argument("--missed", action="store_true", help="list every sentence not understood")
+    evaluate.add_argument(
+        "--dialogs",
+        action="store_true",
+        help="also say each symptom sentence to the skill mid-set (red flags also outside a session), check the answer",
+    )
     evaluate.set_defaults(run=_models_evaluate)
 
     serve = commands.add_parser(

@@ -222,6 +222,7 @@ def report(
     virtual_alexa: bool = True,
     show_missed: bool = False,
     source: Path = ANNOTATIONS,
+    dialogs: bool = False,
 ) -> str:
     from skill.devtools.interaction_model import MODELS_DIR
 
@@ -248,6 +249,8 @@ def report(
         if show_missed:
             lines.append(f"  missed ({len(missed)}):")
             lines += [f"    {m}" for m in missed]
+    if dialogs:
+        lines += dialog_report(symptom_dialogs(annotations), show_missed=show_missed)
     return "\n".join(lines)
 
 
@@ -272,3 +275,73 @@ def sentences_that_are_samples(annotations: Sequence[Annotation], models: Iterab
                         for spoken in [value["name"]["value"], *value["name"].get("synonyms", [])]:
                             held.add(normalize_utterance(spoken))
     return [a.text for a in annotations if normalize_utterance(a.text) in held]
+
+
+# --- symptom dialogs: what the patient hears, through the whole skill ---------------------------
+
+# The answers the safety promise names (the prompts' wording): a red flag gets "call emergency
+# services now" with the locale's number; any other symptom stops the set and refers, or sends a possible wound
+# infection to the surgeon's office today. A milder symptom answered as a red flag passes
+# (over, never under).
+_STOPS = ("Stop the exercise now", "contact your surgeon's office today")
+_MID_SET = ("my physio moved me to the week six routine", "start my week six routine", "ready")
+
+
+@dataclass(frozen=True)
+class Dialog:
+    annotation: Annotation
+    passed: bool
+    answer: str
+
+
+def symptom_dialogs(annotations: Sequence[Annotation]) -> list[Dialog]:
+    """Each symptom and red-flag sentence said mid-set (the week six routine's first set
+    counted) in ``spine-coach chat``'s skill on a fresh SQLite store, and each red flag also
+    said outside a session ("ask spine coach ..."), with a new user every time."""
+    import tempfile
+
+    from skill.alexa.factory import build_skill
+    from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+    from skill.devtools.simulator import Conversation, in_process
+    from skill.domain.catalog import load_catalog
+    from skill.store import open_store
+
+    guidance = load_catalog().guidance
+    dialogs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        skill = build_skill(store=open_store(f"sqlite:///{tmp}/dialogs.db"), skill_id=LOCAL_SKILL_ID)
+        for n, annotation in enumerate(a for a in annotations if a.group in ("red_flag", "symptom")):
+            # The emergency answer itself, not the stop rule's mention of the number.
+            number = f"Call emergency services now on {' '.join(guidance.emergency_number(annotation.locale))}"
+
+            def talk(user: str, locale: str = annotation.locale) -> Conversation:
+                device = Device(user_id=f"amzn1.ask.account.DIALOG{user}", locale=locale)
+                return Conversation(in_process(skill), device=device)
+
+            convo = talk(f"{n}MID")
+            convo.launch()
+            for line in _MID_SET:
+                convo.say(line)
+            reply = convo.say(annotation.text)
+            answers = [reply.text]
+            passed = reply.ends_session and (number in reply.text or any(s in reply.text for s in _STOPS))
+            if annotation.group == "red_flag":
+                outside = talk(f"{n}OUT").say(f"ask spine coach {annotation.text}")
+                answers.append(outside.text)
+                passed = all(number in r.text and r.ends_session for r in (reply, outside))
+            dialogs.append(Dialog(annotation, passed, " | ".join(answers)))
+    return dialogs
+
+
+def dialog_report(dialogs: Sequence[Dialog], *, show_missed: bool = False) -> list[str]:
+    red = [d for d in dialogs if d.annotation.group == "red_flag"]
+    everyone = Score(sum(d.passed for d in dialogs), len(dialogs))
+    lines = [
+        "",
+        f"symptom dialogs (the skill, mid-set; red flags also outside a session): "
+        f"{everyone}   red flags {Score(sum(d.passed for d in red), len(red))}",
+    ]
+    if show_missed:
+        failed = [d for d in dialogs if not d.passed]
+        lines += [f"    {d.annotation.text!r} [{d.annotation.group}] -> {d.answer[:160]}" for d in failed]
+    return lines

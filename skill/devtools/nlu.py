@@ -71,7 +71,7 @@ MAX_UNMATCHED_WORDS = 12
 OPEN_BARE_TYPES = frozenset({"SYMPTOM"})
 # A patient describing an emergency rambles ("my leg gave way under me when i tried to get
 # up off the mat"): symptom words are heard in a longer sentence than other slots' words.
-MAX_UNMATCHED_SYMPTOM_WORDS = 20
+MAX_UNMATCHED_SYMPTOM_WORDS = 30
 ANSWER_INTENTS = frozenset({"StageIntent"})
 # Words too common to tie a phrase to a slot type.
 _COMMON = frozenset(
@@ -396,7 +396,10 @@ class Resolver:
                 continue
             if rank >= _STRIPPED_RANK and found[0][1] < 0:
                 continue  # without its fillers a sentence must still name something real
-            score = (found[0][0], found[0][1], -rank, *found[0][2:])
+            # Hesitations carry nothing: "uh how do i do ..." and "how do i do ..." compete
+            # as one form, so "uh {symptom}" does not take a question by its "uh".
+            tier = max(rank - 1, 0)
+            score = (found[0][0], found[0][1], -tier, *found[0][2:])
             if best is None or score > best[0]:
                 best = (score, found[1])
         return best

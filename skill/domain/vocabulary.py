@@ -116,6 +116,9 @@ def words(text: str) -> list[str]:
     text = re.sub(r"\b(?:not|never|unable) (?:been |be )?(?:able )?to\b", "cannot", text)
     # ... and "I don't feel my legs" is "I cannot feel my legs" (feeling lost, not a symptom denied).
     text = re.sub(_LOST_FEELING, "cannot feel ", text)
+    # "Bloody" before another word swears ("bloody hell, my back"); only at the end does it
+    # describe blood ("the dressing is bloody").
+    text = re.sub(r"\bbloody\s+(?=[a-z])", "", text)
     out = []
     for word in text.replace("'", "").split():
         # At most three digits: a huge number (Python refuses over 4,300 digits) is just a word.

@@ -56,9 +56,13 @@ class SetReminderHandler(Handler):
 
 class ReminderTimeHandler(Handler):
     """A time on its own answers "what time should I remind you?". A bare number ("nine",
-    which Alexa may send as a NUMBER) needs a.m. or p.m. to be a time."""
+    which Alexa may send as a NUMBER) needs a.m. or p.m. to be a time. "Remind me at nine"
+    said to that question answers it too: a change stays a change, not a second reminder."""
 
-    when = any_of(intent("TimeAnswerIntent"), all_of(intent("PainAnswerIntent"), pending("reminder_time")))
+    when = any_of(
+        intent("TimeAnswerIntent"),
+        all_of(intent("PainAnswerIntent", "SetReminderIntent"), pending("reminder_time")),
+    )
 
     def answer(self, turn: Turn) -> Output:
         question = turn.session.pending
