@@ -39,7 +39,7 @@ RED_FLAGS = [a for a in ANNOTATIONS if a.group == "red_flag"]
 SYMPTOMS = [a for a in ANNOTATIONS if a.group == "symptom"]
 # Floors: measured on this set (see the README's "How well it understands"); raise, never lower.
 CONSOLE_FLOOR = 0.955
-VIRTUAL_ALEXA_FLOOR = 0.845
+VIRTUAL_ALEXA_FLOOR = 0.849
 
 
 def test_no_annotation_sentence_is_a_sample() -> None:
