@@ -85,6 +85,19 @@ def test_stage_slot_covers_every_week(model: dict[str, Any], catalog: Catalog) -
         assert owner[phrase] == routine
 
 
+def test_ordinal_slot_is_every_week_said_as_an_ordinal(model: dict[str, Any]) -> None:
+    """virtual-alexa cannot fill AMAZON.NUMBER from "sixth": "my sixth week" takes ORDINAL."""
+    ordinal_type = next(t for t in _language(model)["types"] if t["name"] == "ORDINAL")
+    owner = {s: v["id"] for v in ordinal_type["values"] for s in [v["name"]["value"], *v["name"]["synonyms"]]}
+    assert [v["id"] for v in ordinal_type["values"]] == [str(n) for n in range(1, 53)]
+    for phrase, week in [("first", "1"), ("sixth", "6"), ("6th", "6"), ("twelfth", "12"), ("11th", "11")]:
+        assert owner[phrase] == week
+    assert (owner["twenty second"], owner["22nd"], owner["fifty second"], owner["52nd"]) == ("22", "22", "52", "52")
+    week = next(i for i in _language(model)["intents"] if i["name"] == "WeekIntent")
+    assert {s["name"]: s["type"] for s in week["slots"]} == {"week": "AMAZON.NUMBER", "ordinal": "ORDINAL"}
+    assert not any("my {week} week" in sample for sample in week["samples"])
+
+
 def test_every_intent_has_many_phrasings(model: dict[str, Any]) -> None:
     for intent in _language(model)["intents"]:
         if not intent["name"].startswith("AMAZON."):

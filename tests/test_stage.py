@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from skill.devtools.nlu import SlotFill
 from skill.devtools.simulator import Conversation
 from skill.domain.clock import FixedClock
 from skill.domain.user import UserRecord
@@ -91,6 +92,31 @@ def test_week_n_is_the_nth_week_said_back_with_its_days(
 ) -> None:
     reply = convo.say(f"ask spine coach {utterance}")
     assert f"Got it: week {week} after surgery, that's {days}. That's the {routine} routine." in reply.text
+
+
+@pytest.mark.parametrize(
+    ("utterance", "week", "days"),
+    [
+        ("I'm in my sixth week after surgery", 6, "days 35 to 41"),
+        ("this is my second week post op", 2, "days 7 to 13"),
+        ("it's my twenty second week since surgery", 22, "days 147 to 153"),
+    ],
+)
+def test_the_nth_week_said_as_an_ordinal_is_week_n(
+    convo: Conversation, store: SQLiteStore, utterance: str, week: int, days: str
+) -> None:
+    """ "my sixth week" reaches WeekIntent through its ORDINAL slot (id "6"), not AMAZON.NUMBER."""
+    reply = convo.say(f"ask spine coach {utterance}")
+    assert f"Got it: week {week} after surgery, that's {days}." in reply.text
+    assert user_record(store).reported_week == (week, date(2026, 11, 21))
+
+
+def test_an_ordinal_alexa_could_not_match_is_read_from_its_words(convo: Conversation, store: SQLiteStore) -> None:
+    """ORDINAL stops at fifty second; "fifty third" arrives unmatched and is still week 53."""
+    reply = convo.intent("WeekIntent", ordinal=SlotFill("ordinal", "fifty third", slot_type="ORDINAL"))
+    assert "more than two years ago" not in reply.text
+    assert "week 53 after surgery" in reply.text
+    assert user_record(store).reported_week == (53, date(2026, 11, 21))
 
 
 def test_week_n_dates_and_weeks_ago_agree(talk: Callable[..., Conversation], store: SQLiteStore) -> None:

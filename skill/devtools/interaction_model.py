@@ -4,7 +4,8 @@ The source (``interaction_models/source/model.json``) lists intents with sample
 templates - ``(a|b)`` picks one alternative, ``[a|b]`` picks one or none, ``<name>`` is a
 named rule from the source's ``rules`` (a locale may override one) - and slot types,
 some generated from the catalog: the exercise slot's values, ids and synonyms come from
-the exercises, the stage slot's from the routines and the week map. ``spine-coach models
+the exercises, the stage slot's from the routines and the week map, the ordinal slot's
+("first" .. "fifty second", ids "1" .. "52") from the ordinal words. ``spine-coach models
 build`` writes ``interaction_models/<locale>.json``; ``--check`` fails if a committed file
 is stale. ``problems`` checks a model against the rules Alexa enforces.
 """
@@ -60,6 +61,8 @@ def _type_values(kind: str, catalog: Catalog) -> list[dict[str, Any]]:
             )
             for r in catalog.routines.values()
         ]
+    if kind == "ordinal":
+        return _ordinal_values()
     if kind in ("symptom", "activity"):
         values = []
         for entry in vocabulary.entries(kind).values():
@@ -67,6 +70,18 @@ def _type_values(kind: str, catalog: Catalog) -> list[dict[str, Any]]:
             values.append(_value(entry.id, phrases[0], phrases))
         return values
     raise ValueError(f"unknown generated slot type source {kind!r}")
+
+
+def _ordinal_values(last: int = 52) -> list[dict[str, Any]]:
+    """ "first" .. "fifty second" with ids "1" .. "52", and the forms a transcript may hold
+    instead ("6th", "22nd"): virtual-alexa cannot fill AMAZON.NUMBER from an
+    ordinal, so "my sixth week" takes this type."""
+    values = []
+    for n in range(1, last + 1):
+        words = ordinal_words(n)
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        values.append(_value(str(n), words, [f"{n}{suffix}"]))
+    return values
 
 
 def _strip_routine(name: str) -> str:

@@ -84,13 +84,15 @@ class SurgeryAgoHandler(Handler):
 
 
 class WeekHandler(Handler):
-    """ "I'm in week four"."""
+    """ "I'm in week four" (AMAZON.NUMBER ``week``), "I'm in my sixth week" (ORDINAL ``ordinal``:
+    its id "6", or the words Alexa could not match)."""
 
     when = intent("WeekIntent")
 
     def answer(self, turn: Turn) -> Output:
         week = turn.slot_number("week")
-        return after_statement(turn, stage.set_week(turn.user, None if week is None else str(week), turn.now.date()))
+        said = str(week) if week is not None else turn.slot_id("ordinal") or turn.slot_raw("ordinal")
+        return after_statement(turn, stage.set_week(turn.user, said, turn.now.date()))
 
 
 class StageOverrideHandler(Handler):
