@@ -303,9 +303,9 @@ def sentences_that_are_samples(annotations: Sequence[Annotation], models: Iterab
 # --- symptom dialogs: what the patient hears, through the whole skill ---------------------------
 
 # The answers the safety promise names (the prompts' wording): a red flag gets "call emergency
-# services now" with the locale's number; any other symptom stops the set and refers, or sends a possible wound
-# infection to the surgeon's office today. A milder symptom answered as a red flag passes
-# (over, never under).
+# services now" with the locale's number; any other symptom stops the set and refers, or
+# sends a possible wound infection to the surgeon's office today. A milder symptom answered
+# as a red flag passes (over, never under).
 _STOPS = ("Stop the exercise now", "contact your surgeon's office today")
 _MID_SET = ("my physio moved me to the week six routine", "start my week six routine", "ready")
 
@@ -333,15 +333,15 @@ def symptom_dialogs(annotations: Sequence[Annotation]) -> list[Dialog]:
     dialogs = []
     with tempfile.TemporaryDirectory() as tmp:
         skill = build_skill(store=open_store(f"sqlite:///{tmp}/dialogs.db"), skill_id=LOCAL_SKILL_ID)
+
+        def talk(user: str, locale: str) -> Conversation:
+            device = Device(user_id=f"amzn1.ask.account.DIALOG{user}", locale=locale)
+            return Conversation(in_process(skill), device=device)
+
         for n, annotation in enumerate(a for a in annotations if a.group in ("red_flag", "symptom")):
             # The emergency answer itself, not the stop rule's mention of the number.
             number = f"Call emergency services now on {' '.join(guidance.emergency_number(annotation.locale))}"
-
-            def talk(user: str, locale: str = annotation.locale) -> Conversation:
-                device = Device(user_id=f"amzn1.ask.account.DIALOG{user}", locale=locale)
-                return Conversation(in_process(skill), device=device)
-
-            convo = talk(f"{n}MID")
+            convo = talk(f"{n}MID", annotation.locale)
             convo.launch()
             for line in _MID_SET:
                 convo.say(line)
@@ -349,7 +349,7 @@ def symptom_dialogs(annotations: Sequence[Annotation]) -> list[Dialog]:
             answers = [reply.text]
             passed = reply.ends_session and (number in reply.text or any(s in reply.text for s in _STOPS))
             if annotation.group == "red_flag":
-                outside = talk(f"{n}OUT").say(f"ask spine coach {annotation.text}")
+                outside = talk(f"{n}OUT", annotation.locale).say(f"ask spine coach {annotation.text}")
                 answers.append(outside.text)
                 passed = all(number in r.text and r.ends_session for r in (reply, outside))
             dialogs.append(Dialog(annotation, passed, " | ".join(answers)))

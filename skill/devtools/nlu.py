@@ -396,9 +396,9 @@ class Resolver:
                 continue
             if rank >= _STRIPPED_RANK and found[0][1] < 0:
                 continue  # without its fillers a sentence must still name something real
-            # Hesitations carry nothing: "uh how do i do ..." and "how do i do ..." compete
-            # as one form, so "uh {symptom}" does not take a question by its "uh".
-            tier = max(rank - 1, 0)
+            # Hesitations carry nothing: the sentence as typed and without its "um"s compete as
+            # one form, so "uh {symptom}" does not take "uh how do i do ..." by its "uh".
+            tier = rank if rank >= _STRIPPED_RANK else 0
             score = (found[0][0], found[0][1], -tier, *found[0][2:])
             if best is None or score > best[0]:
                 best = (score, found[1])
