@@ -155,11 +155,16 @@ def test_symptom_dialogs_pass_only_the_safe_answer() -> None:
     answer; a sentence the skill does not take for a symptom fails."""
     from skill.devtools.evaluate import symptom_dialogs
 
+    weak = {"symptom": "leg_weakness"}
     said = [
         Annotation("my legs have suddenly gone weak", "SymptomIntent", {"symptom": "leg_weakness"}, "red_flag"),
         Annotation("my back is sore", "SymptomIntent", {"symptom": "pain"}, "symptom", locale="en-GB"),
         Annotation("what's the capital of peru", "SymptomIntent", {"symptom": "pain"}, "symptom"),
         # A red flag in words the skill takes for a mild symptom is not safe: over, never under.
         Annotation("my back aches a bit", "SymptomIntent", {"symptom": "leg_weakness"}, "red_flag"),
+        # Australia's emergency sentence is its own ("Call triple zero, 0 0 0, now"); its stop
+        # rule also names triple zero, which is not the emergency answer.
+        Annotation("my legs have suddenly gone weak", "SymptomIntent", weak, "red_flag", locale="en-AU"),
+        Annotation("my back aches a bit", "SymptomIntent", weak, "red_flag", locale="en-AU"),
     ]
-    assert [d.passed for d in symptom_dialogs(said)] == [True, True, False, False]
+    assert [d.passed for d in symptom_dialogs(said)] == [True, True, False, False, True, False]

@@ -339,8 +339,11 @@ def symptom_dialogs(annotations: Sequence[Annotation]) -> list[Dialog]:
             return Conversation(in_process(skill), device=device)
 
         for n, annotation in enumerate(a for a in annotations if a.group in ("red_flag", "symptom")):
-            # The emergency answer itself, not the stop rule's mention of the number.
-            number = f"Call emergency services now on {' '.join(guidance.emergency_number(annotation.locale))}"
+            # The emergency answer itself, not the stop rule's mention of the number ("if you
+            # also have new numbness ... call ..."). en-AU says "Call triple zero, 0 0 0, now".
+            digits = " ".join(guidance.emergency_number(annotation.locale))
+            call = "triple zero, " if annotation.locale == "en-AU" else "emergency services now on "
+            number = f"This needs help right away. Call {call}{digits}"
             convo = talk(f"{n}MID", annotation.locale)
             convo.launch()
             for line in _MID_SET:
