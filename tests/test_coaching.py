@@ -258,6 +258,8 @@ def test_old_place_offers_a_fresh_start(convo: Conversation, store: SQLiteStore,
     clock.advance(days=2)
     welcome = convo.launch()
     assert "Last time's week six routine wasn't finished, so we'll start fresh." in welcome.text
+    # The notice leads the greeting, which says its own welcome: one "welcome back", not two.
+    assert not welcome.text.startswith("Welcome back. Last time's")
     assert "pick up where you left off" not in welcome.text
     record = stored(store)
     assert record.place is None
