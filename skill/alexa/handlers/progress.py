@@ -63,7 +63,8 @@ class ProgressHandler(Handler):
         if found is not None:
             direction, earlier, later = found
             speech.append(Say.of(f"progress.pain.{direction}", earlier=earlier, later=later))
-        speech.append(Say.of("progress.keep_going"))
+        if numbers.exercises_this_week or numbers.streak:
+            speech.append(Say.of("progress.keep_going"))
         screen = ProgressScreen(
             numbers.sessions_this_week,
             numbers.exercises_this_week,
@@ -130,8 +131,13 @@ class StreakHandler(Handler):
 
     def answer(self, turn: Turn) -> Output:
         days = streak_of(turn)
-        line = Say.of("progress.streak", days=Count(days, "day")) if days else Say.of("progress.no_streak")
-        return ask(line, Say.of("progress.keep_going"), reprompt=Say.of("progress.reprompt"))
+        if not days:  # "today is a great day to start one" is the encouragement; no "keep it up"
+            return ask(Say.of("progress.no_streak"), reprompt=Say.of("progress.reprompt"))
+        return ask(
+            Say.of("progress.streak", days=Count(days, "day")),
+            Say.of("progress.keep_going"),
+            reprompt=Say.of("progress.reprompt"),
+        )
 
 
 def streak_of(turn: Turn) -> int:
