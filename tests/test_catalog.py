@@ -250,7 +250,14 @@ def test_guidance_has_the_safety_rules(catalog: Catalog) -> None:
     )
     assert g.emergency_number("en-NZ") == "911"  # unknown English locale falls back to en-US
     severities = {s.id: s.severity for s in g.symptoms}
-    for red_flag in ("leg_weakness", "bladder_bowel", "chest_pain", "breathing_trouble", "fall_injury"):
+    for red_flag in (
+        "leg_weakness",
+        "bladder_bowel",
+        "chest_pain",
+        "breathing_trouble",
+        "fall_injury",
+        "emergency_help",
+    ):
         assert severities[red_flag] == "emergency"
     assert severities["fever_wound"] == "surgeon_today"  # the surgeon's office today, not emergency services
 

@@ -32,6 +32,8 @@ RED_FLAGS = [
     ("I have chest pain", "chest_pain"),
     ("I have trouble breathing", "breathing_trouble"),
     ("I fell and can't get up", "fall_injury"),
+    # Asking for help outright (a hostile probe, 2026-12-04): it got "say ready" mid-set.
+    ("call an ambulance", "emergency_help"),
 ]
 
 

@@ -47,6 +47,10 @@ def symptom_of(found: Interpretation) -> str | None:
         # A fall and then bad pain: after a fusion, an injured fall until someone has looked.
         ("i went and had a tumble in the garden and my back is killing me", "fall_injury"),
         ("i slipped in the shower and now it hurts like mad", "fall_injury"),
+        # Asking for help outright is the emergency answer too ("call 911" is not a pain score).
+        ("i need an ambulance", "emergency_help"),
+        ("call 911", "emergency_help"),
+        ("can you call my wife", "emergency_help"),
         # Not red flags, but still symptoms to stop for.
         ("bloody hell my back is sore", "pain"),
         ("it runs down through my thigh and into my calf", "leg_pain"),
