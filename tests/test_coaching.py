@@ -318,12 +318,25 @@ def test_help_and_fallback_during_a_workout_keep_the_place(convo: Conversation) 
     convo.say("start my week six routine")
     help_reply = convo.say("help")
     assert "You're in the middle of a session" in help_reply.text
+    # "help" mid-set may be a call for help: how to report a symptom, and the number, come first.
+    assert help_reply.text.startswith(
+        "If something hurts, tell me what you feel. If this is an emergency, call emergency services now on 9 1 1."
+    )
+    assert not help_reply.ends_session
     assert help_reply.text.endswith("say ready.") or help_reply.text.endswith("Say ready when you're in position.")
     fallback = convo.say("purple monkey dishwasher")
     assert "I've paused. If something hurts or feels wrong, tell me what you feel." in fallback.text
     assert not fallback.ends_session
     assert "pick up pelvic tilts" in convo.say("ready").text
     assert count_in(convo.say("ready"), "Flatten your back.")[0] == 10
+
+
+def test_help_during_a_workout_names_the_locales_number(talk: Callable[..., Conversation]) -> None:
+    convo = talk(locale="en-AU")
+    convo.launch()
+    convo.say("my physio moved me to the week six routine")
+    convo.say("start my week six routine")
+    assert "If this is an emergency, call triple zero, 0 0 0, now." in convo.say("help").text
 
 
 def test_walk_in_a_one_shot_and_finish(convo: Conversation, talk: Callable[..., Conversation]) -> None:

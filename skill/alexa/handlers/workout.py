@@ -10,7 +10,7 @@ from ask_sdk_model import Response
 from skill.alexa.handlers import plan
 from skill.alexa.handlers.base import Handler, Predicate, all_of, intent, pending, request_type
 from skill.alexa.turn import Turn, turn_of
-from skill.domain import overview, stage, starts
+from skill.domain import overview, safety, stage, starts
 from skill.domain.output import Output, Pending, Say, ask
 from skill.domain.workout import EventKind
 
@@ -187,7 +187,12 @@ class HelpInWorkoutHandler(Handler):
     when = all_of(intent("AMAZON.HelpIntent"), in_workout())
 
     def answer(self, turn: Turn) -> Output:
-        return turn.guide.prompt([Say.of("workout.help")]) or none_active()
+        # "Help" mid-set may be a call for help: say how to report a symptom and the number first.
+        number = safety.emergency_number(turn.catalog, turn.locale)
+        return (
+            turn.guide.prompt([Say.of("safety.help_in_workout", number=number), Say.of("workout.help")])
+            or none_active()
+        )
 
 
 class RepeatHandler(Handler):
