@@ -114,7 +114,6 @@ def test_a_sentence_the_vocabulary_cannot_read_is_not_a_symptom(resolver: Resolv
         ("not sure, i think i've wet myself", "bladder_bowel"),
         ("no numbness but my leg gave way", "leg_weakness"),
         ("i can't feel my legs", "leg_weakness"),
-        # The wound's own word explains "leaking"; a "when" clause says when, not what.
         # A hostile probe's phrasings (2026-12-04): a negation that reports the red flag itself.
         ("i didn't notice i'd wet myself", "bladder_bowel"),
         ("i didn't make it to the toilet", "bladder_bowel"),
@@ -125,6 +124,7 @@ def test_a_sentence_the_vocabulary_cannot_read_is_not_a_symptom(resolver: Resolv
         # ... and the same words said to deny it.
         ("i made it to the toilet fine", None),
         ("i can breathe fine", None),
+        # The wound's own word explains "leaking"; a "when" clause says when, not what.
         ("my incision is leaking", "fever_wound"),
         ("i'm leaking", "bladder_bowel"),
         ("a sharp pain in my back when i lift my leg", "pain"),

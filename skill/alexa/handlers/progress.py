@@ -43,7 +43,8 @@ class ProgressHandler(Handler):
         numbers = progress.summary(
             turn.sessions_since(on - timedelta(days=progress.WINDOW_DAYS)), user.streak_run, turn.now, user.time_zone
         )
-        if not numbers.exercises_this_week and not numbers.streak:
+        active = bool(numbers.exercises_this_week or numbers.streak)
+        if not active:
             speech: list[Segment] = [Say.of("progress.nothing_yet")]
         else:
             speech = [
@@ -63,7 +64,7 @@ class ProgressHandler(Handler):
         if found is not None:
             direction, earlier, later = found
             speech.append(Say.of(f"progress.pain.{direction}", earlier=earlier, later=later))
-        if numbers.exercises_this_week or numbers.streak:
+        if active:  # nothing done and no streak: no praise to keep up
             speech.append(Say.of("progress.keep_going"))
         screen = ProgressScreen(
             numbers.sessions_this_week,
