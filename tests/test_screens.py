@@ -349,3 +349,27 @@ def test_the_binding_check_catches_unknown_names_and_command_targets(
     renamed = json.loads(json.dumps(dict(scripted)["coach-counting"]))
     renamed["document"]["onMount"][0]["commands"][0]["componentId"] = "repetition"
     assert binding_problems(renamed) == ["onMount: a command targets 'repetition', which no component has as its id"]
+
+
+def test_render_tests_skip_cleanly_on_a_clone_with_no_renderer(tmp_path: Path) -> None:
+    """A user's clone has nothing beside it: the render tests skip with one line, and pass."""
+    import os
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "APL_RENDER_DIR"}
+    repo = Path(__file__).resolve().parent.parent
+    # With one quick suite beside it, as in a whole run (alone, a module skip is "no tests").
+    suites = ["tests/test_screens_render.py", "tests/test_speech.py"]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *suites],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    skipped = [line for line in result.stdout.splitlines() if "APL RENDER TESTS SKIPPED" in line]
+    assert len(skipped) == 1, result.stdout
+    assert "1 skipped" in result.stdout.splitlines()[-1]

@@ -4,8 +4,11 @@
 fixed clock) through the screens a patient meets: a routine's overview, the coaching
 introduction, a counted set, a hold, a per-side exercise, the last exercise, a how-to answer
 and the progress screen after a few days of history. ``render`` hands the directives to
-Amazon's APL renderer (``../shared/apl-render/render.js`` in headless Chromium) and returns
-its report: the visible text, the largest text in dp, the renderer's log.
+Amazon's APL renderer (apl-viewhost-web's ``render.js`` in headless Chromium, from the folder
+``APL_RENDER_DIR`` names) and returns its report: the visible text, the largest text in dp,
+the renderer's log. Nothing here looks outside the checkout on its own: a clone with no
+renderer beside it skips the render tests (``.ci/run`` points ``APL_RENDER_DIR`` at a
+renderer when the machine has one).
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
 from skill.devtools.simulator import Conversation, Reply, in_process
 
 REPO = Path(__file__).resolve().parents[2]
-RENDER_DIR = Path(os.environ.get("APL_RENDER_DIR", REPO.parent / "shared" / "apl-render"))
 NODE_MODULES = REPO / "tests" / "node" / "node_modules"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 RENDER_DIRECTIVE = "Alexa.Presentation.APL.RenderDocument"
@@ -57,12 +59,21 @@ def screen_of(reply: Reply) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
+def render_dir() -> Path | None:
+    """The renderer's folder (``render.js`` and apl-viewhost-web), from ``APL_RENDER_DIR``."""
+    named = os.environ.get("APL_RENDER_DIR", "").strip()
+    return Path(named) if named else None
+
+
 def renderer_missing() -> str | None:
     """Why the renderer cannot run here, or ``None`` when it can."""
     if shutil.which("node") is None:
         return "Node.js is not installed"
-    if not (RENDER_DIR / "render.js").exists():
-        return f"the APL renderer is not at {RENDER_DIR} (set APL_RENDER_DIR)"
+    folder = render_dir()
+    if folder is None:
+        return "APL_RENDER_DIR is not set (name a folder holding apl-render's render.js)"
+    if not (folder / "render.js").exists():
+        return f"no render.js in APL_RENDER_DIR={folder}"
     if not (NODE_MODULES / "puppeteer-core").exists():
         return f"puppeteer-core is not installed in {NODE_MODULES} (./dev test installs it)"
     if not Path(CHROMIUM).exists():
@@ -154,11 +165,11 @@ def write_directives(shots: list[tuple[str, dict[str, Any]]], folder: Path) -> l
 
 def render(directives: list[Path], out: Path, viewport: Viewport, settle_ms: int = 500) -> dict[str, Any]:
     """Render directive files on one viewport; the renderer's report, by file name."""
-    missing = renderer_missing()
-    if missing:
+    missing, folder = renderer_missing(), render_dir()
+    if missing or folder is None:
         raise RuntimeError(f"cannot render APL: {missing}")
     out.mkdir(parents=True, exist_ok=True)
-    command = ["node", str(RENDER_DIR / "render.js"), "--out", str(out)]
+    command = ["node", str(folder / "render.js"), "--out", str(out)]
     command += ["--w", str(viewport.width), "--h", str(viewport.height), "--dpi", str(viewport.dpi)]
     command += ["--settle", str(settle_ms)]
     env = {**os.environ, "NODE_PATH": str(NODE_MODULES), "CHROMIUM": CHROMIUM}
