@@ -90,3 +90,10 @@ def http_front(transport: Transport) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def language_model(intents: list[dict[str, Any]], types: list[dict[str, Any]]) -> dict[str, Any]:
+    """An interaction model of these intents and slot types, as Alexa takes it."""
+    return {
+        "interactionModel": {"languageModel": {"invocationName": "spine coach", "intents": intents, "types": types}}
+    }

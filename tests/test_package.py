@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,8 +15,9 @@ import jsonschema
 import pytest
 
 from skill.alexa import dataclass_cache
+from skill.devtools import package as package_module
 from skill.devtools.envelopes import Device, envelope, intent_request, launch_request, new_session_id
-from skill.devtools.interaction_model import MODELS_DIR, locales
+from skill.devtools.interaction_model import MODELS_DIR, SHIPPED_MODEL_BYTES, locales, render
 from skill.devtools.nlu import resolver_for
 from skill.devtools.package import PackageOptions, build_package, manifest
 
@@ -195,6 +197,28 @@ def test_packaging_refuses_broken_content(tmp_path: Path, content_copy: Path, mo
     monkeypatch.setenv("SPINE_COACH_CONTENT", str(content_copy))
     with pytest.raises(SystemExit, match="content has problems"):
         build_package(PackageOptions(out=tmp_path / "out", deps=False))
+
+
+def test_packaging_refuses_a_model_that_breaks_alexas_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files as they would be copied into skill-package/ are measured: the same en-GB model
+    written with a wide indent is over the size limit, an en-US sample says "alexa"; nothing is
+    written."""
+    models = tmp_path / "models"
+    models.mkdir()
+    for locale in locales():
+        shutil.copy2(MODELS_DIR / f"{locale}.json", models / f"{locale}.json")
+    wide = json.dumps(json.loads((models / "en-GB.json").read_text()), indent=60)
+    assert len(wide.encode()) > SHIPPED_MODEL_BYTES
+    (models / "en-GB.json").write_text(wide)
+    us = json.loads((models / "en-US.json").read_text())
+    us["interactionModel"]["languageModel"]["intents"][-1]["samples"].append("alexa what now")
+    (models / "en-US.json").write_text(render(us))
+    monkeypatch.setattr(package_module, "MODELS_DIR", models)
+    with pytest.raises(SystemExit, match="interaction models break Alexa's rules") as refused:
+        build_package(PackageOptions(out=tmp_path / "out", deps=False))
+    assert "en-GB: model size (as shipped): " in str(refused.value)
+    assert "en-US: samples with a wake word: 1 sample, " in str(refused.value)
+    assert not (tmp_path / "out").exists()
 
 
 def _imported_modules(path: Path) -> set[str]:

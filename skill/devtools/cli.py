@@ -88,6 +88,48 @@ def _models_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _models_check(args: argparse.Namespace) -> int:
+    from skill.devtools.interaction_model import MODELS_DIR, locales
+
+    folder = Path(args.dir) if args.dir else MODELS_DIR
+    checked = [args.locale] if args.locale else locales()
+    failed: list[str] = []
+    for locale in checked:
+        failed.extend(_check_model_file(locale, folder / f"{locale}.json"))
+    for line in failed:
+        print(line, file=sys.stderr)
+    if failed:
+        print(f"{len(failed)} problem(s): Alexa would refuse these models", file=sys.stderr)
+        return 1
+    print(f"{len(checked)} model(s) within every rule ({folder})")
+    return 0
+
+
+def _check_model_file(locale: str, path: Path) -> list[str]:
+    """Print one row per documented rule for the model at ``path``; return its problems."""
+    import json
+
+    from skill.devtools.interaction_model import measure, problems, read_model
+
+    if not path.exists():
+        return [f"{locale}: no model at {path}"]
+    try:
+        model, text = read_model(path)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return [f"{locale}: {path} is not a JSON model: {exc}"]
+    for measurement in measure(model, text):
+        example = f"  ({_shorten(measurement.example)})" if measurement.example else ""
+        print(
+            f"{locale}  {measurement.rule:<34} {measurement.value:>11,} {measurement.units:<10}  "
+            f"limit {measurement.limit:>9,}  {'ok' if measurement.ok else 'OVER'}{example}"
+        )
+    return [f"{locale}: {problem}" for problem in problems(model, text)]
+
+
+def _shorten(text: str, width: int = 70) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 def _models_evaluate(args: argparse.Namespace) -> int:
     from skill.devtools.evaluate import ANNOTATIONS, load_annotations, report
     from skill.domain.catalog import load_catalog
@@ -334,6 +376,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--check", action="store_true", help="only report stale or invalid models; write nothing")
     build.set_defaults(run=_models_build)
+    check_models = models_commands.add_parser(
+        "check", help="measure each committed model against every documented Alexa limit (value beside limit)"
+    )
+    check_models.add_argument("--locale", type=_locale, help="only this locale (default: every locale)")
+    check_models.add_argument(
+        "--dir",
+        help="folder of <locale>.json models (default: interaction_models/; "
+        "a package's skill-package/interactionModels/custom works too)",
+    )
+    check_models.set_defaults(run=_models_check)
     evaluate = models_commands.add_parser(
         "evaluate", help="accuracy per intent on the annotation set, in the console NLU and virtual-alexa"
     )

@@ -7,7 +7,8 @@ some generated from the catalog: the exercise slot's values, ids and synonyms co
 the exercises, the stage slot's from the routines and the week map, the ordinal slot's
 ("first" .. "fifty second", ids "1" .. "52") from the ordinal words. ``spine-coach models
 build`` writes ``interaction_models/<locale>.json``; ``--check`` fails if a committed file
-is stale. ``problems`` checks a model against the rules Alexa enforces.
+is stale. ``problems`` checks a model against the rules Alexa enforces; ``measure`` measures
+each of Amazon's documented limits (``spine-coach models check`` prints them).
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from skill.devtools.sampling import cover
 from skill.domain.catalog import Catalog
-from skill.domain.grammar import expand
 from skill.domain.numbers import number_words, ordinal_words
 from skill.domain.vocabulary import normalize
 from skill.resources import models_dir
@@ -28,7 +31,7 @@ MODELS_DIR = models_dir()
 SOURCE = MODELS_DIR / "source" / "model.json"
 
 MAX_SAMPLE_CHARS = 200
-MAX_SLOT_VALUE_CHARS = 140
+MAX_SLOT_VALUE_CHARS = 140  # Amazon: characters per slot value or synonym (its limits table)
 _SLOT_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _SAMPLE_CHARS = re.compile(r"^[a-z' .]*$")
 _LAUNCH_WORDS = {"launch", "ask", "tell", "load", "begin", "enable", "open", "start", "play", "resume", "run", "use"}
@@ -115,10 +118,8 @@ def build_model(source: Mapping[str, Any], catalog: Catalog, locale: str) -> dic
     rules: Mapping[str, str] = {**source.get("rules", {}), **overrides.get("rules", {})}
     intents = []
     for intent in source["intents"]:
-        samples: list[str] = []
-        for template in [*intent.get("samples", []), *extra_samples.get(intent["name"], [])]:
-            samples.extend(expand(template, rules))
-        entry: dict[str, Any] = {"name": intent["name"], "samples": list(dict.fromkeys(samples))}
+        templates = [*intent.get("samples", []), *extra_samples.get(intent["name"], [])]
+        entry: dict[str, Any] = {"name": intent["name"], "samples": cover(templates, rules)}
         if intent.get("slots"):
             entry["slots"] = [{"name": name, "type": slot_type} for name, slot_type in intent["slots"].items()]
         intents.append(entry)
@@ -188,8 +189,11 @@ def invocation_problems(name: str) -> list[str]:
     return found
 
 
-def problems(model: Mapping[str, Any]) -> list[str]:
-    """What Alexa would reject, or what would make two intents compete for one sentence."""
+def problems(model: Mapping[str, Any], text: str | None = None) -> list[str]:
+    """What Alexa would reject, or what would make two intents compete for one sentence.
+
+    ``text`` is the model's file as shipped (default: what ``render`` writes); with it, every
+    ``measure`` over its limit is a problem too."""
     language = model["interactionModel"]["languageModel"]
     found = invocation_problems(language["invocationName"])
     type_names = {t["name"] for t in language.get("types", [])}
@@ -243,4 +247,168 @@ def problems(model: Mapping[str, Any]) -> list[str]:
                 if spoken in seen and seen[spoken] != value["id"]:
                     found.append(f"{slot_type['name']}: {spoken!r} belongs to both {seen[spoken]} and {value['id']}")
                 seen.setdefault(spoken, value["id"])
+    found.extend(m.problem() for m in measure(model, render(model) if text is None else text) if not m.ok)
+    return found
+
+
+# --- Amazon's documented limits -----------------------------------------------------------
+# Amazon's limits table ("Create the Interaction Model for Your Skill", Limits) and its rules
+# for sample utterances; ../shared/platform-facts.md ("Shipping") keeps the summary. Amazon
+# offers no offline validator (ask-cli validates through SMAPI with an account): we measure.
+
+MAX_MODEL_BYTES = 1_500_000  # Amazon: 1.5 MB per interaction model (read as 10^6 bytes, the stricter)
+# Ours: the file as `spine-coach package` ships it (indented), leaving room to grow under Amazon's 1.5 MB.
+SHIPPED_MODEL_BYTES = 1_000_000
+MAX_INTENTS = 250  # Amazon: intents per model, built-in intents included
+MAX_INTENTS_AND_TYPES = 350  # Amazon: intents plus custom slot types
+# Ours: Amazon publishes no per-intent limit, but Alexa learns from a representative set (large
+# open-source skills carry a few hundred samples per intent); more samples only cost size.
+MAX_SAMPLES_PER_INTENT = 400
+# Amazon: a sample must not contain a wake word (Alexa hears the wake word before the skill does).
+SAMPLE_WAKE_WORDS = frozenset({"alexa", "amazon", "echo", "computer", "ziggy"})
+# Amazon: samples must be grammatical. Articles are judged by the next word's first letter, except
+# where the sound is not the letter's: "a one", "a once", "a european"; a "u" word takes either
+# ("a unit", "an upper"); "an hour", "an honest"; letters said by name ("an x ray", "an nhs physio").
+_A_BEFORE_VOWEL_OK = ("one", "once", "eu", "ewe", "u")
+_AN_BEFORE_CONSONANT_OK = ("hour", "honest", "honor", "honour", "heir", "herb")
+_LETTERS_SAID_WITH_A_VOWEL = frozenset("fhlmnrsx")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One documented rule measured on one model: within it when ``value`` is at most ``limit``."""
+
+    rule: str
+    value: int
+    limit: int
+    unit: str
+    example: str = ""  # where to look: the largest item, or the first one that breaks the rule
+
+    @property
+    def ok(self) -> bool:
+        return self.value <= self.limit
+
+    @property
+    def units(self) -> str:
+        """``unit`` agreeing with ``value``: "1 sample", "2 samples"."""
+        return self.unit.removesuffix("s") if self.value == 1 else self.unit
+
+    def problem(self) -> str:
+        """The problem line ``problems`` gives for a measurement over its limit."""
+        where = f" ({self.example})" if self.example else ""
+        return f"{self.rule}: {self.value:,} {self.units}, over the limit of {self.limit:,}{where}"
+
+
+def measure(model: Mapping[str, Any], text: str) -> list[Measurement]:
+    """Every documented rule measured on ``model``, whose file as shipped is ``text`` (what
+    ``render`` writes): one Measurement per rule, in a fixed order, within its limit or not."""
+    language = model["interactionModel"]["languageModel"]
+    intents: list[Mapping[str, Any]] = language["intents"]
+    types: list[Mapping[str, Any]] = language.get("types", [])
+    compact = json.dumps(model, ensure_ascii=False, separators=(",", ":"))
+    return [
+        Measurement("model size (as shipped)", len(text.encode("utf-8")), SHIPPED_MODEL_BYTES, "bytes"),
+        Measurement("model size (compact JSON)", len(compact.encode("utf-8")), MAX_MODEL_BYTES, "bytes"),
+        Measurement("intents", len(intents), MAX_INTENTS, "intents"),
+        Measurement("intents plus slot types", len(intents) + len(types), MAX_INTENTS_AND_TYPES, "total"),
+        _longest_slot_value(types),
+        _largest_intent(intents),
+        _longest_sample(intents),
+        *_sample_rules(intents),
+        _offenders("invocation name problems", "problems", invocation_problems(language["invocationName"])),
+    ]
+
+
+def _samples(intents: Iterable[Mapping[str, Any]]) -> Iterable[tuple[str, str]]:
+    """(intent name, sample) for every sample of every intent."""
+    return ((intent["name"], sample) for intent in intents for sample in intent["samples"])
+
+
+def _longest_slot_value(types: Iterable[Mapping[str, Any]]) -> Measurement:
+    spoken = [
+        (len(phrase), f"{slot_type['name']}: {phrase!r}")
+        for slot_type in types
+        for value in slot_type["values"]
+        for phrase in [value["name"]["value"], *value["name"].get("synonyms", [])]
+    ]
+    length, example = max(spoken, default=(0, ""))
+    return Measurement("longest slot value or synonym", length, MAX_SLOT_VALUE_CHARS, "characters", example)
+
+
+def _largest_intent(intents: Iterable[Mapping[str, Any]]) -> Measurement:
+    count, name = max(((len(i["samples"]), i["name"]) for i in intents), default=(0, ""))
+    return Measurement("samples in the largest intent", count, MAX_SAMPLES_PER_INTENT, "samples", name)
+
+
+def _longest_sample(intents: Iterable[Mapping[str, Any]]) -> Measurement:
+    length, name = max(((len(sample), name) for name, sample in _samples(intents)), default=(0, ""))
+    return Measurement("longest sample", length, MAX_SAMPLE_CHARS, "characters", name)
+
+
+def _offenders(rule: str, unit: str, found: list[str]) -> Measurement:
+    """A rule nothing may break: the count of what breaks it, the first one as the example."""
+    return Measurement(rule, len(found), 0, unit, found[0] if found else "")
+
+
+def _sample_rules(intents: Iterable[Mapping[str, Any]]) -> list[Measurement]:
+    bad_characters, wake_words, articles = [], [], []
+    owners: dict[str, set[str]] = {}
+    for name, sample in _samples(intents):
+        where = f"{name}: {sample!r}"
+        if not _SAMPLE_CHARS.match(_SLOT_REF.sub("", sample)):
+            bad_characters.append(where)
+        if SAMPLE_WAKE_WORDS.intersection(sample.split()):
+            wake_words.append(where)
+        wrong = article_error(sample)
+        if wrong:
+            articles.append(f"{wrong!r} in {where}")
+        owners.setdefault(sample, set()).add(name)
+    shared = [f"{sample!r} in {', '.join(sorted(names))}" for sample, names in owners.items() if len(names) > 1]
+    return [
+        _offenders("samples with disallowed characters", "samples", bad_characters),
+        _offenders("samples in two intents", "samples", shared),
+        _offenders("samples with a wake word", "samples", wake_words),
+        _offenders("samples with a wrong article", "samples", articles),
+    ]
+
+
+def article_error(sample: str) -> str | None:
+    """The first article that disagrees with the next word ("a easier", "an simpler"), or
+    None. A slot's value is not known, so an article before a slot passes."""
+    words = sample.split()
+    for article, word in pairwise(words):
+        if article not in ("a", "an") or word.startswith("{"):
+            continue
+        vowel = word[0] in "aeiou"
+        if article == "a" and vowel and not word.startswith(_A_BEFORE_VOWEL_OK):
+            return f"a {word}"
+        said_with_a_vowel = word.startswith(_AN_BEFORE_CONSONANT_OK) or _spelled_with_a_vowel(word)
+        if article == "an" and not vowel and not said_with_a_vowel:
+            return f"an {word}"
+    return None
+
+
+def _spelled_with_a_vowel(word: str) -> bool:
+    """A word without vowels is said letter by letter ("x", "nhs"): "an" goes before "ef", "en"..."""
+    return word[0] in _LETTERS_SAID_WITH_A_VOWEL and not any(letter in "aeiouy" for letter in word)
+
+
+def read_model(path: Path) -> tuple[dict[str, Any], str]:
+    """A model file and its text byte for byte (no newline translation): what the package ships."""
+    text = path.read_bytes().decode("utf-8")
+    model: dict[str, Any] = json.loads(text)
+    return model, text
+
+
+def shipped_problems(folder: Path = MODELS_DIR) -> list[str]:
+    """``<locale>: <problem>`` for every rule a committed model in ``folder`` breaks: what
+    ``spine-coach package`` refuses to ship."""
+    found: list[str] = []
+    for locale in locales():
+        path = folder / f"{locale}.json"
+        if not path.exists():
+            found.append(f"{locale}: no model at {path}")
+            continue
+        model, text = read_model(path)
+        found.extend(f"{locale}: {problem}" for problem in problems(model, text))
     return found

@@ -16,7 +16,9 @@ Writes into the output folder:
 - ``ask-resources.json`` - the ASK CLI project, deploying that stack with
   ``@ask-cli/cfn-deployer``, which passes the skill id to the stack and so to the function.
 
-Content is checked first and the package refuses to build from content with problems.
+Content is checked first and the package refuses to build from content with problems, or
+with a committed interaction model that breaks one of Alexa's rules or documented limits
+(``spine-coach models check`` shows each measured value beside its limit).
 It needs a source checkout (the entry point, the pins and the template are not package
 data).
 """
@@ -36,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from skill.alexa import dataclass_cache
-from skill.devtools.interaction_model import MODELS_DIR, build_all, locales
+from skill.devtools.interaction_model import MODELS_DIR, build_all, locales, shipped_problems
 from skill.domain import catalog_cache
 from skill.domain.catalog import default_content_dir, load_catalog
 from skill.domain.content_check import check_content
@@ -260,6 +262,11 @@ def build_package(options: PackageOptions) -> str:
     problems = check_content(content)
     if problems:
         raise SystemExit("content has problems; run `spine-coach content check`:\n" + "\n".join(map(str, problems)))
+    # The files exactly as they will be copied into skill-package/: Amazon's import measures those.
+    broken = shipped_problems(MODELS_DIR)
+    if broken:
+        lines = "\n".join(broken)
+        raise SystemExit(f"interaction models break Alexa's rules; run `spine-coach models check`:\n{lines}")
     catalog = load_catalog()
     # Shipped beside the content, so a cold start reads the built catalog instead of building it.
     catalog_cache.save(content, catalog)

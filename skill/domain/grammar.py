@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 _TOKEN = r"\(([^()\[\]]*)\)|\[([^()\[\]]*)\]"  # compiled at first use (re's cache), not at import
 _CLITIC = r" '(?=[a-z])"  # compiled at first use (re's cache), not at import
@@ -29,8 +29,9 @@ def substitute(template: str, rules: Mapping[str, str]) -> str:
     return template
 
 
-def expand(template: str, rules: Mapping[str, str] | None = None) -> list[str]:
-    """Every sentence a template stands for, in order, without duplicates."""
+def choices(template: str, rules: Mapping[str, str] | None = None) -> list[list[str]]:
+    """The template as a row of choice points: literal text is a point with one option,
+    ``(a|b)`` one with two, ``[a|b]`` one with three (the first is "")."""
     if rules is not None or "<" in template:
         template = substitute(template, rules or {})
     pieces: list[list[str]] = []
@@ -43,6 +44,15 @@ def expand(template: str, rules: Mapping[str, str] | None = None) -> list[str]:
             pieces.append(["", *match.group(2).split("|")])
         position = match.end()
     pieces.append([template[position:]])
-    sentences = (" ".join("".join(choice).split()) for choice in itertools.product(*pieces))
+    return pieces
+
+
+def sentence(parts: Iterable[str]) -> str:
+    """One sentence from one option of each choice point, spaced as spoken."""
     # "i ('ve got|have)" must give "i've got", not "i 've got" (a word Alexa cannot hear).
-    return list(dict.fromkeys(re.sub(_CLITIC, "'", s) for s in sentences))
+    return re.sub(_CLITIC, "'", " ".join("".join(parts).split()))
+
+
+def expand(template: str, rules: Mapping[str, str] | None = None) -> list[str]:
+    """Every sentence a template stands for, in order, without duplicates."""
+    return list(dict.fromkeys(sentence(choice) for choice in itertools.product(*choices(template, rules))))
