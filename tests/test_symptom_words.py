@@ -33,9 +33,14 @@ def symptom_of(found: Interpretation) -> str | None:
         ("there's no feeling at all round my groin since this morning", "bladder_bowel"),
         ("my inner thighs have gone numb", "bladder_bowel"),
         ("i haven't been able to pass urine all day", "bladder_bowel"),
+        ("my privates have gone numb", "bladder_bowel"),  # issue 26's second blind set
         # Cardiac: pressure or heaviness spreading to the arm or jaw, with sweating.
         ("a squeezing pressure right across my chest and my left arm aches", "chest_pain"),
         ("i'm all clammy and sweaty and the ache is going up into my jaw", "chest_pain"),
+        # Asking for help outright, as said in each country (issue 26's blind sets).
+        ("ring 999 for me, quick", "emergency_help"),
+        ("i need an ambo, quick", "emergency_help"),
+        ("phone triple zero", "emergency_help"),
         # Breathlessness.
         ("i'm really puffed and i can't get enough air even sitting still", "breathing_trouble"),
         ("i'm a bit puffed out and it's not settling", "breathing_trouble"),

@@ -257,7 +257,10 @@ def report(
         types = slot_types_by_intent(json.loads((MODELS_DIR / "en-US.json").read_text(encoding="utf-8")))
         kept = [a for a in annotations if not hinges_on_raw_builtin(a, types)]
         left_out = [a for a in annotations if hinges_on_raw_builtin(a, types)]
-        engines.append(("virtual-alexa", list(zip(kept, virtual_alexa_heard(kept, vocabulary), strict=True)), left_out))
+        # virtual-alexa matches samples word for word: what it scores says which sentences are
+        # samples, not what a device understands (an end-to-end check, not an accuracy measure).
+        heard = list(zip(kept, virtual_alexa_heard(kept, vocabulary), strict=True))
+        engines.append(("virtual-alexa (literal sample matching, not a measure of understanding)", heard, left_out))
     elif virtual_alexa:
         lines.append("virtual-alexa: skipped (needs Node.js and tests/node/node_modules; ./dev test installs them)")
     for name, rows, left_out in engines:
@@ -266,6 +269,7 @@ def report(
         lines += ["", f"{name}: overall {overall}   red flags {red}"]
         lines += [f"  {intent:28} {value}" for intent, value in per_intent.items()]
         lines.append("  by group: " + ", ".join(f"{g} {s}" for g, s in per_group.items()))
+        lines += symptom_confusions(rows)
         if left_out:
             lines.append(f"  left out ({len(left_out)}, hinge on TIME/DATE/DURATION words):")
             lines += [f"    {a.text!r}" for a in left_out]
@@ -275,6 +279,18 @@ def report(
     if dialogs:
         lines += dialog_report(symptom_dialogs(annotations), show_missed=show_missed)
     return "\n".join(lines)
+
+
+def symptom_confusions(rows: Sequence[tuple[Annotation, Heard]]) -> list[str]:
+    """Where symptoms hide: every symptom sentence that another intent took (and which), and
+    every other sentence that landed on SymptomIntent (and what it was)."""
+    missed = [(a, h) for a, h in rows if a.intent == "SymptomIntent" and h.intent != "SymptomIntent"]
+    taken = [(a, h) for a, h in rows if a.intent != "SymptomIntent" and h.intent == "SymptomIntent"]
+    lines = [f"  symptom sentences another intent took ({len(missed)}):"]
+    lines += [f"    {a.text!r} [{a.group}] -> {h.intent}" for a, h in missed]
+    lines.append(f"  other sentences taken as a symptom ({len(taken)}):")
+    lines += [f"    {a.text!r} [{a.intent}] -> SymptomIntent" for a, h in taken]
+    return lines
 
 
 def sentences_that_are_samples(annotations: Sequence[Annotation], models: Iterable[Mapping[str, Any]]) -> list[str]:

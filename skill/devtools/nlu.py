@@ -1,11 +1,15 @@
-"""A small stand-in for Alexa's language understanding, driven by our interaction model.
+"""A small stand-in for Alexa's language understanding, learned from our interaction model.
 
 The local console and the conversation tests type sentences; this resolves them the way
-Alexa would against the committed model: the sample utterances (with slots), Alexa's
-built-in intents' everyday phrases, built-in slot types (numbers, times, dates,
-durations) and custom slot values with synonyms, producing entity resolution in the
-JSON shape Alexa sends. A sentence that matches nothing goes to AMAZON.FallbackIntent,
-as on a device.
+Alexa would from the committed model and nothing else. A sentence that is one of the
+model's samples (with its slots) resolves as that sample, as Alexa's exact matches do.
+Any other sentence goes to the learned classifier (``understanding``), trained on the
+committed samples and slot values alone, and its slots are filled from the predicted
+intent's samples, or else from the slot types' values found in the sentence, or else
+from the words the intent's samples do not use (what Alexa would send as
+``ER_SUCCESS_NO_MATCH``). Built-in slot types (numbers, times, dates, durations) are read
+as Alexa reads them, and entity resolution comes in the JSON shape Alexa sends. A
+sentence the classifier is not sure of goes to AMAZON.FallbackIntent, as on a device.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from skill.devtools.builtin_slots import parse_builtin
+from skill.devtools.understanding import FALLBACK_BELOW, IntentClassifier, Prediction, classifier_for
 from skill.domain.numbers import number_words, parse_number
 from skill.domain.vocabulary import Vocabulary
 
@@ -43,7 +48,21 @@ BUILTIN_PHRASES: Mapping[str, tuple[str, ...]] = {
         "all right",
         "please do",
     ),
-    "AMAZON.NoIntent": ("no", "nope", "no thank you", "no thanks", "nah", "not really"),
+    "AMAZON.NoIntent": (
+        "no",
+        "nope",
+        "no thank you",
+        "no thanks",
+        "nah",
+        "not really",
+        "not right now",
+        "not now",
+        "maybe later",
+        "actually no",
+        "no leave it",
+        "leave it",
+        "no don't",
+    ),
     "AMAZON.NextIntent": ("next", "next one", "go on"),
     "AMAZON.PreviousIntent": ("previous", "go back", "back", "last one", "the previous one"),
     "AMAZON.RepeatIntent": (
@@ -58,6 +77,50 @@ BUILTIN_PHRASES: Mapping[str, tuple[str, ...]] = {
     "AMAZON.PauseIntent": ("pause", "hold on", "wait", "hang on", "pause that"),
     "AMAZON.ResumeIntent": ("resume", "continue", "carry on", "keep going", "unpause"),
     "AMAZON.StartOverIntent": ("start over", "restart", "start again", "begin again", "from the beginning"),
+    # Alexa's fallback model knows requests that belong to no skill; the console's classifier
+    # learns the same from these (none names a body part, a symptom or an exercise).
+    "AMAZON.FallbackIntent": (
+        "what's the weather like today",
+        "what is the weather on mars",
+        "play my favourite playlist",
+        "play the radio",
+        "order me a takeaway",
+        "add milk to my shopping list",
+        "set a timer for ten minutes",
+        "what time is it",
+        "tell me a joke",
+        "what's the news",
+        "turn on the lights",
+        "turn off the kitchen lights",
+        "call my daughter",
+        "who won the football last night",
+        "how tall is mount everest",
+        "what's the capital of france",
+        "buy some batteries",
+        "read my emails",
+        "what's on my calendar",
+        "spell necessary",
+        "how do you make pancakes",
+        "what's two plus two",
+        "sing me a song",
+        "what's your name",
+        "are you a robot",
+        "open the garage door",
+        "lock the front door",
+        "what's the traffic like",
+        "how much is a flight to london",
+        "translate hello into spanish",
+        "find me a recipe for soup",
+        "play my audiobook",
+        "what movies are on tonight",
+        "how old is the queen",
+        "the cat is on the table",
+        "banana telephone purple",
+        "i like trains",
+        "my favourite colour is blue",
+        "what should i have for dinner",
+        "where did i put my keys",
+    ),
 }
 
 
@@ -282,6 +345,9 @@ def _stem(word: str) -> str:
 # Words that change what a sentence means: the stray-word tolerance never drops them.
 _NEVER_DROPPED = frozenset(["no", "not", "never", "without", "nothing", "none", "nor", "cannot"])
 
+# Words a slot tagger leaves outside a slot's value when they lead it.
+_DETERMINERS = frozenset(["the", "a", "an", "my", "some", "that", "this", "those", "these"])
+
 _STRIPPED_RANK = 2  # forms from here on have lost fillers or politeness, not just "um"
 
 
@@ -307,15 +373,22 @@ class _Sample:
     literal_chars: int
     only_slots: bool
     first_word: str | None  # None when the sample opens with a slot
+    words: tuple[str, ...]  # its literal words, normalized
 
 
 class Resolver:
     """Resolves typed sentences against one locale's interaction model."""
 
-    def __init__(self, model: Mapping[str, Any], vocabulary: Vocabulary | None = None) -> None:
+    def __init__(
+        self, model: Mapping[str, Any], vocabulary: Vocabulary | None = None, *, model_text: str | None = None
+    ) -> None:
         """``vocabulary`` reads a patient's own words (the bare symptom slot); without it any
-        words that share one with the slot's values are taken."""
+        words that share one with the slot's values are taken. ``model_text`` is the model
+        as committed (the classifier's cache key); without it the model is serialised."""
         self._vocabulary = vocabulary
+        self._model = model
+        self._model_text = model_text
+        self._classifier: IntentClassifier | None = None
         language = model["interactionModel"]["languageModel"]
         self.invocation_name: str = language["invocationName"]
         self._values: dict[str, dict[str, tuple[str, str]]] = {}
@@ -338,6 +411,15 @@ class Resolver:
             for sample in dict.fromkeys(phrases):
                 self._samples.append(_compile(intent["name"], sample, slots))
         self.intents = frozenset(intent_names)
+        self._intent_slots = {
+            i["name"]: {s["name"]: s["type"] for s in i.get("slots", [])} for i in language["intents"]
+        }
+        # The words each intent's samples say around their slots: what is left of a sentence
+        # without them is what Alexa's slot tagger would hear as the slot's words.
+        said: dict[str, set[str]] = {}
+        for compiled in self._samples:
+            said.setdefault(compiled.intent, set()).update(compiled.words)
+        self._carrier = {name: frozenset(words) for name, words in said.items()}
         # Samples by their first literal word, so a sentence is only tried against samples
         # that can match it (those opening with a slot are always tried).
         self._patterns: dict[str, re.Pattern[str]] = {}
@@ -350,40 +432,161 @@ class Resolver:
                 self._by_first.setdefault(compiled.first_word, []).append(compiled)
 
     def resolve(self, utterance: str, *, today: date | None = None) -> Interpretation:
-        """The best-matching intent and slots, or AMAZON.FallbackIntent.
+        """The intent and slots Alexa would send, or AMAZON.FallbackIntent.
 
         ``today`` anchors relative dates ("yesterday") the way the device's date would.
-        A sentence that matches as typed wins; otherwise the same sentence without
-        fillers and politeness is tried (see ``tolerant_forms``).
+        A sample of the model (as typed, or without hesitations, fillers and politeness)
+        with every custom slot a known value is an exact match; anything else is the
+        learned classifier's, with slots filled for the intent it chose.
         """
-        forms = tolerant_forms(normalize_utterance(utterance))
-        best = self._best_of(forms, today)
-        clauses = [c for c in re.split(r"[,;.!?]| but | and then ", utterance) if c.strip()]
-        # A patient's own words for a symptom stay whole: a clause ("please help", "i'm on the
-        # floor") would drop the red flag the rest of the sentence carries.
-        own_words = best is not None and self._names_red_flag(best)
-        if (best is None or not best[0][0]) and len(clauses) > 1 and not own_words:
-            # "hold on, pause it": one clause carries the request, the other is talk.
-            for clause in reversed(clauses):
-                found = self._best_of(tolerant_forms(normalize_utterance(clause)), today)
-                if found is not None and found[0][0]:
-                    best = found
-                    break
-        if (best is None or not best[0][0]) and not own_words:
-            # One stray word ("I'm in week six NOW") does not throw Alexa off either.
-            # Never a negation: without its "not", "my legs are not weak" would be a red flag.
-            extra = [
-                " ".join(w[:i] + w[i + 1 :])
-                for w in (f.split() for f in forms if f)
-                for i in range(len(w))
-                if w[i] not in _NEVER_DROPPED
-            ]
-            found = self._best_of([f for f in dict.fromkeys(extra) if f and f not in forms], today)
-            if found is not None and found[0][0] and (best is None or not best[0][0]):
-                best = found
-        if best is None:
+        exact = self._matched(utterance, today)
+        if exact is not None and exact[0][0] and exact[0][1] == 0:
+            return exact[1]
+        text = normalize_utterance(utterance)
+        forms = [f for f in tolerant_forms(text) if f]
+        if not forms:
             return Interpretation("AMAZON.FallbackIntent", {}, None)
-        return best[1]
+        prediction = self.classifier.predict(forms[0])
+        if prediction.intent not in self.intents or prediction.confidence < FALLBACK_BELOW:
+            return Interpretation("AMAZON.FallbackIntent", {}, f"(learned: {_ranked(prediction)})")
+        fills = self._fill_for(prediction.intent, forms, today)
+        if any(self._foreign(fill) for fill in fills.values()):
+            # "tell me about the history of the roman empire": a how-to's shape, but its
+            # words are nothing the skill knows. Alexa's fallback takes such sentences.
+            return Interpretation("AMAZON.FallbackIntent", {}, f"(learned, unknown words: {_ranked(prediction)})")
+        return Interpretation(prediction.intent, fills, f"(learned: {_ranked(prediction)})")
+
+    def _foreign(self, fill: SlotFill) -> bool:
+        """Unknown words in a custom slot (not the patient's own words for a symptom) that
+        share no word with the slot type's values, more than a one-word name."""
+        if fill.matched or fill.slot_type is None or fill.slot_type.startswith("AMAZON."):
+            return False
+        return fill.slot_type not in OPEN_BARE_TYPES and len(fill.value.split()) > 1 and not self._fits(fill)
+
+    @property
+    def classifier(self) -> IntentClassifier:
+        """The classifier learned from this model (read from the cache, or trained once)."""
+        if self._classifier is None:
+            text = self._model_text or json.dumps(self._model, sort_keys=True)
+            self._classifier = classifier_for(text, BUILTIN_PHRASES, normalize_utterance)
+        return self._classifier
+
+    def _fill_for(self, intent: str, forms: list[str], today: date | None) -> dict[str, SlotFill]:
+        """The slots of ``intent`` in a sentence it did not match word for word: from one of
+        its samples if one fits, else the slot types' values said anywhere, else (a custom
+        slot) the words its samples never use, unresolved, as Alexa sends unknown words."""
+        slots = self._intent_slots.get(intent, {})
+        if not slots:
+            return {}
+        for name, slot_type in slots.items():
+            if slot_type in OPEN_BARE_TYPES:
+                # The whole sentence is one of the type's values ("my back hurts").
+                for text in forms:
+                    whole = self._fill(name, slot_type, text, today)
+                    if whole is not None and whole.matched:
+                        return {name: whole}
+        best: dict[str, SlotFill] | None = None
+        for text in forms:
+            found = self._best(text, today, intent=intent)
+            if found is None or not found[1].slots:
+                continue
+            carrier = self._carrier.get(intent, frozenset())
+            candidate = {name: self._narrowed(fill, today, carrier) for name, fill in found[1].slots.items()}
+            if best is None or _resolved(candidate) > _resolved(best):
+                best = candidate
+        if best is not None:
+            return best
+        text = forms[0]
+        fills: dict[str, SlotFill] = {}
+        taken: set[int] = set()
+        for name, slot_type in slots.items():
+            # A patient's own words for a symptom stay whole for the vocabulary to read:
+            # "sharp pain" inside "sharp pain in the middle of my chest" is not the symptom.
+            fill = None if slot_type in OPEN_BARE_TYPES else self._spotted(name, slot_type, text.split(), taken, today)
+            if fill is not None:
+                fills[name] = fill
+        for name, slot_type in slots.items():
+            if len(slots) > 1 or name in fills or slot_type.startswith("AMAZON."):
+                # The leftover words make the slot of an intent that has just one ("how do I
+                # do <the one where you lift your hips>"); an intent of several ("I'm in week
+                # <four> / my <fourth> week") gets only what was found.
+                continue
+            # A symptom keeps the whole sentence (the vocabulary reads a patient's own words,
+            # negations and all); other slots keep the words their intent's samples never use.
+            carrier = frozenset() if slot_type in OPEN_BARE_TYPES else self._carrier.get(intent, frozenset())
+            rest = [
+                w for i, w in enumerate(text.split()) if i not in taken and (w not in carrier or w in _NEVER_DROPPED)
+            ]
+            if rest:
+                fills[name] = self._fill(name, slot_type, " ".join(rest), today) or SlotFill(name, " ".join(rest))
+            break  # the leftover words make one slot, not every one
+        return fills
+
+    def _narrowed(self, fill: SlotFill, today: date | None, carrier: frozenset[str] = frozenset()) -> SlotFill:
+        """A custom slot's unknown words without the determiners before them and the intent's
+        carrier words after them ("the bird dog" is "bird dog", "week three routine" is "week
+        three"; "the bridjing thing" is heard as "bridjing thing"), or a symptom's words
+        narrowed to the value they end with: Alexa's slot tagger learns from the samples
+        which words around a value are carrier words."""
+        if fill.matched or fill.slot_type is None or fill.slot_type.startswith("AMAZON."):
+            return fill
+        words = fill.value.split()
+        if fill.slot_type in OPEN_BARE_TYPES:
+            # Only a value that runs to the end of the words: "feel pain down my leg" is "pain
+            # down my leg", but "sharp pain in the middle of my chest" stays whole (its "sharp
+            # pain" is not the symptom), for the vocabulary to read.
+            whole = self._reading(fill)
+            for start in range(1, len(words)):
+                if words[start - 1] in _NEVER_DROPPED:
+                    break  # "not in pain" is not "pain"
+                tail = self._fill(fill.name, fill.slot_type, " ".join(words[start:]), today)
+                if tail is not None and tail.matched:
+                    # Never a milder reading than the whole words': "my inner thighs have gone
+                    # numb" ends with "numb", but the whole is numbness in the saddle area.
+                    return tail if whole in (None, tail.resolved_id) else fill
+            return fill
+        while words and words[0] in _DETERMINERS:
+            words = words[1:]
+        outside = carrier | _DETERMINERS
+        # The longest run of words that is a value, with only carrier words before and after it.
+        for start in range(len(words)):
+            if start and words[start - 1] not in outside:
+                break
+            for end in range(len(words), start, -1):
+                if end < len(words) and words[end] not in outside:
+                    break
+                found = self._fill(fill.name, fill.slot_type, " ".join(words[start:end]), today)
+                if found is not None and found.matched:
+                    return found
+        return SlotFill(fill.name, " ".join(words), slot_type=fill.slot_type) if words else fill
+
+    def _spotted(
+        self, name: str, slot_type: str, words: list[str], taken: set[int], today: date | None
+    ) -> SlotFill | None:
+        """The longest run of words that is a value of the slot's type (marked as taken)."""
+        for size in range(min(len(words), 8), 0, -1):
+            for start in range(len(words) - size + 1):
+                span = range(start, start + size)
+                if taken & set(span):
+                    continue
+                heard = " ".join(words[start : start + size])
+                if slot_type.startswith("AMAZON."):
+                    value = parse_builtin(slot_type, heard, today=today)
+                    if value is None:
+                        continue
+                    taken.update(span)
+                    return SlotFill(name, value, slot_type=slot_type)
+                found = self._values.get(slot_type, {}).get(heard)
+                if found is not None:
+                    taken.update(span)
+                    return SlotFill(name, heard, resolved_id=found[0], resolved_name=found[1], slot_type=slot_type)
+        return None
+
+    def _matched(self, utterance: str, today: date | None) -> tuple[tuple[int, ...], Interpretation] | None:
+        """The best sample match of the sentence as typed, or without its hesitations,
+        fillers and politeness (what Alexa's recogniser lets pass around a request); any
+        other wording is the classifier's to place."""
+        return self._best_of(tolerant_forms(normalize_utterance(utterance)), today)
 
     def _best_of(self, forms: list[str], today: date | None) -> tuple[tuple[int, ...], Interpretation] | None:
         """The best interpretation of any form; earlier forms win ties."""
@@ -404,10 +607,14 @@ class Resolver:
                 best = (score, found[1])
         return best
 
-    def _best(self, text: str, today: date | None) -> tuple[tuple[int, int, int, int], Interpretation] | None:
+    def _best(
+        self, text: str, today: date | None, intent: str | None = None
+    ) -> tuple[tuple[int, int, int, int], Interpretation] | None:
         best: tuple[tuple[int, int, int, int], Interpretation] | None = None
         first = text.split(" ", 1)[0]
         for sample in itertools.chain(self._by_first.get(first, ()), self._slot_first):
+            if intent is not None and sample.intent != intent:
+                continue
             pattern = self._patterns.get(sample.regex)
             if pattern is None:
                 pattern = self._patterns[sample.regex] = re.compile(sample.regex)
@@ -488,6 +695,14 @@ class Resolver:
         return SlotFill(name, heard, resolved_id=found[0], resolved_name=found[1], slot_type=slot_type)
 
 
+def _resolved(fills: Mapping[str, SlotFill]) -> int:
+    return sum(1 for fill in fills.values() if fill.matched or (fill.slot_type or "").startswith("AMAZON."))
+
+
+def _ranked(prediction: Prediction) -> str:
+    return ", ".join(f"{intent} {p:.2f}" for intent, p in prediction.ranked)
+
+
 def _compile(intent: str, sample: str, slots: Mapping[str, str]) -> _Sample:
     """A sample as a regular expression: literal words, and one lazy group per slot."""
     tokens = _SLOT_SPLIT.sub(r" \1 ", sample).split()
@@ -508,7 +723,16 @@ def _compile(intent: str, sample: str, slots: Mapping[str, str]) -> _Sample:
             regex.extend(re.escape(w) for w in words)
     pattern = r"\s+".join(regex)
     literal = len(" ".join(literal_words))
-    return _Sample(intent, sample, pattern, used, literal, only_slots=literal == 0, first_word=first_word)
+    return _Sample(
+        intent,
+        sample,
+        pattern,
+        used,
+        literal,
+        only_slots=literal == 0,
+        first_word=first_word,
+        words=tuple(literal_words),
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -530,4 +754,5 @@ def resolver_for(locale: str, models_dir: str | None = None) -> Resolver:
     model_file = path / f"{locale}.json"
     if not model_file.exists():
         model_file = path / "en-US.json"
-    return Resolver(json.loads(model_file.read_text(encoding="utf-8")), load_catalog().vocabulary)
+    text = model_file.read_text(encoding="utf-8")
+    return Resolver(json.loads(text), load_catalog().vocabulary, model_text=text)
