@@ -47,6 +47,14 @@ CONSTRAINTS = [
     # holds) pauses and checks in, before the general handler for that intent answers.
     Constraint("SafetyNetHandler", "StageAnswerHandler", [*IN_WORKOUT, "the week six routine"], "I've paused"),
     Constraint("SafetyNetHandler", "FallbackHandler", [*IN_WORKOUT, "the purple elephant sings"], "I've paused"),
+    # A yes-or-no question that gets no answer to it is asked again, before the general
+    # handler of what was said answers ("ready" with no workout running).
+    Constraint(
+        "QuestionAgainHandler",
+        "WorkoutEventHandler",
+        [LAUNCH, "my surgery was on November the tenth", "start my week six routine", "ready"],
+        "I need a yes or a no first",
+    ),
     # Answers to the question the skill just asked come before the general yes/no.
     Constraint(
         "DeleteDataYesHandler",

@@ -126,3 +126,36 @@ def test_a_denied_symptom_mid_set_checks_in(talk: Callable[..., Conversation]) -
     assert "I've paused" in reply.text, reply.text
     assert not reply.ends_session
     assert "Stop the exercise now" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("intent", "slots"),
+    [
+        # What a learned understanding makes of "I'm in a lot of pain" and of "my back is
+        # agony since I did the exercises yesterday" (issue 26): sent as a device sends them.
+        ("LogPainIntent", {}),
+        ("LogPainIntent", {"score": SlotFill("score", "a lot", slot_type="AMAZON.NUMBER")}),
+        ("YesterdayIntent", {}),
+    ],
+)
+def test_an_intent_that_means_nothing_mid_set_checks_in_first(
+    convo: Conversation, store: SQLiteStore, intent: str, slots: dict[str, SlotFill]
+) -> None:
+    mid_set(convo)
+    reply = convo.intent(intent, **slots)
+    assert CHECK_IN in reply.text
+    assert not reply.ends_session, "it waits for what the patient feels"
+    assert paused_place(store).phase is Phase.PAUSED
+
+
+def test_a_pain_score_with_its_number_mid_set_is_not_a_check_in(convo: Conversation) -> None:
+    mid_set(convo)
+    reply = convo.intent("LogPainIntent", score=SlotFill("score", "4", slot_type="AMAZON.NUMBER"))
+    assert CHECK_IN not in reply.text
+
+
+def test_a_pause_mid_set_says_how_to_report_a_symptom(convo: Conversation) -> None:
+    mid_set(convo)
+    reply = convo.intent("AMAZON.PauseIntent")
+    assert "Paused at" in reply.text
+    assert "If something hurts or feels wrong, say: Alexa, tell Spine Coach what you feel." in reply.text

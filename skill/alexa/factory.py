@@ -47,6 +47,10 @@ def handlers() -> list[AbstractRequestHandler]:
     - mid-session, a request the session cannot act on (the fallback intent, a bare routine
       name, words no slot knows) pauses and checks in: ``SafetyNetHandler`` comes before the
       general handlers of those intents (``StageAnswerHandler``, ``FallbackHandler``);
+    - a yes-or-no question that gets no answer to it (a workout command with no workout, a
+      bare number or time, words not understood) is asked again: ``QuestionAgainHandler``
+      comes before the general handlers of those intents (``WorkoutEventHandler``,
+      ``FallbackHandler``, ``StageAnswerHandler``, ``StrayNumberHandler``);
     - an answer to the question the skill just asked (a ``pending`` predicate: delete data,
       start the routine, resume the place ...) comes before the general yes/no and number
       handlers, which are for answers to no question;
@@ -67,6 +71,7 @@ def handlers() -> list[AbstractRequestHandler]:
         launch.LaunchHandler(),
         # mid-session, anything not understood pauses and checks in (never "say ready" again)
         safety_net.SafetyNetHandler(),
+        answers.QuestionAgainHandler(),
         # answers to the question the skill just asked
         progress.PainAnswerHandler(),
         progress.PainSkippedHandler(),

@@ -324,6 +324,21 @@ class Turn:
         self._store_session()
         return builder.response
 
+    def ask_again(self, lead: Output) -> Response | None:
+        """The open question asked again after ``lead`` (its words as first asked, from the
+        reprompt), the question still open; ``None`` when no question can be replayed."""
+        reprompt = self.session.last_reprompt
+        if self.session.pending is None or not reprompt or not is_rendered_ssml(reprompt):
+            return None
+        said = self.renderer.render(lead.speech).ssml
+        builder = self.handler_input.response_builder
+        builder.speak(said.removesuffix("</speak>") + " " + reprompt.removeprefix("<speak>"))
+        builder.ask(reprompt)
+        self.session.last_speech = said
+        self.save_user()
+        self._store_session()
+        return builder.response
+
     def finish(self) -> Response:
         """End a request that says nothing (SessionEndedRequest, skill events)."""
         self.save_user()

@@ -1,11 +1,56 @@
-"""Yes and no, answered in the context of the skill's last question."""
+"""Yes and no, answered in the context of the skill's last question; a question that gets
+something else for an answer is asked again."""
 
 from __future__ import annotations
 
-from skill.alexa.handlers.base import Handler, all_of, intent, pending
-from skill.alexa.turn import Turn
-from skill.domain import welcome
-from skill.domain.output import Output, Say, ask
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from skill.alexa.handlers.base import Handler, Predicate, all_of, intent, pending
+from skill.alexa.handlers.workout import EVENTS, in_workout
+from skill.alexa.turn import Turn, turn_of
+from skill.domain import starts, welcome
+from skill.domain.output import Output, Say, ask, tell
+
+# Questions that must have a yes or a no: starting a routine the surgeon must clear (or after
+# the six-week follow-up), deleting data. (An offer to coach or to pick up a saved place is
+# no such question: a new request answers it well enough.)
+YES_NO_QUESTIONS = frozenset({starts.CONFIRM, "start_routine", "delete_data"})
+# What answers none of them and asks for nothing new either: a workout command with no
+# workout running ("ready" to "has your surgeon cleared you?"), a bare time, number or
+# routine name, words the skill could not place. Repeat replays the question; help, stop,
+# a symptom and any real request are answered as they are.
+NOT_AN_ANSWER = frozenset(
+    {*EVENTS, "AMAZON.FallbackIntent", "TimeAnswerIntent", "PainAnswerIntent", "StageIntent"} - {"AMAZON.RepeatIntent"}
+)
+
+
+def question_open() -> Predicate:
+    def check(hi: HandlerInput) -> bool:
+        question = turn_of(hi).session.pending
+        return question is not None and question.kind in YES_NO_QUESTIONS
+
+    return check
+
+
+def _not_in_workout() -> Predicate:
+    running = in_workout()
+    return lambda hi: not running(hi)
+
+
+class QuestionAgainHandler(Handler):
+    """The open question asked again, briefly, rather than dropped for an answer that fits none."""
+
+    when = all_of(intent(*NOT_AN_ANSWER), question_open(), _not_in_workout())
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = turn_of(handler_input)
+        return turn.ask_again(tell(Say.of("question.again"))) or turn.respond(self.answer(turn))
+
+    def answer(self, turn: Turn) -> Output:
+        return ask(
+            Say.of("question.again.plain"), reprompt=Say.of("question.again.plain"), pending=turn.session.pending
+        )
 
 
 class CoachOfferNoHandler(Handler):

@@ -3,9 +3,12 @@
 A patient mid-exercise who says something the skill cannot place may be reporting a
 problem in words no model holds. So while a session runs, the fallback intent, a slot
 whose words mean nothing to the vocabulary, or an intent that makes no sense mid-set
-(a bare time, a bare number, a bare routine name nobody asked for) pauses the count and
-checks in. The answer to the check-in is taken as a symptom when any of its words are
-symptom words; otherwise, a second miss stops the session and keeps the place.
+(a bare time, a bare number, a bare routine name nobody asked for, a pain score with no
+number, yesterday's exercises) pauses the count and checks in. A learned understanding
+puts a symptom it is unsure of on the nearest intent: "I'm in a lot of pain" on the pain
+log, "my back is agony since I did the exercises yesterday" on yesterday's exercises.
+The answer to the check-in is taken as a symptom when any of its words are symptom
+words; otherwise, a second miss stops the session and keeps the place.
 """
 
 from __future__ import annotations
@@ -20,6 +23,11 @@ from skill.domain.output import Output, Say, tell
 
 # Intents that only answer a question the skill asks outside a session.
 OUT_OF_STATE = frozenset({"TimeAnswerIntent", "PainAnswerIntent", "StageIntent"})
+# Intents that mean nothing mid-set, where a learned understanding puts symptoms it is
+# unsure of ("my back's agony since yesterday"): check in before anything else.
+MID_SET_MISFITS = frozenset({"YesterdayIntent"})
+# Intents that need a number to mean anything; without one they are checked in on too.
+NEEDS_NUMBER = {"LogPainIntent": "score"}
 # Custom slots whose words must mean something for the request to be understood.
 WORD_SLOTS = ("exercise", "stage", "activity")
 
@@ -43,6 +51,10 @@ def not_understood(turn: Turn) -> bool:
         return True
     pending = turn.session.pending
     if name in OUT_OF_STATE and not (name == "StageIntent" and pending is not None and pending.kind == "ask_stage"):
+        return True
+    if name in MID_SET_MISFITS:
+        return True
+    if name in NEEDS_NUMBER and turn.slot_number(NEEDS_NUMBER[name]) is None:
         return True
     if name == "SymptomIntent":
         # Unrecognised symptom words are still a symptom; words that deny one ("I'm not in
