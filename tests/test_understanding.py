@@ -12,6 +12,7 @@ import pytest
 from skill.devtools import understanding
 from skill.devtools.interaction_model import MODELS_DIR
 from skill.devtools.nlu import normalize_utterance, resolver_for
+from skill.devtools.simulator import Conversation
 from skill.devtools.understanding import classifier_for, features, train, training_sentences
 from tests.support import language_model
 
@@ -117,3 +118,36 @@ def test_the_classifier_is_saved_and_read_back(tmp_path: Path, monkeypatch: pyte
     saved[0].write_bytes(pickle.dumps({**first.to_state(), "version": understanding.VERSION - 1}))
     with pytest.raises(AssertionError, match="trained again"):
         classifier_for(text, {}, normalize_utterance)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent", "slots"),
+    [
+        # Words that only point, or the intent's own words, fill no slot (a slot tagger
+        # learns they are carrier words); a value among them is still found.
+        ("how many of those should i do", "HowToIntent", {}),
+        ("ok cool, and how many of those should i do", "HowToIntent", {}),
+        ("let's start my exercises", "StartRoutineIntent", {}),
+        ("start my routine for week eight", "StartRoutineIntent", {"stage": "week_six"}),
+        ("i am in week four, please start it", "WeekIntent", {"week": "4"}),
+        ("actually no, leave it", "AMAZON.NoIntent", {}),
+        # A negation is never dropped to reach a value: "not in pain" is not "pain".
+        ("i'm not in pain", "SymptomIntent", {"symptom": None}),
+        # Nor is a symptom narrowed to a milder one it ends with.
+        ("my inner thighs have gone numb", "SymptomIntent", {"symptom": None}),
+    ],
+)
+def test_slots_are_what_was_said(sentence: str, intent: str, slots: dict[str, str | None]) -> None:
+    found = resolver_for("en-US").resolve(sentence)
+    assert found.intent == intent
+    heard = {
+        name: fill.resolved_id or (fill.value if fill.slot_type == "AMAZON.NUMBER" else None)
+        for name, fill in found.slots.items()
+    }
+    assert heard == slots
+
+
+def test_how_many_of_those_after_a_how_to_is_about_that_exercise(convo: Conversation) -> None:
+    convo.say("ask spine coach how do I do bridging")
+    again = convo.say("and how many of those should I do")
+    assert "10 to 12 repetitions" in again.text

@@ -307,6 +307,7 @@ _FILLERS = frozenset(
     [
         "okay",
         "ok",
+        "cool",
         "right",
         "alright",
         "righto",
@@ -491,12 +492,16 @@ class Resolver:
             if found is None or not found[1].slots:
                 continue
             carrier = self._carrier.get(intent, frozenset())
-            candidate = {name: self._narrowed(fill, today, carrier) for name, fill in found[1].slots.items()}
+            candidate = {
+                name: narrowed
+                for name, fill in found[1].slots.items()
+                if not _only_pointers(narrowed := self._narrowed(fill, today, carrier), carrier)
+            }
             if best is None or _resolved(candidate) > _resolved(best):
                 best = candidate
         if best is not None:
             return best
-        text = forms[0]
+        text = forms[-1]  # without fillers and politeness, which no slot holds
         fills: dict[str, SlotFill] = {}
         taken: set[int] = set()
         for name, slot_type in slots.items():
@@ -517,7 +522,7 @@ class Resolver:
             rest = [
                 w for i, w in enumerate(text.split()) if i not in taken and (w not in carrier or w in _NEVER_DROPPED)
             ]
-            if rest:
+            if rest and not _only_pointers(SlotFill(name, " ".join(rest), slot_type=slot_type)):
                 fills[name] = self._fill(name, slot_type, " ".join(rest), today) or SlotFill(name, " ".join(rest))
             break  # the leftover words make one slot, not every one
         return fills
@@ -693,6 +698,20 @@ class Resolver:
         if found is None:
             return SlotFill(name, heard, slot_type=slot_type)
         return SlotFill(name, heard, resolved_id=found[0], resolved_name=found[1], slot_type=slot_type)
+
+
+def _only_pointers(fill: SlotFill, carrier: frozenset[str] = frozenset()) -> bool:
+    """Unknown words in a custom slot that name nothing, only point ("how many of those should
+    I do", "how long do I hold it") or are the intent's own carrier words ("let's start my
+    exercises"): no value was said, so the slot is left empty."""
+    if (
+        fill.matched
+        or fill.slot_type is None
+        or fill.slot_type.startswith("AMAZON.")
+        or fill.slot_type in OPEN_BARE_TYPES
+    ):
+        return False
+    return all(w in _COMMON or w in _DETERMINERS or w in carrier for w in fill.value.split())
 
 
 def _resolved(fills: Mapping[str, SlotFill]) -> int:

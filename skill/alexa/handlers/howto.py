@@ -13,7 +13,7 @@ class HowToHandler(Handler):
     when = intent("HowToIntent")
 
     def answer(self, turn: Turn) -> Output:
-        exercise_id = turn.slot_id("exercise")
+        exercise_id = turn.slot_id("exercise") or _the_one_just_explained(turn)
         if exercise_id is not None and exercise_id in turn.catalog.exercises:
             explained = howto.explain(turn.catalog.exercise(exercise_id), turn.catalog.guidance.breathing_rule)
             return plan.with_note(turn, exercise_id, explained)
@@ -26,3 +26,12 @@ class HowToHandler(Handler):
             not_covered = activity in turn.catalog.vocabulary.not_covered()
             return safety.avoid_answer(turn.catalog, topic, raw, not_covered=not_covered)
         return howto.unknown_exercise(turn.catalog, raw)
+
+
+def _the_one_just_explained(turn: Turn) -> str | None:
+    """ "And how many of those should I do?" right after a how-to names no exercise: it is
+    the one just explained (the offer to coach it is still open)."""
+    question = turn.session.pending
+    if turn.slot_raw("exercise") or question is None or question.kind != "offer_coach":
+        return None
+    return question.get("exercise") or None
