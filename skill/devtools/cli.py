@@ -134,6 +134,11 @@ def _models_evaluate(args: argparse.Namespace) -> int:
     from skill.devtools.evaluate import ANNOTATIONS, load_annotations, report
     from skill.domain.catalog import load_catalog
 
+    if args.triage:
+        from skill.devtools.evaluate import load_triage, triage_report
+
+        print("\n".join(triage_report(load_triage(Path(args.triage)), show_missed=args.missed)))
+        return 0
     path = Path(args.annotations) if args.annotations else ANNOTATIONS
     print(
         report(
@@ -396,6 +401,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--dialogs",
         action="store_true",
         help="also say each symptom sentence to the skill mid-set (red flags also outside a session), check the answer",
+    )
+    evaluate.add_argument(
+        "--triage",
+        metavar="FILE",
+        help="instead: say each statement of a triage set (JSON lines: text, tier) to the skill mid-set and "
+        "outside a session, and print a confusion table by tier",
     )
     evaluate.set_defaults(run=_models_evaluate)
 

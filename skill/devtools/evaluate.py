@@ -387,3 +387,104 @@ def dialog_report(dialogs: Sequence[Dialog], *, show_missed: bool = False) -> li
         failed = [d for d in dialogs if not d.passed]
         lines += [f"    {d.annotation.text!r} [{d.annotation.group}] -> {d.answer[:160]}" for d in failed]
     return lines
+
+
+# --- triage: the tier each statement gets, against the tier a clinician gave it ------------------
+
+TIERS = ("emergency", "today", "stop", "expected")
+# What the skill did, read from its answer: the three stops by their words, a question back
+# (the check-in: "tell me what you feel"), or nothing of the kind (carried on, or answered
+# something else).
+ANSWERED = ("emergency", "today", "stop", "asked", "carried on")
+
+
+@dataclass(frozen=True)
+class TriageCase:
+    text: str
+    tier: str
+    locale: str = "en-US"
+
+
+def load_triage(path: Path) -> list[TriageCase]:
+    """A triage set: JSON lines with ``text``, ``tier`` (one of TIERS) and optionally ``locale``."""
+    cases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            if row["tier"] not in TIERS:
+                raise ValueError(f"{path}: tier {row['tier']!r} is not one of {TIERS}")
+            cases.append(TriageCase(row["text"], row["tier"], row.get("locale") or "en-US"))
+    return cases
+
+
+def answered_tier(text: str, locale: str) -> str:
+    """The tier an answer gave, by the words the safety answers are made of."""
+    from skill.domain.catalog import load_catalog
+
+    digits = " ".join(load_catalog().guidance.emergency_number(locale))
+    call = "triple zero, " if locale == "en-AU" else "emergency services now on "
+    if f"This needs help right away. Call {call}{digits}" in text:
+        return "emergency"
+    if "contact your surgeon's office today" in text:
+        return "today"
+    if "Stop the exercise now" in text:
+        return "stop"
+    if "tell me what you feel" in text or "Is it pain, numbness or weakness" in text:
+        return "asked"
+    return "carried on"
+
+
+def triage_answers(cases: Sequence[TriageCase]) -> list[tuple[TriageCase, str, str]]:
+    """(case, tier answered mid-set, tier answered outside a session) for each statement,
+    through the whole skill on a fresh SQLite store, a new user each time."""
+    import tempfile
+
+    from skill.alexa.factory import build_skill
+    from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+    from skill.devtools.simulator import Conversation, in_process
+    from skill.store import open_store
+
+    found = []
+    with tempfile.TemporaryDirectory() as tmp:
+        skill = build_skill(store=open_store(f"sqlite:///{tmp}/triage.db"), skill_id=LOCAL_SKILL_ID)
+        for n, case in enumerate(cases):
+            mid = Conversation(
+                in_process(skill), device=Device(user_id=f"amzn1.ask.account.TRIAGE{n}M", locale=case.locale)
+            )
+            mid.launch()
+            for line in _MID_SET:
+                mid.say(line)
+            during = answered_tier(mid.say(case.text).text, case.locale)
+            out = Conversation(
+                in_process(skill), device=Device(user_id=f"amzn1.ask.account.TRIAGE{n}O", locale=case.locale)
+            )
+            outside = answered_tier(out.say(f"ask spine coach {case.text}").text, case.locale)
+            found.append((case, during, outside))
+    return found
+
+
+def triage_report(cases: Sequence[TriageCase], *, show_missed: bool = False) -> list[str]:
+    """A confusion table by tier, mid-set and outside a session: rows the clinician's tier,
+    columns what the skill did. Under-triage is any answer milder than the row's tier; an
+    expected sensation is right only when the skill carried on (or asked)."""
+    rows = triage_answers(cases)
+    lines = [f"triage set: {len(cases)} statements"]
+    by_place = (("mid-set", [(c, d) for c, d, _ in rows]), ("outside a session", [(c, o) for c, _, o in rows]))
+    for where, answers in by_place:
+        lines += ["", f"triage {where}: rows the set's tier, columns the skill's answer"]
+        lines.append("  " + f"{'':12}" + "".join(f"{a:>12}" for a in ANSWERED) + f"{'right':>10}")
+        for tier in TIERS:
+            got = [answer for case, answer in answers if case.tier == tier]
+            right = sum(_right(tier, g) for g in got)
+            counts = "".join(f"{got.count(a):>12}" for a in ANSWERED)
+            lines.append(f"  {tier:12}{counts}{f'{right}/{len(got)}':>10}")
+        if show_missed:
+            lines += [f"    {c.text!r} [{c.tier}] -> {a}" for c, a in answers if not _right(c.tier, a)]
+    return lines
+
+
+def _right(tier: str, answered: str) -> bool:
+    """Right: the same tier; for an expected sensation, carrying on or asking."""
+    if tier == "expected":
+        return answered in ("carried on", "asked")
+    return answered == tier
