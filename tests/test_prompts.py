@@ -8,12 +8,17 @@ from pathlib import Path
 import pytest
 
 from skill.alexa.prompts import SUPPORTED_LOCALES, load_prompts
+from skill.domain.catalog import load_catalog
 
 SKILL = Path(__file__).resolve().parent.parent / "skill"
 
 # Keys built at run time (f-strings), listed with every value they can take.
 DYNAMIC = {
-    "term.{}": ["term.therapist", "term.and", "term.or"],
+    "term.{}": ["term.therapist", "term.and", "term.or", "term.walking_aid", "term.wall_distance"],
+    # The answer to each sign that is normal with exercise (content/guidance.json).
+    "safety.expected.{}": [
+        f"safety.expected.{s.id}" for s in load_catalog().guidance.symptoms if s.severity == "expected"
+    ],
     "safety.check.{}": [f"safety.check.{c}" for c in ("general", "numbness", "fall")],
     "month.{}": [f"month.{m}" for m in range(1, 13)],
     "progress.pain.{}": [f"progress.pain.{d}" for d in ("down", "steady", "up")],

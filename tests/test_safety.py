@@ -131,12 +131,15 @@ AVOID = [
     ("what should I avoid", "refrain from lifting, bending, twisting, or sudden movements"),
     ("what should I avoid", "Even after your back has healed, avoid jumping"),
     ("can I lift my grandson", "Refrain from lifting while your spine heals"),
-    ("can I lift my grandson", "includes lifting a child"),
+    ("can I bend down", "While your spine heals, refrain from bending."),
+    ("can I bend down", "even after your back has healed, avoid bending over too far"),
     ("can I twist", "Avoid twisting your back"),
     ("can I run", "avoid jumping even after your back has healed"),
     ("can I go swimming", "Talk with your surgeon before beginning any new physical activities"),
     ("can I ride a bike", "like riding a stationary bike, are a better option"),
     ("how should I get out of bed", "Roll to one side before getting out of bed"),
+    ("what should I eat", "include calcium, vitamin D and protein-rich foods"),  # seed 001 (issue 27)
+    ("can I do sit ups", "My sources don't cover that"),  # not sitting (issue 27)
 ]
 
 

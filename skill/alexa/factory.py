@@ -43,7 +43,8 @@ def handlers() -> list[AbstractRequestHandler]:
     the pair and the answer changes):
 
     - a symptom is answered whatever else is going on: ``SymptomHandler`` comes before every
-      handler that could take its request, down to the catch-all at the end;
+      handler that could take its request, down to the catch-all at the end, and so does
+      ``RedFlagInWordsHandler`` (a red flag in the unknown words of another intent's slot);
     - mid-session, a request the session cannot act on (the fallback intent, a bare routine
       name, words no slot knows) pauses and checks in: ``SafetyNetHandler`` comes before the
       general handlers of those intents (``StageAnswerHandler``, ``FallbackHandler``);
@@ -68,6 +69,7 @@ def handlers() -> list[AbstractRequestHandler]:
         reminders.PermissionAnswerHandler(),
         # safety first: a symptom is answered whatever else is going on
         safety.SymptomHandler(),
+        safety.RedFlagInWordsHandler(),
         launch.LaunchHandler(),
         # mid-session, anything not understood pauses and checks in (never "say ready" again)
         safety_net.SafetyNetHandler(),

@@ -475,15 +475,15 @@ def triage_report(cases: Sequence[TriageCase], *, show_missed: bool = False) -> 
         lines.append("  " + f"{'':12}" + "".join(f"{a:>12}" for a in ANSWERED) + f"{'right':>10}")
         for tier in TIERS:
             got = [answer for case, answer in answers if case.tier == tier]
-            right = sum(_right(tier, g) for g in got)
+            right = sum(right_answer(tier, g) for g in got)
             counts = "".join(f"{got.count(a):>12}" for a in ANSWERED)
             lines.append(f"  {tier:12}{counts}{f'{right}/{len(got)}':>10}")
         if show_missed:
-            lines += [f"    {c.text!r} [{c.tier}] -> {a}" for c, a in answers if not _right(c.tier, a)]
+            lines += [f"    {c.text!r} [{c.tier}] -> {a}" for c, a in answers if not right_answer(c.tier, a)]
     return lines
 
 
-def _right(tier: str, answered: str) -> bool:
+def right_answer(tier: str, answered: str) -> bool:
     """Right: the same tier; for an expected sensation, carrying on or asking."""
     if tier == "expected":
         return answered in ("carried on", "asked")

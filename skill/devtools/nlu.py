@@ -487,7 +487,9 @@ class Resolver:
                     if whole is not None and whole.matched:
                         return {name: whole}
         best: dict[str, SlotFill] | None = None
-        for text in forms:
+        # A patient's own words lose only their "um"s: "it doesn't feel RIGHT" keeps its filler.
+        own_words = any(t in OPEN_BARE_TYPES for t in slots.values())
+        for text in forms[:1] if own_words else forms:
             found = self._best(text, today, intent=intent)
             if found is None or not found[1].slots:
                 continue
@@ -501,7 +503,7 @@ class Resolver:
                 best = candidate
         if best is not None:
             return best
-        text = forms[-1]  # without fillers and politeness, which no slot holds
+        text = forms[0] if own_words else forms[-1]  # others without fillers, which no slot holds
         fills: dict[str, SlotFill] = {}
         taken: set[int] = set()
         for name, slot_type in slots.items():

@@ -231,7 +231,8 @@ class Topic:
 
 @dataclass(frozen=True, slots=True)
 class Symptom:
-    """Something the user reports mid-exercise; ``severity`` is ``stop``, ``surgeon_today``
+    """Something the user reports mid-exercise; ``severity`` is ``expected`` (normal with
+    exercise: acknowledged, and the workout carries on), ``stop``, ``surgeon_today``
     (contact the surgeon's office today) or ``emergency``."""
 
     id: str
@@ -239,6 +240,16 @@ class Symptom:
     severity: str
     sources: tuple[str, ...]
     red_flag_check: str | None = None
+    alone: bool = False  # counts only when the words name nothing else (a positive statement)
+
+
+@dataclass(frozen=True, slots=True)
+class Combination:
+    """Signs that together call for a higher tier than each alone: ``severity`` when every
+    one of ``signs`` is in the patient's words."""
+
+    signs: frozenset[str]
+    severity: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +266,7 @@ class Guidance:
     emergency_numbers: Mapping[str, str]
     topics: tuple[Topic, ...]
     symptoms: tuple[Symptom, ...]
+    combinations: tuple[Combination, ...] = ()
 
     def emergency_number(self, locale: str) -> str:
         """The emergency number for a locale; en-US's for an unknown English locale."""
@@ -609,7 +621,9 @@ def _guidance(doc: Mapping[str, Any], spoken: Callable[[str, str], tuple[str, ..
                 s["severity"],
                 tuple(s["sources"]),
                 s.get("red_flag_check"),
+                s.get("alone", False),
             )
             for s in doc["symptoms"]
         ),
+        combinations=tuple(Combination(frozenset(c["all"]), c["severity"]) for c in doc.get("combinations", [])),
     )

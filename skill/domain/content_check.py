@@ -28,6 +28,7 @@ TOP_LEVEL = {
     "stages.json": "stages.schema.json",
     "guidance.json": "guidance.schema.json",
     "vocabulary.json": "vocabulary.schema.json",
+    "decisions.json": "decisions.schema.json",
 }
 EXERCISE_SCHEMA = "exercise.schema.json"
 
@@ -267,6 +268,14 @@ def check_references(tree: RawTree) -> list[Problem]:
                 problems.append(Problem("guidance.json", f"{base}.id", f"id {entry['id']!r} is used twice"))
             for i, source in enumerate(entry["sources"]):
                 need_source("guidance.json", f"{base}.sources[{i}]", source)
+    symptom_ids = {s["id"] for s in guidance["symptoms"]}
+    for c_index, combination in enumerate(guidance.get("combinations", [])):
+        for i, sign in enumerate(combination["all"]):
+            if sign not in symptom_ids:
+                where = f"$.combinations[{c_index}].all[{i}]"
+                problems.append(Problem("guidance.json", where, f"{sign!r} is not a symptom"))
+        for i, source in enumerate(combination["sources"]):
+            need_source("guidance.json", f"$.combinations[{c_index}].sources[{i}]", source)
     ids_by_slot = {
         "exercise": {doc["id"] for doc in exercises.values()},
         "stage": set(routine_ids),

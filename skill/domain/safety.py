@@ -19,13 +19,17 @@ def emergency_number(catalog: Catalog, locale: str) -> Spoken:
     return Spoken(" ".join(catalog.guidance.emergency_number(locale)))
 
 
-def symptom_speech(catalog: Catalog, symptom: Symptom | None, locale: str) -> list[Segment]:
-    """What to say for a reported symptom (``None``: the words were not recognised as one)."""
+def symptom_speech(
+    catalog: Catalog, symptom: Symptom | None, locale: str, severity: str | None = None
+) -> list[Segment]:
+    """What to say for a reported symptom (``None``: the words were not recognised as one),
+    at ``severity`` (the triage's tier; the symptom's own when not given)."""
     guidance = catalog.guidance
     number = emergency_number(catalog, locale)
-    if symptom is not None and symptom.severity == "emergency":
+    severity = severity or (symptom.severity if symptom is not None else None)
+    if severity == "emergency":
         return [Say.of("safety.emergency", number=number), Say.of("safety.emergency.wait")]
-    if symptom is not None and symptom.severity == "surgeon_today":
+    if severity == "surgeon_today":
         # Fever or a red, hot or oozing wound: the surgeon's office today, not emergency
         # services (the red flags still are named, as after every stop).
         return [Say.of("safety.surgeon_today"), Say.of("safety.check.general", number=number)]
@@ -36,10 +40,13 @@ def symptom_speech(catalog: Catalog, symptom: Symptom | None, locale: str) -> li
     return speech
 
 
-def symptom_answer(catalog: Catalog, symptom: Symptom | None, locale: str, *, in_workout: bool) -> Output:
+def symptom_answer(
+    catalog: Catalog, symptom: Symptom | None, locale: str, *, in_workout: bool, severity: str | None = None
+) -> Output:
     """The whole answer; the session ends either way: the user should not carry on now."""
-    speech = symptom_speech(catalog, symptom, locale)
-    if in_workout and (symptom is None or symptom.severity != "emergency"):
+    speech = symptom_speech(catalog, symptom, locale, severity)
+    severity = severity or (symptom.severity if symptom is not None else None)
+    if in_workout and severity != "emergency":
         speech.append(Say.of("safety.place_saved"))
     elif in_workout:
         speech.append(Say.of("safety.workout_ended"))
@@ -62,3 +69,19 @@ def avoid_answer(catalog: Catalog, topic: Topic | None, heard: str | None, *, no
         speech = [Text(guidance.avoid_summary.text)]
     speech += [Text(guidance.surgeon_first.text), Say.of("safety.avoid.more")]
     return ask(*speech, reprompt=Say.of("safety.avoid.reprompt"))
+
+
+def expected_speech(symptom: Symptom) -> list[Segment]:
+    """Normal with exercise (issue 27): said so, with what would be a reason to stop."""
+    return [Say.of(f"safety.expected.{symptom.id}"), Say.of("safety.expected.stop_if")]
+
+
+def expected_answer(symptom: Symptom) -> Output:
+    """Outside a workout: the acknowledgement, then what next."""
+    return ask(*expected_speech(symptom), Say.of("safety.expected.next"), reprompt=Say.of("safety.expected.next"))
+
+
+def ask_what(catalog: Catalog, locale: str) -> Output:
+    """Words heard as a symptom that name no sign: ask, rather than guess a tier."""
+    number = emergency_number(catalog, locale)
+    return ask(Say.of("safety.ask_what", number=number), reprompt=Say.of("safety.ask_what.reprompt"))

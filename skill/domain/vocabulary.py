@@ -205,22 +205,16 @@ class Vocabulary:
         """The words name something only to deny it ("I'm not in pain", "no numbness")."""
         return self.resolve(slot, heard) is None and self.resolve(slot, heard, negation=False) is not None
 
-    def resolve(self, slot: str, heard: str | None, *, negation: bool = True) -> str | None:
-        """The id these heard words mean for a slot, or ``None``."""
+    def hits(self, slot: str, heard: str | None, *, negation: bool = True) -> list[Hit]:
+        """Every reading of the words by a keyword: (score, id, the word positions it rests on).
+        Words a negation covers ("my legs are NOT weak", "no numbness") name nothing, unless the
+        negation itself is part of the keyword ("legs will not hold me", "no feeling")."""
         if not heard:
-            return None
-        entries = self.entries(slot)
-        index = self.phrases.get(slot, {})
+            return []
         tokens = words(heard)
-        for candidate in _trimmed(tokens):
-            found = index.get(" ".join(candidate))
-            if found is not None:
-                return found
-        # Words a negation covers ("my legs are NOT weak", "no numbness") name nothing, unless
-        # the negation itself is part of the keyword ("legs will not hold me", "no feeling").
         negated = negated_positions(tokens) if negation else frozenset[int]()
-        hits: list[tuple[tuple[int, int, int, int, int], str, frozenset[int]]] = []
-        for order, entry in enumerate(entries.values()):
+        found: list[Hit] = []
+        for order, entry in enumerate(self.entries(slot).values()):
             for keyword in entry.keywords:
                 hit = keyword.matches(tokens)
                 if hit is not None and negated and (hit[2] & negated) and not _negation_in(keyword, tokens, hit[2]):
@@ -229,7 +223,29 @@ class Vocabulary:
                     continue
                 letters, first, where = hit
                 score = (int(entry.id in self.urgent), len(keyword.alternatives), -first, letters, -order)
-                hits.append((score, entry.id, where))
+                found.append((score, entry.id, where))
+        return found
+
+    def phrase(self, slot: str, heard: str | None) -> str | None:
+        """The id of a listed phrase the words are (trimmed of fillers), or ``None``."""
+        if not heard:
+            return None
+        index = self.phrases.get(slot, {})
+        for candidate in _trimmed(words(heard)):
+            found = index.get(" ".join(candidate))
+            if found is not None:
+                return found
+        return None
+
+    def resolve(self, slot: str, heard: str | None, *, negation: bool = True) -> str | None:
+        """The id these heard words mean for a slot, or ``None``."""
+        if not heard:
+            return None
+        listed = self.phrase(slot, heard)
+        if listed is not None:
+            return listed
+        tokens = words(heard)
+        hits = self.hits(slot, heard, negation=negation)
         if not hits:
             return None
         # Red flags first, then the keyword covering most words, then the earliest (the head
@@ -251,6 +267,10 @@ class Vocabulary:
                 return max(main, key=lambda h: h[0])[1]
         return best[1]
 
+
+# One keyword's reading: its score (urgent first, most words, earliest, longest, file order),
+# the entry id, and the positions of the words it rests on.
+Hit = tuple[tuple[int, int, int, int, int], str, frozenset[int]]
 
 # Words that deny what follows them, up to the end of the clause ("no numbness or tingling").
 _NEGATIONS = frozenset(["no", "not", "never", "without", "nothing", "none", "nor"])

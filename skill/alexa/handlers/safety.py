@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ask_sdk_core.handler_input import HandlerInput
 
+from skill.alexa import slots
 from skill.alexa.handlers.base import Handler, all_of, intent
 from skill.alexa.turn import Turn, turn_of
 from skill.domain import safety
 from skill.domain.output import Output
+from skill.domain.triage import Verdict, triage
 
 
 def _denied_mid_set(hi: HandlerInput) -> bool:
@@ -25,10 +29,74 @@ class SymptomHandler(Handler):
     when = all_of(intent("SymptomIntent"), lambda hi: not _denied_mid_set(hi))
 
     def answer(self, turn: Turn) -> Output:
-        # Unrecognised words here still mean something is wrong: answered as for pain.
-        symptom = turn.catalog.guidance.find_symptom(turn.slot_id("symptom"))
-        was_running = turn.guide.stop_for_symptom()
-        return safety.symptom_answer(turn.catalog, symptom, turn.locale, in_workout=was_running)
+        verdict = triage(turn.catalog, turn.slot_raw("symptom"), turn.slot_id("symptom"))
+        return answer_verdict(turn, verdict)
+
+
+def answer_verdict(turn: Turn, verdict: Verdict) -> Output:
+    """A triage's answer: normal effort acknowledged and the workout carries on; words that
+    name no sign asked about; anything else stops, at its tier."""
+    if verdict.symptom is not None and verdict.severity == "expected":
+        lead = safety.expected_speech(verdict.symptom)
+        return turn.guide.prompt(lead) or safety.expected_answer(verdict.symptom)
+    if verdict.symptom is None:
+        asked = safety.ask_what(turn.catalog, turn.locale)
+        checked = turn.guide.check_in()  # mid-set: pause the count and wait for the answer
+        return asked if checked is None else replace(asked, pending=checked.pending)
+    was_running = turn.guide.stop_for_symptom()
+    return safety.symptom_answer(
+        turn.catalog, verdict.symptom, turn.locale, in_workout=was_running, severity=verdict.severity
+    )
+
+
+# Custom slots whose unknown words may carry a red flag a model put on the wrong intent
+# ("can you ring triple zero for me, I'm not right" heard as a question about an activity).
+WORD_SLOTS = ("exercise", "activity", "stage")
+WORDS_INTENTS = (
+    "HowToIntent",
+    "CoachExerciseIntent",
+    "ClearanceIntent",
+    "AvoidIntent",
+    "RoutineOverviewIntent",
+    "StartRoutineIntent",
+    "StageOverrideIntent",
+    "StageIntent",
+)
+
+
+def _red_flag_in_words(hi: HandlerInput) -> bool:
+    return _emergency_in_words(turn_of(hi)) is not None
+
+
+def _emergency_in_words(turn: Turn) -> Verdict | None:
+    """The triage of a slot's unknown words, when it is an emergency (only then: a question
+    about the chest opener is a how-to, not chest pain)."""
+    for slot in WORD_SLOTS:
+        # Only words Alexa could not match to a value (ER_SUCCESS_NO_MATCH): the skill's own
+        # reading of them is a guess ("ring triple zero" is not a trip).
+        raw = turn.slot_raw(slot)
+        if not raw or slots.resolved_id(turn.request, slot) is not None:
+            continue
+        verdict = triage(turn.catalog, raw)
+        if verdict.severity != "emergency" or verdict.symptom is None:
+            continue
+        # Words the vocabulary reads as an exercise or activity describe one ("pull your knee
+        # into your CHEST"); only a call for help is never a description of anything else.
+        if turn.slot_id(slot) is not None and verdict.symptom.id != "emergency_help":
+            continue
+        return verdict
+    return None
+
+
+class RedFlagInWordsHandler(Handler):
+    """A red flag in words another intent took is still a red flag: a symptom always wins."""
+
+    when = all_of(intent(*WORDS_INTENTS), _red_flag_in_words)
+
+    def answer(self, turn: Turn) -> Output:
+        verdict = _emergency_in_words(turn)
+        assert verdict is not None  # the predicate found it
+        return answer_verdict(turn, verdict)
 
 
 class AvoidHandler(Handler):

@@ -16,10 +16,11 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.alexa.handlers.base import Handler, Predicate, all_of
+from skill.alexa.handlers.safety import answer_verdict
 from skill.alexa.handlers.workout import in_workout
 from skill.alexa.turn import Turn, turn_of
-from skill.domain import safety
 from skill.domain.output import Output, Say, tell
+from skill.domain.triage import Verdict, triage
 
 # Intents that only answer a question the skill asks outside a session.
 OUT_OF_STATE = frozenset({"TimeAnswerIntent", "PainAnswerIntent", "StageIntent"})
@@ -79,21 +80,18 @@ class SafetyNetHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         pending = turn.session.pending
         if pending is not None and pending.kind == "check_in":
-            symptom = _symptom_in_words(turn)
-            if symptom is not None:
-                turn.guide.stop_for_symptom()
-                found = turn.catalog.guidance.find_symptom(symptom)
-                return safety.symptom_answer(turn.catalog, found, turn.locale, in_workout=True)
+            verdict = _symptom_in_words(turn)
+            if verdict is not None:
+                return answer_verdict(turn, verdict)
             turn.guide.check_in()  # the place stays paused at the start of the set
             return tell(Say.of("workout.check_in.unclear"))
         return turn.guide.check_in() or tell(Say.of("workout.check_in.unclear"))
 
 
-def _symptom_in_words(turn: Turn) -> str | None:
-    """A symptom id for any heard slot words that are symptom words ("my leg feels funny")."""
-    vocabulary = turn.catalog.vocabulary
+def _symptom_in_words(turn: Turn) -> Verdict | None:
+    """The triage of any heard slot words that are symptom words ("my leg feels funny")."""
     for slot in _slot_names(turn):
-        found = vocabulary.resolve("symptom", turn.slot_raw(slot))
-        if found is not None:
-            return found
+        verdict = triage(turn.catalog, turn.slot_raw(slot))
+        if verdict.symptom is not None:
+            return verdict
     return None

@@ -1,0 +1,80 @@
+"""Triage: the tier a patient's words call for, read from the catalog's signs (issue 27).
+
+Each sign (a symptom of ``content/guidance.json``, its words in ``content/vocabulary.json``)
+has a tier: ``emergency``, ``surgeon_today``, ``stop`` or ``expected`` (normal with exercise).
+The words may match several signs, and the tier is decided from all of them:
+
+1. A reading whose words hold every word another reading rests on, and more, explains them:
+   "a bit out of breath after that" is effort, not breathlessness; "a blood clot" is not a
+   bleed; "my incision is leaking" is the wound, not the bladder. What modifies a sign ("a
+   bit", "after that", "at rest") lives in the words of the sign it makes.
+2. Of what is left, the strongest reading counts, every other reading that rests on two
+   words or more, and any reading of a red flag (one word is enough: "chest"); the highest
+   tier among them wins, raised where a combination of signs
+   says so (a swollen calf with breathlessness is an emergency; a headache with a stiff neck
+   too).
+3. Only when nothing else is left are the words ``expected``; a positive statement or a
+   stretch never hides a sign said beside it ("I fell but I feel fine" is the fall).
+
+Words that match no sign are ``None``: the caller asks what the patient feels rather than
+guessing. Pure: no SDK, no store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from skill.domain.catalog import Catalog, Symptom
+from skill.domain.vocabulary import words
+
+TIERS = ("expected", "stop", "surgeon_today", "emergency")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The sign the answer speaks of and the tier it calls for (``None``: no sign heard)."""
+
+    symptom: Symptom | None
+    severity: str | None
+
+
+def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> Verdict:
+    """The tier for the words a patient said (``heard``), or for the sign Alexa resolved them
+    to (``resolved``) when the words alone say nothing the vocabulary reads."""
+    guidance, vocabulary = catalog.guidance, catalog.vocabulary
+    severity_of = {s.id: s.severity for s in guidance.symptoms}
+    hits = [(score, sign, where) for score, sign, where in vocabulary.hits("symptom", heard) if sign in severity_of]
+    listed = vocabulary.phrase("symptom", heard)
+    if listed in severity_of:
+        # Words that are one of a sign's own phrases ("my leg is numb") are that sign, first:
+        # a reading of every word, stronger than any keyword's.
+        everything = frozenset(range(len(words(heard or ""))))
+        hits.append(((int(listed in vocabulary.urgent), 99, 0, 0, 0), listed, everything))
+    if not hits:
+        found = guidance.find_symptom(resolved)
+        return Verdict(found, found.severity if found else None)
+    # 1. Readings another explains (its words a proper superset, with more of them).
+    standing = [
+        hit
+        for hit in hits
+        if not any(other[2] > hit[2] and other[0][1] > hit[0][1] for other in hits if other is not hit)
+    ]
+    # What counts: the strongest reading, and every other that rests on two words or more
+    # (a lone word such as "leg" beside "jelly after those" says nothing of its own).
+    # A sign that counts only alone (a positive statement) gives way to anything else heard.
+    alone = {s.id for s in guidance.symptoms if s.alone}
+    if any(hit[1] not in alone for hit in standing):
+        standing = [hit for hit in standing if hit[1] not in alone]
+    strongest = max(standing, key=lambda hit: hit[0])
+    counted = [hit for hit in standing if hit is strongest or hit[0][1] > 1 or severity_of[hit[1]] == "emergency"]
+    serious = [hit for hit in counted if severity_of[hit[1]] != "expected"]
+    if not serious:
+        return Verdict(guidance.find_symptom(strongest[1]), "expected")
+    # 2. The highest tier, then the strongest reading, names the sign; combinations raise it.
+    best = max(serious, key=lambda hit: (TIERS.index(severity_of[hit[1]]), hit[0]))
+    severity = severity_of[best[1]]
+    signs = {hit[1] for hit in standing}
+    for combination in guidance.combinations:
+        if combination.signs <= signs and TIERS.index(combination.severity) > TIERS.index(severity):
+            severity = combination.severity
+    return Verdict(guidance.find_symptom(best[1]), severity)
