@@ -341,8 +341,10 @@ def test_help_during_a_workout_names_the_locales_number(talk: Callable[..., Conv
 
 def test_walk_in_a_one_shot_and_finish(convo: Conversation, talk: Callable[..., Conversation]) -> None:
     convo.launch()
-    convo.say("coach me through walking")
+    off = convo.say("coach me through walking")
     assert not convo.session_open
+    # Seed 001's caution is said before the patient walks off alone (issue 27).
+    assert "Use your walker or cane if it was recommended." in off.text
     done = convo.say("ask spine coach I'm done")
     assert "Welcome back" in done.text or "Good to have you back" in done.text
     assert "That's walking done." in done.text

@@ -78,10 +78,10 @@ def test_unknown_stage_named_routine_is_not_started_silently(convo: Conversation
 def test_week_six_asks_about_the_follow_up_once(convo: Conversation, store: SQLiteStore) -> None:
     convo.say("ask spine coach my surgery was on October third")  # day 49
     question = convo.say("start my week six routine")
-    assert "Have you had your six-week follow-up?" in question.text
+    assert "Has your surgeon advised you to start it?" in question.text
     assert "Let's start" not in question.text
     started = convo.say("yes")
-    assert started.text.startswith("Thanks, I've noted your follow-up, so I won't ask again.")
+    assert started.text.startswith("Thanks, I've noted that your surgeon advised it, so I won't ask again.")
     assert "Let's start your week six routine" in started.text
     assert user_record(store).follow_up_confirmed
     convo.say("stop")
@@ -93,9 +93,11 @@ def test_week_six_asks_about_the_follow_up_once(convo: Conversation, store: SQLi
 def test_no_follow_up_yet_offers_the_weeks_three_to_six_routine(convo: Conversation, store: SQLiteStore) -> None:
     convo.say("ask spine coach my surgery was on October third")
     question = convo.say("start my exercises")
-    assert "Have you had your six-week follow-up?" in question.text
+    assert "Has your surgeon advised you to start it?" in question.text
     not_yet = convo.say("no")
-    assert not_yet.text.startswith("Okay, I haven't started it. Until your follow-up, your routine is the weeks three")
+    assert not_yet.text.startswith(
+        "Okay, I haven't started it. Until your surgeon advises it, your routine is the weeks three"
+    )
     assert not user_record(store).follow_up_confirmed
     assert "Let's start your weeks three to six routine" in convo.say("yes").text
 
@@ -110,7 +112,7 @@ def test_im_in_week_six_gives_weeks_three_to_six_until_day_42(convo: Conversatio
     convo.say("stop")
     clock.advance(days=1)  # day 42
     reply = convo.say("ask spine coach to start my exercises")
-    assert "Have you had your six-week follow-up?" in reply.text
+    assert "Has your surgeon advised you to start it?" in reply.text
 
 
 def test_general_low_back_routine_asks_about_surgery(convo: Conversation, store: SQLiteStore) -> None:
@@ -214,3 +216,22 @@ def test_prompts_never_suggest_a_stage_the_user_may_not_be_at() -> None:
         for key, value in json.loads(path.read_text()).items():
             for text in value if isinstance(value, list) else [value]:
                 assert "week six routine" not in text and "week three" not in text, (path.name, key)
+
+
+def test_a_how_to_beyond_the_stage_says_so_first(convo: Conversation) -> None:
+    """Issue 27: at day 3 after fusion, "how do I do superman" is not plain instructions."""
+    convo.say("ask spine coach I had surgery three days ago")
+    superman = convo.say("how do I do superman").text
+    assert superman.startswith("Superman is part of the general low back routine.")
+    assert "not for recovery after back surgery" in superman
+    assert "Please check with your surgeon or physical therapist before you try it." in superman
+    bridging = convo.say("how do I do bridging").text
+    assert "from day 42 after surgery. You're in week 1 after surgery" in bridging
+    assert "Please check with your surgeon" in bridging
+    ankles = convo.say("how do I do ankle pumps").text
+    assert "Please check with your surgeon" not in ankles and "point your toes" in ankles
+
+
+def test_a_how_to_with_the_stage_unknown_is_plain(convo: Conversation) -> None:
+    reply = convo.say("ask spine coach how do I do bridging")
+    assert "Please check with your surgeon" not in reply.text

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from skill.alexa.prompts import load_prompts
 from skill.devtools.envelopes import LOCAL_SKILL_ID
 from skill.devtools.simulator import Conversation, in_process
 from skill.domain.catalog import Catalog
@@ -64,7 +66,9 @@ def test_how_to_answers_with_catalog_steps(
     assert reply.interpretation.intent == "HowToIntent"
     exercise = catalog.exercise(exercise_id)
     assert exercise.name.lower() in reply.text.lower()
-    assert exercise.position.rstrip(".") in reply.text
+    us = load_prompts("en-US")  # catalog text as said in the US ({wall_distance} is inches)
+    position = re.sub(r"\{([a-z_]+)\}", lambda m: us.term(m.group(1)), exercise.position)
+    assert position.rstrip(".") in reply.text
     for step in exercise.steps:
         assert spoken_step(step) in reply.text
     assert "coach you through it" in reply.text

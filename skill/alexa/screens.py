@@ -151,7 +151,7 @@ def _commands(schedule: list[tuple[float, str, str]]) -> dict[str, Any]:
 
 def _steps(renderer: Renderer, exercise_id: str, active: int | None) -> list[dict[str, Any]]:
     steps = renderer.catalog.exercise(exercise_id).steps
-    return [{"text": step, "active": index == active} for index, step in enumerate(steps)]
+    return [{"text": renderer.terms(step), "active": index == active} for index, step in enumerate(steps)]
 
 
 def _upper(text: str) -> str:

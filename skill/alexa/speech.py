@@ -215,8 +215,12 @@ class Renderer:
         return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
 
     def terms(self, text: str) -> str:
-        """Catalog text with the locale's terms ("physio", "physical therapist") filled in."""
-        return text.replace("{therapist}", self.prompts.term("therapist"))
+        """Catalog text with the locale's terms filled in: {therapist} ("physio", "physical
+        therapist"), {walking_aid} ("walking frame or stick", "walker or cane"), {wall_distance}
+        (centimetres or inches)."""
+        if "{" not in text:
+            return text
+        return re.sub(r"\{([a-z_]+)\}", lambda m: self.prompts.term(m.group(1)), text)
 
     def caution(self, caution: Caution) -> str:
         """A caution as said: patient experience is framed as such, never as advice."""

@@ -43,6 +43,28 @@ def start_single(guide: Guide, exercise_id: str, today: date) -> Output:
     return _question(guide.catalog, guide.user, today, check, exercise_id=exercise_id)
 
 
+def too_early(catalog: Catalog, user: UserRecord, today: date, exercise_id: str) -> list[Segment]:
+    """What a how-to says first about an exercise beyond the user's known stage (issue 27:
+    the same gate as coaching): which routine it is part of, from when, where the user is,
+    and to ask before trying it. Nothing when it fits, or when the stage is not known."""
+    if stage.days_since_surgery(user, today) is None and user.stage_override is None:
+        return []
+    routine_id = stage.exercise_routine(catalog, exercise_id)
+    check = stage.gate(user, catalog, today, routine_id)
+    part_of = Say.of("start.stage.exercise", exercise=ExerciseRef(exercise_id), routine=RoutineRef(check.routine or ""))
+    if check.kind == "surgery" and check.routine and stage.days_since_surgery(user, today) is not None:
+        # After back surgery, an exercise of the general low back routine is not theirs yet.
+        return [part_of, Say.of("start.surgery.about", routine=RoutineRef(check.routine)), Say.of("howto.too_early")]
+    if check.kind != "confirm" or check.from_day == 0 or not check.routine:
+        return []
+    return [
+        part_of,
+        _stage_words(catalog, check.routine, check.from_day),
+        _where_user_is(user, today),
+        Say.of("howto.too_early"),
+    ]
+
+
 def start_for_user(guide: Guide, today: date) -> Output | None:
     """ "start my exercises": the user's own routine, or ``None`` when their stage is unknown."""
     user, catalog = guide.user, guide.catalog

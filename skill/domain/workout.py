@@ -474,6 +474,9 @@ def _arrive(state: WorkoutState, lead: list[Segment], event: Event) -> Step:
         speech += [
             Say.of("coach.aerobic.go", exercise=ExerciseRef(item.exercise), amount=amount),
             Content(item.exercise, "key_steps"),
+            # Said before the patient walks off alone ("use your walker or cane if it was
+            # recommended", seed 001): no later turn can say it.
+            Content(item.exercise, "cautions"),
         ]
         return state, tell(*speech, Say.of("coach.aerobic.come_back"))
     state = replace(state, phase=Phase.READY)

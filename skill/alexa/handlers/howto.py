@@ -5,7 +5,7 @@ from __future__ import annotations
 from skill.alexa.handlers import plan
 from skill.alexa.handlers.base import Handler, intent
 from skill.alexa.turn import Turn
-from skill.domain import howto, safety
+from skill.domain import howto, safety, starts
 from skill.domain.output import Output
 
 
@@ -16,7 +16,8 @@ class HowToHandler(Handler):
         exercise_id = turn.slot_id("exercise") or _the_one_just_explained(turn)
         if exercise_id is not None and exercise_id in turn.catalog.exercises:
             explained = howto.explain(turn.catalog.exercise(exercise_id), turn.catalog.guidance.breathing_rule)
-            return plan.with_note(turn, exercise_id, explained)
+            early = starts.too_early(turn.catalog, turn.user, turn.now.date(), exercise_id)
+            return plan.with_note(turn, exercise_id, explained.before(*early))
         # "tell me about driving", "how do I get out of bed": not an exercise but an activity
         # the guidance answers (or says it does not cover), read from the same words.
         raw = turn.slot_raw("exercise")
