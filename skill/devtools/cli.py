@@ -61,7 +61,19 @@ def _content_check(args: argparse.Namespace) -> int:
         f"content OK: {len(catalog.exercises)} exercises, {len(catalog.routines)} routines, "
         f"{len(catalog.guidance.topics)} guidance topics, {len(catalog.guidance.symptoms)} symptoms ({root})"
     )
+    print(_review_status(root))
     return 0
+
+
+def _review_status(root: Path) -> str:
+    """How much of what the skill says a clinician has approved (content/REVIEW.md)."""
+    from skill.alexa.prompts import PROMPTS_DIR
+    from skill.devtools.review import not_approved, statements
+
+    prompts = PROMPTS_DIR / "en.json"
+    total = sum(len(rows) for _, rows in statements(root, prompts))
+    pending = len(not_approved(root, prompts))
+    return f"clinical review: {total - pending} of {total} spoken clinical statements approved ({root / 'REVIEW.md'})"
 
 
 def _content_review(args: argparse.Namespace) -> int:

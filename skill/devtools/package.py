@@ -299,7 +299,20 @@ def build_package(options: PackageOptions) -> str:
     _zip(bundle, out / "lambda.zip")
     shutil.rmtree(bundle)
     size = (out / "lambda.zip").stat().st_size
+    pending = _pending_review(content, out)
     return (
         f"wrote {out}: skill-package/ ({len(locales())} locales), lambda/, lambda.zip "
-        f"({size / 1e6:.1f} MB{'' if options.deps else ', no dependencies'}), {TEMPLATE}, ask-resources.json"
+        f"({size / 1e6:.1f} MB{'' if options.deps else ', no dependencies'}), {TEMPLATE}, ask-resources.json\n"
+        f"{pending}"
     )
+
+
+def _pending_review(content: Path, out: Path) -> str:
+    """What no clinician has approved yet, listed beside the package (content/REVIEW.md)."""
+    from skill.alexa.prompts import PROMPTS_DIR
+    from skill.devtools.review import not_approved
+
+    pending = not_approved(content, PROMPTS_DIR / "en.json")
+    listing = out / "pending-clinical-review.txt"
+    listing.write_text("".join(f"{s.file} {s.key}: {s.text}\n" for s in pending), encoding="utf-8")
+    return f"not yet approved by a clinician: {len(pending)} spoken clinical statements, listed in {listing}"
