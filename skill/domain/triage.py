@@ -59,12 +59,12 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
         for hit in hits
         if not any(other[2] > hit[2] and other[0][1] > hit[0][1] for other in hits if other is not hit)
     ]
-    # What counts: the strongest reading, and every other that rests on two words or more
-    # (a lone word such as "leg" beside "jelly after those" says nothing of its own).
     # A sign that counts only alone (a positive statement) gives way to anything else heard.
     alone = {s.id for s in guidance.symptoms if s.alone}
     if any(hit[1] not in alone for hit in standing):
         standing = [hit for hit in standing if hit[1] not in alone]
+    # What counts: the strongest reading, every other that rests on two words or more (a lone
+    # word such as "leg" beside "jelly after those" says nothing of its own), and red flags.
     strongest = max(standing, key=lambda hit: hit[0])
     counted = [hit for hit in standing if hit is strongest or hit[0][1] > 1 or severity_of[hit[1]] == "emergency"]
     serious = [hit for hit in counted if severity_of[hit[1]] != "expected"]
