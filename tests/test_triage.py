@@ -50,6 +50,11 @@ from tests.test_safety import mid_set
         ("stretch in my hamstring", "expected"),  # as a slot holds it, without "i feel"
         ("i feel great", "expected"),
         ("i feel good", "expected"),
+        # Denied breathlessness is no red flag ("breath" is not an ability here).
+        ("my leg is swollen and warm, i'm not breathless though", "surgeon_today"),
+        # Mottled skin with a fever: a sign of sepsis.
+        ("i'm burning up with a fever and my skin has gone blotchy and cold", "emergency"),
+        ("i'm throwing up and can't keep my tablets down", "surgeon_today"),
         # A positive statement never hides a sign said beside it.
         ("i fell but i feel fine", "stop"),
         # A listed phrase is its sign, before any keyword ("leg" is not leg pain here).
@@ -124,7 +129,7 @@ def test_a_matched_exercise_is_never_read_as_a_symptom(convo: Conversation) -> N
 
 # Measured on tests/triage/statements.jsonl (its README): raise, never lower. Issue 27 asks
 # for every tier at 100%; these hold what the table reaches today.
-FLOORS = {"emergency": 43, "today": 30, "stop": 36, "expected": 58}
+FLOORS = {"emergency": 44, "today": 35, "stop": 36, "expected": 58}
 
 
 def test_the_triage_set_holds_its_floors() -> None:

@@ -279,6 +279,8 @@ _CLAUSE_ENDS = frozenset(["but", "and", "though", "although", "however", "yet", 
 # A denied ability is a loss, not an absence: "not able to feel my legs" is a red flag.
 # (stems: "not passed water", "not peed all day" report retention).
 _ABILITY = ("able", "feel", "sensation", "strength", "control", "move", "hold", "breath", "pass", "pee", "wee", "urin")
+# Words an ability stem begins that name a symptom, not an ability: "not breathless" denies.
+_NOT_ABILITIES = frozenset(["breathless"])
 _CIRCUMSTANCE = frozenset(["when", "whenever", "while", "if"])
 
 
@@ -311,7 +313,12 @@ def negated_positions(tokens: list[str]) -> frozenset[int]:
         if token == "no" and i + 1 < len(tokens) and tokens[i + 1] in _INTERJECTED:
             continue
         following = [t for t in tokens[i + 1 : i + 6] if t not in _NOT_DENIED]
-        if following and following[0].startswith(_ABILITY) and not _feels_a_symptom(following):
+        if (
+            following
+            and following[0].startswith(_ABILITY)
+            and following[0] not in _NOT_ABILITIES
+            and not _feels_a_symptom(following)
+        ):
             continue
         for j in range(i + 1, min(len(tokens), i + 1 + _NEGATION_REACH)):
             if tokens[j] in _CLAUSE_ENDS:
