@@ -151,3 +151,12 @@ def test_how_many_of_those_after_a_how_to_is_about_that_exercise(convo: Conversa
     convo.say("ask spine coach how do I do bridging")
     again = convo.say("and how many of those should I do")
     assert "10 to 12 repetitions" in again.text
+
+
+def test_a_two_clause_sentence_is_understood_by_its_clearest_clause() -> None:
+    resolver = resolver_for("en-US")
+    found = resolver.resolve("I had my op two weeks ago, what should I be doing")
+    assert found.intent == "SurgeryAgoIntent"
+    assert found.slots["duration"].value == "P2W"
+    # ... but a clause of a word or two ("yes") is never taken for an answer on its own.
+    assert resolver.resolve("yes, purple monkey dishwasher bananas").intent == "AMAZON.FallbackIntent"

@@ -438,8 +438,35 @@ class Resolver:
         ``today`` anchors relative dates ("yesterday") the way the device's date would.
         A sample of the model (as typed, or without hesitations, fillers and politeness)
         with every custom slot a known value is an exact match; anything else is the
-        learned classifier's, with slots filled for the intent it chose.
+        learned classifier's, with slots filled for the intent it chose. A sentence of
+        two clauses that is understood as a whole by neither is understood by its clearest
+        clause ("I had my op two weeks ago, what should I be doing"); a symptom in any
+        clause wins.
         """
+        whole = self._resolved(utterance, today)
+        clauses = [c for c in re.split(r"[,;.!?]| but | and then ", utterance) if c.strip()]
+        if whole.intent != "AMAZON.FallbackIntent" or len(clauses) < 2:
+            return whole
+        # A clause of a word or two ("ok", "right") says nothing of its own: never a "yes" to
+        # a question (deleting data) that the whole sentence did not give.
+        heard = [(self._resolved(clause, today), clause) for clause in clauses if len(clause.split()) >= 3]
+        understood = [
+            (found, clause)
+            for found, clause in heard
+            if found.intent not in ("AMAZON.FallbackIntent", "AMAZON.YesIntent", "AMAZON.NoIntent")
+        ]
+        if not understood:
+            return whole
+        symptoms = [found for found, _ in understood if found.intent == "SymptomIntent"]
+        if symptoms:
+            return symptoms[0]
+        return max(understood, key=lambda pair: self._confidence(pair[1]))[0]
+
+    def _confidence(self, text: str) -> float:
+        return self.classifier.predict(normalize_utterance(text)).confidence
+
+    def _resolved(self, utterance: str, today: date | None) -> Interpretation:
+        """The whole sentence's interpretation (see ``resolve``)."""
         exact = self._matched(utterance, today)
         if exact is not None and exact[0][0] and exact[0][1] == 0:
             return exact[1]
