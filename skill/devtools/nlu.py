@@ -343,7 +343,7 @@ def _stem(word: str) -> str:
     return word[:4] if len(word) > 4 else word
 
 
-# Words that change what a sentence means: the stray-word tolerance never drops them.
+# Words that change what a sentence means: never dropped from a slot's words.
 _NEVER_DROPPED = frozenset(["no", "not", "never", "without", "nothing", "none", "nor", "cannot"])
 
 # Words a slot tagger leaves outside a slot's value when they lead it.
@@ -443,16 +443,16 @@ class Resolver:
         clause ("I had my op two weeks ago, what should I be doing"); a symptom in any
         clause wins.
         """
-        whole = self._resolved(utterance, today)
+        whole, _ = self._resolved(utterance, today)
         clauses = [c for c in re.split(r"[,;.!?]| but | and then ", utterance) if c.strip()]
         if whole.intent != "AMAZON.FallbackIntent" or len(clauses) < 2:
             return whole
         # A clause of a word or two ("ok", "right") says nothing of its own: never a "yes" to
         # a question (deleting data) that the whole sentence did not give.
-        heard = [(self._resolved(clause, today), clause) for clause in clauses if len(clause.split()) >= 3]
+        heard = [self._resolved(clause, today) for clause in clauses if len(clause.split()) >= 3]
         understood = [
-            (found, clause)
-            for found, clause in heard
+            (found, confidence)
+            for found, confidence in heard
             if found.intent not in ("AMAZON.FallbackIntent", "AMAZON.YesIntent", "AMAZON.NoIntent")
         ]
         if not understood:
@@ -460,36 +460,34 @@ class Resolver:
         symptoms = [found for found, _ in understood if found.intent == "SymptomIntent"]
         if symptoms:
             return symptoms[0]
-        return max(understood, key=lambda pair: self._confidence(pair[1]))[0]
+        return max(understood, key=lambda pair: pair[1])[0]
 
-    def _confidence(self, text: str) -> float:
-        return self.classifier.predict(normalize_utterance(text)).confidence
-
-    def _resolved(self, utterance: str, today: date | None) -> Interpretation:
-        """The whole sentence's interpretation (see ``resolve``)."""
-        exact = self._matched(utterance, today)
+    def _resolved(self, utterance: str, today: date | None) -> tuple[Interpretation, float]:
+        """The whole sentence's interpretation (see ``resolve``), and how sure of it: an exact
+        sample match is sure; otherwise the classifier's confidence."""
+        forms = tolerant_forms(normalize_utterance(utterance))
+        exact = self._best_of(forms, today)
         if exact is not None and exact[0][0] and exact[0][1] == 0:
-            return exact[1]
-        text = normalize_utterance(utterance)
-        forms = [f for f in tolerant_forms(text) if f]
+            return exact[1], 1.0
+        forms = [f for f in forms if f]
         if not forms:
-            return Interpretation("AMAZON.FallbackIntent", {}, None)
+            return Interpretation("AMAZON.FallbackIntent", {}, None), 0.0
         prediction = self.classifier.predict(forms[0])
+        learned = f"(learned: {_ranked(prediction)})"
         if prediction.intent not in self.intents or prediction.confidence < FALLBACK_BELOW:
-            return Interpretation("AMAZON.FallbackIntent", {}, f"(learned: {_ranked(prediction)})")
+            return Interpretation("AMAZON.FallbackIntent", {}, learned), prediction.confidence
         fills = self._fill_for(prediction.intent, forms, today)
         if any(self._foreign(fill) for fill in fills.values()):
             # "tell me about the history of the roman empire": a how-to's shape, but its
             # words are nothing the skill knows. Alexa's fallback takes such sentences.
-            return Interpretation("AMAZON.FallbackIntent", {}, f"(learned, unknown words: {_ranked(prediction)})")
-        return Interpretation(prediction.intent, fills, f"(learned: {_ranked(prediction)})")
+            unknown = f"(learned, unknown words: {_ranked(prediction)})"
+            return Interpretation("AMAZON.FallbackIntent", {}, unknown), prediction.confidence
+        return Interpretation(prediction.intent, fills, learned), prediction.confidence
 
     def _foreign(self, fill: SlotFill) -> bool:
         """Unknown words in a custom slot (not the patient's own words for a symptom) that
         share no word with the slot type's values, more than a one-word name."""
-        if fill.matched or fill.slot_type is None or fill.slot_type.startswith("AMAZON."):
-            return False
-        return fill.slot_type not in OPEN_BARE_TYPES and len(fill.value.split()) > 1 and not self._fits(fill)
+        return _unknown_name(fill) and len(fill.value.split()) > 1 and not self._fits(fill)
 
     @property
     def classifier(self) -> IntentClassifier:
@@ -526,7 +524,7 @@ class Resolver:
                 for name, fill in found[1].slots.items()
                 if not _only_pointers(narrowed := self._narrowed(fill, today, carrier), carrier)
             }
-            if best is None or _resolved(candidate) > _resolved(best):
+            if best is None or _resolved_count(candidate) > _resolved_count(best):
                 best = candidate
         if best is not None:
             return best
@@ -562,10 +560,11 @@ class Resolver:
         three"; "the bridjing thing" is heard as "bridjing thing"), or a symptom's words
         narrowed to the value they end with: Alexa's slot tagger learns from the samples
         which words around a value are carrier words."""
-        if fill.matched or fill.slot_type is None or fill.slot_type.startswith("AMAZON."):
+        kind = fill.slot_type
+        if kind is None or not (_unknown_name(fill) or _own_words(fill)):
             return fill
         words = fill.value.split()
-        if fill.slot_type in OPEN_BARE_TYPES:
+        if _own_words(fill):
             # Only a value that runs to the end of the words: "feel pain down my leg" is "pain
             # down my leg", but "sharp pain in the middle of my chest" stays whole (its "sharp
             # pain" is not the symptom), for the vocabulary to read.
@@ -573,7 +572,7 @@ class Resolver:
             for start in range(1, len(words)):
                 if words[start - 1] in _NEVER_DROPPED:
                     break  # "not in pain" is not "pain"
-                tail = self._fill(fill.name, fill.slot_type, " ".join(words[start:]), today)
+                tail = self._fill(fill.name, kind, " ".join(words[start:]), today)
                 if tail is not None and tail.matched:
                     # Never a milder reading than the whole words': "my inner thighs have gone
                     # numb" ends with "numb", but the whole is numbness in the saddle area.
@@ -589,7 +588,7 @@ class Resolver:
             for end in range(len(words), start, -1):
                 if end < len(words) and words[end] not in outside:
                     break
-                found = self._fill(fill.name, fill.slot_type, " ".join(words[start:end]), today)
+                found = self._fill(fill.name, kind, " ".join(words[start:end]), today)
                 if found is not None and found.matched:
                     return found
         return SlotFill(fill.name, " ".join(words), slot_type=fill.slot_type) if words else fill
@@ -615,12 +614,6 @@ class Resolver:
                     taken.update(span)
                     return SlotFill(name, heard, resolved_id=found[0], resolved_name=found[1], slot_type=slot_type)
         return None
-
-    def _matched(self, utterance: str, today: date | None) -> tuple[tuple[int, ...], Interpretation] | None:
-        """The best sample match of the sentence as typed, or without its hesitations,
-        fillers and politeness (what Alexa's recogniser lets pass around a request); any
-        other wording is the classifier's to place."""
-        return self._best_of(tolerant_forms(normalize_utterance(utterance)), today)
 
     def _best_of(self, forms: list[str], today: date | None) -> tuple[tuple[int, ...], Interpretation] | None:
         """The best interpretation of any form; earlier forms win ties."""
@@ -693,18 +686,6 @@ class Resolver:
                 best = (score, Interpretation(sample.intent, fills, sample.text))
         return best
 
-    def _names_red_flag(self, best: tuple[tuple[int, ...], Interpretation]) -> bool:
-        """Every unmatched slot fits, and an open one (a symptom in the patient's words) is urgent."""
-        score, interpretation = best
-        return score[1] == 0 and any(
-            not f.matched and f.slot_type in OPEN_BARE_TYPES and self._reading(f) in self._urgent
-            for f in interpretation.slots.values()
-        )
-
-    @property
-    def _urgent(self) -> frozenset[str]:
-        return frozenset() if self._vocabulary is None else self._vocabulary.urgent
-
     def _reading(self, fill: SlotFill) -> str | None:
         """The vocabulary's id for an open slot's unmatched words (``None``: not understood)."""
         if self._vocabulary is None or fill.slot_type is None:
@@ -729,21 +710,32 @@ class Resolver:
         return SlotFill(name, heard, resolved_id=found[0], resolved_name=found[1], slot_type=slot_type)
 
 
+def _own_words(fill: SlotFill) -> bool:
+    """Unresolved words in an open slot: a patient's own words for a symptom."""
+    return not fill.matched and fill.slot_type in OPEN_BARE_TYPES
+
+
+def _unknown_name(fill: SlotFill) -> bool:
+    """Unresolved words in a custom slot that names something (an exercise, a routine, an
+    activity): not a built-in type, not a symptom in the patient's own words."""
+    return (
+        not fill.matched
+        and fill.slot_type is not None
+        and not fill.slot_type.startswith("AMAZON.")
+        and fill.slot_type not in OPEN_BARE_TYPES
+    )
+
+
 def _only_pointers(fill: SlotFill, carrier: frozenset[str] = frozenset()) -> bool:
     """Unknown words in a custom slot that name nothing, only point ("how many of those should
     I do", "how long do I hold it") or are the intent's own carrier words ("let's start my
     exercises"): no value was said, so the slot is left empty."""
-    if (
-        fill.matched
-        or fill.slot_type is None
-        or fill.slot_type.startswith("AMAZON.")
-        or fill.slot_type in OPEN_BARE_TYPES
-    ):
+    if not _unknown_name(fill):
         return False
     return all(w in _COMMON or w in _DETERMINERS or w in carrier for w in fill.value.split())
 
 
-def _resolved(fills: Mapping[str, SlotFill]) -> int:
+def _resolved_count(fills: Mapping[str, SlotFill]) -> int:
     return sum(1 for fill in fills.values() if fill.matched or (fill.slot_type or "").startswith("AMAZON."))
 
 
