@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from skill.domain.catalog import Guidance
 from skill.domain.numbers import parse_number
 from skill.domain.vocabulary import Vocabulary
 
@@ -355,11 +356,7 @@ def symptom_dialogs(annotations: Sequence[Annotation]) -> list[Dialog]:
             return Conversation(in_process(skill), device=device)
 
         for n, annotation in enumerate(a for a in annotations if a.group in ("red_flag", "symptom")):
-            # The emergency answer itself, not the stop rule's mention of the number ("if you
-            # also have new numbness ... call ..."). en-AU says "Call triple zero, 0 0 0, now".
-            digits = " ".join(guidance.emergency_number(annotation.locale))
-            call = "triple zero, " if annotation.locale == "en-AU" else "emergency services now on "
-            number = f"This needs help right away. Call {call}{digits}"
+            number = emergency_answer(guidance, annotation.locale)
             convo = talk(f"{n}MID", annotation.locale)
             convo.launch()
             for line in _MID_SET:
@@ -417,13 +414,21 @@ def load_triage(path: Path) -> list[TriageCase]:
     return cases
 
 
-def answered_tier(text: str, locale: str) -> str:
-    """The tier an answer gave, by the words the safety answers are made of."""
-    from skill.domain.catalog import load_catalog
-
-    digits = " ".join(load_catalog().guidance.emergency_number(locale))
+def emergency_answer(guidance: Guidance, locale: str) -> str:
+    """The words of the emergency answer itself, not the stop rule's mention of the number
+    ("if you also have new numbness ... call ..."). en-AU says "Call triple zero, 0 0 0, now"."""
+    digits = " ".join(guidance.emergency_number(locale))
     call = "triple zero, " if locale == "en-AU" else "emergency services now on "
-    if f"This needs help right away. Call {call}{digits}" in text:
+    return f"This needs help right away. Call {call}{digits}"
+
+
+def answered_tier(text: str, locale: str, guidance: Guidance | None = None) -> str:
+    """The tier an answer gave, by the words the safety answers are made of."""
+    if guidance is None:
+        from skill.domain.catalog import load_catalog
+
+        guidance = load_catalog().guidance
+    if emergency_answer(guidance, locale) in text:
         return "emergency"
     if "contact your surgeon's office today" in text:
         return "today"
@@ -442,8 +447,10 @@ def triage_answers(cases: Sequence[TriageCase]) -> list[tuple[TriageCase, str, s
     from skill.alexa.factory import build_skill
     from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
     from skill.devtools.simulator import Conversation, in_process
+    from skill.domain.catalog import load_catalog
     from skill.store import open_store
 
+    guidance = load_catalog().guidance
     found = []
     with tempfile.TemporaryDirectory() as tmp:
         skill = build_skill(store=open_store(f"sqlite:///{tmp}/triage.db"), skill_id=LOCAL_SKILL_ID)
@@ -454,11 +461,11 @@ def triage_answers(cases: Sequence[TriageCase]) -> list[tuple[TriageCase, str, s
             mid.launch()
             for line in _MID_SET:
                 mid.say(line)
-            during = answered_tier(mid.say(case.text).text, case.locale)
+            during = answered_tier(mid.say(case.text).text, case.locale, guidance)
             out = Conversation(
                 in_process(skill), device=Device(user_id=f"amzn1.ask.account.TRIAGE{n}O", locale=case.locale)
             )
-            outside = answered_tier(out.say(f"ask spine coach {case.text}").text, case.locale)
+            outside = answered_tier(out.say(f"ask spine coach {case.text}").text, case.locale, guidance)
             found.append((case, during, outside))
     return found
 
