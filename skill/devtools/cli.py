@@ -68,12 +68,12 @@ def _content_check(args: argparse.Namespace) -> int:
 def _review_status(root: Path) -> str:
     """How much of what the skill says a clinician has approved (content/REVIEW.md)."""
     from skill.alexa.prompts import PROMPTS_DIR
-    from skill.devtools.review import not_approved, statements
+    from skill.devtools.review import pending, read_decisions, statements
 
-    prompts = PROMPTS_DIR / "en.json"
-    total = sum(len(rows) for _, rows in statements(root, prompts))
-    pending = len(not_approved(root, prompts))
-    return f"clinical review: {total - pending} of {total} spoken clinical statements approved ({root / 'REVIEW.md'})"
+    sections = statements(root, PROMPTS_DIR / "en.json")
+    total = sum(len(rows) for _, rows in sections)
+    approved = total - len(pending(sections, read_decisions(root)))
+    return f"clinical review: {approved} of {total} spoken clinical statements approved ({root / 'REVIEW.md'})"
 
 
 def _content_review(args: argparse.Namespace) -> int:

@@ -110,10 +110,16 @@ def decision_for(statement: Statement, decisions: Mapping[tuple[str, str], Decis
 
 def not_approved(content_dir: Path, prompts_file: Path) -> list[Statement]:
     """Statements no clinician has approved as they now read."""
-    decisions = read_decisions(content_dir)
+    return pending(statements(content_dir, prompts_file), read_decisions(content_dir))
+
+
+def pending(
+    sections: list[tuple[str, list[Statement]]], decisions: Mapping[tuple[str, str], Decision]
+) -> list[Statement]:
+    """Of these statements, those not approved as they now read."""
     return [
         s
-        for _, rows in statements(content_dir, prompts_file)
+        for _, rows in sections
         for s in rows
         if (found := decision_for(s, decisions)) is None or found.decision != "approved"
     ]
@@ -124,7 +130,7 @@ def build_review(content_dir: Path, prompts_file: Path) -> str:
     decisions = read_decisions(content_dir)
     sections = statements(content_dir, prompts_file)
     total = sum(len(rows) for _, rows in sections)
-    approved = total - len(not_approved(content_dir, prompts_file))
+    approved = total - len(pending(sections, decisions))
     lines = [
         "# Clinical statements and their review",
         "",

@@ -47,14 +47,10 @@ BUILTIN_EXAMPLES: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def words_of(text: str) -> list[str]:
-    return text.split()
-
-
 def features(text: str) -> list[str]:
     """Word unigrams and bigrams (with sentence edges), and character 3- and 4-grams of each
     word, so "stretches" meets "stretch" and a new word order still shares most features."""
-    words = words_of(text)
+    words = text.split()
     found = [f"w:{w}" for w in words]
     edged = ["<s>", *words, "</s>"]
     found += [f"b:{a} {b}" for a, b in itertools.pairwise(edged)]
