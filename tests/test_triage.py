@@ -129,7 +129,7 @@ def test_a_matched_exercise_is_never_read_as_a_symptom(convo: Conversation) -> N
 
 # Measured on tests/triage/statements.jsonl (its README): raise, never lower. Issue 27 asks
 # for every tier at 100%; these hold what the table reaches today.
-FLOORS = {"emergency": 44, "today": 35, "stop": 36, "expected": 58}
+FLOORS = {"emergency": 44, "today": 35, "stop": 37, "expected": 58}
 
 
 def test_the_triage_set_holds_its_floors() -> None:
