@@ -41,7 +41,35 @@ from tests.test_safety import mid_set
         # ... while the same sign with what makes it serious still is.
         ("i can't catch my breath even sitting still", "emergency"),
         ("i'm a bit puffed out and it's not settling", "emergency"),
-        ("my heart is racing", "emergency"),
+        # A racing heart alone: stop and check (palpitations); with faintness or
+        # breathlessness, an emergency.
+        ("my heart is racing", "stop"),
+        ("my heart is racing and i feel faint", "emergency"),
+        ("my heart is racing and i can't catch my breath", "emergency"),
+        # "I can STILL talk" is the talk test, not breathlessness at rest.
+        ("breathing a bit harder but i can still talk fine", "expected"),
+        ("i can't catch my breath even lying down", "emergency"),
+        # A little leak on a cough: the surgeon's office today, not 911 (losing control is).
+        ("i leaked a little when i coughed", "surgeon_today"),
+        ("i've wet myself", "emergency"),
+        # Fever words said beside vaguer ones still count; a urine infection is for today.
+        ("feeling really unwell, sweaty and feverish", "surgeon_today"),
+        ("my pee burns and i'm running a temperature", "surgeon_today"),
+        ("it stings when i pee", "surgeon_today"),
+        ("my wound smells a bit funny", "surgeon_today"),
+        # What is felt before where: pain at the scar is the stop rule's pain.
+        ("it feels like it's pulling on the scar, really painful", "stop"),
+        # An exercise's name is not a symptom: the knee to chest is about the back.
+        ("the knee to chest is making my back ache more than it did before", "stop"),
+        # "No breathlessness" denies breathlessness (not a lost ability to breathe).
+        ("my left calf feels warm and tender, no breathlessness though", "surgeon_today"),
+        # A swollen leg, then pain on breathing and faintness: a clot on the lung.
+        ("my leg was swollen yesterday and now it hurts to breathe and i feel faint", "emergency"),
+        # Meningitis: a headache, a neck that won't bend, a fever.
+        ("terrible headache, my neck won't bend and i feel feverish", "emergency"),
+        # A headache that has cleared is no reason to stop; one that stays is.
+        ("i had a bit of a headache but it's gone after a glass of water", "expected"),
+        ("i've had a headache all day and it won't go away", "stop"),
         # Expected sensations do not stop the workout.
         ("i'm a bit sore", "expected"),
         ("my back is stiff this morning", "expected"),
@@ -57,6 +85,8 @@ from tests.test_safety import mid_set
         ("i'm throwing up and can't keep my tablets down", "surgeon_today"),
         # A positive statement never hides a sign said beside it.
         ("i fell but i feel fine", "stop"),
+        # ... but a place is not a sign: good news about the leg is good news.
+        ("i'm feeling much stronger this week, the leg lifts feel easy", "expected"),
         # A listed phrase is its sign, before any keyword ("leg" is not leg pain here).
         ("my leg is numb", "stop"),
         ("my back hurts", "stop"),
@@ -66,8 +96,18 @@ def test_the_tier_for_the_words(catalog: Catalog, words: str, tier: str) -> None
     assert triage(catalog, words).severity == tier
 
 
-def test_words_that_name_no_sign_have_no_tier(catalog: Catalog) -> None:
-    verdict = triage(catalog, "my fingers feel rubbery")
+@pytest.mark.parametrize(
+    "words",
+    [
+        "my fingers feel rubbery",
+        # Breathing out is technique; out OF breath is a symptom.
+        "should i breathe out when i push up or when i come down",
+        # Where to feel an exercise named after the chest is not chest pain.
+        "where should i feel the knee to chest",
+    ],
+)
+def test_words_that_name_no_sign_have_no_tier(catalog: Catalog, words: str) -> None:
+    verdict = triage(catalog, words)
     assert verdict.symptom is None and verdict.severity is None
 
 
@@ -120,6 +160,54 @@ def test_a_red_flag_in_another_intents_unknown_words_is_still_one(talk: Callable
     assert reply.ends_session
 
 
+def test_a_sign_for_today_in_another_intents_unknown_words_is_still_one(convo: Conversation) -> None:
+    """Issue 27's set: "is it normal for my wound to be hot and puffy" taken as a question
+    about an activity still reaches the surgeon's office today..."""
+    reply = convo.intent(
+        "AvoidIntent", activity=SlotFill("activity", "normal for my wound to be hot and puffy", slot_type="ACTIVITY")
+    )
+    assert "contact your surgeon's office today" in reply.text
+
+
+def test_a_question_about_the_wound_is_not_a_sign(convo: Conversation) -> None:
+    """... while one word of where ("can I get my wound wet") is what a question is about."""
+    reply = convo.intent("AvoidIntent", activity=SlotFill("activity", "get my wound wet", slot_type="ACTIVITY"))
+    assert "surgeon's office today" not in reply.text and "Stop the exercise" not in reply.text
+    assert not reply.ends_session
+
+
+def test_a_high_pain_score_mid_set_stops_the_set(convo: Conversation) -> None:
+    """ "It's a seven out of ten now": the stop rule's increased pain, place kept."""
+    mid_set(convo)
+    reply = convo.intent("PainAnswerIntent", score=SlotFill("score", "7"))
+    assert "A pain score of 7 is high." in reply.text
+    assert "Stop the exercise now" in reply.text and "kept your place" in reply.text
+    assert reply.ends_session
+
+
+def test_a_low_number_mid_set_is_checked_in_on(convo: Conversation) -> None:
+    """A lower bare number may be a count: the safety net pauses and asks."""
+    mid_set(convo)
+    reply = convo.intent("PainAnswerIntent", score=SlotFill("score", "3"))
+    assert "tell me what you feel" in reply.text and not reply.ends_session
+
+
+def test_a_logged_pain_score_mid_set_that_is_not_high_carries_on(convo: Conversation) -> None:
+    mid_set(convo)
+    reply = convo.say("log my pain as two")
+    assert "I've logged your pain as 2." in reply.text
+    assert "Stop the exercise now" not in reply.text and not reply.ends_session
+    assert "Let's start" not in convo.say("ready").text  # the workout goes on
+
+
+def test_a_stray_high_number_outside_a_session_gives_the_stop_rule_on_condition(convo: Conversation) -> None:
+    reply = convo.intent("PainAnswerIntent", score=SlotFill("score", "8"))
+    assert reply.text.startswith("If that's your pain out of ten, 8 is high.")
+    assert "Stop the exercise now" in reply.text and "log my pain as 8" in reply.text
+    stray = convo.intent("PainAnswerIntent", score=SlotFill("score", "3"))
+    assert "I'm not sure what that number is for" in stray.text
+
+
 def test_a_matched_exercise_is_never_read_as_a_symptom(convo: Conversation) -> None:
     fill = SlotFill("exercise", "chest opener", "chest_opener", "chest opener", "EXERCISE")
     reply = convo.intent("HowToIntent", exercise=fill)
@@ -127,27 +215,45 @@ def test_a_matched_exercise_is_never_read_as_a_symptom(convo: Conversation) -> N
     assert "chest opener" in reply.text
 
 
-# Measured on tests/triage/statements.jsonl (its README): raise, never lower. Issue 27 asks
-# for every tier at 100%; these hold what the table reaches today.
-FLOORS = {"emergency": 44, "today": 35, "stop": 37, "expected": 58}
+# Measured on tests/triage/ (its README): raise, never lower. The misses left are sentences the
+# console's understanding puts on another intent or on no intent at all (the fallback), where
+# no words reach the triage: the safety net checks in on them mid-set.
+FLOORS = {
+    "statements.jsonl": {"emergency": 44, "today": 37, "stop": 39, "expected": 62},
+    "statements-2.jsonl": {"emergency": 40, "today": 31, "stop": 38, "expected": 45},
+    "statements-3.jsonl": {"emergency": 33, "today": 32, "stop": 35, "expected": 40},
+}
+# Emergencies whose words never reach the triage: the console's understanding (as Alexa may)
+# hears the first as nothing at all (the safety net checks in mid-set), the second as a how-to
+# for the exercise it names, the only words the request carries. Issue 26's to solve.
+NOT_UNDERSTOOD = {
+    "I've been trying to wee for the last few hours and nothing will come out",
+    "I blacked out for a second during the bird dog and came round on the floor",
+}
 
 
-def test_the_triage_set_holds_its_floors() -> None:
-    from skill.devtools.evaluate import TriageCase, load_triage, right_answer, triage_answers
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_the_triage_sets_hold_their_floors(name: str) -> None:
+    from skill.devtools.evaluate import load_triage, right_answer, triage_answers
 
-    path = Path(__file__).resolve().parent / "triage" / "statements.jsonl"
-    rows = triage_answers(load_triage(path))
-    for tier, floor in FLOORS.items():
+    rows = triage_answers(load_triage(Path(__file__).resolve().parent / "triage" / name))
+    for tier, floor in FLOORS[name].items():
         for where, pick in (("mid-set", 1), ("outside", 2)):
             right = [
                 case.text for case, *answers in rows if case.tier == tier and right_answer(tier, answers[pick - 1])
             ]
             assert len(right) >= floor, (tier, where, len(right))
-    # Under-triage of an emergency is the one miss no floor excuses growing.
-    emergencies: list[TriageCase] = [
-        case for case, during, _ in rows if case.tier == "emergency" and during != "emergency"
-    ]
-    assert len(emergencies) <= 44 - FLOORS["emergency"], emergencies
+    # Issue 27's three lines, without exception: no emergency below the emergency answer, no
+    # sign of the two middle tiers sent to emergency services, no expected sensation stopped
+    # or referred.
+    for case, *answers in rows:
+        for answer in answers:
+            if case.tier == "emergency" and case.text not in NOT_UNDERSTOOD:
+                assert answer == "emergency", (case.text, answer)
+            elif case.tier in ("today", "stop"):
+                assert answer != "emergency", (case.text, answer)
+            else:
+                assert answer in ("carried on", "asked"), (case.text, answer)
 
 
 def test_a_question_about_an_exercise_that_names_a_body_part_is_a_how_to(convo: Conversation) -> None:

@@ -72,6 +72,7 @@ def handlers() -> list[AbstractRequestHandler]:
         safety.RedFlagInWordsHandler(),
         launch.LaunchHandler(),
         # mid-session, anything not understood pauses and checks in (never "say ready" again)
+        progress.PainScoreMidSetHandler(),
         safety_net.SafetyNetHandler(),
         answers.QuestionAgainHandler(),
         # answers to the question the skill just asked

@@ -36,6 +36,9 @@ class Verdict:
 
     symptom: Symptom | None
     severity: str | None
+    # How many words the deciding reading rests on (a listed phrase: all of them). One word
+    # ("wound") may be what a question is about; two ("wound puffy") report a sign.
+    words: int = 0
 
 
 def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> Verdict:
@@ -43,7 +46,13 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
     to (``resolved``) when the words alone say nothing the vocabulary reads."""
     guidance, vocabulary = catalog.guidance, catalog.vocabulary
     severity_of = {s.id: s.severity for s in guidance.symptoms}
-    hits = [(score, sign, where) for score, sign, where in vocabulary.hits("symptom", heard) if sign in severity_of]
+    # An exercise's name is not a symptom: "the knee to chest is making my back ache" is the back.
+    names = vocabulary.named("exercise", heard, (e.name for e in catalog.exercises.values()))
+    hits = [
+        (score, sign, where)
+        for score, sign, where in vocabulary.hits("symptom", heard, unread=names)
+        if sign in severity_of
+    ]
     listed = vocabulary.phrase("symptom", heard)
     if listed in severity_of:
         # Words that are one of a sign's own phrases ("my leg is numb") are that sign, first:
@@ -51,6 +60,10 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
         everything = frozenset(range(len(words(heard or ""))))
         hits.append(((int(listed in vocabulary.urgent), 99, 0, 0, 0), listed, everything))
     if not hits:
+        if names and vocabulary.hits("symptom", heard):
+            # The only symptom words were in an exercise's name (where to feel the knee to
+            # chest): nothing reported, whatever a resolver made of the same words.
+            return Verdict(None, None)
         found = guidance.find_symptom(resolved)
         return Verdict(found, found.severity if found else None)
     # 1. Readings another explains (its words a proper superset, with more of them).
@@ -59,17 +72,23 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
         for hit in hits
         if not any(other[2] > hit[2] and other[0][1] > hit[0][1] for other in hits if other is not hit)
     ]
-    # A sign that counts only alone (a positive statement) gives way to anything else heard.
+    # A reading that rests only on where ("leg", "scar") names a place, not what is felt there.
+    place = {id(hit) for hit in standing if vocabulary.only_places(heard, hit[2])}
+    # A sign that counts only alone (a positive statement) gives way to anything else heard,
+    # but not to a place: "the leg lifts feel easy" is good news about the leg.
     alone = {s.id for s in guidance.symptoms if s.alone}
-    if any(hit[1] not in alone for hit in standing):
+    if any(hit[1] not in alone and id(hit) not in place for hit in standing):
         standing = [hit for hit in standing if hit[1] not in alone]
-    # What counts: the strongest reading, every other that rests on two words or more (a lone
-    # word such as "leg" beside "jelly after those" says nothing of its own), and red flags.
-    strongest = max(standing, key=lambda hit: hit[0])
+    elif any(hit[1] in alone for hit in standing):
+        standing = [hit for hit in standing if hit[1] in alone]
+    # What counts: the strongest reading (what is felt before where: "pulling on the scar,
+    # really painful" is pain), every other that rests on two words or more (a lone word such
+    # as "leg" beside "jelly after those" says nothing of its own), and red flags.
+    strongest = max(standing, key=lambda hit: (id(hit) not in place, hit[0]))
     counted = [hit for hit in standing if hit is strongest or hit[0][1] > 1 or severity_of[hit[1]] == "emergency"]
     serious = [hit for hit in counted if severity_of[hit[1]] != "expected"]
     if not serious:
-        return Verdict(guidance.find_symptom(strongest[1]), "expected")
+        return Verdict(guidance.find_symptom(strongest[1]), "expected", strongest[0][1])
     # 2. The highest tier, then the strongest reading, names the sign; combinations raise it.
     best = max(serious, key=lambda hit: (TIERS.index(severity_of[hit[1]]), hit[0]))
     severity = severity_of[best[1]]
@@ -77,4 +96,4 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
     for combination in guidance.combinations:
         if combination.signs <= signs and TIERS.index(combination.severity) > TIERS.index(severity):
             severity = combination.severity
-    return Verdict(guidance.find_symptom(best[1]), severity)
+    return Verdict(guidance.find_symptom(best[1]), severity, best[0][1])

@@ -110,6 +110,8 @@ def words(text: str) -> list[str]:
     text = text.lower().replace("\u2019", "'")
     text = re.sub(r"(\d+)\s*-\s*(\d+)", r"\1 to \2", text)
     text = re.sub(r"[^a-z0-9' ]+", " ", text)
+    # One word, however written: "light-headed" is not a head that aches.
+    text = re.sub(r"\blight headed\b", "lightheaded", text)
     for pattern, replacement in _CONTRACTIONS:
         text = re.sub(pattern, replacement, text)
     # A denied ability is "cannot": "not able to feel my legs" reads as "cannot feel my legs".
@@ -189,6 +191,7 @@ class Vocabulary:
     sections: Mapping[str, Mapping[str, Entry]]
     urgent: frozenset[str] = frozenset()
     phrases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # slot -> phrase_key -> id
+    places: tuple[str, ...] = ()  # stems of words that only say where ("leg", "scar")
 
     def entries(self, slot: str) -> Mapping[str, Entry]:
         return self.sections.get(slot, MappingProxyType({}))
@@ -205,26 +208,54 @@ class Vocabulary:
         """The words name something only to deny it ("I'm not in pain", "no numbness")."""
         return self.resolve(slot, heard) is None and self.resolve(slot, heard, negation=False) is not None
 
-    def hits(self, slot: str, heard: str | None, *, negation: bool = True) -> list[Hit]:
+    def hits(self, slot: str, heard: str | None, *, negation: bool = True, unread: Collection[int] = ()) -> list[Hit]:
         """Every reading of the words by a keyword: (score, id, the word positions it rests on).
         Words a negation covers ("my legs are NOT weak", "no numbness") name nothing, unless the
-        negation itself is part of the keyword ("legs will not hold me", "no feeling")."""
+        negation itself is part of the keyword ("legs will not hold me", "no feeling"). Words at
+        ``unread`` positions are not read at all (an exercise's name: "knee to CHEST")."""
         if not heard:
             return []
         tokens = words(heard)
         negated = negated_positions(tokens) if negation else frozenset[int]()
+        unread = frozenset(unread)
         found: list[Hit] = []
         for order, entry in enumerate(self.entries(slot).values()):
             for keyword in entry.keywords:
-                hit = keyword.matches(tokens)
+                hit = keyword.matches(tokens, skip=unread)
                 if hit is not None and negated and (hit[2] & negated) and not _negation_in(keyword, tokens, hit[2]):
-                    hit = keyword.matches(tokens, skip=negated)
+                    hit = keyword.matches(tokens, skip=negated | unread)
                 if hit is None:
                     continue
                 letters, first, where = hit
                 score = (int(entry.id in self.urgent), len(keyword.alternatives), -first, letters, -order)
                 found.append((score, entry.id, where))
         return found
+
+    def named(self, slot: str, heard: str | None, also: Iterable[str] = ()) -> frozenset[int]:
+        """Positions of the words that say, word for word, one of ``slot``'s phrases of two
+        words or more, or one of ``also`` ("knee to chest", "pelvic tilts"): a name, not a
+        description."""
+        tokens = words(heard or "")
+        names = {phrase_key(p) for entry in self.entries(slot).values() for p in entry.say} | {
+            phrase_key(p) for p in also
+        }
+        found: set[int] = set()
+        for key in names:
+            name = key.split()
+            if len(name) < 2 or len(name) > len(tokens):
+                continue
+            for start in range(len(tokens) - len(name) + 1):
+                if tokens[start : start + len(name)] == name:
+                    found.update(range(start, start + len(name)))
+        return frozenset(found)
+
+    def only_places(self, heard: str | None, where: Collection[int]) -> bool:
+        """The words at ``where`` only say where something is ("leg", "scar"): a reading
+        resting on them names a place, not what is felt there."""
+        tokens = words(heard or "")
+        return bool(where) and all(
+            any(_stem_matches(stem, tokens[i]) for stem in self.places) for i in where if i < len(tokens)
+        )
 
     def phrase(self, slot: str, heard: str | None) -> str | None:
         """The id of a listed phrase the words are (trimmed of fillers), or ``None``."""
@@ -280,7 +311,7 @@ _CLAUSE_ENDS = frozenset(["but", "and", "though", "although", "however", "yet", 
 # (stems: "not passed water", "not peed all day" report retention).
 _ABILITY = ("able", "feel", "sensation", "strength", "control", "move", "hold", "breath", "pass", "pee", "wee", "urin")
 # Words an ability stem begins that name a symptom, not an ability: "not breathless" denies.
-_NOT_ABILITIES = frozenset(["breathless"])
+_NOT_ABILITIES = ("breathless",)  # stems: "no breathlessness" denies it too
 _CIRCUMSTANCE = frozenset(["when", "whenever", "while", "if"])
 
 
@@ -316,7 +347,7 @@ def negated_positions(tokens: list[str]) -> frozenset[int]:
         if (
             following
             and following[0].startswith(_ABILITY)
-            and following[0] not in _NOT_ABILITIES
+            and not following[0].startswith(_NOT_ABILITIES)
             and not _feels_a_symptom(following)
         ):
             continue
@@ -364,4 +395,5 @@ def build_vocabulary(document: Mapping[str, Any], urgent: Collection[str] = ()) 
             for phrase in entry.say:
                 index.setdefault(phrase_key(phrase), entry.id)
         phrases[slot] = MappingProxyType(index)
-    return Vocabulary(MappingProxyType(sections), frozenset(urgent), MappingProxyType(phrases))
+    places = tuple(phrase_key(p) for p in document.get("places", ()))
+    return Vocabulary(MappingProxyType(sections), frozenset(urgent), MappingProxyType(phrases), places)

@@ -11,8 +11,9 @@ from ask_sdk_model import Response
 from skill.alexa import logs
 from skill.alexa.handlers.base import Handler, all_of, intent, pending, request_type
 from skill.alexa.handlers.reminders import flow
+from skill.alexa.handlers.workout import in_workout
 from skill.alexa.turn import Turn, turn_of
-from skill.domain import pain, progress, slot_values
+from skill.domain import pain, progress, safety, slot_values
 from skill.domain.output import (
     Count,
     ExerciseRef,
@@ -23,11 +24,9 @@ from skill.domain.output import (
     RoutineRef,
     Say,
     Segment,
-    Text,
     ask,
     tell,
 )
-from skill.domain.safety import emergency_number
 
 log = logs.getLogger("spine_coach")
 
@@ -149,25 +148,41 @@ def streak_of(turn: Turn) -> int:
 
 
 def log_pain(turn: Turn, score: int | None, *, after_routine: bool) -> Output:
-    """Log a 0-10 score; a missing, not understood or out-of-range one is asked again."""
+    """Log a 0-10 score; a missing, not understood or out-of-range one is asked again.
+
+    A high score, or a jump from the recent ones, is the stop rule's "increased pain": the
+    stop answer, and a running set stops with its place kept. Mid-set, any other score is
+    noted and the workout carries on."""
     if score is None or not 0 <= score <= 10:
         return ask(Say.of("pain.out_of_range"), reprompt=Say.of("pain.ask.reprompt"), pending=Pending.of("pain_rating"))
     check = turn.log_pain(score)
-    guidance = turn.catalog.guidance
     if check.alert is not None:
-        return tell(
-            Say.of("pain.alert.high" if check.alert == "high" else "pain.alert.rise", score=score),
-            Text(guidance.stop_rule.text),
-            Text(guidance.stop_contact),
-            Say.of("safety.check.general", number=emergency_number(turn.catalog, turn.locale)),
-        )
+        lead = Say.of("pain.alert.high" if check.alert == "high" else "pain.alert.rise", score=score)
+        return _stopped_for_pain(turn, lead)
     if after_routine:
         return tell(Say.of("pain.logged", score=score), Say.of("pain.goodbye"))
+    carry_on = turn.guide.prompt([Say.of("pain.logged", score=score), Say.of("safety.expected.stop_if")])
+    if carry_on is not None:
+        return carry_on
     return ask(
         Say.of("pain.logged", score=score),
         Say.of("reminder.anything_else"),
         reprompt=Say.of("reminder.anything_else.reprompt"),
     )
+
+
+def _stopped_for_pain(turn: Turn, lead: Segment) -> Output:
+    """The stop rule's answer for pain, after ``lead``; a running workout stops, place kept."""
+    was_running = turn.guide.stop_for_symptom()
+    answer = safety.symptom_answer(
+        turn.catalog, turn.catalog.guidance.find_symptom("pain"), turn.locale, in_workout=was_running, severity="stop"
+    )
+    return replace(answer, speech=(lead, *answer.speech))
+
+
+def _high_score(hi: HandlerInput) -> bool:
+    score = turn_of(hi).slot_number("score")
+    return score is not None and pain.HIGH <= score <= 10
 
 
 class PainAnswerHandler(Handler):
@@ -183,12 +198,29 @@ class PainAnswerHandler(Handler):
         return log_pain(turn, score, after_routine=True)
 
 
+class PainScoreMidSetHandler(Handler):
+    """A high number mid-set ("it's a seven out of ten now"): the model says a bare number
+    is a pain score, and a high one is the stop rule's increased pain. A lower one may be a
+    count, so the safety net checks in on it."""
+
+    when = all_of(intent("PainAnswerIntent"), in_workout(), _high_score)
+
+    def answer(self, turn: Turn) -> Output:
+        return log_pain(turn, turn.slot_number("score"), after_routine=False)
+
+
 class StrayNumberHandler(Handler):
-    """A bare number when no question wanted one."""
+    """A bare number when no question wanted one. A high one may be pain out of ten: the
+    stop rule is said, on that condition, with how to log it."""
 
     when = intent("PainAnswerIntent")
 
     def answer(self, turn: Turn) -> Output:
+        score = turn.slot_number("score")
+        if score is not None and pain.HIGH <= score <= 10:
+            lead = Say.of("pain.stray_high", score=score)
+            stopped = _stopped_for_pain(turn, lead)
+            return replace(stopped, speech=(*stopped.speech, Say.of("pain.stray_log", score=score)))
         return ask(Say.of("pain.stray_number"), reprompt=Say.of("reminder.anything_else.reprompt"))
 
 

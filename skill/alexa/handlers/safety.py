@@ -65,12 +65,13 @@ WORDS_INTENTS = (
 
 
 def _red_flag_in_words(hi: HandlerInput) -> bool:
-    return _emergency_in_words(turn_of(hi)) is not None
+    return _urgent_in_words(turn_of(hi)) is not None
 
 
-def _emergency_in_words(turn: Turn) -> Verdict | None:
-    """The triage of a slot's unknown words, when it is an emergency (only then: a question
-    about the chest opener is a how-to, not chest pain)."""
+def _urgent_in_words(turn: Turn) -> Verdict | None:
+    """The triage of a slot's unknown words, when it is an emergency, or a sign for the
+    surgeon's office today that two words or more report (only then: a question about the
+    chest opener is a how-to, not chest pain; "can I get my wound wet" asks about a wound)."""
     for slot in WORD_SLOTS:
         # Only words Alexa could not match to a value (ER_SUCCESS_NO_MATCH): the skill's own
         # reading of them is a guess ("ring triple zero" is not a trip).
@@ -78,7 +79,8 @@ def _emergency_in_words(turn: Turn) -> Verdict | None:
         if not raw or slots.resolved_id(turn.request, slot) is not None:
             continue
         verdict = triage(turn.catalog, raw)
-        if verdict.severity != "emergency" or verdict.symptom is None:
+        urgent = verdict.severity == "emergency" or (verdict.severity == "surgeon_today" and verdict.words > 1)
+        if not urgent or verdict.symptom is None:
             continue
         # Words the vocabulary reads as an exercise or activity describe one ("pull your knee
         # into your CHEST"); only a call for help is never a description of anything else.
@@ -89,12 +91,13 @@ def _emergency_in_words(turn: Turn) -> Verdict | None:
 
 
 class RedFlagInWordsHandler(Handler):
-    """A red flag in words another intent took is still a red flag: a symptom always wins."""
+    """A red flag, or a sign for the surgeon's office today, in words another intent took is
+    still one: a symptom always wins ("is it normal for my wound to be hot and puffy")."""
 
     when = all_of(intent(*WORDS_INTENTS), _red_flag_in_words)
 
     def answer(self, turn: Turn) -> Output:
-        verdict = _emergency_in_words(turn)
+        verdict = _urgent_in_words(turn)
         assert verdict is not None  # the predicate found it
         return answer_verdict(turn, verdict)
 
