@@ -171,6 +171,27 @@ def test_review_lists_every_spoken_clinical_statement(documents: dict[str, Any])
     assert "`$.week_map[0]`" in review and "`$.combinations[0]`" in review
 
 
+def test_a_triage_rule_names_the_pages_it_follows_and_stays_policy(documents: dict[str, Any]) -> None:
+    """Issue 27: a sign the seeds are silent on cites the published guidance it follows (by
+    title; the address is in sources.json) and is still marked the product's policy pending
+    review, so citing a page never passes for a clinician's approval."""
+    review = build_review(default_content_dir(), PROMPTS)
+    titles = {s["id"]: s["title"] for s in documents["sources.json"]["sources"] if s["kind"] == "reference"}
+    cited = 0
+    for i, symptom in enumerate(documents["guidance.json"]["symptoms"]):
+        line = next(line for line in review.splitlines() if f"`$.symptoms[{i}]`" in line)
+        if "review" in symptom:
+            assert "; product policy (pending clinical review) |" in line or "| product policy (pending" in line, line
+        for source in symptom["sources"]:
+            if source in titles:
+                cited += 1
+                assert titles[source] in line, (symptom["id"], source)
+    assert cited >= 20  # the signs of issue 27 (clot, leak, meningitis, sepsis, infection...) cite a page
+    for source in documents["sources.json"]["sources"]:
+        if source["id"].startswith("ref-"):
+            assert source["url"].startswith("http"), source["id"]
+
+
 def test_a_decision_shows_and_holds_while_the_words_do(tmp_path: Path) -> None:
     import json
     import shutil

@@ -173,14 +173,29 @@ def _source_names(documents: Mapping[str, Any]) -> dict[str, str]:
     """Source id -> how the table names it ("seed 001", "patient forum")."""
     names = {}
     for source in documents["sources.json"]["sources"]:
-        kind = "patient forum" if source["kind"] == "forum" else source["kind"]
-        names[source["id"]] = f"{kind} {source['id'].split('_')[0]}" if kind != "patient forum" else kind
+        if source["kind"] == "reference":
+            # A published page the product's policy follows: named by its title, so the
+            # clinician can find it (its address is in sources.json).
+            names[source["id"]] = source["title"]
+        elif source["kind"] == "forum":
+            names[source["id"]] = "patient forum"
+        else:
+            names[source["id"]] = f"{source['kind']} {source['id'].split('_')[0]}"
     return names
 
 
 def _sources(ids: Any, short: Mapping[str, str]) -> str:
     listed = [short.get(i, i) for i in (ids if isinstance(ids, list) else [ids]) if i]
     return ", ".join(dict.fromkeys(listed)) or f"{POLICY} ({PENDING})"
+
+
+def _rule_sources(entry: Mapping[str, Any], short: Mapping[str, str]) -> str:
+    """A triage row's sources; one that follows the product's policy says so, after the
+    published pages the policy follows, whatever else it cites."""
+    if "review" not in entry:
+        return _sources(entry["sources"], short)
+    cited = _sources(entry["sources"], short) if entry["sources"] else ""
+    return f"{cited}; {POLICY} ({PENDING})" if cited else f"{POLICY} ({PENDING})"
 
 
 def _exercise_docs(documents: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
@@ -237,10 +252,10 @@ def _triage(documents: Mapping[str, Any], prompts: Mapping[str, Any], short: Map
         entry = words.get(symptom["id"], {})
         said = "; ".join([*entry.get("say", []), *entry.get("keywords", [])])
         text = f"{symptom['id']}: {symptom['severity']}. Answer: {_prompt_text(prompts[key])} Words: {said}"
-        yield Statement(file, f"$.symptoms[{i}]", text, _sources(symptom["sources"], short))
+        yield Statement(file, f"$.symptoms[{i}]", text, _rule_sources(symptom, short))
     for i, combination in enumerate(documents["guidance.json"].get("combinations", [])):
         text = f"{' with '.join(combination['all'])}: {combination['severity']}"
-        yield Statement(file, f"$.combinations[{i}]", text, _sources(combination["sources"], short))
+        yield Statement(file, f"$.combinations[{i}]", text, _rule_sources(combination, short))
 
 
 def _stages(documents: Mapping[str, Any], short: Mapping[str, str]) -> Iterator[Statement]:
