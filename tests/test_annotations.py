@@ -111,7 +111,7 @@ def test_every_other_symptom_sentence_stops_the_set_and_refers(
         if heard is not None and heard.severity == "surgeon_today":
             # A possible wound infection (issue 13): stop for the day, call the surgeon's office today.
             assert "Stop exercising for today" in reply.text, f"{annotation.text!r}: {reply.text}"
-            assert "contact your surgeon's office today" in reply.text, annotation.text
+            assert "today about this" in reply.text, annotation.text
             assert "kept your place" in reply.text, annotation.text
             continue
         assert "Stop the exercise now" in reply.text, f"{annotation.text!r}: {reply.text}"

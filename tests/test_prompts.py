@@ -14,12 +14,19 @@ SKILL = Path(__file__).resolve().parent.parent / "skill"
 
 # Keys built at run time (f-strings), listed with every value they can take.
 DYNAMIC = {
-    "term.{}": ["term.therapist", "term.and", "term.or", "term.walking_aid", "term.wall_distance"],
+    "term.{}": [
+        "term.therapist",
+        "term.and",
+        "term.or",
+        "term.walking_aid",
+        "term.wall_distance",
+        "term.surgeon_contact",
+    ],
     # The answer to each sign that is normal with exercise (content/guidance.json).
     "safety.expected.{}": [
         f"safety.expected.{s.id}" for s in load_catalog().guidance.symptoms if s.severity == "expected"
     ],
-    "safety.check.{}": [f"safety.check.{c}" for c in ("general", "numbness", "fall")],
+    "safety.check.{}": [f"safety.check.{c}" for c in ("general", "numbness", "fall", "heart")],
     "month.{}": [f"month.{m}" for m in range(1, 13)],
     "progress.pain.{}": [f"progress.pain.{d}" for d in ("down", "steady", "up")],
     "side.{}": [f"side.{s}" for s in ("leg", "foot", "side", "arm")],

@@ -73,7 +73,7 @@ def test_symptom_mid_set_stops_and_keeps_the_place(
     emergency = symptom in {s for _, s in RED_FLAGS}
     if symptom in {s for _, s in SURGEON_TODAY}:
         # not over-triaged: the surgeon's office today; emergency services only for the red flags
-        assert "contact your surgeon's office today" in reply.text
+        assert "contact your surgeon's" in reply.text and "today about this" in reply.text
         assert "Call emergency services now" not in reply.text and "Call triple zero" not in reply.text
         assert "I've stopped the session and kept your place." in reply.text
     elif emergency:

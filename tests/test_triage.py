@@ -160,6 +160,23 @@ def test_a_red_flag_in_another_intents_unknown_words_is_still_one(talk: Callable
     assert reply.ends_session
 
 
+@pytest.mark.parametrize(
+    ("locale", "contact"),
+    [
+        ("en-US", "your surgeon's office"),
+        ("en-GB", "your surgeon's team"),
+        ("en-AU", "your surgeon's rooms"),
+        ("en-IN", "your surgeon's clinic"),
+    ],
+)
+def test_the_surgeons_office_in_each_locales_words(
+    talk: Callable[..., Conversation], locale: str, contact: str
+) -> None:
+    """Issue 27: locale wording per locale; a British patient has no "surgeon's office"."""
+    reply = talk(locale=locale).say("ask spine coach my wound is red and hot")
+    assert f"please contact {contact} today about this" in reply.text
+
+
 def test_a_sign_for_today_in_another_intents_unknown_words_is_still_one(convo: Conversation) -> None:
     """Issue 27's set: "is it normal for my wound to be hot and puffy" taken as a question
     about an activity still reaches the surgeon's office today..."""

@@ -323,7 +323,9 @@ def sentences_that_are_samples(annotations: Sequence[Annotation], models: Iterab
 # services now" with the locale's number; any other symptom stops the set and refers, or
 # sends a possible wound infection to the surgeon's office today. A milder symptom answered
 # as a red flag passes (over, never under).
-_STOPS = ("Stop the exercise now", "contact your surgeon's office today")
+# The surgeon's office today, in each locale's words ("surgeon's team", "surgeon's rooms").
+SURGEON_TODAY = "today about this"
+_STOPS = ("Stop the exercise now", SURGEON_TODAY)
 _MID_SET = ("my physio moved me to the week six routine", "start my week six routine", "ready")
 
 
@@ -430,7 +432,7 @@ def answered_tier(text: str, locale: str, guidance: Guidance | None = None) -> s
         guidance = load_catalog().guidance
     if emergency_answer(guidance, locale) in text:
         return "emergency"
-    if "contact your surgeon's office today" in text:
+    if SURGEON_TODAY in text:
         return "today"
     if "Stop the exercise now" in text:
         return "stop"
