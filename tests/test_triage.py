@@ -126,7 +126,9 @@ WHY = [
 
 @pytest.mark.parametrize(("words", "tier"), WHY)
 @pytest.mark.parametrize("where", ["outside a session", "mid-set"])
-def test_issue_27_examples_get_their_tier_in_the_console(convo: Conversation, words: str, tier: str, where: str) -> None:
+def test_issue_27_examples_get_their_tier_in_the_console(
+    convo: Conversation, words: str, tier: str, where: str
+) -> None:
     from skill.devtools.evaluate import answered_tier, right_answer
 
     if where == "mid-set":
