@@ -6,6 +6,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -137,38 +138,109 @@ def test_alert_rule_unit() -> None:
 
 
 @pytest.fixture
-def rows(store_path: Path) -> Callable[[], int]:
+def rows(store_path: Path, convo: Conversation) -> Callable[[], int]:
+    """Rows anywhere in the store that hold the user's id: their record, their history, a
+    link code issued to them (its row names them in its data) or its index."""
+    user = convo.device.user_id
+
     def count() -> int:
         with sqlite3.connect(store_path) as db:
-            found: int = db.execute("SELECT count(*) FROM attributes").fetchone()[0]
+            found = 0
+            for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+                columns = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+                where = " OR ".join(f"instr(CAST({c} AS TEXT), ?) > 0" for c in columns)
+                found += db.execute(f"SELECT count(*) FROM {table} WHERE {where}", [user] * len(columns)).fetchone()[0]
             return found
 
     return count
 
 
-def test_delete_my_data_asks_first_then_leaves_no_row(convo: Conversation, rows: Callable[[], int]) -> None:
+def _issue_code(convo: Conversation) -> str:
+    """Ask for a link code by voice, as a patient would before a clinic visit."""
+    from tests.test_plan_conversation import _CODE
+
+    found = _CODE.search(convo.say("ask spine coach to link my physio's plan").text)
+    assert found is not None
+    return found.group(1).replace(", ", "")
+
+
+def _code_refused(
+    code: str, store_path: Path, tmp_path: Path, convo: Conversation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both clinic commands refuse a code issued before the deletion (issue 30)."""
+    import json
+
+    from skill.devtools.cli import main
+    from tests.test_plan_conversation import PLAN
+
+    monkeypatch.setattr("skill.domain.clock.system_clock", convo.clock)
+    store = f"sqlite:///{store_path}"
+    out = tmp_path / "report.html"
+    report = ["report", "--code", code, "--from", "2026-01-01", "--to", "2026-12-31", "--out", str(out)]
+    assert main([*report, "--store", store]) == 1 and not out.exists()
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(PLAN))
+    assert main(["plan", "assign", "--code", code, str(plan_file), "--store", store]) == 1
+
+
+def test_delete_my_data_asks_first_then_leaves_no_row(
+    convo: Conversation, rows: Callable[[], int], store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     exercise_today(convo)
     convo.say("ask spine coach my surgery was on October third")
-    assert rows() == 1
+    convo.say("ask spine coach to log my pain as four")
+    code = _issue_code(convo)
+    held = rows()
+    assert held >= 5  # the record, a session, a pain score, the code and its index
     confirm = convo.say("ask spine coach to delete my data")
     assert "Are you sure?" in confirm.text
     kept = convo.say("no")
     assert "I haven't deleted anything" in kept.text
-    assert rows() == 1
+    assert rows() == held
     convo.say("delete my data")
     done = convo.say("yes")
     assert "I've deleted everything I had saved for you" in done.text
     assert done.ends_session
     assert rows() == 0
+    # ... nor in the write-ahead log or free pages, while the service still runs.
+    for path in (store_path, store_path.with_name(store_path.name + "-wal")):
+        if path.exists():
+            assert convo.device.user_id.encode() not in path.read_bytes(), path
+    _code_refused(code, store_path, tmp_path, convo, monkeypatch)
     assert "Welcome to Spine Coach" in convo.launch().text  # a new user now, with the disclaimer
 
 
-def test_skill_disabled_event_leaves_no_row(convo: Conversation, rows: Callable[[], int]) -> None:
+def test_skill_disabled_event_leaves_no_row(
+    convo: Conversation, rows: Callable[[], int], store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     exercise_today(convo)
-    assert rows() == 1
+    convo.say("ask spine coach to log my pain as four")
+    code = _issue_code(convo)
+    assert rows() >= 4
     reply = convo.request(skill_disabled_event(convo.device), in_session=False)
     assert "outputSpeech" not in reply.body
     assert rows() == 0
+    _code_refused(code, store_path, tmp_path, convo, monkeypatch)
+
+
+def test_a_new_code_revokes_the_older_one_and_expired_codes_are_purged(
+    convo: Conversation, store_path: Path, clock: FixedClock
+) -> None:
+    first = _issue_code(convo)
+    second = _issue_code(convo)
+    store = SQLiteStore(store_path)
+    from skill.domain.linking import code_hash
+
+    now = int(clock().timestamp())
+    assert store.peek_link(code_hash(first), now) is None  # one live code per user
+    assert store.peek_link(code_hash(second), now) == convo.device.user_id
+    other = Conversation(convo.transport, device=replace(convo.device, user_id="amzn1.ask.account.OTHER"), clock=clock)
+    clock.advance(seconds=16 * 60)  # the second code has expired
+    _issue_code(other)
+    with sqlite3.connect(store_path) as db:
+        links = db.execute("SELECT count(*) FROM history WHERE sk = 'link'").fetchone()[0]
+        indexed = db.execute("SELECT count(*) FROM history WHERE sk LIKE 'code#%'").fetchone()[0]
+    assert (links, indexed) == (1, 1)  # only the other user's live code
 
 
 def test_logs_hold_no_pain_scores_dates_or_free_text(convo: Conversation, caplog: pytest.LogCaptureFixture) -> None:
@@ -202,6 +274,16 @@ def dynamo_lambda(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> tuple[
     return emulator, load_lambda()
 
 
+def _held_in_dynamodb(emulator: Emulator, user: str) -> int:
+    """Items in both tables (record and history) that hold the user's id anywhere: their
+    record, history, plan, a link code (whose item names them) or its index."""
+    found = 0
+    for name in ("spine-coach-delete", "spine-coach-delete-history"):
+        for item in emulator.resource().Table(name).scan(ConsistentRead=True)["Items"]:
+            found += any(user in str(value) for value in item.values())
+    return found
+
+
 def test_delete_and_skill_disabled_leave_no_item_in_dynamodb(dynamo_lambda: tuple[Emulator, ModuleType]) -> None:
     from tests.support import checked
 
@@ -209,11 +291,15 @@ def test_delete_and_skill_disabled_leave_no_item_in_dynamodb(dynamo_lambda: tupl
     convo = Conversation(checked(lambda event: module.lambda_handler(event, None)))
     convo.launch()
     convo.say("my surgery was on October third")
-    assert emulator.item("spine-coach-delete", convo.device.user_id) is not None
-    convo.say("delete my data")
+    convo.say("log my pain as four")
+    _issue_code(convo)
+    assert _held_in_dynamodb(emulator, convo.device.user_id) >= 4  # record, pain, code, index
+    convo.say("ask spine coach to delete my data")
     convo.say("yes")
-    assert emulator.item("spine-coach-delete", convo.device.user_id) is None
+    assert _held_in_dynamodb(emulator, convo.device.user_id) == 0
     convo.launch()
-    assert emulator.item("spine-coach-delete", convo.device.user_id) is not None
+    _issue_code(convo)
+    _issue_code(convo)  # the second revokes the first: one code, one index
+    assert _held_in_dynamodb(emulator, convo.device.user_id) == 3
     convo.request(skill_disabled_event(convo.device), in_session=False)
-    assert emulator.item("spine-coach-delete", convo.device.user_id) is None
+    assert _held_in_dynamodb(emulator, convo.device.user_id) == 0

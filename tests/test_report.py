@@ -334,13 +334,22 @@ def test_the_report_renders_in_chromium_with_the_stored_numbers(tmp_path: Path) 
 
 
 def test_report_by_a_used_code_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(
-        [
-            *("report", "--code", "123456", "--from", "2026-01-01", "--to", "2026-01-31"),
-            *("--out", str(tmp_path / "r.html"), "--store", f"sqlite:///{tmp_path / 'coach.db'}"),
-        ]
-    )
-    assert status == 1
+    """Issue 30: a code that opened a report and then assigned a plan opens no report again
+    (the test tried a code never issued, which any store refuses)."""
+    import json
+
+    from skill.domain.linking import new_link
+    from tests.test_plan_conversation import PLAN
+
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    code = new_link(SQLiteStore(tmp_path / "coach.db"), "amzn1.ask.account.USED", datetime.now(UTC))
+    report = [*("report", "--code", code, "--from", "2026-01-01", "--to", "2026-01-31"), "--store", url]
+    assert main([*report, "--out", str(tmp_path / "first.html")]) == 0  # a live code opens it
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(PLAN))
+    assert main(["plan", "assign", "--code", code, str(plan_file), "--store", url]) == 0
+    capsys.readouterr()
+    assert main([*report, "--out", str(tmp_path / "r.html")]) == 1
     assert "that code is not valid" in capsys.readouterr().err
     assert not (tmp_path / "r.html").exists()
 

@@ -33,7 +33,7 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill.store.keys import LINK, PLAN, link_id, user_key
+from skill.store.keys import CODE, LINK, PLAN, code_index, link_id, user_key
 from skill.store.tables import TTL_ATTRIBUTE
 
 ATTRIBUTES_NAME = "attributes"
@@ -165,6 +165,8 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
             with self.history_table.batch_writer() as batch:
                 for item in keys:
                     batch.delete_item(Key={"id": item["id"], "sk": item["sk"]})
+                    if str(item["sk"]).startswith(CODE):  # a link code issued to the user
+                        batch.delete_item(Key={"id": link_id(str(item["sk"])[len(CODE) :]), "sk": LINK})
         except Exception as exc:
             raise PersistenceException(f"DynamoDB history delete failed: {type(exc).__name__}") from exc
         self.adapter.delete_attributes(request_envelope=request_envelope)
@@ -173,9 +175,12 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
 
     def put_link(self, code_hash: str, user: str, now: int, expires_at: int) -> bool:
         """Store a link code's hash for ``user`` until ``expires_at`` (epoch seconds; also
-        DynamoDB's TTL); False when a live code with the same hash is waiting."""
+        DynamoDB's TTL, which purges expired codes); False when a live code with the same
+        hash is waiting. The user's older codes are revoked (one live code each), and the
+        code is indexed under its user ("code#<hash>") so deleting the user deletes it."""
+        from boto3.dynamodb.conditions import Key
 
-        return _conditional(
+        stored = _conditional(
             lambda: self.history_table.put_item(
                 Item={"id": link_id(code_hash), "sk": LINK, "user": user, TTL_ATTRIBUTE: expires_at},
                 ConditionExpression="attribute_not_exists(id) OR #expires <= :now",
@@ -183,12 +188,29 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
                 ExpressionAttributeValues={":now": now},
             )
         )
+        if not stored:
+            return False
+        try:
+            older = self._query(
+                KeyConditionExpression=Key("id").eq(user) & Key("sk").begins_with(CODE), ProjectionExpression="sk"
+            )
+            with self.history_table.batch_writer() as batch:
+                for item in older:
+                    batch.delete_item(Key={"id": user, "sk": item["sk"]})
+                    batch.delete_item(Key={"id": link_id(str(item["sk"])[len(CODE) :]), "sk": LINK})
+            self.history_table.put_item(Item={"id": user, "sk": code_index(code_hash), TTL_ATTRIBUTE: expires_at})
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
+        return True
 
     def claim_link(self, code_hash: str, now: int) -> str | None:
         """The user a live code was made for, deleting it in the same call (single use:
         two clinics racing with one code cannot both get it); None when absent or expired."""
         try:
             old = self.history_table.delete_item(Key={"id": link_id(code_hash), "sk": LINK}, ReturnValues="ALL_OLD")
+            owner = (old.get("Attributes") or {}).get("user")
+            if isinstance(owner, str):
+                self.history_table.delete_item(Key={"id": owner, "sk": code_index(code_hash)})
         except Exception as exc:
             raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
         return _live_user(from_dynamo(old.get("Attributes") or {}), now)

@@ -27,5 +27,16 @@ PLAN = "plan"
 LINK = "link"
 
 
+# ... and indexed under its user's id ("code#<hash>"), so that deleting the user, or issuing a
+# newer code, finds and deletes it. "code#" sorts before every history prefix ("p#", "s#",
+# "y#"), so no history range reads it.
+CODE = "code#"
+CODE_END = "code$"  # "$" follows "#": every "code#..." key sorts below it
+
+
 def link_id(code_hash: str) -> str:
     return f"link#{code_hash}"
+
+
+def code_index(code_hash: str) -> str:
+    return f"{CODE}{code_hash}"

@@ -29,7 +29,7 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill.store.keys import LINK, PLAN, link_id, user_key
+from skill.store.keys import CODE, CODE_END, LINK, PLAN, code_index, link_id, user_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS attributes (
@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS history (
     data TEXT NOT NULL,
     PRIMARY KEY (id, sk)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS history_links ON history (sk) WHERE sk = 'link';
 """
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 _INSERT_FIRST = (
@@ -73,6 +74,8 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
             connection.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
+            # Deleted rows are overwritten, not left in free pages ("delete my data").
+            connection.execute("PRAGMA secure_delete = ON")
             with _write(connection):
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
@@ -149,20 +152,26 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         return found
 
     def delete_attributes(self, request_envelope: Any) -> None:
-        """Delete the user's record and every history row, in one transaction."""
+        """Delete the user's record, every history row and every link code issued to them,
+        in one transaction; then checkpoint the write-ahead log, so the deleted rows are not
+        left in it while the service runs."""
         key = user_key(request_envelope)
         try:
             with _write(self._connection()) as connection:
+                _revoke_codes(connection, key)
                 connection.execute("DELETE FROM history WHERE id = ?", (key,))
                 connection.execute("DELETE FROM attributes WHERE id = ?", (key,))
+            self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except (sqlite3.Error, OSError) as exc:
             raise PersistenceException(f"SQLite delete failed: {type(exc).__name__}") from exc
 
     # -- a physiotherapist's plan and its link codes (rows of the history table) -----------
 
     def put_link(self, code_hash: str, user: str, now: int, expires_at: int) -> bool:
-        """Store a link code's hash for ``user`` until ``expires_at`` (epoch seconds);
-        False when a live code with the same hash is waiting (the caller draws another)."""
+        """Store a link code's hash for ``user`` until ``expires_at`` (epoch seconds); False
+        when a live code with the same hash is waiting (the caller draws another). The user's
+        older codes are revoked (one live code each) and every expired code is purged. Each
+        code is also indexed under its user ("code#<hash>"), so deleting the user deletes it."""
         row_id = link_id(code_hash)
         data = json.dumps({"user": user, "expires_at": expires_at}, separators=(",", ":"))
         try:
@@ -172,8 +181,11 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
                 ).fetchone()
                 if found is not None and _expires(found[0]) > now:
                     return False
-                connection.execute(
-                    "INSERT OR REPLACE INTO history (id, sk, data) VALUES (?, ?, ?)", (row_id, LINK, data)
+                _revoke_codes(connection, user)
+                _purge_expired(connection, now)
+                connection.executemany(
+                    "INSERT OR REPLACE INTO history (id, sk, data) VALUES (?, ?, ?)",
+                    [(row_id, LINK, data), (user, code_index(code_hash), data)],
                 )
         except (sqlite3.Error, OSError) as exc:
             raise PersistenceException(f"SQLite write failed: {type(exc).__name__}") from exc
@@ -189,6 +201,9 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
                     "SELECT data FROM history WHERE id = ? AND sk = ?", (row_id, LINK)
                 ).fetchone()
                 connection.execute("DELETE FROM history WHERE id = ? AND sk = ?", (row_id, LINK))
+                owner = _owner(found[0]) if found else None
+                if owner is not None:
+                    connection.execute("DELETE FROM history WHERE id = ? AND sk = ?", (owner, code_index(code_hash)))
         except (sqlite3.Error, OSError) as exc:
             raise PersistenceException(f"SQLite write failed: {type(exc).__name__}") from exc
         return _live_user(found[0] if found else None, now)
@@ -252,8 +267,36 @@ def _live_user(data: str | None, now: int) -> str | None:
     """The user of a stored link code's data, or None when there is none or it has expired."""
     if data is None or _expires(data) <= now:
         return None
-    user = json.loads(data).get("user")
+    return _owner(data)
+
+
+def _owner(data: str) -> str | None:
+    try:
+        user = json.loads(data).get("user")
+    except (ValueError, AttributeError):
+        return None
     return user if isinstance(user, str) else None
+
+
+def _revoke_codes(connection: sqlite3.Connection, user: str) -> None:
+    """Delete every link code issued to ``user`` and its index row (inside a transaction)."""
+    rows = connection.execute(
+        "SELECT sk FROM history WHERE id = ? AND sk >= ? AND sk < ?", (user, CODE, CODE_END)
+    ).fetchall()
+    for (sk,) in rows:
+        connection.execute("DELETE FROM history WHERE id = ? AND sk = ?", (link_id(sk[len(CODE) :]), LINK))
+    connection.execute("DELETE FROM history WHERE id = ? AND sk >= ? AND sk < ?", (user, CODE, CODE_END))
+
+
+def _purge_expired(connection: sqlite3.Connection, now: int) -> None:
+    """Delete every expired link code and its index row (the partial index finds them)."""
+    for row_id, data in connection.execute("SELECT id, data FROM history WHERE sk = ?", (LINK,)).fetchall():
+        if _expires(data) <= now:
+            connection.execute("DELETE FROM history WHERE id = ? AND sk = ?", (row_id, LINK))
+            owner = _owner(data)
+            if owner is not None:
+                code = code_index(row_id[len(link_id("")) :])
+                connection.execute("DELETE FROM history WHERE id = ? AND sk = ?", (owner, code))
 
 
 def _expires(data: str) -> int:
