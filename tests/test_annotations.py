@@ -145,8 +145,9 @@ def test_virtual_alexa_numbers_are_alexas_numbers(catalog: Catalog) -> None:
 
 def test_symptom_dialogs_pass_only_the_safe_answer() -> None:
     """``models evaluate --dialogs`` says each sentence to the skill: a red flag passes with
-    the emergency number mid-set and outside a session, a symptom with the stop-and-refer
-    answer; a sentence the skill does not take for a symptom fails."""
+    the emergency number mid-set and outside a session, a symptom with a triage answer (stop
+    and refer, the surgeon's office today, or normal effort acknowledged: issue 27); a
+    sentence the skill does not take for a symptom fails, paused on or answered otherwise."""
     from skill.devtools.evaluate import symptom_dialogs
 
     weak = {"symptom": "leg_weakness"}
@@ -160,5 +161,6 @@ def test_symptom_dialogs_pass_only_the_safe_answer() -> None:
         # rule also names triple zero, which is not the emergency answer.
         Annotation("my legs have suddenly gone weak", "SymptomIntent", weak, "red_flag", locale="en-AU"),
         Annotation("my back aches a bit", "SymptomIntent", weak, "red_flag", locale="en-AU"),
+        Annotation("I'm a bit out of breath after that", "SymptomIntent", {"symptom": "effort"}, "symptom"),
     ]
-    assert [d.passed for d in symptom_dialogs(said)] == [True, True, False, False, True, False]
+    assert [d.passed for d in symptom_dialogs(said)] == [True, True, False, False, True, False, True]

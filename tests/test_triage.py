@@ -67,6 +67,11 @@ from tests.test_safety import mid_set
         ("my leg was swollen yesterday and now it hurts to breathe and i feel faint", "emergency"),
         # Meningitis: a headache, a neck that won't bend, a fever.
         ("terrible headache, my neck won't bend and i feel feverish", "emergency"),
+        # Fainting, not knowing where or who one is: emergencies (the third blind round) ...
+        ("i fainted in the kitchen and i've only just come round", "emergency"),
+        ("i keep forgetting where i am, i feel really foggy", "emergency"),
+        ("i've messed myself and i didn't even know", "emergency"),
+        ("my scar is itchy and a bit warm to the touch", "surgeon_today"),
         # A headache that has cleared is no reason to stop; one that stays is.
         ("i had a bit of a headache but it's gone after a glass of water", "expected"),
         ("i've had a headache all day and it won't go away", "stop"),
@@ -147,6 +152,11 @@ def test_issue_27_examples_get_their_tier_in_the_console(
         "should i breathe out when i push up or when i come down",
         # Where to feel an exercise named after the chest is not chest pain.
         "where should i feel the knee to chest",
+        # ... while not knowing the week, or where the towel is, is no confusion.
+        "i don't know what week i'm in",
+        "i don't know where my towel is",
+        "i forgot where i put my towel",
+        "i feel a bit mixed up about which exercise is next",
     ],
 )
 def test_words_that_name_no_sign_have_no_tier(catalog: Catalog, words: str) -> None:

@@ -320,12 +320,19 @@ def sentences_that_are_samples(annotations: Sequence[Annotation], models: Iterab
 # --- symptom dialogs: what the patient hears, through the whole skill ---------------------------
 
 # The answers the safety promise names (the prompts' wording): a red flag gets "call emergency
-# services now" with the locale's number; any other symptom stops the set and refers, or
-# sends a possible wound infection to the surgeon's office today. A milder symptom answered
-# as a red flag passes (over, never under).
+# services now" with the locale's number; any other symptom gets a triage answer (issue 27):
+# it stops the set and refers, sends the patient to the surgeon's office today, says what is
+# normal with exercise and when to stop, or asks what is felt. Which tier is right is the
+# triage set's measure (``--triage``); here the sentence must be heard as a symptom at all, not
+# paused on as not understood, nor answered as something else.
 # The surgeon's office today, in each locale's words ("surgeon's team", "surgeon's rooms").
 SURGEON_TODAY = "today about this"
 _STOPS = ("Stop the exercise now", SURGEON_TODAY)
+_TRIAGED = (
+    *_STOPS,
+    "Stop if you feel increased pain or pain spreading to your legs",
+    "Is it pain, numbness or weakness",
+)
 _MID_SET = ("my physio moved me to the week six routine", "start my week six routine", "ready")
 
 
@@ -365,7 +372,7 @@ def symptom_dialogs(annotations: Sequence[Annotation]) -> list[Dialog]:
                 convo.say(line)
             reply = convo.say(annotation.text)
             answers = [reply.text]
-            passed = reply.ends_session and (number in reply.text or any(s in reply.text for s in _STOPS))
+            passed = number in reply.text or any(s in reply.text for s in _TRIAGED)
             if annotation.group == "red_flag":
                 outside = talk(f"{n}OUT", annotation.locale).say(f"ask spine coach {annotation.text}")
                 answers.append(outside.text)
