@@ -78,23 +78,32 @@ def skill() -> Any:
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Alexa's request envelope in, the response envelope out. Events for another skill, or
-    any event while no skill id is configured, raise ``RefusedRequest``."""
-    skill_id = _skill_id()
-    try:
-        # The event as parsed by the runtime, with no JSON text round trip: the parser builds
-        # new objects and nothing changes the event (session attributes are deep-copied).
-        request = _SERIALIZER.deserialize_dict(event, RequestEnvelope)
-    except Exception:
-        from skill.alexa.apology import apology_envelope
+    any event while no skill id is configured, raise ``RefusedRequest``, decided from the raw
+    event before anything parses it; a malformed event gets the apology and one log line."""
+    from skill.alexa.envelope_check import envelope_problem, without_user_agent
 
-        log.error("event is not an Alexa request envelope")
-        request_part = event.get("request") if isinstance(event, dict) else None
-        return apology_envelope(request_part.get("locale") if isinstance(request_part, dict) else None)
+    skill_id = _skill_id()
     if skill_id is not None and _application_id(event) != skill_id:
         log.error("refused: request for another skill")
         raise RefusedRequest("request for another skill")
+    problem = envelope_problem(event)
+    request = None
+    if problem is None:
+        try:
+            # The event as parsed by the runtime, with no JSON text round trip: the parser
+            # builds new objects and nothing changes the event (attributes are deep-copied).
+            request = _SERIALIZER.deserialize_dict(event, RequestEnvelope)
+        except Exception:
+            problem = "event does not match Alexa's request format"
+    if request is None:
+        from skill.alexa.apology import apology_envelope
+
+        log.error("event refused: %s", problem)
+        request_part = event.get("request") if isinstance(event, dict) else None
+        locale = request_part.get("locale") if isinstance(request_part, dict) else None
+        return apology_envelope(locale if isinstance(locale, str) else None)
     response = skill().invoke(request_envelope=request, context=context)
-    result: dict[str, Any] = _SERIALIZER.serialize(response)
+    result: dict[str, Any] = without_user_agent(_SERIALIZER.serialize(response))
     return result
 
 

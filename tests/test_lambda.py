@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import json
+import logging
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -15,6 +18,7 @@ from skill.devtools.simulator import Conversation
 from skill.store.dynamodb import from_dynamo, to_dynamo
 from tests.dynamo import CREDENTIALS, Emulator
 from tests.support import checked
+from tests.test_web import launch_body
 
 LAMBDA_FILE = Path(__file__).resolve().parent.parent / "lambda" / "lambda_function.py"
 
@@ -30,7 +34,10 @@ def load_lambda() -> ModuleType:
 
 @pytest.fixture
 def handler(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> ModuleType:
-    table = f"spine-coach-{request.node.name[:40].replace('[', '-').replace(']', '')}"
+    import hashlib
+
+    # Short and unique per test and parameter (long names of one test would collide cut short).
+    table = f"spine-coach-{hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]}"
     emulator.create_table(table)
     for key, value in CREDENTIALS.items():
         monkeypatch.setenv(key, value)
@@ -93,9 +100,55 @@ def test_lambda_refuses_to_run_without_a_skill_id(handler: ModuleType, monkeypat
     assert "Welcome to Spine Coach" in talk_to(handler, skill_id="amzn1.ask.skill.any").launch().text
 
 
-def test_malformed_event_gets_an_apology(handler: ModuleType) -> None:
-    result = handler.lambda_handler({"request": "nonsense", "version": 3}, None)
+def _nest(inner: dict[str, Any], _: int) -> dict[str, Any]:
+    return {"a": inner}
+
+
+def _ours(event: dict[str, Any]) -> dict[str, Any]:
+    """An event addressed to this skill (its application id), whatever else it lacks."""
+    return {**event, "context": {"System": {"application": {"applicationId": LOCAL_SKILL_ID}}}}
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        _ours({"request": "nonsense", "version": 3}),
+        # Issue 30: no user, then session attributes nested 900 deep; both raised from the
+        # SDK with a traceback before.
+        _ours({"version": "1.0", "request": {"type": "LaunchRequest", "requestId": "r", "timestamp": "t"}}),
+        {
+            **json.loads(launch_body()),
+            "session": {
+                "new": False,
+                "sessionId": "s",
+                "attributes": functools.reduce(lambda a, _: {"a": a}, range(900), {}),
+            },
+        },
+    ],
+    ids=["nonsense", "no user", "900 deep"],
+)
+def test_malformed_event_gets_an_apology_and_one_log_line(
+    handler: ModuleType, event: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        result = handler.lambda_handler(event, None)
     assert "Sorry, something went wrong" in result["response"]["outputSpeech"]["ssml"]
+    records = [r for r in caplog.records if r.name == "spine_coach"]
+    assert len(records) == 1 and records[0].getMessage().startswith("event refused: ")
+    assert not any(r.exc_info for r in caplog.records)
+
+
+def test_a_wrong_skill_event_is_refused_before_it_is_parsed(handler: ModuleType) -> None:
+    """A malformed event for another skill is refused, not apologised to (it was parsed first)."""
+    other = {"request": "nonsense", "context": {"System": {"application": {"applicationId": "amzn1.ask.skill.x"}}}}
+    with pytest.raises(handler.RefusedRequest):
+        handler.lambda_handler(other, None)
+
+
+def test_responses_carry_no_user_agent(handler: ModuleType) -> None:
+    """Issue 30: the SDK's userAgent names its version, Python's and the platform's."""
+    result = handler.lambda_handler(json.loads(launch_body()), None)
+    assert "userAgent" not in result and "response" in result
 
 
 def test_decimal_conversion_round_trip() -> None:

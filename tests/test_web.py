@@ -27,6 +27,7 @@ from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
 from skill.web.app import WebConfig, create_app
 from skill.web.verification import (
+    DOWNLOADS_PER_MINUTE,
     FAILED_URL_SECONDS,
     MAX_CHAIN_BYTES,
     SYSTEM_BUNDLES,
@@ -117,6 +118,7 @@ def test_signed_request_is_answered(server: str, pki: Pki) -> None:
     assert response.status_code == 200
     check_response(response.json())
     assert "Welcome to Spine Coach" in response.json()["response"]["outputSpeech"]["ssml"]
+    assert "userAgent" not in response.json()  # issue 30: it names the SDK, Python and the platform
 
 
 def test_certificate_chain_is_cached(server: str, pki: Pki) -> None:
@@ -327,6 +329,22 @@ def test_dev_mode_skips_signatures_but_still_answers(tmp_path: Path) -> None:
         assert requests.get(f"{url}/health", timeout=5).json()["verification"] == "off"
 
 
+def test_dev_mode_answers_only_this_machines_json(tmp_path: Path) -> None:
+    """Issue 30: a page the user visits may POST text/plain to 127.0.0.1 (no preflight) or
+    reach it through a rebound DNS name: neither may drive the console's data (a
+    SkillDisabled event would delete it)."""
+    from skill.devtools.envelopes import skill_disabled_event
+
+    app = create_app(WebConfig(dev=True, store=SQLiteStore(tmp_path / "dev.db")))
+    event = json.dumps(skill_disabled_event(Device())).encode()
+    for url in _serve(app):
+        as_text = requests.post(f"{url}/", data=event, headers={"Content-Type": "text/plain"}, timeout=5)
+        assert as_text.status_code == 415
+        rebound = post(url, event, {"Host": "attacker.example:8443"})
+        assert rebound.status_code == 403
+        assert post(url, launch_body(), {"Host": "localhost:8443"}).status_code == 200
+
+
 def test_production_needs_a_skill_id(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="skill id"):
         create_app(WebConfig(store=SQLiteStore(tmp_path / "x.db")))
@@ -481,7 +499,7 @@ def test_download_refuses_an_oversized_chain(chain_server: ChainServer) -> None:
 def test_failing_certificate_urls_are_fetched_once_a_minute_and_logged_without_traceback(
     chain_server: ChainServer, pki: Pki, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """100 signed-looking requests naming five Amazon-looking URLs that fail: one download
+    """100 signed-looking requests naming four Amazon-looking URLs that fail: one download
     per URL, one log line per refusal and no traceback; a minute later, one more each."""
     real = download(3.0, cafile=chain_server.cafile)
     clock = FixedClock(datetime.now(UTC))
@@ -496,7 +514,7 @@ def test_failing_certificate_urls_are_fetched_once_a_minute_and_logged_without_t
         cert_fetch=fetch,
         clock=clock,
     )
-    urls = [f"https://s3.amazonaws.com/echo.api/gone-{n}.pem" for n in range(5)]
+    urls = [f"https://s3.amazonaws.com/echo.api/gone-{n}.pem" for n in range(DOWNLOADS_PER_MINUTE)]
 
     bases: list[str] = []
 
@@ -509,10 +527,10 @@ def test_failing_certificate_urls_are_fetched_once_a_minute_and_logged_without_t
         with caplog.at_level(logging.INFO), ThreadPoolExecutor(max_workers=10) as pool:
             statuses = list(pool.map(attempt, range(100)))
             assert statuses == [400] * 100
-            assert dict(chain_server.hits) == {f"/echo.api/gone-{n}.pem": 1 for n in range(5)}
+            assert dict(chain_server.hits) == {f"/echo.api/gone-{n}.pem": 1 for n in range(len(urls))}
             clock.advance(seconds=FAILED_URL_SECONDS + 1)
             assert list(pool.map(attempt, range(100))) == [400] * 100
-            assert dict(chain_server.hits) == {f"/echo.api/gone-{n}.pem": 2 for n in range(5)}
+            assert dict(chain_server.hits) == {f"/echo.api/gone-{n}.pem": 2 for n in range(len(urls))}
     refusals = [r for r in caplog.records if r.getMessage().startswith("request refused")]
     assert len(refusals) == 200
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
@@ -541,3 +559,21 @@ def test_system_trust_store_loads_the_machines_roots(pki: Pki, tmp_path: Path) -
         verify(system_trust_store())
     with pytest.raises(VerificationError):
         verify(system_trust_store((tmp_path / "absent.pem",)))  # falls back to certifi's roots
+
+
+def test_certificate_downloads_are_capped_across_urls(server: str, pki: Pki) -> None:
+    """Issue 30: 40 requests naming 40 fresh Amazon-looking URLs cost at most a few downloads
+    a minute, not 40."""
+    for n in range(40):
+        body = launch_body()
+        url = f"https://s3.amazonaws.com/echo.api/fresh-{n}.pem"
+        assert post(server, body, signed(pki.leaf, body, url)).status_code == 400
+    assert len(pki.fetched) == DOWNLOADS_PER_MINUTE
+
+
+def test_an_unsigned_body_is_refused_before_it_is_parsed(server: str) -> None:
+    """Issue 30: no signature, no parsing: a body that is not even JSON gets the verification
+    refusal, not the parser's (the signature is checked on the raw bytes first)."""
+    response = post(server, b"[" * 100_000)
+    assert response.status_code == 400
+    assert response.json() == {"error": "request failed verification"}

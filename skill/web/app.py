@@ -27,6 +27,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 
 from skill.alexa.apology import apology_envelope
+from skill.alexa.envelope_check import envelope_problem, without_user_agent
 from skill.domain.clock import system_clock
 
 log = logging.getLogger("spine_coach.web")
@@ -87,14 +88,18 @@ def create_app(config: WebConfig) -> Flask:
     store = config.store if config.store is not None else open_store(config.store_url)
     api_client = config.api_client if config.api_client is not None else TimeoutApiClient()
     skill = build_skill(store=store, clock=config.clock, api_client=api_client, skill_id=config.skill_id)
-    # Cheapest first: the signature check may download a certificate chain.
+    # The signature is checked on the raw bytes before anything parses them (issue 30: an
+    # unsigned body costs nothing but a header check); the envelope's own checks follow.
+    signature = (
+        None
+        if config.dev
+        else SignatureVerifier(trust_store=config.trust_store, fetch=config.cert_fetch, clock=config.clock)
+    )
     verifiers: list[AbstractVerifier] = []
     if not config.dev:
         verifiers.append(TimestampVerifier(clock=config.clock))
     if config.skill_id:
         verifiers.append(SkillIdVerifier(config.skill_id))
-    if not config.dev:
-        verifiers.append(SignatureVerifier(trust_store=config.trust_store, fetch=config.cert_fetch, clock=config.clock))
     adapter = SkillAdapter(skill=skill, skill_id=config.skill_id or "spine-coach-dev", verifiers=[], app=app)
 
     # The envelope is deserialized once here (to answer 400 for one the SDK cannot read)
@@ -102,11 +107,38 @@ def create_app(config: WebConfig) -> Flask:
     serializer = _MemoSerializer()
     skill.serializer = serializer
 
+    if config.dev:
+
+        @app.before_request
+        def loopback_json_only() -> Response | None:
+            """With the checks off, only this machine's own JSON: a web page the user visits
+            can send a text/plain POST to 127.0.0.1 (no CORS preflight for it), and a DNS
+            rebinding page a foreign Host header; both are refused (issue 30)."""
+            host = (request.host or "").rsplit(":", 1)[0].strip("[]").lower()
+            if host not in ("127.0.0.1", "localhost", "::1"):
+                return _refuse(403, "the development server answers only requests for this machine")
+            if request.method == "POST" and request.mimetype != "application/json":
+                return _refuse(415, "the development server accepts only application/json")
+            return None
+
     @app.post("/")
     def alexa() -> Any:
         body = request.get_data(cache=True)
         if len(body) > config.max_body_bytes:
             return _refuse(413, "request body is too large")
+        if signature is not None:
+
+            def before_download() -> None:
+                # A chain not yet cached: the cheap checks first, on the JSON alone.
+                problem = _envelope_problem(body) or _stamp_problem(body, config)
+                if problem:
+                    raise VerificationException(problem)
+
+            try:
+                text = body.decode("utf-8")
+                signature.verify(headers=request.headers, serialized_request_env=text, before_download=before_download)
+            except (VerificationException, UnicodeDecodeError) as exc:
+                return _refuse(400, "request failed verification", str(exc))
         problem = _envelope_problem(body) or _deserialize_problem(serializer, body)
         if problem:
             return _refuse(400, problem)
@@ -149,31 +181,27 @@ def _envelope_problem(body: bytes) -> str | None:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):  # deep nesting: "[[[[..." from anyone
         return "body is not UTF-8 JSON"
-    if not isinstance(data, dict):
-        return "body is not a JSON object"
-    request_part = data.get("request")
-    if not isinstance(request_part, dict) or not isinstance(request_part.get("type"), str):
-        return "envelope has no request type"
-    if not isinstance(request_part.get("requestId"), str) or not isinstance(request_part.get("timestamp"), str):
-        return "envelope request lacks an id or timestamp"
-    system = (data.get("context") or {}).get("System") if isinstance(data.get("context"), dict) else None
-    if not isinstance(system, dict):
-        return "envelope has no context.System"
-    application = system.get("application")
-    if not isinstance(application, dict) or not isinstance(application.get("applicationId"), str):
-        return "envelope has no application id"
-    user = system.get("user")
-    if not isinstance(user, dict) or not isinstance(user.get("userId"), str):
-        return "envelope has no user id"
-    session = data.get("session")
-    if session is not None and not isinstance(session, dict):
-        return "envelope session is not an object"
-    if (
-        isinstance(session, dict)
-        and session.get("attributes") is not None
-        and not isinstance(session.get("attributes"), dict)
-    ):
-        return "session attributes are not an object"
+    return envelope_problem(data)
+
+
+def _stamp_problem(body: bytes, config: WebConfig) -> str | None:
+    """The timestamp and skill id checks, read from the JSON without the SDK (an envelope
+    ``_envelope_problem`` passed): what may refuse a request before a certificate download."""
+    from ask_sdk_webservice_support.verifier import VerificationException
+
+    from skill.web.verification import check_skew
+
+    data = json.loads(body)
+    request_part = data["request"]
+    try:
+        stamp = datetime.fromisoformat(request_part["timestamp"].replace("Z", "+00:00"))
+        check_skew(stamp, request_part["type"], config.clock())
+    except ValueError:
+        return "request timestamp is not a time"
+    except VerificationException as exc:
+        return str(exc)
+    if config.skill_id and data["context"]["System"]["application"]["applicationId"] != config.skill_id:
+        return "request is for another skill"
     return None
 
 
@@ -189,7 +217,7 @@ class _MemoSerializer:
         self._last = threading.local()
 
     def serialize(self, obj: Any) -> Any:
-        return self._inner.serialize(obj)
+        return without_user_agent(self._inner.serialize(obj))
 
     def deserialize(self, payload: str, obj_type: Any) -> Any:
         from ask_sdk_model import RequestEnvelope

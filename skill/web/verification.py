@@ -28,7 +28,7 @@ import ssl
 import threading
 import urllib.request
 import warnings
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -65,6 +65,9 @@ SKILL_EVENT_TYPES = frozenset(
     }
 )
 MAX_CHAIN_BYTES = 64 * 1024
+# Alexa signs with one certificate at a time (a new one every few months): a handful of
+# downloads a minute is generous, and bounds what naming fresh URLs can cost.
+DOWNLOADS_PER_MINUTE = 4
 FAILED_URL_SECONDS = 60  # how long a URL whose chain failed is refused without a new fetch
 
 Fetch = Callable[[str], bytes]
@@ -176,6 +179,7 @@ class SignatureVerifier(AbstractVerifier):  # type: ignore[misc]
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._clock = clock
+        self._downloads: deque[datetime] = deque()  # when each recent download started
 
     @property
     def store(self) -> Store:
@@ -183,7 +187,17 @@ class SignatureVerifier(AbstractVerifier):  # type: ignore[misc]
             self._store = system_trust_store()  # loaded on first use, not at start-up
         return self._store
 
-    def verify(self, headers: Any, serialized_request_env: str, deserialized_request_env: Any = None) -> None:
+    def verify(
+        self,
+        headers: Any,
+        serialized_request_env: str,
+        deserialized_request_env: Any = None,
+        *,
+        before_download: Callable[[], None] | None = None,
+    ) -> None:
+        """Check the headers, the certificate URL and the signature over the raw body.
+        ``before_download`` runs only when the chain is not cached, before it is fetched:
+        the caller's cheap checks (timestamp, skill id) may refuse first."""
         url = _header(headers, CERT_URL_HEADER)
         signature = _header(headers, SIGNATURE_HEADER)
         if not url or not signature:
@@ -193,16 +207,18 @@ class SignatureVerifier(AbstractVerifier):  # type: ignore[misc]
             raw_signature = base64.b64decode(signature, validate=True)
         except (binascii.Error, ValueError) as exc:
             raise VerificationException("signature is not base64") from exc
-        key = self._trusted_key(url)  # last: the only check that may need the network
+        key = self._trusted_key(url, before_download)  # last: the only check that may need the network
         try:
             key.verify(raw_signature, serialized_request_env.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature as exc:
             raise VerificationException("signature does not match the body") from exc
 
-    def _trusted_key(self, url: str) -> rsa.RSAPublicKey:
+    def _trusted_key(self, url: str, before_download: Callable[[], None] | None = None) -> rsa.RSAPublicKey:
         known = self._known(url)
         if known is not None:
             return known
+        if before_download is not None:
+            before_download()
         with self._lock:
             loading = self._loading.setdefault(url, threading.Lock())
         with loading:  # requests for a URL being downloaded wait for that download
@@ -210,6 +226,12 @@ class SignatureVerifier(AbstractVerifier):  # type: ignore[misc]
             if known is not None:
                 return known
             now = self._clock()
+            if not self._may_download(now):
+                # Any URL under echo.api/ passes the URL check, so a prober can name a new one
+                # each time: downloads are capped across URLs, and the URL is not marked failed.
+                with self._lock:
+                    self._loading.pop(url, None)
+                raise VerificationException("too many certificate downloads")
             try:
                 trusted = self._load(url, now)
             except VerificationException as exc:
@@ -225,6 +247,16 @@ class SignatureVerifier(AbstractVerifier):  # type: ignore[misc]
                 _trim(self._cache, self._cache_size)
                 self._loading.pop(url, None)
         return trusted.key
+
+    def _may_download(self, now: datetime) -> bool:
+        """At most ``DOWNLOADS_PER_MINUTE`` chain downloads start in any minute, whatever the URL."""
+        with self._lock:
+            while self._downloads and self._downloads[0] <= now - timedelta(minutes=1):
+                self._downloads.popleft()
+            if len(self._downloads) >= DOWNLOADS_PER_MINUTE:
+                return False
+            self._downloads.append(now)
+            return True
 
     def _known(self, url: str) -> rsa.RSAPublicKey | None:
         """The key of a cached chain; raises if the URL failed within the last minute."""
@@ -276,13 +308,16 @@ class TimestampVerifier(AbstractVerifier):  # type: ignore[misc]
         stamp = getattr(request, "timestamp", None)
         if not isinstance(stamp, datetime):
             raise VerificationException("request has no timestamp")
-        if stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=UTC)
-        skew = abs((self._clock() - stamp).total_seconds())
-        kind = getattr(request, "object_type", "")
-        limit = MAX_EVENT_SKEW_SECONDS if kind in SKILL_EVENT_TYPES else MAX_REQUEST_SKEW_SECONDS
-        if skew > limit:
-            raise VerificationException("request timestamp is outside the allowed window")
+        check_skew(stamp, getattr(request, "object_type", "") or "", self._clock())
+
+
+def check_skew(stamp: datetime, kind: str, now: datetime) -> None:
+    """The request's time within the window for its type (``kind``: the request's type)."""
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    limit = MAX_EVENT_SKEW_SECONDS if kind in SKILL_EVENT_TYPES else MAX_REQUEST_SKEW_SECONDS
+    if abs((now - stamp).total_seconds()) > limit:
+        raise VerificationException("request timestamp is outside the allowed window")
 
 
 class SkillIdVerifier(AbstractVerifier):  # type: ignore[misc]
