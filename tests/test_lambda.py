@@ -121,7 +121,7 @@ def _ours(event: dict[str, Any]) -> dict[str, Any]:
             "session": {
                 "new": False,
                 "sessionId": "s",
-                "attributes": functools.reduce(lambda a, _: {"a": a}, range(900), {}),
+                "attributes": functools.reduce(_nest, range(900), dict[str, Any]()),
             },
         },
     ],
