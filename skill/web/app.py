@@ -16,6 +16,7 @@ fix before flask-ask-sdk is imported.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -48,6 +49,7 @@ class WebConfig:
     clock: Callable[[], datetime] = system_clock
     api_client: Any = None
     store: Any = None  # a ready persistence adapter (tests); else opened from store_url
+    read_seconds: float = 5.0  # the whole body must arrive within this (Alexa waits about 8 s)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @staticmethod
@@ -123,7 +125,10 @@ def create_app(config: WebConfig) -> Flask:
 
     @app.post("/")
     def alexa() -> Any:
-        body = request.get_data(cache=True)
+        try:
+            body = _read_body(config.read_seconds)
+        except TimeoutError:  # the connection is already cut: this answer is for the log
+            return _refuse(408, "request body did not arrive in time")
         if len(body) > config.max_body_bytes:
             return _refuse(413, "request body is too large")
         if signature is not None:
@@ -173,6 +178,57 @@ def create_app(config: WebConfig) -> Flask:
         return _refuse(405, "method not allowed")
 
     return app
+
+
+def _read_body(seconds: float) -> bytes:
+    """The request body, all of it within ``seconds``: under gunicorn each read of the socket
+    waits at most what is left (a client that stalls mid-body frees its thread); elsewhere
+    (the test server, a proxy's socket) as Werkzeug reads it."""
+    sock = request.environ.get("gunicorn.socket")
+    if sock is None:
+        return request.get_data(cache=True)
+    import time
+
+    from werkzeug.exceptions import ClientDisconnected
+
+    deadline = time.monotonic() + seconds
+    chunks: list[bytes] = []
+    stream = request.stream
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                _drop(sock)
+                raise TimeoutError
+            sock.settimeout(left)
+            try:
+                chunk = stream.read(16384)
+            except ClientDisconnected as exc:
+                # Werkzeug reports a socket that timed out as a client that went away.
+                if isinstance(exc.__cause__, TimeoutError) or time.monotonic() >= deadline:
+                    _drop(sock)
+                    raise TimeoutError from exc
+                raise
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        sock.settimeout(None)
+    body = b"".join(chunks)
+    # Werkzeug's cache of the body (``get_data(cache=True)`` keeps it there too): the SDK's
+    # adapter reads ``request.data`` again, and the stream is spent.
+    request._cached_data = body
+    return body
+
+
+def _drop(sock: Any) -> None:
+    """Cut a connection whose client stalled: gunicorn's graceful close would linger up to
+    two seconds on the worker's main thread for a client that never closes (one such client
+    after another delays every new connection); a shut socket closes at once."""
+    import socket
+
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _envelope_problem(body: bytes) -> str | None:

@@ -4,11 +4,18 @@ Production: gunicorn workers, each building the app after the fork (so every wor
 its own store connections), TLS from ``--certfile``/``--keyfile``, or plain HTTP on a
 private address behind a reverse proxy that terminates TLS. ``--dev`` binds 127.0.0.1
 only and turns the signature and timestamp checks off, and says so loudly.
+
+Slow clients (issue 30): sync workers each block on one connection, so two clients that
+open a request and never finish its body stalled the whole server. The workers are threaded
+(``gthread``): a connection that sends nothing waits in the worker's poller, not in a
+thread; one that stalls mid-body holds one thread until the app's read deadline
+(``WebConfig.read_seconds``) answers 408; kept-alive connections close after 2 seconds.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +34,7 @@ class ServeOptions:
     host: str = "0.0.0.0"
     port: int = 8443
     workers: int = 2
+    threads: int = 32  # per worker: connections served at once (a new one waits up to 5 s for data in a thread)
     certfile: str | None = None
     keyfile: str | None = None
     dev: bool = False
@@ -39,6 +47,9 @@ def gunicorn_options(options: ServeOptions) -> dict[str, Any]:
     settings: dict[str, Any] = {
         "bind": f"{host}:{options.port}",
         "workers": options.workers,
+        "worker_class": "gthread",
+        "threads": options.threads,
+        "keepalive": 2,
         "timeout": options.timeout,
         "graceful_timeout": options.timeout,
         "preload_app": False,  # each worker builds its own app and store connections
@@ -54,14 +65,19 @@ def gunicorn_options(options: ServeOptions) -> dict[str, Any]:
 
 
 def serve(options: ServeOptions) -> int:
-    from gunicorn.app.base import BaseApplication
-
     config = WebConfig.from_env(dev=options.dev)
     if options.dev:
         print(DEV_BANNER, file=sys.stderr, flush=True)
     elif not config.skill_id:
         print("SPINE_COACH_SKILL_ID must name your skill id in production (or use --dev).", file=sys.stderr)
         return 2
+    run(options, lambda: create_app(config))
+    return 0
+
+
+def run(options: ServeOptions, build: Callable[[], Any]) -> None:
+    """gunicorn with ``options``, each worker calling ``build`` for its app after the fork."""
+    from gunicorn.app.base import BaseApplication
 
     class Application(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -70,7 +86,6 @@ def serve(options: ServeOptions) -> int:
                     self.cfg.set(key, value)
 
         def load(self) -> Any:
-            return create_app(config)
+            return build()
 
     Application().run()
-    return 0
