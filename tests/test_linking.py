@@ -125,10 +125,13 @@ def test_only_the_codes_hash_is_stored(tmp_path: Path) -> None:
     path = tmp_path / "coach.db"
     store = SQLiteStore(path)
     code = new_link(store, USER, datetime.now(UTC))
-    rows = sqlite3.connect(path).execute("SELECT id, sk, data FROM history").fetchall()
-    assert len(rows) == 1
+    rows = sqlite3.connect(path).execute("SELECT id, sk, data FROM history ORDER BY id").fetchall()
     assert code not in repr(rows)
-    assert rows[0][0] == f"link#{code_hash(code)}"
+    # The code's row, and its index under the user (so deleting the user deletes it: issue 30).
+    assert [(row_id, sk) for row_id, sk, _ in rows] == [
+        (USER, f"code#{code_hash(code)}"),
+        (f"link#{code_hash(code)}", "link"),
+    ]
 
 
 def test_a_code_is_single_use_in_the_store(tmp_path: Path) -> None:
