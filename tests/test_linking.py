@@ -129,8 +129,8 @@ def test_only_the_codes_hash_is_stored(tmp_path: Path) -> None:
     assert code not in repr(rows)
     # The code's row, and its index under the user (so deleting the user deletes it: issue 30).
     assert [(row_id, sk) for row_id, sk, _ in rows] == [
-        (USER, f"code#{code_hash(code)}"),
-        (f"link#{code_hash(code)}", "link"),
+        (USER, f"code#{code_hash(code, store.link_secret)}"),
+        (f"link#{code_hash(code, store.link_secret)}", "link"),
     ]
 
 
@@ -139,11 +139,31 @@ def test_a_code_is_single_use_in_the_store(tmp_path: Path) -> None:
     now = datetime.now(UTC)
     code = new_link(store, USER, now)
     at = int(now.timestamp())
-    assert store.claim_link(code_hash(code), at) == USER
-    assert store.claim_link(code_hash(code), at) is None
+    assert store.claim_link(code_hash(code, store.link_secret), at) == USER
+    assert store.claim_link(code_hash(code, store.link_secret), at) is None
 
 
 def test_link_and_assign_on_dynamodb(emulator: Emulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     emulator.create_table("plans")
     store = dynamodb_store(table="plans", region="us-east-1", endpoint=emulator.endpoint)
     _flow(store, f"dynamodb://plans?region=us-east-1&endpoint={emulator.endpoint}", capsys, tmp_path)
+
+
+def test_the_code_hash_is_slow_and_keyed_by_the_deployment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 30: replacing scrypt with a plain sha256 failed no test. The hash must be scrypt
+    at 16 MiB (n=2**14, r=8), and must change with the deployment's secret: two deployments,
+    or a store copied without its secret, share no hash for the same code."""
+    import hashlib
+
+    from skill.domain import linking
+
+    expected = hashlib.scrypt(b"123456", salt=b"spine-coach plan link v1" + b"k1", n=2**14, r=8, p=1, dklen=32)
+    assert linking.code_hash("123456", b"k1") == expected.hex()
+    assert linking.code_hash("123456", b"k1") != linking.code_hash("123456", b"k2")
+    monkeypatch.delenv("SPINE_COACH_LINK_SECRET", raising=False)
+    first, second = SQLiteStore(tmp_path / "a.db"), SQLiteStore(tmp_path / "b.db")
+    assert len(first.link_secret) == 32 and first.link_secret != second.link_secret
+    assert (tmp_path / "a.db.link-secret").stat().st_mode & 0o077 == 0  # its owner's only
+    assert SQLiteStore(tmp_path / "a.db").link_secret == first.link_secret  # kept, not redrawn
+    monkeypatch.setenv("SPINE_COACH_LINK_SECRET", "from-the-environment")
+    assert SQLiteStore(tmp_path / "c.db").link_secret == b"from-the-environment"

@@ -232,8 +232,8 @@ def test_a_new_code_revokes_the_older_one_and_expired_codes_are_purged(
     from skill.domain.linking import code_hash
 
     now = int(clock().timestamp())
-    assert store.peek_link(code_hash(first), now) is None  # one live code per user
-    assert store.peek_link(code_hash(second), now) == convo.device.user_id
+    assert store.peek_link(code_hash(first, store.link_secret), now) is None  # one live code per user
+    assert store.peek_link(code_hash(second, store.link_secret), now) == convo.device.user_id
     other = Conversation(convo.transport, device=replace(convo.device, user_id="amzn1.ask.account.OTHER"), clock=clock)
     clock.advance(seconds=16 * 60)  # the second code has expired
     _issue_code(other)

@@ -14,7 +14,9 @@ a plan was assigned with it, it opens no report either.
 
 Why scrypt: six digits are only a million codes, so a fast hash of them would be as good
 as the code itself to anyone reading the store; scrypt makes trying them all take far
-longer than the code lives. The fixed salt is deliberate (the hash is the lookup key).
+longer than the code lives. The salt is fixed per deployment (the hash is the lookup key),
+and mixes in the deployment's secret, kept outside the store (``PlanStore.link_secret``):
+a table of hashes built for one deployment, or from a copy of its store, fits no other.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ _CODE = r"^[0-9]{6}$"  # compiled at first use (re's cache), not at import
 class PlanStore(Protocol):
     """What both stores (``skill.store.sqlite``, ``skill.store.dynamodb``) offer for plans."""
 
+    @property
+    def link_secret(self) -> bytes: ...
+
     def put_link(self, code_hash: str, user: str, now: int, expires_at: int) -> bool: ...
     def claim_link(self, code_hash: str, now: int) -> str | None: ...
     def peek_link(self, code_hash: str, now: int) -> str | None: ...
@@ -50,10 +55,15 @@ class CodeRefused(Exception):
     """The code is unknown, used or expired; deliberately says no more than that."""
 
 
-def code_hash(code: str) -> str:
+# scrypt's cost: 16 MiB and about 50 ms a hash, so a million codes cost hours, not seconds.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+
+
+def code_hash(code: str, secret: bytes = b"") -> str:
     import hashlib  # on use: loading OpenSSL costs a cold start that links nothing
 
-    return hashlib.scrypt(code.encode(), salt=_SALT, n=2**14, r=8, p=1, dklen=32).hex()
+    salt = _SALT + secret
+    return hashlib.scrypt(code.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32).hex()
 
 
 def new_link(store: PlanStore, user: str, now: datetime) -> str:
@@ -63,7 +73,7 @@ def new_link(store: PlanStore, user: str, now: datetime) -> str:
     at = int(now.timestamp())
     for _ in range(20):  # a clash with another user's live code is rare: draw again
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-        if store.put_link(code_hash(code), user, at, at + LINK_MINUTES * 60):
+        if store.put_link(code_hash(code, store.link_secret), user, at, at + LINK_MINUTES * 60):
             return code
     raise RuntimeError("no free link code")  # a million codes all live at once: not a real case
 
@@ -79,7 +89,7 @@ def assign(store: PlanStore, code: str, data: Any, catalog: Catalog, now: dateti
     plan = parse_plan(data, catalog)
     if not re.match(_CODE, code.strip()):
         raise CodeRefused
-    user = store.claim_link(code_hash(code.strip()), int(now.timestamp()))
+    user = store.claim_link(code_hash(code.strip(), store.link_secret), int(now.timestamp()))
     if user is None:
         raise CodeRefused
     store.put_plan(user, {"plan": data, "assigned_at": now.isoformat(timespec="seconds"), "announced": False})
@@ -91,7 +101,7 @@ def user_for_report(store: PlanStore, code: str, now: datetime) -> str:
     code that is malformed, unknown, used or expired (the same refusal as ``assign``'s)."""
     if not re.match(_CODE, code.strip()):
         raise CodeRefused
-    user = store.peek_link(code_hash(code.strip()), int(now.timestamp()))
+    user = store.peek_link(code_hash(code.strip(), store.link_secret), int(now.timestamp()))
     if user is None:
         raise CodeRefused
     return user

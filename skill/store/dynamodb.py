@@ -33,7 +33,7 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill.store.keys import CODE, LINK, PLAN, code_index, link_id, user_key
+from skill.store.keys import CODE, LINK, PLAN, code_index, link_id, link_secret, user_key
 from skill.store.tables import TTL_ATTRIBUTE
 
 ATTRIBUTES_NAME = "attributes"
@@ -76,6 +76,11 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         self.adapter = adapter
         self.history_table = history_table
         self.retention_days = retention_days
+
+    @property
+    def link_secret(self) -> bytes:
+        """The deployment's secret for link-code hashes, from ``SPINE_COACH_LINK_SECRET``."""
+        return link_secret()
 
     def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
         data = from_dynamo(self.adapter.get_attributes(request_envelope=request_envelope))

@@ -3,6 +3,8 @@ The sort keys of their history entries are domain knowledge (``skill.domain.hist
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from ask_sdk_core.exceptions import PersistenceException
@@ -40,3 +42,33 @@ def link_id(code_hash: str) -> str:
 
 def code_index(code_hash: str) -> str:
     return f"{CODE}{code_hash}"
+
+
+# The link code's hash mixes in a secret of the deployment, kept outside the store: a copy of
+# the store alone then says nothing about any code (a table of a million hashes built for one
+# deployment fits no other). ``SPINE_COACH_LINK_SECRET`` names it (Lambda's template passes
+# one); a SQLite store without it keeps one in a file of its own beside the database.
+LINK_SECRET_ENV = "SPINE_COACH_LINK_SECRET"
+
+
+def link_secret(beside: Path | None = None) -> bytes:
+    """The deployment's link secret: the environment's, else the file beside ``beside`` (made
+    on first use, readable by its owner only), else none (``b""``: the fixed salt alone)."""
+    from_env = os.environ.get(LINK_SECRET_ENV)
+    if from_env:
+        return from_env.encode()
+    if beside is None:
+        return b""
+    path = beside.with_name(beside.name + ".link-secret")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(secrets.token_bytes(32))
+        return path.read_bytes()
+    except FileExistsError:  # another process made it between the read and the create
+        return path.read_bytes()

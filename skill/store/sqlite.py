@@ -29,7 +29,7 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill.store.keys import CODE, CODE_END, LINK, PLAN, code_index, link_id, user_key
+from skill.store.keys import CODE, CODE_END, LINK, PLAN, code_index, link_id, link_secret, user_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS attributes (
@@ -64,6 +64,14 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         self.path = Path(path)
         self.timeout = timeout
         self._local = threading.local()
+        self._link_secret: bytes | None = None
+
+    @property
+    def link_secret(self) -> bytes:
+        """The deployment's secret for link-code hashes (``skill.store.keys.link_secret``)."""
+        if self._link_secret is None:
+            self._link_secret = link_secret(self.path)
+        return self._link_secret
 
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection, opened (and the tables created) on first use."""
