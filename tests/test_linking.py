@@ -100,13 +100,14 @@ def _flow(store: Any, url: str, capsys: pytest.CaptureFixture[str], tmp_path: Pa
     expired = _assign(capsys, url, old)
     unknown = _assign(capsys, url, "000000" if old != "000000" else "000001")
     assert expired[0] == unknown[0] == 1
-    assert expired[1] == unknown[1]
+    # The same words (the refusal count on the line before them is the deployment's, not the code's).
+    assert expired[1].splitlines()[-1] == unknown[1].splitlines()[-1]
     assert REFUSAL in expired[1]
     stale = new_link(store, "amzn1.ask.account.OTHER", now - timedelta(minutes=16))  # not tried by assign
     expired_report = _report(capsys, url, ["--code", stale], tmp_path / "expired.html")
     unknown_report = _report(capsys, url, ["--code", "000000" if stale != "000000" else "000001"], tmp_path / "u.html")
     assert expired_report[0] == unknown_report[0] == 1
-    assert expired_report[1] == unknown_report[1]
+    assert expired_report[1].splitlines()[-1] == unknown_report[1].splitlines()[-1]
     assert REFUSAL in expired_report[1]
     assert not (tmp_path / "expired.html").exists()
 
@@ -167,3 +168,35 @@ def test_the_code_hash_is_slow_and_keyed_by_the_deployment(tmp_path: Path, monke
     assert SQLiteStore(tmp_path / "a.db").link_secret == first.link_secret  # kept, not redrawn
     monkeypatch.setenv("SPINE_COACH_LINK_SECRET", "from-the-environment")
     assert SQLiteStore(tmp_path / "c.db").link_secret == b"from-the-environment"
+
+
+def test_wrong_codes_lock_every_code_out_and_each_refusal_is_logged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 30: no limit on guesses, no log of refusals. Ten wrong codes in fifteen minutes
+    lock out every code, the right one too, until the window has passed; each refusal is one
+    line on stderr that never holds the code tried."""
+    from skill.devtools.cli import main
+    from skill.domain import linking
+    from skill.domain.clock import FixedClock
+
+    clock = FixedClock(datetime(2026, 12, 6, 9, 0, tzinfo=UTC))
+    monkeypatch.setattr("skill.domain.clock.system_clock", clock)
+    store = SQLiteStore(tmp_path / "coach.db")
+    right = new_link(store, USER, clock())
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    report = ["report", "--from", "2026-12-01", "--to", "2026-12-06", "--store", url, "--out", str(tmp_path / "r.html")]
+    wrong = [f"{(int(right) + n) % 10**6:06d}" for n in range(1, linking.MAX_REFUSALS + 1)]
+    for n, code in enumerate(wrong, start=1):
+        assert main([*report[:1], "--code", code, *report[1:]]) == 1
+        err = capsys.readouterr().err
+        assert f"link code refused ({n} of {linking.MAX_REFUSALS} allowed in 15 minutes)" in err
+        assert code not in err
+    assert main([*report[:1], "--code", right, *report[1:]]) == 1  # the right code, locked out
+    err = capsys.readouterr().err
+    assert "every code is refused" in err and right not in err
+    clock.advance(seconds=linking.REFUSAL_WINDOW - 60)  # the code itself is still live...
+    with pytest.raises(linking.CodesLocked):
+        linking.user_for_report(store, right, clock())
+    clock.advance(seconds=61)  # once the window has passed, codes work again (a fresh one: that one expired)
+    assert linking.user_for_report(store, new_link(store, USER, clock()), clock()) == USER

@@ -258,8 +258,9 @@ def _plan_assign(args: argparse.Namespace) -> int:
             plan = assign(open_store(url), args.code, data, load_catalog(), clock.system_clock())
         except PlanError as exc:
             problems = [replace(p, file=args.file) for p in exc.problems]
-        except CodeRefused:
+        except CodeRefused as refused:
             # The same words for a wrong, used or expired code: nothing about any patient.
+            _log_refusal("plan assign", refused)
             print(
                 "spine-coach plan assign: that code is not valid (codes work once, for 15 minutes); "
                 'ask the patient to say "link my physio\'s plan" for a new one',
@@ -275,6 +276,20 @@ def _plan_assign(args: argparse.Namespace) -> int:
     first = len(plan.phases[0].exercises)
     print(f"plan assigned: {first} exercises{phases}; the patient hears it at their next launch")
     return 0
+
+
+def _log_refusal(command: str, refused: Exception) -> None:
+    """One line on stderr for each refused code, never the code itself; after too many, every
+    code is refused for a while, and the line says so."""
+    from skill.domain.linking import MAX_REFUSALS, REFUSAL_WINDOW, CodesLocked
+
+    count = getattr(refused, "refusals", 0)
+    minutes = REFUSAL_WINDOW // 60
+    if isinstance(refused, CodesLocked):
+        line = f"{count} wrong codes in {minutes} minutes: every code is refused until that many minutes have passed"
+    else:
+        line = f"link code refused ({count} of {MAX_REFUSALS} allowed in {minutes} minutes)"
+    print(f"spine-coach {command}: {line}", file=sys.stderr)
 
 
 def _date(text: str) -> date:
@@ -325,7 +340,8 @@ def _report(args: argparse.Namespace) -> int:
         # Read, not used up: the same code can then assign the plan changed at this visit.
         try:
             user = user_for_report(store, args.code, clock.system_clock())
-        except CodeRefused:
+        except CodeRefused as refused:
+            _log_refusal("report", refused)
             print(
                 "spine-coach report: that code is not valid (a code lasts 15 minutes, until a plan is assigned)",
                 file=sys.stderr,

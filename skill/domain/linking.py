@@ -33,6 +33,10 @@ if TYPE_CHECKING:  # loaded on use: a launch without a plan needs neither (cold 
 
 LINK_MINUTES = 15
 CODE_DIGITS = 6
+# Wrong codes, across the deployment: this many in the window locks every code out for the
+# rest of it (a million codes are not tried ten at a time); each refusal is logged by the caller.
+MAX_REFUSALS = 10
+REFUSAL_WINDOW = LINK_MINUTES * 60
 _SALT = b"spine-coach plan link v1"
 _CODE = r"^[0-9]{6}$"  # compiled at first use (re's cache), not at import
 
@@ -49,10 +53,32 @@ class PlanStore(Protocol):
     def put_plan(self, user: str, record: dict[str, Any]) -> None: ...
     def get_plan(self, user: str) -> dict[str, Any] | None: ...
     def delete_plan(self, user: str) -> None: ...
+    def count_refusal(self, now: int, window: int) -> int: ...
+    def recent_refusals(self, now: int, window: int) -> int: ...
 
 
 class CodeRefused(Exception):
-    """The code is unknown, used or expired; deliberately says no more than that."""
+    """The code is unknown, used or expired; deliberately says no more than that.
+    ``refusals``: how many codes were refused in the window, this one included."""
+
+    def __init__(self, refusals: int = 0) -> None:
+        super().__init__(refusals)
+        self.refusals = refusals
+
+
+class CodesLocked(CodeRefused):
+    """Too many wrong codes lately: every code is refused until the window has passed."""
+
+
+def _checked_code(store: PlanStore, code: str, now: int) -> str:
+    """The code's hash, unless codes are locked out (``CodesLocked``) or it is malformed
+    (``CodeRefused``, counted)."""
+    refused = store.recent_refusals(now, REFUSAL_WINDOW)
+    if refused >= MAX_REFUSALS:
+        raise CodesLocked(refused)
+    if not re.match(_CODE, code.strip()):
+        raise CodeRefused(store.count_refusal(now, REFUSAL_WINDOW))
+    return code_hash(code.strip(), store.link_secret)
 
 
 # scrypt's cost: 16 MiB and about 50 ms a hash, so a million codes cost hours, not seconds.
@@ -87,11 +113,10 @@ def assign(store: PlanStore, code: str, data: Any, catalog: Catalog, now: dateti
     from skill.domain.plan import parse_plan
 
     plan = parse_plan(data, catalog)
-    if not re.match(_CODE, code.strip()):
-        raise CodeRefused
-    user = store.claim_link(code_hash(code.strip(), store.link_secret), int(now.timestamp()))
+    at = int(now.timestamp())
+    user = store.claim_link(_checked_code(store, code, at), at)
     if user is None:
-        raise CodeRefused
+        raise CodeRefused(store.count_refusal(at, REFUSAL_WINDOW))
     store.put_plan(user, {"plan": data, "assigned_at": now.isoformat(timespec="seconds"), "announced": False})
     return plan
 
@@ -99,11 +124,10 @@ def assign(store: PlanStore, code: str, data: Any, catalog: Catalog, now: dateti
 def user_for_report(store: PlanStore, code: str, now: datetime) -> str:
     """The user of a live code, leaving the code valid for ``assign``; ``CodeRefused`` for a
     code that is malformed, unknown, used or expired (the same refusal as ``assign``'s)."""
-    if not re.match(_CODE, code.strip()):
-        raise CodeRefused
-    user = store.peek_link(code_hash(code.strip(), store.link_secret), int(now.timestamp()))
+    at = int(now.timestamp())
+    user = store.peek_link(_checked_code(store, code, at), at)
     if user is None:
-        raise CodeRefused
+        raise CodeRefused(store.count_refusal(at, REFUSAL_WINDOW))
     return user
 
 

@@ -33,7 +33,7 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill.store.keys import CODE, LINK, PLAN, code_index, link_id, link_secret, user_key
+from skill.store.keys import CODE, LINK, PLAN, REFUSALS, REFUSALS_ID, code_index, link_id, link_secret, user_key
 from skill.store.tables import TTL_ATTRIBUTE
 
 ATTRIBUTES_NAME = "attributes"
@@ -231,6 +231,29 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         except Exception as exc:
             raise PersistenceException(f"DynamoDB read failed: {type(exc).__name__}") from exc
         return _live_user(from_dynamo(item or {}), now)
+
+    def count_refusal(self, now: int, window: int) -> int:
+        """Record a refused link code; how many were refused in the last ``window`` seconds
+        (read, then written: two refusals at the same instant may count as one)."""
+        times = [*self._refusal_times(now, window), now]
+        try:
+            self.history_table.put_item(
+                Item={"id": REFUSALS_ID, "sk": REFUSALS, "at": times, TTL_ATTRIBUTE: now + window}
+            )
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
+        return len(times)
+
+    def recent_refusals(self, now: int, window: int) -> int:
+        return len(self._refusal_times(now, window))
+
+    def _refusal_times(self, now: int, window: int) -> list[int]:
+        try:
+            item = self.history_table.get_item(Key={"id": REFUSALS_ID, "sk": REFUSALS}, ConsistentRead=True).get("Item")
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB read failed: {type(exc).__name__}") from exc
+        times = [int(t) for t in (item or {}).get("at", [])]
+        return [t for t in times if t > now - window]
 
     def put_plan(self, user: str, record: dict[str, Any]) -> None:
         """Set (or replace) the user's linked plan record (never given a TTL)."""

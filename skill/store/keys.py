@@ -36,6 +36,11 @@ CODE = "code#"
 CODE_END = "code$"  # "$" follows "#": every "code#..." key sorts below it
 
 
+# Link codes refused lately, across the deployment (one row or item: their times).
+REFUSALS_ID = "link-refusals"
+REFUSALS = "refusals"
+
+
 def link_id(code_hash: str) -> str:
     return f"link#{code_hash}"
 

@@ -29,7 +29,18 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill.store.keys import CODE, CODE_END, LINK, PLAN, code_index, link_id, link_secret, user_key
+from skill.store.keys import (
+    CODE,
+    CODE_END,
+    LINK,
+    PLAN,
+    REFUSALS,
+    REFUSALS_ID,
+    code_index,
+    link_id,
+    link_secret,
+    user_key,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS attributes (
@@ -229,6 +240,33 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
             raise PersistenceException(f"SQLite read failed: {type(exc).__name__}") from exc
         return _live_user(found[0] if found else None, now)
 
+    def count_refusal(self, now: int, window: int) -> int:
+        """Record a refused link code; how many were refused in the last ``window`` seconds."""
+        try:
+            with _write(self._connection()) as connection:
+                found = connection.execute(
+                    "SELECT data FROM history WHERE id = ? AND sk = ?", (REFUSALS_ID, REFUSALS)
+                ).fetchone()
+                times = [*_recent(found[0] if found else None, now, window), now]
+                connection.execute(
+                    "INSERT OR REPLACE INTO history (id, sk, data) VALUES (?, ?, ?)",
+                    (REFUSALS_ID, REFUSALS, json.dumps({"at": times})),
+                )
+        except (sqlite3.Error, OSError) as exc:
+            raise PersistenceException(f"SQLite write failed: {type(exc).__name__}") from exc
+        return len(times)
+
+    def recent_refusals(self, now: int, window: int) -> int:
+        try:
+            found = (
+                self._connection()
+                .execute("SELECT data FROM history WHERE id = ? AND sk = ?", (REFUSALS_ID, REFUSALS))
+                .fetchone()
+            )
+        except (sqlite3.Error, OSError) as exc:
+            raise PersistenceException(f"SQLite read failed: {type(exc).__name__}") from exc
+        return len(_recent(found[0] if found else None, now, window))
+
     def put_plan(self, user: str, record: dict[str, Any]) -> None:
         """Set (or replace) the user's linked plan record."""
         data = json.dumps(record, separators=(",", ":"))
@@ -276,6 +314,15 @@ def _live_user(data: str | None, now: int) -> str | None:
     if data is None or _expires(data) <= now:
         return None
     return _owner(data)
+
+
+def _recent(data: str | None, now: int, window: int) -> list[int]:
+    """The refusal times in ``data`` within the last ``window`` seconds."""
+    try:
+        times = json.loads(data).get("at", []) if data else []
+    except (ValueError, AttributeError):
+        return []
+    return [t for t in times if isinstance(t, int) and t > now - window]
 
 
 def _owner(data: str) -> str | None:
