@@ -274,3 +274,18 @@ def test_merge_rules() -> None:
     assert merged["pace"] == 1.25
     assert merged["reminders"] == [{"token": "t2", "time": "18:00"}]
     assert merged["streak"] == {"last": "2026-11-21", "days": 6}  # their run to the 20th, then our 21st
+
+
+def test_a_place_saved_by_another_device_outlives_a_turn_that_cleared_it() -> None:
+    """Issue 30: device B is told "I've saved your place" while device A's finishing turn
+    is between its read and its write; A's merge wrote ``place = None``. The newer save wins,
+    by when it was saved, whichever side it is on."""
+    older = {"state": "A", "saved_at": "2026-12-06T09:00:00+00:00"}
+    newer = {"state": "B", "saved_at": "2026-12-06T09:05:00+00:00"}
+    base: dict[str, Any] = {"rev": 3, "place": older}
+    finished = {**base, "place": None}  # A finished its workout: no place to keep
+    assert merge(base, finished, {**base, "rev": 4, "place": newer})["place"] == newer
+    assert merge(base, {**base, "place": newer}, {**base, "rev": 4, "place": None})["place"] == newer
+    latest = {"state": "A2", "saved_at": "2026-12-06T09:06:00+00:00"}
+    assert merge(base, {**base, "place": newer}, {**base, "rev": 4, "place": latest})["place"] == latest
+    assert merge(base, {**base, "place": latest}, {**base, "rev": 4, "place": newer})["place"] == latest

@@ -4,7 +4,8 @@ Saves are conditional on the record's revision. When another device saved in bet
 the turn's changes are merged into the newer record instead of overwriting it: a field
 only one side changed takes that side; both changed takes ours (the later turn).
 Reminders are merged by token, clearances as sets, levels per exercise and the streak run
-moved on by our day, so no progress from either device is lost. History (sessions, pain
+moved on by our day, the saved place by when it was saved, so no progress from either device
+is lost. History (sessions, pain
 scores) is not in the record: it is appended as rows of its own and needs no merge.
 """
 
@@ -68,7 +69,19 @@ def _later_run(base: Any, ours: Any, theirs: Any) -> Any:
     return {"last": last.isoformat(), "days": days}
 
 
+def _newer_place(base: Any, ours: Any, theirs: Any) -> Any:
+    """Both sides changed the saved place: the newer save wins, by when it was saved. A turn
+    that cleared the place (it finished or ended its workout) loses to a place another device
+    saved meanwhile: that device was told "I've saved your place" after our read (issue 30)."""
+    if not ours:
+        return theirs
+    if not theirs:
+        return ours
+    return max((theirs, ours), key=lambda place: str(place.get("saved_at") or ""))
+
+
 MERGERS: dict[str, Merger] = {
+    "place": _newer_place,
     "streak": _later_run,
     "reminders": _keyed("token"),
     "clearances": _set,
