@@ -147,6 +147,44 @@ def test_issue_27_examples_get_their_tier_in_the_console(
 @pytest.mark.parametrize(
     "words",
     [
+        # A review of the third round's keywords (stems in any order read these as confusion,
+        # a collapse or foot drop, and sent them to 911): everyday words are no emergency.
+        "I came down to the kitchen",
+        "I'm so sleepy today",
+        "I got everything mixed up",
+        "it's very foggy this morning so I stayed in",
+        "I collapsed on the sofa after the workout",
+        "I'd rather not answer that",
+        "I find it hard waking up in the morning",
+        "I've been dragging my feet with the exercises",
+        "I'm ready but I don't know where my mat is",
+        "I'm sorry, I forgot where we were",
+        "I'm confused about which exercise is next",
+        "this is a bit confusing",
+        "I can't sleep",
+    ],
+)
+def test_everyday_words_are_no_emergency(catalog: Catalog, words: str) -> None:
+    assert triage(catalog, words).severity != "emergency"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "I can't take a deep breath",  # "deep breaths" is an exercise: its name hides no red flag
+        "I get a sharp pain when I take a deep breath",
+        "I'm so drowsy I can hardly keep my eyes open, I just can't stay awake",
+        "my husband just collapsed during the wall sit and he's not answering me",
+        "I don't know where I am",
+    ],
+)
+def test_red_flags_beside_or_inside_a_name_still_reach_911(catalog: Catalog, words: str) -> None:
+    assert triage(catalog, words).severity == "emergency"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
         "my fingers feel rubbery",
         # Breathing out is technique; out OF breath is a symptom.
         "should i breathe out when i push up or when i come down",
@@ -246,13 +284,19 @@ def test_a_question_about_the_wound_is_not_a_sign(convo: Conversation) -> None:
     assert not reply.ends_session
 
 
-def test_a_high_pain_score_mid_set_stops_the_set(convo: Conversation) -> None:
-    """ "It's a seven out of ten now": the stop rule's increased pain, place kept."""
+def test_a_high_pain_score_mid_set_stops_the_set(convo: Conversation, store_path: Path) -> None:
+    """ "It's a seven out of ten now": the stop rule's increased pain, place kept; a bare
+    number may have been a count, so it is not logged (the review of issue 30's round)."""
     mid_set(convo)
     reply = convo.intent("PainAnswerIntent", score=SlotFill("score", "7"))
-    assert "A pain score of 7 is high." in reply.text
+    assert reply.text.startswith("If that's your pain out of ten, 7 is high.")
     assert "Stop the exercise now" in reply.text and "kept your place" in reply.text
+    assert "log my pain as 7" in reply.text
     assert reply.ends_session
+    import sqlite3
+
+    with sqlite3.connect(store_path) as db:
+        assert db.execute("SELECT count(*) FROM history WHERE sk LIKE 'p#%'").fetchone() == (0,)
 
 
 def test_a_low_number_mid_set_is_checked_in_on(convo: Conversation) -> None:

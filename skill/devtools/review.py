@@ -250,7 +250,7 @@ def _triage(documents: Mapping[str, Any], prompts: Mapping[str, Any], short: Map
     for i, symptom in enumerate(documents["guidance.json"]["symptoms"]):
         key = answer.get(symptom["severity"], f"safety.expected.{symptom['id']}")
         entry = words.get(symptom["id"], {})
-        said = "; ".join([*entry.get("say", []), *entry.get("keywords", [])])
+        said = "; ".join([*entry.get("say", []), *entry.get("keywords", []), *entry.get("contains", [])])
         text = f"{symptom['id']}: {symptom['severity']}. Answer: {_prompt_text(prompts[key])} Words: {said}"
         yield Statement(file, f"$.symptoms[{i}]", text, _rule_sources(symptom, short))
     for i, combination in enumerate(documents["guidance.json"].get("combinations", [])):

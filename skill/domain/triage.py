@@ -46,8 +46,15 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
     to (``resolved``) when the words alone say nothing the vocabulary reads."""
     guidance, vocabulary = catalog.guidance, catalog.vocabulary
     severity_of = {s.id: s.severity for s in guidance.symptoms}
-    # An exercise's name is not a symptom: "the knee to chest is making my back ache" is the back.
-    names = vocabulary.named("exercise", heard, (e.name for e in catalog.exercises.values()))
+    # An exercise's name is not a symptom: "the knee to chest is making my back ache" is the
+    # back. Only the name's words that alone would be a red flag are left unread ("chest"):
+    # "I can't take a deep breath" still cannot breathe, though "deep breaths" is an exercise.
+    tokens = words(heard or "")
+    names = frozenset(
+        i
+        for i in vocabulary.named("exercise", heard, (e.name for e in catalog.exercises.values()))
+        if vocabulary.red_flag_word("symptom", tokens[i])
+    )
     hits = [
         (score, sign, where)
         for score, sign, where in vocabulary.hits("symptom", heard, unread=names)

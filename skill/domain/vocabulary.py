@@ -144,17 +144,26 @@ def _stem_matches(stem: str, token: str) -> bool:
 
 @dataclass(frozen=True)
 class Keyword:
-    """Stems that must all appear in the heard words; each position lists alternatives."""
+    """Stems that must all appear in the heard words; each position lists alternatives.
+    A ``contiguous`` keyword is a phrase instead: its words, exactly and side by side ("where
+    i am" is not "I'm sure, but where's the mat")."""
 
     alternatives: tuple[tuple[str, ...], ...]
+    contiguous: bool = False
 
     @staticmethod
     def parse(text: str) -> Keyword:
         return Keyword(tuple(tuple(phrase_key(a) for a in part.split("|")) for part in text.split()))
 
+    @staticmethod
+    def phrase(text: str) -> Keyword:
+        return Keyword(tuple((word,) for word in phrase_key(text).split()), contiguous=True)
+
     def matches(self, tokens: list[str], skip: Collection[int] = ()) -> tuple[int, int, frozenset[int]] | None:
         """(letters of the stems matched, position of the first word matched, the positions
         matched), or ``None``. Words at ``skip`` positions (negated ones) do not count."""
+        if self.contiguous:
+            return self._matches_phrase(tokens, skip)
         total = 0
         first = len(tokens)
         where: set[int] = set()
@@ -172,6 +181,14 @@ class Keyword:
             first = min(first, *(i for _, i in found))
             where.update(i for n, i in found if n == letters)
         return total, first, frozenset(where)
+
+    def _matches_phrase(self, tokens: list[str], skip: Collection[int]) -> tuple[int, int, frozenset[int]] | None:
+        phrase = [options[0] for options in self.alternatives]
+        for start in range(len(tokens) - len(phrase) + 1):
+            where = range(start, start + len(phrase))
+            if tokens[start : start + len(phrase)] == phrase and not any(i in skip for i in where):
+                return sum(len(word) for word in phrase), start, frozenset(where)
+        return None
 
 
 @dataclass(frozen=True)
@@ -248,6 +265,15 @@ class Vocabulary:
                 if tokens[start : start + len(name)] == name:
                     found.update(range(start, start + len(name)))
         return frozenset(found)
+
+    def red_flag_word(self, slot: str, token: str) -> bool:
+        """The word alone is a red flag's keyword ("chest"): read anywhere, even in a name."""
+        return any(
+            len(keyword.alternatives) == 1 and any(_stem_matches(stem, token) for stem in keyword.alternatives[0])
+            for entry in self.entries(slot).values()
+            if entry.id in self.urgent
+            for keyword in entry.keywords
+        )
 
     def only_places(self, heard: str | None, where: Collection[int]) -> bool:
         """The words at ``where`` only say where something is ("leg", "scar"): a reading
@@ -386,9 +412,11 @@ def build_vocabulary(document: Mapping[str, Any], urgent: Collection[str] = ()) 
         entries = {}
         for entry_id, raw in document.get(slot, {}).items():
             say = tuple(dict.fromkeys(p for template in raw["say"] for p in expand(template)))
-            entries[entry_id] = Entry(
-                entry_id, say, tuple(Keyword.parse(k) for k in raw["keywords"]), raw.get("covered", True)
+            keywords = (
+                *(Keyword.parse(k) for k in raw["keywords"]),
+                *(Keyword.phrase(x) for p in raw.get("contains", ()) for x in expand(p)),
             )
+            entries[entry_id] = Entry(entry_id, say, keywords, raw.get("covered", True))
         sections[slot] = MappingProxyType(entries)
         index: dict[str, str] = {}
         for entry in entries.values():

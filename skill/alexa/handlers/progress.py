@@ -199,14 +199,15 @@ class PainAnswerHandler(Handler):
 
 
 class PainScoreMidSetHandler(Handler):
-    """A high number mid-set ("it's a seven out of ten now"): the model says a bare number
-    is a pain score, and a high one is the stop rule's increased pain. A lower one may be a
-    count, so the safety net checks in on it."""
+    """A high number mid-set ("it's a seven out of ten now"): the model says a bare number is
+    a pain score, and a high one is the stop rule's increased pain, so the set stops. It may
+    also be a count said aloud, so it is not logged: "log my pain as seven" logs. A lower
+    number the safety net checks in on."""
 
     when = all_of(intent("PainAnswerIntent"), in_workout(), _high_score)
 
     def answer(self, turn: Turn) -> Output:
-        return log_pain(turn, turn.slot_number("score"), after_routine=False)
+        return _high_stray_number(turn, turn.slot_number("score") or pain.HIGH)
 
 
 class StrayNumberHandler(Handler):
@@ -218,10 +219,15 @@ class StrayNumberHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         score = turn.slot_number("score")
         if score is not None and pain.HIGH <= score <= 10:
-            lead = Say.of("pain.stray_high", score=score)
-            stopped = _stopped_for_pain(turn, lead)
-            return replace(stopped, speech=(*stopped.speech, Say.of("pain.stray_log", score=score)))
+            return _high_stray_number(turn, score)
         return ask(Say.of("pain.stray_number"), reprompt=Say.of("reminder.anything_else.reprompt"))
+
+
+def _high_stray_number(turn: Turn, score: int) -> Output:
+    """The stop rule on the condition that the number was pain out of ten, and how to log it
+    (a number alone is never logged: it may have been a count)."""
+    stopped = _stopped_for_pain(turn, Say.of("pain.stray_high", score=score))
+    return replace(stopped, speech=(*stopped.speech, Say.of("pain.stray_log", score=score)))
 
 
 class LogPainHandler(Handler):
