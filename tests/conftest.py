@@ -79,9 +79,11 @@ def convo(talk: Callable[..., Conversation]) -> Conversation:
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
-    """DynamoDB served by moto over HTTP on a loopback port, with test credentials set."""
-    saved = {key: os.environ.get(key) for key in CREDENTIALS}
-    os.environ.update(CREDENTIALS)
+    """DynamoDB served by moto over HTTP on a loopback port, with test credentials set, and
+    the deployment's link secret (DynamoDB keeps none of its own: the stack passes one)."""
+    settings = {**CREDENTIALS, "SPINE_COACH_LINK_SECRET": "a test deployment's secret"}
+    saved = {key: os.environ.get(key) for key in settings}
+    os.environ.update(settings)
     try:
         with moto_server(tmp_path_factory.mktemp("moto")) as running:
             yield running

@@ -200,3 +200,45 @@ def test_wrong_codes_lock_every_code_out_and_each_refusal_is_logged(
         linking.user_for_report(store, right, clock())
     clock.advance(seconds=61)  # once the window has passed, codes work again (a fresh one: that one expired)
     assert linking.user_for_report(store, new_link(store, USER, clock()), clock()) == USER
+
+
+def test_dynamodb_without_a_link_secret_refuses_to_hash_codes(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Issue 30 review: without the secret, the skill and the clinic's commands would each hash
+    codes their own way; a clear error instead of codes that never match (and a lockout)."""
+    from skill.store.keys import LinkSecretMissing
+
+    monkeypatch.delenv("SPINE_COACH_LINK_SECRET")
+    emulator.create_table("no-secret")
+    store = dynamodb_store(table="no-secret", region="us-east-1", endpoint=emulator.endpoint)
+    with pytest.raises(LinkSecretMissing):
+        new_link(store, USER, datetime.now(UTC))
+    url = f"dynamodb://no-secret?region=us-east-1&endpoint={emulator.endpoint}"
+    report = [
+        "report",
+        "--code",
+        "123456",
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2026-12-06",
+        "--out",
+        str(tmp_path / "r.html"),
+    ]
+    assert main([*report, "--store", url]) == 2
+    assert "SPINE_COACH_LINK_SECRET is not set" in capsys.readouterr().err
+
+
+def test_refusals_counted_at_once_on_dynamodb_all_count(emulator: Emulator) -> None:
+    """Issue 30 review: a read-then-write counter lost refusals made at the same moment; the
+    counter is added to atomically, so twenty at once count twenty."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    emulator.create_table("refusals")
+    store = dynamodb_store(table="refusals", region="us-east-1", endpoint=emulator.endpoint)
+    now = 1_800_000_000
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        counts = sorted(pool.map(lambda _: store.count_refusal(now, 900), range(20)))
+    assert counts == list(range(1, 21))
+    assert store.recent_refusals(now + 1, 900) == 20

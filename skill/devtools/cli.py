@@ -246,6 +246,7 @@ def _plan_assign(args: argparse.Namespace) -> int:
     from skill.domain.linking import CodeRefused, assign
     from skill.domain.plan import PlanError, read_plan_file
     from skill.store import check_store_url, open_store, store_url_from_env
+    from skill.store.keys import LinkSecretMissing
 
     url = args.store or store_url_from_env()
     bad_url = check_store_url(url)
@@ -258,6 +259,9 @@ def _plan_assign(args: argparse.Namespace) -> int:
             plan = assign(open_store(url), args.code, data, load_catalog(), clock.system_clock())
         except PlanError as exc:
             problems = [replace(p, file=args.file) for p in exc.problems]
+        except LinkSecretMissing as exc:
+            print(f"spine-coach plan assign: error: {exc}", file=sys.stderr)
+            return 2
         except CodeRefused as refused:
             # The same words for a wrong, used or expired code: nothing about any patient.
             _log_refusal("plan assign", refused)
@@ -324,6 +328,7 @@ def _report(args: argparse.Namespace) -> int:
     from skill.domain.catalog import load_catalog
     from skill.domain.linking import CodeRefused, user_for_report
     from skill.store import check_store_url, open_store, store_url_from_env
+    from skill.store.keys import LinkSecretMissing
 
     url = args.store or store_url_from_env()
     bad_url = check_store_url(url)
@@ -340,6 +345,9 @@ def _report(args: argparse.Namespace) -> int:
         # Read, not used up: the same code can then assign the plan changed at this visit.
         try:
             user = user_for_report(store, args.code, clock.system_clock())
+        except LinkSecretMissing as exc:
+            print(f"spine-coach report: error: {exc}", file=sys.stderr)
+            return 2
         except CodeRefused as refused:
             _log_refusal("report", refused)
             print(

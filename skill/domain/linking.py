@@ -15,8 +15,10 @@ a plan was assigned with it, it opens no report either.
 Why scrypt: six digits are only a million codes, so a fast hash of them would be as good
 as the code itself to anyone reading the store; scrypt makes trying them all take far
 longer than the code lives. The salt is fixed per deployment (the hash is the lookup key),
-and mixes in the deployment's secret, kept outside the store (``PlanStore.link_secret``):
-a table of hashes built for one deployment, or from a copy of its store, fits no other.
+and mixes in the deployment's secret, kept outside the store's tables
+(``PlanStore.link_secret``): a table of hashes built for one deployment fits no other, and a
+copy of the tables (a DynamoDB export, the SQLite database file alone) reveals no code. A
+SQLite store's secret is a file beside the database: a copy of the whole folder has both.
 """
 
 from __future__ import annotations

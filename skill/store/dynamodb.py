@@ -33,7 +33,19 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 
-from skill.store.keys import CODE, LINK, PLAN, REFUSALS, REFUSALS_ID, code_index, link_id, link_secret, user_key
+from skill.store.keys import (
+    CODE,
+    LINK,
+    LINK_SECRET_ENV,
+    PLAN,
+    REFUSALS,
+    REFUSALS_ID,
+    LinkSecretMissing,
+    code_index,
+    link_id,
+    link_secret,
+    user_key,
+)
 from skill.store.tables import TTL_ATTRIBUTE
 
 ATTRIBUTES_NAME = "attributes"
@@ -79,8 +91,15 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
 
     @property
     def link_secret(self) -> bytes:
-        """The deployment's secret for link-code hashes, from ``SPINE_COACH_LINK_SECRET``."""
-        return link_secret()
+        """The deployment's secret for link-code hashes, from ``SPINE_COACH_LINK_SECRET``;
+        ``LinkSecretMissing`` without one (the skill and the clinic's commands would each hash
+        codes their own way, and every code would look wrong)."""
+        secret = link_secret()
+        if not secret:
+            raise LinkSecretMissing(
+                f"{LINK_SECRET_ENV} is not set (the stack sets it; the clinic's shell needs it too)"
+            )
+        return secret
 
     def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
         data = from_dynamo(self.adapter.get_attributes(request_envelope=request_envelope))
@@ -233,27 +252,28 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         return _live_user(from_dynamo(item or {}), now)
 
     def count_refusal(self, now: int, window: int) -> int:
-        """Record a refused link code; how many were refused in the last ``window`` seconds
-        (read, then written: two refusals at the same instant may count as one)."""
-        times = [*self._refusal_times(now, window), now]
+        """Record a refused link code; how many were refused in this ``window`` of seconds (a
+        counter per fixed window, added to atomically: refusals at the same instant all count)."""
         try:
-            self.history_table.put_item(
-                Item={"id": REFUSALS_ID, "sk": REFUSALS, "at": times, TTL_ATTRIBUTE: now + window}
+            updated = self.history_table.update_item(
+                Key={"id": REFUSALS_ID, "sk": f"{REFUSALS}#{now // window}"},
+                UpdateExpression="ADD #count :one SET #expires = :expires",
+                ExpressionAttributeNames={"#count": "count", "#expires": TTL_ATTRIBUTE},
+                ExpressionAttributeValues={":one": 1, ":expires": now + 2 * window},
+                ReturnValues="UPDATED_NEW",
             )
         except Exception as exc:
             raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
-        return len(times)
+        return int(updated["Attributes"]["count"])
 
     def recent_refusals(self, now: int, window: int) -> int:
-        return len(self._refusal_times(now, window))
-
-    def _refusal_times(self, now: int, window: int) -> list[int]:
         try:
-            item = self.history_table.get_item(Key={"id": REFUSALS_ID, "sk": REFUSALS}, ConsistentRead=True).get("Item")
+            item = self.history_table.get_item(
+                Key={"id": REFUSALS_ID, "sk": f"{REFUSALS}#{now // window}"}, ConsistentRead=True
+            ).get("Item")
         except Exception as exc:
             raise PersistenceException(f"DynamoDB read failed: {type(exc).__name__}") from exc
-        times = [int(t) for t in (item or {}).get("at", [])]
-        return [t for t in times if t > now - window]
+        return int((item or {}).get("count", 0))
 
     def put_plan(self, user: str, record: dict[str, Any]) -> None:
         """Set (or replace) the user's linked plan record (never given a TTL)."""

@@ -3,6 +3,7 @@ The sort keys of their history entries are domain knowledge (``skill.domain.hist
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,11 @@ def code_index(code_hash: str) -> str:
 LINK_SECRET_ENV = "SPINE_COACH_LINK_SECRET"
 
 
+class LinkSecretMissing(RuntimeError):
+    """A store that cannot keep its own secret (DynamoDB) has none in the environment: codes
+    hashed without it would not match the clinic's, so none are issued or redeemed."""
+
+
 def link_secret(beside: Path | None = None) -> bytes:
     """The deployment's link secret: the environment's, else the file beside ``beside`` (made
     on first use, readable by its owner only), else none (``b""``: the fixed salt alone)."""
@@ -65,15 +71,26 @@ def link_secret(beside: Path | None = None) -> bytes:
     if beside is None:
         return b""
     path = beside.with_name(beside.name + ".link-secret")
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        import secrets
+    if not path.exists():
+        _make_secret(path)
+    secret = path.read_bytes()
+    if not secret:
+        raise ValueError(f"{path} is empty: delete it to draw a new secret (live link codes stop working)")
+    return secret
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+
+def _make_secret(path: Path) -> None:
+    """Write a new secret whole, then link it into place: two processes starting at once both
+    end up with the one that was linked first, and nobody reads a half-written file."""
+    import secrets
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".link-secret-")  # mode 0600
+    try:
         with os.fdopen(fd, "wb") as out:
             out.write(secrets.token_bytes(32))
-        return path.read_bytes()
-    except FileExistsError:  # another process made it between the read and the create
-        return path.read_bytes()
+        with contextlib.suppress(FileExistsError):  # another process linked its secret first: that one it is
+            os.link(draft, path)
+    finally:
+        os.unlink(draft)
