@@ -577,3 +577,25 @@ def test_an_unsigned_body_is_refused_before_it_is_parsed(server: str) -> None:
     response = post(server, b"[" * 100_000)
     assert response.status_code == 400
     assert response.json() == {"error": "request failed verification"}
+
+
+def test_a_prober_cannot_spend_alexas_certificate_downloads(pki: Pki) -> None:
+    """Issue 30 review: one cap for everyone let anyone naming fresh URLs block the download
+    of Amazon's own chain. The cap is per client address (with a ceiling across all)."""
+    from ask_sdk_webservice_support.verifier import VerificationException
+
+    pki.chains = {CERT_URL: pki.leaf.pem() + pki.intermediate.pem()}
+    pki.fetched = []
+    verifier = SignatureVerifier(trust_store=Store([pki.root.cert]), fetch=pki.fetch)
+    body = "{}"
+    signature = pki.leaf.sign(body.encode())
+    for n in range(DOWNLOADS_PER_MINUTE + 3):
+        headers = {
+            "SignatureCertChainUrl": f"https://s3.amazonaws.com/echo.api/probe-{n}.pem",
+            "Signature-256": signature,
+        }
+        with pytest.raises(VerificationException):
+            verifier.verify(headers, body, client="203.0.113.9")
+    assert len(pki.fetched) == DOWNLOADS_PER_MINUTE
+    verifier.verify({"SignatureCertChainUrl": CERT_URL, "Signature-256": signature}, body, client="54.240.197.1")
+    assert pki.fetched[-1] == CERT_URL

@@ -1,12 +1,14 @@
 """The self-hosted HTTPS web service: Flask, flask-ask-sdk's ``SkillAdapter``, verification.
 
 ``create_app(config)`` builds the Flask app around the same ``build_skill`` the console
-and Lambda use. Every request passes the checks cheapest first, and the first failure
-answers at once: the body size (413 over the limit, with or without Content-Length),
-that the body is a UTF-8 JSON envelope the SDK can read (400), then our verifiers in
-order: timestamp, skill id, and last the signature, the only check that may download
-anything (400). A refused request leaves one log line with the reason and no traceback;
-it never reaches the skill. Only then does the ``SkillAdapter`` dispatch it. If the skill
+and Lambda use. Every request passes the checks in this order, and the first failure
+answers at once: the body, whole within the read deadline (a stalled one is cut) and within
+the size limit (413, with or without Content-Length); then, on the raw bytes before anything
+parses them, the signature headers, the certificate URL and the signature (400), where a
+chain not yet cached is downloaded only after the timestamp and skill id, read from the JSON
+alone, pass; then that the body is a UTF-8 JSON envelope the SDK can read, and the timestamp
+and skill id verifiers on it (400). A refused request leaves one log line with the reason
+and no traceback; it never reaches the skill. Only then does the ``SkillAdapter`` dispatch it. If the skill
 itself fails outside its handlers, the caller gets a valid spoken apology rather than a
 500 or a stack trace.
 
@@ -141,7 +143,12 @@ def create_app(config: WebConfig) -> Flask:
 
             try:
                 text = body.decode("utf-8")
-                signature.verify(headers=request.headers, serialized_request_env=text, before_download=before_download)
+                signature.verify(
+                    headers=request.headers,
+                    serialized_request_env=text,
+                    before_download=before_download,
+                    client=request.remote_addr or "",
+                )
             except (VerificationException, UnicodeDecodeError) as exc:
                 return _refuse(400, "request failed verification", str(exc))
         problem = _envelope_problem(body) or _deserialize_problem(serializer, body)

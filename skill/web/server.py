@@ -9,7 +9,11 @@ Slow clients (issue 30): sync workers each block on one connection, so two clien
 open a request and never finish its body stalled the whole server. The workers are threaded
 (``gthread``): a connection that sends nothing waits in the worker's poller, not in a
 thread; one that stalls mid-body holds one thread until the app's read deadline
-(``WebConfig.read_seconds``) answers 408; kept-alive connections close after 2 seconds.
+(``WebConfig.read_seconds``) is cut; kept-alive connections close after 2 seconds. Not
+covered: a client that stops in the middle of its request *headers* holds its thread, for
+gunicorn reads headers with no timeout (a timeout there would end in its graceful close,
+which lingers on the worker's main thread); 64 such clients fill both workers. A public
+server belongs behind a reverse proxy that buffers whole requests (nginx does by default).
 """
 
 from __future__ import annotations

@@ -66,8 +66,11 @@ SKILL_EVENT_TYPES = frozenset(
 )
 MAX_CHAIN_BYTES = 64 * 1024
 # Alexa signs with one certificate at a time (a new one every few months): a handful of
-# downloads a minute is generous, and bounds what naming fresh URLs can cost.
+# downloads a minute from one client is generous, and bounds what naming fresh URLs can cost;
+# the cap is per client address, so a prober cannot spend Alexa's own downloads, with a
+# ceiling across all clients (behind a proxy every client has the proxy's address).
 DOWNLOADS_PER_MINUTE = 4
+DOWNLOADS_PER_MINUTE_IN_ALL = 32
 FAILED_URL_SECONDS = 60  # how long a URL whose chain failed is refused without a new fetch
 
 Fetch = Callable[[str], bytes]
@@ -179,7 +182,7 @@ class SignatureVerifier(AbstractVerifier):  # type: ignore[misc]
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self._clock = clock
-        self._downloads: deque[datetime] = deque()  # when each recent download started
+        self._downloads: dict[str, deque[datetime]] = {}  # client -> when its recent downloads started
 
     @property
     def store(self) -> Store:
@@ -194,10 +197,12 @@ class SignatureVerifier(AbstractVerifier):  # type: ignore[misc]
         deserialized_request_env: Any = None,
         *,
         before_download: Callable[[], None] | None = None,
+        client: str = "",
     ) -> None:
         """Check the headers, the certificate URL and the signature over the raw body.
         ``before_download`` runs only when the chain is not cached, before it is fetched:
-        the caller's cheap checks (timestamp, skill id) may refuse first."""
+        the caller's cheap checks (timestamp, skill id) may refuse first. ``client``: the
+        requester's address, whose downloads are capped."""
         url = _header(headers, CERT_URL_HEADER)
         signature = _header(headers, SIGNATURE_HEADER)
         if not url or not signature:
@@ -207,13 +212,15 @@ class SignatureVerifier(AbstractVerifier):  # type: ignore[misc]
             raw_signature = base64.b64decode(signature, validate=True)
         except (binascii.Error, ValueError) as exc:
             raise VerificationException("signature is not base64") from exc
-        key = self._trusted_key(url, before_download)  # last: the only check that may need the network
+        key = self._trusted_key(url, before_download, client)  # last: the only check that may need the network
         try:
             key.verify(raw_signature, serialized_request_env.encode("utf-8"), padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature as exc:
             raise VerificationException("signature does not match the body") from exc
 
-    def _trusted_key(self, url: str, before_download: Callable[[], None] | None = None) -> rsa.RSAPublicKey:
+    def _trusted_key(
+        self, url: str, before_download: Callable[[], None] | None = None, client: str = ""
+    ) -> rsa.RSAPublicKey:
         known = self._known(url)
         if known is not None:
             return known
@@ -226,7 +233,7 @@ class SignatureVerifier(AbstractVerifier):  # type: ignore[misc]
             if known is not None:
                 return known
             now = self._clock()
-            if not self._may_download(now):
+            if not self._may_download(now, client):
                 # Any URL under echo.api/ passes the URL check, so a prober can name a new one
                 # each time: downloads are capped across URLs, and the URL is not marked failed.
                 with self._lock:
@@ -248,14 +255,20 @@ class SignatureVerifier(AbstractVerifier):  # type: ignore[misc]
                 self._loading.pop(url, None)
         return trusted.key
 
-    def _may_download(self, now: datetime) -> bool:
-        """At most ``DOWNLOADS_PER_MINUTE`` chain downloads start in any minute, whatever the URL."""
+    def _may_download(self, now: datetime, client: str) -> bool:
+        """At most ``DOWNLOADS_PER_MINUTE`` chain downloads start in any minute for one client,
+        and ``DOWNLOADS_PER_MINUTE_IN_ALL`` for all of them, whatever the URLs."""
+        since = now - timedelta(minutes=1)
         with self._lock:
-            while self._downloads and self._downloads[0] <= now - timedelta(minutes=1):
-                self._downloads.popleft()
-            if len(self._downloads) >= DOWNLOADS_PER_MINUTE:
+            for started in list(self._downloads.values()):
+                while started and started[0] <= since:
+                    started.popleft()
+            self._downloads = {who: started for who, started in self._downloads.items() if started}
+            everyone = sum(len(started) for started in self._downloads.values())
+            mine = self._downloads.setdefault(client, deque())
+            if len(mine) >= DOWNLOADS_PER_MINUTE or everyone >= DOWNLOADS_PER_MINUTE_IN_ALL:
                 return False
-            self._downloads.append(now)
+            mine.append(now)
             return True
 
     def _known(self, url: str) -> rsa.RSAPublicKey | None:
