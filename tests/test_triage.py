@@ -372,6 +372,22 @@ def test_the_triage_sets_hold_their_floors(name: str) -> None:
                 assert answer in ("carried on", "asked"), (case.text, answer)
 
 
+# The false-alarm probe (tests/triage/everyday.jsonl): sentences that report nothing.
+EVERYDAY_911 = {"The bladder on my son's football has split, he's gutted."}  # "bladder", a red flag alone
+EVERYDAY_STOPS = 10
+
+
+def test_everyday_sentences_raise_no_alarm() -> None:
+    from skill.devtools.evaluate import load_triage, triage_answers
+
+    rows = triage_answers(load_triage(Path(__file__).resolve().parent / "triage" / "everyday.jsonl"))
+    for where, pick in (("mid-set", 1), ("outside", 2)):
+        alarms = {case.text for case, *answers in rows if answers[pick - 1] in ("emergency", "today")}
+        assert alarms <= EVERYDAY_911, (where, alarms - EVERYDAY_911)
+        stops = [case.text for case, *answers in rows if answers[pick - 1] == "stop"]
+        assert len(stops) <= EVERYDAY_STOPS, (where, stops)
+
+
 def test_a_question_about_an_exercise_that_names_a_body_part_is_a_how_to(convo: Conversation) -> None:
     """Issue 27: "the one where you pull your knee up into your chest, can you tell me how it
     goes again" is a how-to, not chest pain (its words, unmatched by Alexa, read as knee to chest)."""

@@ -54,7 +54,7 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
         i
         for i in vocabulary.named("exercise", heard, (e.name for e in catalog.exercises.values()))
         if vocabulary.red_flag_word("symptom", tokens[i])
-    )
+    ) | vocabulary.idiom_positions(heard)  # "a blood test", "off my chest": no symptom either
     hits = [
         (score, sign, where)
         for score, sign, where in vocabulary.hits("symptom", heard, unread=names)

@@ -209,6 +209,7 @@ class Vocabulary:
     urgent: frozenset[str] = frozenset()
     phrases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # slot -> phrase_key -> id
     places: tuple[str, ...] = ()  # stems of words that only say where ("leg", "scar")
+    idioms: tuple[str, ...] = ()  # phrases (phrase_key form) whose words name no symptom
 
     def entries(self, slot: str) -> Mapping[str, Entry]:
         return self.sections.get(slot, MappingProxyType({}))
@@ -248,23 +249,18 @@ class Vocabulary:
                 found.append((score, entry.id, where))
         return found
 
+    def idiom_positions(self, heard: str | None) -> frozenset[int]:
+        """Positions of words inside an idiom ("blood test", "off my chest", "by heart")."""
+        return _positions(words(heard or ""), self.idioms)
+
     def named(self, slot: str, heard: str | None, also: Iterable[str] = ()) -> frozenset[int]:
         """Positions of the words that say, word for word, one of ``slot``'s phrases of two
         words or more, or one of ``also`` ("knee to chest", "pelvic tilts"): a name, not a
         description."""
-        tokens = words(heard or "")
         names = {phrase_key(p) for entry in self.entries(slot).values() for p in entry.say} | {
             phrase_key(p) for p in also
         }
-        found: set[int] = set()
-        for key in names:
-            name = key.split()
-            if len(name) < 2 or len(name) > len(tokens):
-                continue
-            for start in range(len(tokens) - len(name) + 1):
-                if tokens[start : start + len(name)] == name:
-                    found.update(range(start, start + len(name)))
-        return frozenset(found)
+        return _positions(words(heard or ""), (name for name in names if " " in name))
 
     def red_flag_word(self, slot: str, token: str) -> bool:
         """The word alone is a red flag's keyword ("chest"): read anywhere, even in a name."""
@@ -352,6 +348,17 @@ _INTERJECTED = frozenset(["i", "my", "it", "its", "the", "that", "this", "we", "
 _BODY = ("leg", "foot", "feet", "toe", "knee", "thigh", "bum", "bottom", "butt", "groin", "anything", "down")
 
 
+def _positions(tokens: list[str], phrases: Iterable[str]) -> frozenset[int]:
+    """Positions of the words that say one of ``phrases`` (phrase_key form), word for word."""
+    found: set[int] = set()
+    for key in phrases:
+        phrase = key.split()
+        for start in range(len(tokens) - len(phrase) + 1):
+            if tokens[start : start + len(phrase)] == phrase:
+                found.update(range(start, start + len(phrase)))
+    return frozenset(found)
+
+
 def _feels_a_symptom(following: list[str]) -> bool:
     if not following[0].startswith("feel"):
         return False
@@ -424,4 +431,5 @@ def build_vocabulary(document: Mapping[str, Any], urgent: Collection[str] = ()) 
                 index.setdefault(phrase_key(phrase), entry.id)
         phrases[slot] = MappingProxyType(index)
     places = tuple(phrase_key(p) for p in document.get("places", ()))
-    return Vocabulary(MappingProxyType(sections), frozenset(urgent), MappingProxyType(phrases), places)
+    idioms = tuple(phrase_key(x) for template in document.get("idioms", ()) for x in expand(template))
+    return Vocabulary(MappingProxyType(sections), frozenset(urgent), MappingProxyType(phrases), places, idioms)
