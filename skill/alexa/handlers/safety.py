@@ -83,8 +83,10 @@ def _urgent_in_words(turn: Turn) -> Verdict | None:
         if not urgent or verdict.symptom is None:
             continue
         # Words the vocabulary reads as an exercise or activity describe one ("pull your knee
-        # into your CHEST"); only a call for help is never a description of anything else.
-        if turn.slot_id(slot) is not None and verdict.symptom.id != "emergency_help":
+        # into your CHEST"), unless the sign rests on two words or more ("I PASSED OUT ... on
+        # the floor" is no question about getting up); a call for help never describes anything.
+        described = turn.slot_id(slot) is not None and verdict.words <= 1
+        if described and verdict.symptom.id != "emergency_help":
             continue
         return verdict
     return None
