@@ -2,8 +2,8 @@
 
 The probe: two clients that open a POST and never finish its body made ``/health`` answer
 after 13.3 s and got the (sync) workers killed; Alexa gives up after about 8 s. Here six
-clients hold half-sent bodies and four hold idle connections while ``/health`` and a signed
-request must each be answered within a second; the stalled connections are then cut at the
+clients hold half-sent bodies, four half-sent headers and four idle connections while
+``/health`` and a signed request must each be answered within a second; the stalled connections are then cut at the
 read deadline, and the server still answers at once. Bounded: ten connections, one deadline (5 s).
 """
 
@@ -78,6 +78,13 @@ def _half_sent(port: int) -> socket.socket:
     return client
 
 
+def _half_headers(port: int) -> socket.socket:
+    """A request line and half its headers, then nothing."""
+    client = socket.create_connection(("127.0.0.1", port), timeout=30)
+    client.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty")
+    return client
+
+
 def _timed(call: object) -> float:
     started = time.monotonic()
     call()  # type: ignore[operator]
@@ -88,6 +95,7 @@ def test_slow_and_idle_clients_do_not_stall_the_server(served: tuple[str, object
     url, leaf = served
     port = int(url.rsplit(":", 1)[1])
     stalled = [_half_sent(port) for _ in range(6)]
+    headers = [_half_headers(port) for _ in range(4)]
     idle = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(4)]
     try:
         time.sleep(0.5)  # every slow client is now inside the server
@@ -113,8 +121,13 @@ def test_slow_and_idle_clients_do_not_stall_the_server(served: tuple[str, object
             client.settimeout(10)
             with contextlib.suppress(ConnectionResetError):
                 assert client.recv(64) == b"", "a stalled body was answered, not cut"
+        # ... and so is each connection stalled in its headers.
+        for client in headers:
+            client.settimeout(10)
+            with contextlib.suppress(ConnectionResetError):
+                assert client.recv(64) == b"", "stalled headers were answered, not cut"
         timings.append(_timed(health))
         assert max(timings) < 1.0, timings
     finally:
-        for client in [*stalled, *idle]:
+        for client in [*stalled, *headers, *idle]:
             client.close()

@@ -9,11 +9,11 @@ Slow clients (issue 30): sync workers each block on one connection, so two clien
 open a request and never finish its body stalled the whole server. The workers are threaded
 (``gthread``): a connection that sends nothing waits in the worker's poller, not in a
 thread; one that stalls mid-body holds one thread until the app's read deadline
-(``WebConfig.read_seconds``) is cut; kept-alive connections close after 2 seconds. Not
-covered: a client that stops in the middle of its request *headers* holds its thread, for
-gunicorn reads headers with no timeout (a timeout there would end in its graceful close,
-which lingers on the worker's main thread); 64 such clients fill both workers. A public
-server belongs behind a reverse proxy that buffers whole requests (nginx does by default).
+(``WebConfig.read_seconds``) is cut, and so is one that stops in the middle of its request
+line or headers (``skill.web.workers``: each read of them waits at most 5 seconds);
+kept-alive connections close after 2 seconds. A client that trickles a byte every few
+seconds is not cut: a public server belongs behind a reverse proxy that buffers whole
+requests (nginx does by default).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def gunicorn_options(options: ServeOptions) -> dict[str, Any]:
     settings: dict[str, Any] = {
         "bind": f"{host}:{options.port}",
         "workers": options.workers,
-        "worker_class": "gthread",
+        "worker_class": "skill.web.workers.DeadlineThreadWorker",  # gthread, with a header deadline
         "threads": options.threads,
         "keepalive": 2,
         "timeout": options.timeout,
