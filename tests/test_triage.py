@@ -162,6 +162,10 @@ def test_issue_27_examples_get_their_tier_in_the_console(
         "I'm confused about which exercise is next",
         "this is a bit confusing",
         "I can't sleep",
+        "I could not wake up this morning, I slept through my alarm",
+        "The bruise marks from the surgery are not fading",
+        "I'm breathing quickly after the walk",
+        "I need the air con on",
     ],
 )
 def test_everyday_words_are_no_emergency(catalog: Catalog, words: str) -> None:
@@ -176,6 +180,18 @@ def test_everyday_words_are_no_emergency(catalog: Catalog, words: str) -> None:
         "I'm so drowsy I can hardly keep my eyes open, I just can't stay awake",
         "my husband just collapsed during the wall sit and he's not answering me",
         "I don't know where I am",
+        # The second review: what the phrases and idioms of the false-alarm round had lost.
+        "I've had a little accident, I didn't even feel it coming",
+        "I leak urine without realising",
+        "I can't feel my private parts",
+        "I fell for no reason and hurt my hip",
+        "My heart skipped a beat when I stood up and now I feel dizzy",
+        "I can't get enough fresh air",
+        "my blood sugar is low and I'm confused",
+        "I'm gulping for air",
+        "I'm breathing really quickly",
+        "I think I've broken my neck",
+        "I've been sat on the loo for half an hour, I'm bursting to go but nothing's coming at all.",
     ],
 )
 def test_red_flags_beside_or_inside_a_name_still_reach_911(catalog: Catalog, words: str) -> None:
@@ -275,6 +291,13 @@ def test_a_sign_for_today_in_another_intents_unknown_words_is_still_one(convo: C
         "AvoidIntent", activity=SlotFill("activity", "normal for my wound to be hot and puffy", slot_type="ACTIVITY")
     )
     assert "contact your surgeon's office today" in reply.text
+
+
+def test_a_condition_in_a_question_about_an_activity_is_no_report(convo: Conversation) -> None:
+    """The second review: "can I do the stairs if I get out of breath" asks about the stairs."""
+    fill = SlotFill("activity", "do the stairs if i get out of breath", slot_type="ACTIVITY")  # unmatched words
+    reply = convo.intent("AvoidIntent", activity=fill)
+    assert "Call emergency services" not in reply.text and not reply.ends_session
 
 
 def test_a_question_about_the_wound_is_not_a_sign(convo: Conversation) -> None:
