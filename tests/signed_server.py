@@ -4,7 +4,8 @@ Run as ``python -m tests.signed_server`` by ``tests/test_slow_clients.py``: ever
 production path (``skill.web.server.run`` with ``gunicorn_options``, threaded workers, the
 signature, timestamp and skill id checks) except where the certificate chain comes from
 (``SPINE_COACH_TEST_CHAIN``, a PEM file, for any URL) and what it must chain to
-(``SPINE_COACH_TEST_ROOT``). No TLS: a reverse proxy's plain HTTP on loopback.
+(``SPINE_COACH_TEST_ROOT``). Plain HTTP on loopback (a reverse proxy's), or TLS with
+``SPINE_COACH_TEST_CERTFILE`` and ``SPINE_COACH_TEST_KEYFILE``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,12 @@ def main() -> None:
         trust_store=Store([root]),
         cert_fetch=lambda url: chain,
     )
-    options = ServeOptions(host="127.0.0.1", port=int(os.environ["SPINE_COACH_TEST_PORT"]))
+    options = ServeOptions(
+        host="127.0.0.1",
+        port=int(os.environ["SPINE_COACH_TEST_PORT"]),
+        certfile=os.environ.get("SPINE_COACH_TEST_CERTFILE"),  # TLS when both are given
+        keyfile=os.environ.get("SPINE_COACH_TEST_KEYFILE"),
+    )
     run(options, lambda: create_app(config))
 
 

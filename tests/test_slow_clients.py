@@ -4,7 +4,8 @@ The probe: two clients that open a POST and never finish its body made ``/health
 after 13.3 s and got the (sync) workers killed; Alexa gives up after about 8 s. Here six
 clients hold half-sent bodies, four half-sent headers and four idle connections while
 ``/health`` and a signed request must each be answered within a second; the stalled connections are then cut at the
-read deadline, and the server still answers at once. Bounded: ten connections, one deadline (5 s).
+read deadline, and the server still answers at once. Over TLS too, with four connections
+stalled mid-handshake. Bounded: ten connections, one deadline (5 s).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -28,10 +30,11 @@ from tests.test_web import CERT_URL, launch_body
 REPO = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, object]]:
-    """The server's address and the leaf certificate that signs for it; its log must hold no
-    traceback when the block ends (a cut connection is one log line)."""
+@pytest.fixture(params=["http", "https"])
+def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, object, str | bool]]:
+    """The server's address and the leaf certificate that signs for it, over plain HTTP and
+    over TLS; its log must hold no traceback when the block ends (a cut connection is one
+    log line)."""
     root = make_ca()
     intermediate = make_ca("Spine Coach Test Intermediate", root)
     leaf = make_leaf(intermediate)
@@ -46,6 +49,17 @@ def served(tmp_path: Path) -> Iterator[tuple[str, object]]:
         "SPINE_COACH_STORE": f"sqlite:///{tmp_path}/slow.db",
     }
     url = f"http://127.0.0.1:{port}"
+    verify: str | bool = False
+    if request.param == "https":
+        tls = make_leaf(root, dns_names=("localhost",))
+        (tmp_path / "tls.pem").write_bytes(tls.pem() + root.pem())
+        (tmp_path / "tls.key").write_bytes(tls.key_pem())
+        env |= {
+            "SPINE_COACH_TEST_CERTFILE": str(tmp_path / "tls.pem"),
+            "SPINE_COACH_TEST_KEYFILE": str(tmp_path / "tls.key"),
+        }
+        url = f"https://localhost:{port}"
+        verify = str(tmp_path / "root.pem")
     with (tmp_path / "serve.log").open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.signed_server"], cwd=REPO, env=env, stdout=log, stderr=log
@@ -54,23 +68,32 @@ def served(tmp_path: Path) -> Iterator[tuple[str, object]]:
             deadline = time.monotonic() + 30
             while True:
                 try:
-                    if requests.get(f"{url}/health", timeout=1).status_code == 200:
+                    if requests.get(f"{url}/health", timeout=1, verify=verify).status_code == 200:
                         break
                 except requests.RequestException:
                     pass
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError((tmp_path / "serve.log").read_text()[-2000:])
                 time.sleep(0.2)
-            yield url, leaf
+            yield url, leaf, verify
         finally:
             process.terminate()
             process.wait(timeout=20)
     assert "Traceback" not in (tmp_path / "serve.log").read_text()
 
 
-def _half_sent(port: int) -> socket.socket:
-    """A POST whose headers promise 10 KB of body, of which 20 bytes are sent."""
+def _connect(port: int, tls: bool) -> socket.socket:
     client = socket.create_connection(("127.0.0.1", port), timeout=30)
+    if not tls:
+        return client
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    return context.wrap_socket(client, server_hostname="localhost")
+
+
+def _half_sent(port: int, tls: bool) -> socket.socket:
+    """A POST whose headers promise 10 KB of body, of which 20 bytes are sent."""
+    client = _connect(port, tls)
     client.sendall(
         b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         b"Content-Length: 10000\r\n\r\n" + b'{"version": "1.0", "'
@@ -78,11 +101,24 @@ def _half_sent(port: int) -> socket.socket:
     return client
 
 
-def _half_headers(port: int) -> socket.socket:
+def _half_headers(port: int, tls: bool) -> socket.socket:
     """A request line and half its headers, then nothing."""
-    client = socket.create_connection(("127.0.0.1", port), timeout=30)
+    client = _connect(port, tls)
     client.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty")
     return client
+
+
+def _half_handshake(port: int) -> socket.socket:
+    """The first byte of a TLS handshake, then nothing."""
+    client = socket.create_connection(("127.0.0.1", port), timeout=30)
+    client.sendall(b"\x16")
+    return client
+
+
+def _assert_cut(client: socket.socket, what: str) -> None:
+    client.settimeout(10)
+    with contextlib.suppress(ConnectionResetError, ssl.SSLError):
+        assert client.recv(64) == b"", f"{what} was answered, not cut"
 
 
 def _timed(call: object) -> float:
@@ -91,17 +127,20 @@ def _timed(call: object) -> float:
     return time.monotonic() - started
 
 
-def test_slow_and_idle_clients_do_not_stall_the_server(served: tuple[str, object]) -> None:
-    url, leaf = served
+def test_slow_and_idle_clients_do_not_stall_the_server(served: tuple[str, object, str | bool]) -> None:
+    url, leaf, verify = served
     port = int(url.rsplit(":", 1)[1])
-    stalled = [_half_sent(port) for _ in range(6)]
-    headers = [_half_headers(port) for _ in range(4)]
+    tls = url.startswith("https")
+    stalled = [_half_sent(port, tls) for _ in range(6)]
+    headers = [_half_headers(port, tls) for _ in range(4)]
+    if tls:
+        headers += [_half_handshake(port) for _ in range(4)]
     idle = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(4)]
     try:
         time.sleep(0.5)  # every slow client is now inside the server
 
         def health() -> None:
-            assert requests.get(f"{url}/health", timeout=5).status_code == 200
+            assert requests.get(f"{url}/health", timeout=5, verify=verify).status_code == 200
 
         def signed() -> None:
             body = launch_body()
@@ -110,7 +149,7 @@ def test_slow_and_idle_clients_do_not_stall_the_server(served: tuple[str, object
                 "SignatureCertChainUrl": CERT_URL,
                 "Signature-256": leaf.sign(body),  # type: ignore[attr-defined]
             }
-            response = requests.post(f"{url}/", data=body, headers=headers, timeout=5)
+            response = requests.post(f"{url}/", data=body, headers=headers, timeout=5, verify=verify)
             assert response.status_code == 200, response.text
             assert "Welcome to Spine Coach" in response.text
 
@@ -118,14 +157,10 @@ def test_slow_and_idle_clients_do_not_stall_the_server(served: tuple[str, object
         # At the read deadline each stalled connection is cut (no lingering for the client to
         # close: that would hold the worker's main thread) and its thread is free.
         for client in stalled:
-            client.settimeout(10)
-            with contextlib.suppress(ConnectionResetError):
-                assert client.recv(64) == b"", "a stalled body was answered, not cut"
+            _assert_cut(client, "a stalled body")
         # ... and so is each connection stalled in its headers.
         for client in headers:
-            client.settimeout(10)
-            with contextlib.suppress(ConnectionResetError):
-                assert client.recv(64) == b"", "stalled headers were answered, not cut"
+            _assert_cut(client, "a stalled handshake or header")
         timings.append(_timed(health))
         assert max(timings) < 1.0, timings
     finally:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from skill.web.app import WebConfig, create_app
+from skill.web.workers import deadline_ssl_context
 
 DEV_BANNER = """
 ************************************************************************
@@ -65,6 +66,7 @@ def gunicorn_options(options: ServeOptions) -> dict[str, Any]:
             raise ValueError("TLS needs both --certfile and --keyfile")
         settings["certfile"] = options.certfile
         settings["keyfile"] = options.keyfile
+        settings["ssl_context"] = deadline_ssl_context  # the handshake has the header deadline
     return settings
 
 
