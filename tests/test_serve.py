@@ -32,12 +32,18 @@ class Served:
 
 @contextmanager
 def serving(
-    args: list[str], env: dict[str, str], url: str, log_path: Path, verify: str | bool = False
+    args: list[str],
+    env: dict[str, str],
+    url: str,
+    log_path: Path,
+    verify: str | bool = False,
+    command: list[str] | None = None,
 ) -> Iterator[Served]:
-    """Run ``spine-coach serve`` until the block ends; its output goes to ``log_path``."""
+    """Run ``spine-coach serve`` (or ``command``) until the block ends, once ``/health``
+    answers; its output goes to ``log_path``."""
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "skill.devtools.cli", "serve", *args],
+            command or [sys.executable, "-m", "skill.devtools.cli", "serve", *args],
             env={**os.environ, **env},
             stdout=log,
             stderr=log,

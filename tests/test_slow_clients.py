@@ -14,7 +14,6 @@ import contextlib
 import os
 import socket
 import ssl
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -25,9 +24,8 @@ import requests
 
 from tests.pki import make_ca, make_leaf
 from tests.support import free_port
+from tests.test_serve import serving
 from tests.test_web import CERT_URL, launch_body
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(params=["http", "https"])
@@ -60,25 +58,9 @@ def served(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str
         }
         url = f"https://localhost:{port}"
         verify = str(tmp_path / "root.pem")
-    with (tmp_path / "serve.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.signed_server"], cwd=REPO, env=env, stdout=log, stderr=log
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if requests.get(f"{url}/health", timeout=1, verify=verify).status_code == 200:
-                        break
-                except requests.RequestException:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((tmp_path / "serve.log").read_text()[-2000:])
-                time.sleep(0.2)
-            yield url, leaf, verify
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+    command = [sys.executable, "-m", "tests.signed_server"]
+    with serving([], env, url, tmp_path / "serve.log", verify, command):
+        yield url, leaf, verify
     assert "Traceback" not in (tmp_path / "serve.log").read_text()
 
 
