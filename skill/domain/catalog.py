@@ -496,7 +496,8 @@ def build_catalog(documents: Mapping[str, Any]) -> Catalog:
     forum = frozenset(s["id"] for s in documents["sources.json"]["sources"] if s["kind"] == "forum")
     guidance_doc = documents["guidance.json"]
     urgent = [s["id"] for s in guidance_doc["symptoms"] if s["severity"] == "emergency"]
-    vocabulary = build_vocabulary(documents["vocabulary.json"], urgent)
+    exercise_names = [doc["name"] for name, doc in documents.items() if name.startswith("exercises/")]
+    vocabulary = build_vocabulary(documents["vocabulary.json"], urgent, {"exercise": exercise_names})
 
     def spoken(slot: str, entry_id: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(normalize(s) for s in vocabulary.say(slot, entry_id)))

@@ -51,9 +51,7 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
     # "I can't take a deep breath" still cannot breathe, though "deep breaths" is an exercise.
     tokens = words(heard or "")
     names = frozenset(
-        i
-        for i in vocabulary.named("exercise", heard, (e.name for e in catalog.exercises.values()))
-        if vocabulary.red_flag_word("symptom", tokens[i])
+        i for i in vocabulary.named("exercise", tokens) if vocabulary.red_flag_word("symptom", tokens[i])
     ) | vocabulary.idiom_positions(heard)  # "a blood test", "off my chest": no symptom either
     hits = [
         (score, sign, where)
@@ -64,7 +62,7 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
     if listed in severity_of:
         # Words that are one of a sign's own phrases ("my leg is numb") are that sign, first:
         # a reading of every word, stronger than any keyword's.
-        everything = frozenset(range(len(words(heard or ""))))
+        everything = frozenset(range(len(tokens)))
         hits.append(((int(listed in vocabulary.urgent), 99, 0, 0, 0), listed, everything))
     if not hits:
         if names and vocabulary.hits("symptom", heard):
@@ -80,7 +78,7 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
         if not any(other[2] > hit[2] and other[0][1] > hit[0][1] for other in hits if other is not hit)
     ]
     # A reading that rests only on where ("leg", "scar") names a place, not what is felt there.
-    place = {id(hit) for hit in standing if vocabulary.only_places(heard, hit[2])}
+    place = {id(hit) for hit in standing if vocabulary.only_places(tokens, hit[2])}
     # A sign that counts only alone (a positive statement) gives way to anything else heard,
     # but not to a place: "the leg lifts feel easy" is good news about the leg.
     alone = {s.id for s in guidance.symptoms if s.alone}

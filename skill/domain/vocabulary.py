@@ -210,6 +210,8 @@ class Vocabulary:
     phrases: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # slot -> phrase_key -> id
     places: tuple[str, ...] = ()  # stems of words that only say where ("leg", "scar")
     idioms: tuple[str, ...] = ()  # phrases (phrase_key form) whose words name no symptom
+    # slot -> its names of two words or more (phrase_key form), built once: a name, not a description
+    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def entries(self, slot: str) -> Mapping[str, Entry]:
         return self.sections.get(slot, MappingProxyType({}))
@@ -253,14 +255,10 @@ class Vocabulary:
         """Positions of words inside an idiom ("blood test", "off my chest", "by heart")."""
         return _positions(words(heard or ""), self.idioms)
 
-    def named(self, slot: str, heard: str | None, also: Iterable[str] = ()) -> frozenset[int]:
-        """Positions of the words that say, word for word, one of ``slot``'s phrases of two
-        words or more, or one of ``also`` ("knee to chest", "pelvic tilts"): a name, not a
-        description."""
-        names = {phrase_key(p) for entry in self.entries(slot).values() for p in entry.say} | {
-            phrase_key(p) for p in also
-        }
-        return _positions(words(heard or ""), (name for name in names if " " in name))
+    def named(self, slot: str, tokens: list[str]) -> frozenset[int]:
+        """Positions of the ``words`` that say, word for word, one of ``slot``'s names of two
+        words or more ("knee to chest", "pelvic tilts"): a name, not a description."""
+        return _positions(tokens, self.names.get(slot, ()))
 
     def red_flag_word(self, slot: str, token: str) -> bool:
         """The word alone is a red flag's keyword ("chest"): read anywhere, even in a name."""
@@ -271,10 +269,9 @@ class Vocabulary:
             for keyword in entry.keywords
         )
 
-    def only_places(self, heard: str | None, where: Collection[int]) -> bool:
-        """The words at ``where`` only say where something is ("leg", "scar"): a reading
+    def only_places(self, tokens: list[str], where: Collection[int]) -> bool:
+        """The ``words`` at ``where`` only say where something is ("leg", "scar"): a reading
         resting on them names a place, not what is felt there."""
-        tokens = words(heard or "")
         return bool(where) and all(
             any(_stem_matches(stem, tokens[i]) for stem in self.places) for i in where if i < len(tokens)
         )
@@ -411,8 +408,11 @@ def _trimmed(tokens: list[str]) -> Iterable[list[str]]:
     yield tokens[start:end]
 
 
-def build_vocabulary(document: Mapping[str, Any], urgent: Collection[str] = ()) -> Vocabulary:
-    """A Vocabulary from ``content/vocabulary.json`` (already schema-checked)."""
+def build_vocabulary(
+    document: Mapping[str, Any], urgent: Collection[str] = (), names: Mapping[str, Iterable[str]] | None = None
+) -> Vocabulary:
+    """A Vocabulary from ``content/vocabulary.json`` (already schema-checked); ``names``: a
+    slot's names said elsewhere (the catalog's exercise names), beside its own phrases."""
     sections: dict[str, Mapping[str, Entry]] = {}
     phrases: dict[str, Mapping[str, str]] = {}
     for slot in SLOTS:
@@ -432,4 +432,18 @@ def build_vocabulary(document: Mapping[str, Any], urgent: Collection[str] = ()) 
         phrases[slot] = MappingProxyType(index)
     places = tuple(phrase_key(p) for p in document.get("places", ()))
     idioms = tuple(phrase_key(x) for template in document.get("idioms", ()) for x in expand(template))
-    return Vocabulary(MappingProxyType(sections), frozenset(urgent), MappingProxyType(phrases), places, idioms)
+    # Names of two words or more, from the phrases already keyed above and the names said
+    # elsewhere: built once, for every triage reads them.
+    named = MappingProxyType(
+        {
+            slot: tuple(
+                sorted(
+                    key
+                    for key in {*phrases[slot], *(phrase_key(name) for name in (names or {}).get(slot, ()))}
+                    if " " in key
+                )
+            )
+            for slot in SLOTS
+        }
+    )
+    return Vocabulary(MappingProxyType(sections), frozenset(urgent), MappingProxyType(phrases), places, idioms, named)
