@@ -8,9 +8,9 @@ parses them, the signature headers, the certificate URL and the signature (400),
 chain not yet cached is downloaded only after the timestamp and skill id, read from the JSON
 alone, pass; then that the body is a UTF-8 JSON envelope the SDK can read, and the timestamp
 and skill id verifiers on it (400). A refused request leaves one log line with the reason
-and no traceback; it never reaches the skill. Only then does the ``SkillAdapter`` dispatch it. If the skill
-itself fails outside its handlers, the caller gets a valid spoken apology rather than a
-500 or a stack trace.
+and no traceback; it never reaches the skill. Only then does the ``SkillAdapter`` dispatch
+it. If the skill itself fails outside its handlers, the caller gets a valid spoken apology
+rather than a 500 or a stack trace.
 
 Importing this module has no side effects; ``create_app`` installs the oscrypto import
 fix before flask-ask-sdk is imported.
@@ -18,7 +18,6 @@ fix before flask-ask-sdk is imported.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -198,6 +197,8 @@ def _read_body(seconds: float) -> bytes:
 
     from werkzeug.exceptions import ClientDisconnected
 
+    from skill.web.workers import cut  # under gunicorn only (``gunicorn.socket``)
+
     deadline = time.monotonic() + seconds
     chunks: list[bytes] = []
     stream = request.stream
@@ -205,7 +206,7 @@ def _read_body(seconds: float) -> bytes:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                _drop(sock)
+                cut(sock)
                 raise TimeoutError
             sock.settimeout(left)
             try:
@@ -213,7 +214,7 @@ def _read_body(seconds: float) -> bytes:
             except ClientDisconnected as exc:
                 # Werkzeug reports a socket that timed out as a client that went away.
                 if isinstance(exc.__cause__, TimeoutError) or time.monotonic() >= deadline:
-                    _drop(sock)
+                    cut(sock)
                     raise TimeoutError from exc
                 raise
             if not chunk:
@@ -226,16 +227,6 @@ def _read_body(seconds: float) -> bytes:
     # adapter reads ``request.data`` again, and the stream is spent.
     request._cached_data = body
     return body
-
-
-def _drop(sock: Any) -> None:
-    """Cut a connection whose client stalled: gunicorn's graceful close would linger up to
-    two seconds on the worker's main thread for a client that never closes (one such client
-    after another delays every new connection); a shut socket closes at once."""
-    import socket
-
-    with contextlib.suppress(OSError):
-        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _envelope_problem(body: bytes) -> str | None:

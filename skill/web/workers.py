@@ -22,6 +22,14 @@ from gunicorn.workers.gthread import ThreadWorker
 HEADER_SECONDS = 5.0
 
 
+def cut(sock: socket.socket) -> None:
+    """Cut a connection whose client stalled: gunicorn's graceful close would linger up to
+    two seconds on the worker's main thread for a client that never closes (one such client
+    after another delays every new connection); a shut socket closes at once."""
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
 class _Deadlined:
     """A connection's request parser whose reads of the request line and headers time out."""
 
@@ -37,8 +45,7 @@ class _Deadlined:
         try:
             return next(self._parser)
         except TimeoutError:
-            with contextlib.suppress(OSError):
-                self._conn.sock.shutdown(socket.SHUT_RDWR)
+            cut(self._conn.sock)
             raise StopIteration from None  # gunicorn closes the connection without a traceback
 
     def __getattr__(self, name: str) -> Any:  # unreader, finish_body...: the parser's own
@@ -57,8 +64,7 @@ class DeadlineThreadWorker(ThreadWorker):  # type: ignore[misc]
                 try:
                     init()
                 except TimeoutError:
-                    with contextlib.suppress(OSError):
-                        conn.sock.shutdown(socket.SHUT_RDWR)
+                    cut(conn.sock)
                     raise StopIteration from None
                 if conn.parser is not None and not isinstance(conn.parser, _Deadlined):
                     conn.parser = _Deadlined(conn.parser, conn)
