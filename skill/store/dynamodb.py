@@ -38,12 +38,13 @@ from skill.store.keys import (
     LINK,
     LINK_SECRET_ENV,
     PLAN,
-    REFUSALS,
     REFUSALS_ID,
     LinkSecretMissing,
     code_index,
+    indexed_link,
     link_id,
     link_secret,
+    refusal_window,
     user_key,
 )
 from skill.store.tables import TTL_ATTRIBUTE
@@ -190,7 +191,7 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
                 for item in keys:
                     batch.delete_item(Key={"id": item["id"], "sk": item["sk"]})
                     if str(item["sk"]).startswith(CODE):  # a link code issued to the user
-                        batch.delete_item(Key={"id": link_id(str(item["sk"])[len(CODE) :]), "sk": LINK})
+                        batch.delete_item(Key={"id": indexed_link(str(item["sk"])), "sk": LINK})
         except Exception as exc:
             raise PersistenceException(f"DynamoDB history delete failed: {type(exc).__name__}") from exc
         self.adapter.delete_attributes(request_envelope=request_envelope)
@@ -221,7 +222,7 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
             with self.history_table.batch_writer() as batch:
                 for item in older:
                     batch.delete_item(Key={"id": user, "sk": item["sk"]})
-                    batch.delete_item(Key={"id": link_id(str(item["sk"])[len(CODE) :]), "sk": LINK})
+                    batch.delete_item(Key={"id": indexed_link(str(item["sk"])), "sk": LINK})
             self.history_table.put_item(Item={"id": user, "sk": code_index(code_hash), TTL_ATTRIBUTE: expires_at})
         except Exception as exc:
             raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
@@ -256,7 +257,7 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         counter per fixed window, added to atomically: refusals at the same instant all count)."""
         try:
             updated = self.history_table.update_item(
-                Key={"id": REFUSALS_ID, "sk": f"{REFUSALS}#{now // window}"},
+                Key={"id": REFUSALS_ID, "sk": refusal_window(now, window)},
                 UpdateExpression="ADD #count :one SET #expires = :expires",
                 ExpressionAttributeNames={"#count": "count", "#expires": TTL_ATTRIBUTE},
                 ExpressionAttributeValues={":one": 1, ":expires": now + 2 * window},
@@ -269,7 +270,7 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
     def recent_refusals(self, now: int, window: int) -> int:
         try:
             item = self.history_table.get_item(
-                Key={"id": REFUSALS_ID, "sk": f"{REFUSALS}#{now // window}"}, ConsistentRead=True
+                Key={"id": REFUSALS_ID, "sk": refusal_window(now, window)}, ConsistentRead=True
             ).get("Item")
         except Exception as exc:
             raise PersistenceException(f"DynamoDB read failed: {type(exc).__name__}") from exc

@@ -50,6 +50,21 @@ def code_index(code_hash: str) -> str:
     return f"{CODE}{code_hash}"
 
 
+def indexed_link(index_sk: str) -> str:
+    """The link row's id for a user's index sort key ("code#<hash>" -> "link#<hash>")."""
+    return link_id(index_sk.removeprefix(CODE))
+
+
+def link_index(link_row_id: str) -> str:
+    """The index sort key for a link row's id ("link#<hash>" -> "code#<hash>")."""
+    return code_index(link_row_id.removeprefix(link_id("")))
+
+
+def refusal_window(now: int, window: int) -> str:
+    """The sort key of the refusal counter for the fixed window ``now`` falls in."""
+    return f"{REFUSALS}#{now // window}"
+
+
 # The link code's hash mixes in a secret of the deployment, kept outside the store: a copy of
 # the store alone then says nothing about any code (a table of a million hashes built for one
 # deployment fits no other). ``SPINE_COACH_LINK_SECRET`` names it (Lambda's template passes

@@ -37,7 +37,9 @@ from skill.store.keys import (
     REFUSALS,
     REFUSALS_ID,
     code_index,
+    indexed_link,
     link_id,
+    link_index,
     link_secret,
     user_key,
 )
@@ -339,7 +341,7 @@ def _revoke_codes(connection: sqlite3.Connection, user: str) -> None:
         "SELECT sk FROM history WHERE id = ? AND sk >= ? AND sk < ?", (user, CODE, CODE_END)
     ).fetchall()
     for (sk,) in rows:
-        connection.execute("DELETE FROM history WHERE id = ? AND sk = ?", (link_id(sk[len(CODE) :]), LINK))
+        connection.execute("DELETE FROM history WHERE id = ? AND sk = ?", (indexed_link(sk), LINK))
     connection.execute("DELETE FROM history WHERE id = ? AND sk >= ? AND sk < ?", (user, CODE, CODE_END))
 
 
@@ -350,7 +352,7 @@ def _purge_expired(connection: sqlite3.Connection, now: int) -> None:
             connection.execute("DELETE FROM history WHERE id = ? AND sk = ?", (row_id, LINK))
             owner = _owner(data)
             if owner is not None:
-                code = code_index(row_id[len(link_id("")) :])
+                code = link_index(row_id)
                 connection.execute("DELETE FROM history WHERE id = ? AND sk = ?", (owner, code))
 
 
