@@ -310,7 +310,7 @@ class Vocabulary:
             return best[1]
         # Words after "when", "if" or "while" say when it happens, not what it is: "a pain in my
         # back when I lift my leg" is back pain. Red flags are read anywhere (above).
-        boundary = next((i for i, t in enumerate(tokens) if t in _CIRCUMSTANCE and i > 0), None)
+        boundary = next((i for i, t in enumerate(tokens) if t in CIRCUMSTANCE and i > 0), None)
         if boundary is not None:
             main = [h for h in hits if max(h[2]) < boundary]
             if main:
@@ -331,7 +331,8 @@ _CLAUSE_ENDS = frozenset(["but", "and", "though", "although", "however", "yet", 
 _ABILITY = ("able", "feel", "sensation", "strength", "control", "move", "hold", "breath", "pass", "pee", "wee", "urin")
 # Words an ability stem begins that name a symptom, not an ability: "not breathless" denies.
 _NOT_ABILITIES = ("breathless",)  # stems: "no breathlessness" denies it too
-_CIRCUMSTANCE = frozenset(["when", "whenever", "while", "if"])
+# Words that start a circumstance, not what something is ("a pain WHEN I lift my leg").
+CIRCUMSTANCE = frozenset(["when", "whenever", "while", "if"])
 
 
 _NEGATION_REACH = 4  # words: "not sure, I think I've wet myself" still reports the wetting

@@ -12,7 +12,7 @@ from skill.alexa.turn import Turn, turn_of
 from skill.domain import safety
 from skill.domain.output import Output
 from skill.domain.triage import Verdict, triage
-from skill.domain.vocabulary import words
+from skill.domain.vocabulary import CIRCUMSTANCE, words
 
 
 def _denied_mid_set(hi: HandlerInput) -> bool:
@@ -65,7 +65,7 @@ WORDS_INTENTS = (
 )
 
 
-_CONDITIONS = frozenset({"if", "when", "whenever", "while", "unless"})
+_CONDITIONS = CIRCUMSTANCE | {"unless"}
 
 
 def _red_flag_in_words(hi: HandlerInput) -> bool:
@@ -88,9 +88,9 @@ def _urgent_in_words(turn: Turn) -> Verdict | None:
             continue
         # Words the vocabulary reads as an exercise or activity describe one ("pull your knee
         # into your CHEST"), unless the sign rests on two words or more ("I PASSED OUT ... on
-        # the floor" is no question about getting up) and is said as a fact, not a condition;
-        # a call for help never describes anything.
-        # ... or a condition ("can I do the stairs IF I get out of breath" asks about the stairs).
+        # the floor" is no question about getting up) and is said as a fact, not a condition
+        # ("can I do the stairs IF I get out of breath" asks about the stairs); a call for
+        # help never describes anything.
         conditional = any(word in _CONDITIONS for word in words(raw))
         described = turn.slot_id(slot) is not None and (verdict.words <= 1 or conditional)
         if described and verdict.symptom.id != "emergency_help":
