@@ -24,6 +24,7 @@ SQLite store's secret is a file beside the database: a copy of the whole folder 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -115,10 +116,7 @@ def assign(store: PlanStore, code: str, data: Any, catalog: Catalog, now: dateti
     from skill.domain.plan import parse_plan
 
     plan = parse_plan(data, catalog)
-    at = int(now.timestamp())
-    user = store.claim_link(_checked_code(store, code, at), at)
-    if user is None:
-        raise CodeRefused(store.count_refusal(at, REFUSAL_WINDOW))
+    user = _redeem(store, code, now, store.claim_link)
     store.put_plan(user, {"plan": data, "assigned_at": now.isoformat(timespec="seconds"), "announced": False})
     return plan
 
@@ -126,8 +124,13 @@ def assign(store: PlanStore, code: str, data: Any, catalog: Catalog, now: dateti
 def user_for_report(store: PlanStore, code: str, now: datetime) -> str:
     """The user of a live code, leaving the code valid for ``assign``; ``CodeRefused`` for a
     code that is malformed, unknown, used or expired (the same refusal as ``assign``'s)."""
+    return _redeem(store, code, now, store.peek_link)
+
+
+def _redeem(store: PlanStore, code: str, now: datetime, lookup: Callable[[str, int], str | None]) -> str:
+    """The user ``lookup`` (claim or peek) finds for a checked code; a refusal is counted."""
     at = int(now.timestamp())
-    user = store.peek_link(_checked_code(store, code, at), at)
+    user = lookup(_checked_code(store, code, at), at)
     if user is None:
         raise CodeRefused(store.count_refusal(at, REFUSAL_WINDOW))
     return user

@@ -5,8 +5,8 @@ the turn's changes are merged into the newer record instead of overwriting it: a
 only one side changed takes that side; both changed takes ours (the later turn).
 Reminders are merged by token, clearances as sets, levels per exercise and the streak run
 moved on by our day, the saved place by when it was saved, so no progress from either device
-is lost. History (sessions, pain
-scores) is not in the record: it is appended as rows of its own and needs no merge.
+is lost. History (sessions, pain scores) is not in the record: it is appended as rows of its
+own and needs no merge.
 """
 
 from __future__ import annotations
