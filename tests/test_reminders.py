@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -311,3 +312,13 @@ def test_same_time_twice_is_not_duplicated(remind: Callable[..., Conversation], 
 def test_skill_without_an_api_client_never_confirms(talk: Callable[..., Conversation]) -> None:
     reply = talk(permissions=[REMINDERS_SCOPE]).say("ask spine coach to remind me every day at nine a.m.")
     assert "nothing was changed" in reply.text
+
+
+def test_the_standin_leaves_no_key_or_folder_behind() -> None:
+    """Every console run starts a stand-in: its private key is gone once TLS has loaded it, and
+    its certificate's folder once it stops (948 folders with keys had piled up in /tmp)."""
+    running = StandIn().start()
+    folder = Path(running.ca_path).parent
+    assert sorted(p.name for p in folder.iterdir()) == ["cert.pem"]
+    running.stop()
+    assert not folder.exists()

@@ -15,6 +15,7 @@ It serves TLS with a self-signed certificate it creates; clients trust it throug
 from __future__ import annotations
 
 import json
+import shutil
 import ssl
 import tempfile
 import threading
@@ -58,6 +59,7 @@ class StandIn:
     url: str = ""
     ca_path: str = ""
     _server: ThreadingHTTPServer | None = None
+    _folder: Path | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # -- control ---------------------------------------------------------------------------
@@ -93,6 +95,10 @@ class StandIn:
         self.ca_path = str(folder / "cert.pem")
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+        # The server holds the key now; only the certificate, the clients' trust anchor, stays
+        # on disk, and only until stop() (every console run starts a stand-in).
+        (folder / "key.pem").unlink()
+        self._folder = folder
         server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         server.daemon_threads = True
         server.socket = context.wrap_socket(server.socket, server_side=True)
@@ -106,6 +112,9 @@ class StandIn:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
 
     def _save(self) -> None:
         """Keep reminders and grants across console runs, when a file is given."""
