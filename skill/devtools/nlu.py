@@ -529,6 +529,13 @@ class Resolver:
         if best is not None:
             return best
         text = forms[0] if own_words else forms[-1]  # others without fillers, which no slot holds
+        open_slot = next((name for name, slot_type in slots.items() if slot_type in OPEN_BARE_TYPES), None)
+        if open_slot is not None:
+            # A patient's own words for a symptom stay whole for the vocabulary to read, the
+            # exercise they name too ("tingling in my toes since the hamstring stretch"): no
+            # other slot is guessed from a word of them ("my chest" is not the chest opener).
+            whole = self._fill(open_slot, slots[open_slot], text, today)
+            return {open_slot: whole or SlotFill(open_slot, text)}
         fills: dict[str, SlotFill] = {}
         taken: set[int] = set()
         for name, slot_type in slots.items():

@@ -71,6 +71,12 @@ def avoid_answer(catalog: Catalog, topic: Topic | None, heard: str | None, *, no
     return ask(*speech, reprompt=Say.of("safety.avoid.reprompt"))
 
 
+def if_it_happens_speech(catalog: Catalog, locale: str, severity: str) -> list[Segment]:
+    """A question about what to do if a sign happened: the tier's advice, said as what to do
+    then. Nothing is stopped: no one reported anything."""
+    return [Say.of(f"safety.if.{severity}", number=emergency_number(catalog, locale))]
+
+
 def expected_speech(symptom: Symptom) -> list[Segment]:
     """Normal with exercise (issue 27): said so, with what would be a reason to stop."""
     return [Say.of(f"safety.expected.{symptom.id}"), Say.of("safety.expected.stop_if")]

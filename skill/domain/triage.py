@@ -25,9 +25,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from skill.domain.catalog import Catalog, Symptom
-from skill.domain.vocabulary import words
+from skill.domain.vocabulary import hypothetical, resolved_positions, words
 
 TIERS = ("expected", "stop", "surgeon_today", "emergency")
+_TOPIC_AFTER = 5  # words: "ow my chest" is chest pain; a longer sentence may be about the chest
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,9 @@ class Verdict:
     # How many words the deciding reading rests on (a listed phrase: all of them). One word
     # ("wound") may be what a question is about; two ("wound puffy") report a sign.
     words: int = 0
+    # Asked about, not reported: "what should I do if my leg goes numb" (the tier's advice,
+    # said as what to do if it happens; nothing stops).
+    hypothetical: bool = False
 
 
 def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> Verdict:
@@ -53,9 +57,11 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
     names = frozenset(
         i for i in vocabulary.named("exercise", tokens) if vocabulary.red_flag_word("symptom", tokens[i])
     ) | vocabulary.idiom_positions(heard)  # "a blood test", "off my chest": no symptom either
+    # A symptom said to be over ("the numbness has completely gone") is not read either.
+    over = resolved_positions(tokens)
     hits = [
         (score, sign, where)
-        for score, sign, where in vocabulary.hits("symptom", heard, unread=names)
+        for score, sign, where in vocabulary.hits("symptom", heard, unread=names | over)
         if sign in severity_of
     ]
     listed = vocabulary.phrase("symptom", heard)
@@ -64,6 +70,9 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
         # a reading of every word, stronger than any keyword's.
         everything = frozenset(range(len(tokens)))
         hits.append(((int(listed in vocabulary.urgent), 99, 0, 0, 0), listed, everything))
+    if not hits and over and vocabulary.hits("symptom", heard, unread=names):
+        # Only symptoms that are over: good news.
+        return Verdict(guidance.find_symptom("positive"), "expected")
     if not hits:
         if names and vocabulary.hits("symptom", heard):
             # The only symptom words were in an exercise's name (where to feel the knee to
@@ -90,15 +99,30 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
     # really painful" is pain), every other that rests on two words or more (a lone word such
     # as "leg" beside "jelly after those" says nothing of its own), and red flags.
     strongest = max(standing, key=lambda hit: (id(hit) not in place, hit[0]))
-    counted = [hit for hit in standing if hit is strongest or hit[0][1] > 1 or severity_of[hit[1]] == "emergency"]
+    counted = [
+        hit
+        for hit in standing
+        if hit is strongest or hit[0][1] > 1 or severity_of[hit[1]] == "emergency" or id(hit) not in place
+    ]
     serious = [hit for hit in counted if severity_of[hit[1]] != "expected"]
     if not serious:
         return Verdict(guidance.find_symptom(strongest[1]), "expected", strongest[0][1])
     # 2. The highest tier, then the strongest reading, names the sign; combinations raise it.
     best = max(serious, key=lambda hit: (TIERS.index(severity_of[hit[1]]), hit[0]))
+    if (
+        len(serious) == 1
+        and len(best[2]) == 1
+        and id(best) in place
+        and len(tokens) > _TOPIC_AFTER
+        and severity_of[best[1]] != "surgeon_today"  # "the staples look like they're pulling open"
+    ):
+        # One word that names where or what ("chest", "heart", "blood", "leg") and nothing felt,
+        # in a sentence of its own: what it is about, not a report ("should my arms be crossed
+        # over my chest", "a heart of palm salad"). Asked, with the emergency number said.
+        return Verdict(None, None)
     severity = severity_of[best[1]]
     signs = {hit[1] for hit in standing}
     for combination in guidance.combinations:
         if combination.signs <= signs and TIERS.index(combination.severity) > TIERS.index(severity):
             severity = combination.severity
-    return Verdict(guidance.find_symptom(best[1]), severity, best[0][1])
+    return Verdict(guidance.find_symptom(best[1]), severity, best[0][1], hypothetical=hypothetical(tokens))

@@ -24,6 +24,8 @@ from skill.domain.numbers import number_words
 SLOTS = ("exercise", "stage", "symptom", "activity")
 
 _CONTRACTIONS: tuple[tuple[str, str], ...] = (
+    # "I can barely move my legs" reports the loss "cannot" does, not an ability kept.
+    (r"\b(can|could) (barely|hardly|scarcely)\b", "cannot"),
     (r"\bcan't\b", "cannot"),
     (r"\bcant\b", "cannot"),
     (r"\bwon't\b", "will not"),
@@ -386,6 +388,124 @@ def negated_positions(tokens: list[str]) -> frozenset[int]:
             if tokens[j] in _CLAUSE_ENDS:
                 break
             out.add(j)
+    return frozenset(out)
+
+
+# A symptom said to be over ("the numbness I had before the op has completely GONE", "the
+# swelling WENT DOWN weeks ago"): the words that name it report nothing now. Only a symptom's
+# own name is resolved, never an ability ("the feeling in my legs has gone" is a loss), and
+# "gone" only when nothing follows that says where or how ("gone down my leg", "gone numb").
+_SYMPTOM_NOUNS = (
+    "numbness",
+    "tingling",
+    "pins",
+    "needles",
+    "pain",
+    "ache",
+    "aching",
+    "swelling",
+    "headache",
+    "weakness",
+    "dizziness",
+    "soreness",
+    "stiffness",
+    "fever",
+    "temperature",
+    "rash",
+    "redness",
+    "bleeding",
+    "leak",
+    "nausea",
+    "sickness",
+    "cramp",
+    "spasm",
+)
+_RESOLVED = frozenset(
+    ["stopped", "cleared", "settled", "recovered", "healed", "disappeared", "vanished", "subsided", "resolved"]
+)
+_GONE_THEN = frozenset(
+    ["away", "now", "completely", "entirely", "altogether", "which", "and", "since", "thank", "touch", "so", "but"]
+)
+_RESOLUTION_REACH = 12  # words back from the cue to the symptom's name
+_RESOLUTION_ENDS = frozenset(["but", "because", "though", "although", "however", "yet", "except", "now"])
+
+
+def _resolves(tokens: list[str], i: int) -> bool:
+    token, after = tokens[i], tokens[i + 1 : i + 2]
+    if any(t in _NEGATIONS for t in tokens[max(0, i - 2) : i]):
+        return False  # "the numbness has not gone"
+    if i and tokens[i - 1] in ("i", "we", "you", "he", "she", "they"):
+        return False  # "so I stopped": the patient stopped, not the symptom
+    if token in _RESOLVED:
+        return not after or after[0] not in ("me", "him", "her", "us", "them", "my", "it")  # "stopped me sleeping"
+    if token == "gone":
+        return not after or after[0] in _GONE_THEN
+    if token == "went":
+        return after == ["away"]
+    return False
+
+
+# A question about what to do if something happened ("what should I do if my leg goes numb",
+# "if I ever felt chest pain, should I call for help"): the words describe a sign, but no one
+# reports it. Said word for word; "if ... ever" within a few words too. A plain condition
+# ("I get dizzy if I stand up") is not one of these.
+_HYPOTHETICAL = (
+    "hypothetically",
+    "what should i do if",
+    "what do i do if",
+    "what would i do if",
+    "what do i do when",
+    "what should i do when",
+    "what happens if",
+    "what if",
+    "in case",
+    "if somebody",
+    "if someone",
+    "if anyone",
+    "what counts as",
+    "what would count as",
+    "how do i know if",
+    "how would i know if",
+    "when should i worry",
+    "when should i call",
+    "when should i ring",
+    "when do i call",
+    "what are the signs",
+)
+_EVER_REACH = 5  # words after "if" that "ever" may come ("if my wound ever started leaking")
+
+
+def hypothetical(tokens: list[str]) -> bool:
+    """The words ask what to do if a sign happened; they report nothing (see above)."""
+    if _positions(tokens, _HYPOTHETICAL):
+        return True
+    return any(t == "if" and "ever" in tokens[i + 1 : i + 1 + _EVER_REACH] for i, t in enumerate(tokens))
+
+
+# Someone else's news that ends well ("my mum had a fall last week but SHE'S FINE NOW"): what
+# was said before it is theirs and over. Never the patient's own ("I fell but I'm fine").
+_THEIRS_OVER = tuple(
+    f"{who} {verb} {state}"
+    for who in ("he", "she", "they")
+    for verb in ("is", "are", "was", "were")
+    for state in ("fine now", "okay now", "ok now", "alright now", "all right now", "right as rain", "fine", "okay")
+)
+
+
+def resolved_positions(tokens: list[str]) -> frozenset[int]:
+    """Positions of the words naming a symptom the sentence says is over (see above)."""
+    theirs = _positions(tokens, _THEIRS_OVER)
+    if theirs:
+        return frozenset(range(min(theirs)))
+    out: set[int] = set()
+    for i in range(len(tokens)):
+        if not _resolves(tokens, i):
+            continue
+        for j in range(i - 1, max(-1, i - 1 - _RESOLUTION_REACH), -1):
+            if tokens[j] in _RESOLUTION_ENDS:
+                break
+            if tokens[j].startswith(_SYMPTOM_NOUNS):
+                out.add(j)
     return frozenset(out)
 
 

@@ -10,7 +10,7 @@ from skill.alexa import slots
 from skill.alexa.handlers.base import Handler, all_of, intent
 from skill.alexa.turn import Turn, turn_of
 from skill.domain import safety
-from skill.domain.output import Output
+from skill.domain.output import Output, Say, ask
 from skill.domain.triage import Verdict, triage
 from skill.domain.vocabulary import CIRCUMSTANCE, words
 
@@ -30,8 +30,22 @@ class SymptomHandler(Handler):
     when = all_of(intent("SymptomIntent"), lambda hi: not _denied_mid_set(hi))
 
     def answer(self, turn: Turn) -> Output:
-        verdict = triage(turn.catalog, turn.slot_raw("symptom"), turn.slot_id("symptom"))
+        verdict = triage(turn.catalog, _felt(turn), turn.slot_id("symptom"))
         return answer_verdict(turn, verdict)
+
+
+def _felt(turn: Turn) -> str | None:
+    """The symptom's words with the exercise they came with, when one was named: "after"
+    it (its own slot, ``afterExercise``: "my legs ache a little after the wall sits" is
+    effort) or "during" it (``exercise``: "tingling in my toes during the hamstring
+    stretch"). A matched exercise is just "the exercise": its name's words are no symptom
+    ("side-lying LEG lift"); unknown words as said, the patient's too."""
+    felt = turn.slot_raw("symptom")
+    for slot, word in (("afterExercise", "after"), ("exercise", "during")):
+        named = "exercise" if slots.resolved_id(turn.request, slot) else turn.slot_raw(slot)
+        if felt and named:
+            return f"{felt} {word} the {named}"
+    return felt
 
 
 def answer_verdict(turn: Turn, verdict: Verdict) -> Output:
@@ -40,6 +54,10 @@ def answer_verdict(turn: Turn, verdict: Verdict) -> Output:
     if verdict.symptom is not None and verdict.severity == "expected":
         lead = safety.expected_speech(verdict.symptom)
         return turn.guide.prompt(lead) or safety.expected_answer(verdict.symptom)
+    if verdict.hypothetical and verdict.severity is not None:
+        lead = safety.if_it_happens_speech(turn.catalog, turn.locale, verdict.severity)
+        next_step = Say.of("safety.expected.next")
+        return turn.guide.prompt(lead) or ask(*lead, next_step, reprompt=next_step)
     if verdict.symptom is None:
         asked = safety.ask_what(turn.catalog, turn.locale)
         checked = turn.guide.check_in()  # mid-set: pause the count and wait for the answer
