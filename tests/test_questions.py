@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from skill.devtools.nlu import SlotFill
 from skill.devtools.simulator import Conversation
 from skill.store.sqlite import SQLiteStore
@@ -58,3 +60,57 @@ def test_the_delete_question_is_asked_again_and_deletes_nothing(convo: Conversat
     reply = convo.intent("AMAZON.FallbackIntent")
     assert reply.text.startswith(AGAIN)
     assert user_record(store).surgery_date is not None
+
+
+def test_a_clearance_said_to_the_clearance_question_is_a_yes(convo: Conversation) -> None:
+    """ "yeah my physio cleared me for it" answers "has your surgeon or physio cleared you?"
+    (held-out dialogs, issue 26): the routine starts, rather than "which exercise?"."""
+    convo.launch()
+    convo.say("I'm about two weeks post op")
+    asked = convo.say("can we do the weeks three to six routine")
+    assert "cleared you for it" in asked.text
+    reply = convo.say("yeah my physio cleared me for it")
+    assert "Let's start your weeks three to six routine" in reply.text, reply.text
+
+
+def test_a_clearance_for_another_exercise_is_stored_not_taken_as_a_yes(convo: Conversation) -> None:
+    convo.launch()
+    convo.say("I'm about two weeks post op")
+    convo.say("can we do the weeks three to six routine")
+    reply = convo.say("my surgeon cleared me for cat cow")
+    assert "Let's start" not in reply.text
+
+
+def test_start_that_after_hearing_a_routine_starts_it(convo: Conversation) -> None:
+    convo.launch()
+    heard = convo.say("what's in the in-hospital routine")
+    assert "say start" in heard.text
+    reply = convo.say("ok start that")
+    assert "Let's start your in-hospital exercises" in reply.text, reply.text
+
+
+def test_no_with_more_words_answers_a_yes_no_question(convo: Conversation) -> None:
+    convo.launch()
+    convo.say("I'm about two weeks post op")
+    convo.say("can we do the weeks three to six routine")
+    reply = convo.say("no, nobody's said anything about it yet")
+    assert "I need a yes or a no" not in reply.text
+    assert "Let's start" not in reply.text
+
+
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        ("how's my pain been trending", "this week"),  # progress, not "give me a number"
+        ("what's drawing in", "abdominal bracing"),
+        ("what's the prone heel pull", "prone quadriceps stretch"),
+        ("what about being a passenger", "My sources don't cover that"),
+        ("something pinched in my back when I lifted my arm", "Stop the exercise now"),
+        ("my back is paining more with every repetition", "Stop the exercise now"),
+    ],
+)
+def test_what_the_held_out_dialogs_taught(convo: Conversation, words: str, said: str) -> None:
+    """Issue 26's fourth held-out dialog round: words for the skill's own answers."""
+    convo.launch()
+    reply = convo.say(words)
+    assert said.lower() in reply.text.lower(), reply.text

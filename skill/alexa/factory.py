@@ -88,6 +88,7 @@ def handlers() -> list[AbstractRequestHandler]:
         workout.ResumeNoHandler(),
         workout.StartRoutineYesHandler(),
         workout.ConfirmStartHandler(),
+        workout.OfferedRoutineHandler(),
         workout.StartRoutineNoHandler(),
         # starting a guided session
         workout.StartRoutineHandler(),

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from skill.domain.catalog import Catalog, Routine
 from skill.domain.coaching import estimated_minutes, plan_routine
-from skill.domain.output import Count, ExerciseRef, ListOf, Output, RoutineRef, RoutineScreen, Say, ask
+from skill.domain.output import Count, ExerciseRef, ListOf, Output, Pending, RoutineRef, RoutineScreen, Say, ask
 
 
 def routine_overview(catalog: Catalog, routine: Routine, done: tuple[str, ...] = ()) -> Output:
@@ -38,7 +38,10 @@ def routine_overview(catalog: Catalog, routine: Routine, done: tuple[str, ...] =
         speech.append(Say.of("overview.up_to", exercise=ExerciseRef(up_to)))
     speech.append(Say.of("overview.follow_up"))
     screen = RoutineScreen(routine.id, minutes=minutes, next=up_to)
-    return replace(ask(*speech, reprompt=Say.of("overview.follow_up.reprompt")), screen=screen)
+    # "ok, start that" then starts this routine (an offer, not a question: a new request
+    # answers it as well).
+    offer = Pending.of("offer_routine", routine=routine.id)
+    return replace(ask(*speech, reprompt=Say.of("overview.follow_up.reprompt"), pending=offer), screen=screen)
 
 
 def which_routine() -> Output:

@@ -8,7 +8,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.alexa.handlers import plan
-from skill.alexa.handlers.base import Handler, Predicate, all_of, intent, pending, request_type
+from skill.alexa.handlers.base import Handler, Predicate, all_of, any_of, intent, pending, request_type
 from skill.alexa.turn import Turn, turn_of
 from skill.domain import overview, safety, stage, starts
 from skill.domain.output import Output, Pending, Say, ask
@@ -110,16 +110,45 @@ class CoachExerciseHandler(Handler):
         return howto.unknown_exercise(turn.catalog, turn.slot_raw("exercise"))
 
 
+def _clearance_answers(hi: HandlerInput) -> bool:
+    """ "my physio cleared me for it" to "has your surgeon cleared you for it?": a yes, when
+    it names nothing else (a clearance for another exercise is stored as one)."""
+    turn = turn_of(hi)
+    question = turn.session.pending
+    if question is None or question.kind != starts.CONFIRM or question.get("step") not in ("clearance", "approval"):
+        return False
+    named = turn.slot_id("exercise")
+    return named is None or named == question.get("exercise")
+
+
 class ConfirmStartHandler(Handler):
     """ "yes" or "no" to a stage question before a start (``skill.domain.starts``)."""
 
-    when = all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), pending(starts.CONFIRM))
+    when = any_of(
+        all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), pending(starts.CONFIRM)),
+        all_of(intent("ClearanceIntent"), _clearance_answers),
+    )
 
     def answer(self, turn: Turn) -> Output:
         question = turn.session.pending
         assert question is not None  # the predicate checked it
-        yes = getattr(getattr(turn.request, "intent", None), "name", "") == "AMAZON.YesIntent"
+        yes = getattr(getattr(turn.request, "intent", None), "name", "") != "AMAZON.NoIntent"
         return starts.answer(turn.guide, question, yes, turn.now.date())
+
+
+class OfferedRoutineHandler(Handler):
+    """ "ok, start that" after hearing what a routine holds: that routine (its stage checked
+    as any start is), not "no session is running"."""
+
+    when = all_of(
+        intent("AMAZON.YesIntent", "ReadyIntent", "AMAZON.ResumeIntent", "StartRoutineIntent"),
+        pending("offer_routine"),
+        lambda hi: turn_of(hi).slot_raw("stage") is None,
+    )
+
+    def answer(self, turn: Turn) -> Output:
+        routine_id = turn.session.pending.get("routine") if turn.session.pending else ""
+        return start_for_stage(turn, routine_id or None)
 
 
 class CoachOfferYesHandler(Handler):
