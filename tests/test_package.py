@@ -28,7 +28,9 @@ SCHEMA = json.loads((Path(__file__).parent / "schemas" / "skill-manifest.schema.
 @pytest.fixture(scope="session")
 def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("package") / "ask"
-    report = build_package(PackageOptions(out=out, skill_id="amzn1.ask.skill.test"))
+    report = build_package(
+        PackageOptions(out=out, skill_id="amzn1.ask.skill.test", privacy_url="https://coach.example.org/privacy")
+    )
     assert "lambda.zip" in report
     return out
 
@@ -108,7 +110,10 @@ def test_ask_resources(package_dir: Path) -> None:
     resources = json.loads((package_dir / "ask-resources.json").read_text())
     profile = resources["profiles"]["default"]
     assert resources["askcliResourcesVersion"] == "2020-03-31"
-    assert profile["skillId"] == "amzn1.ask.skill.test"
+    # The ASK CLI reads the skill id from .ask/ask-states.json, never from ask-resources.json.
+    assert "skillId" not in profile
+    states = json.loads((package_dir / ".ask" / "ask-states.json").read_text())
+    assert states == {"askcliStatesVersion": "2020-03-31", "profiles": {"default": {"skillId": "amzn1.ask.skill.test"}}}
     assert profile["skillMetadata"]["src"] == "./skill-package"
     assert profile["code"]["default"]["src"] == "./lambda"
     infrastructure = profile["skillInfrastructure"]
@@ -120,6 +125,12 @@ def test_ask_resources(package_dir: Path) -> None:
     template = package_dir / config["templatePath"]
     assert template.read_text() == (REPO / "infrastructure" / "skill-stack.yaml").read_text()
     assert config["cfn"]["parameters"] == {"LambdaArchitecture": "x86_64"}
+    # The deployer sets the events endpoint only for the events listed here (ask-cli's
+    # skill-infrastructure controller): the manifest's SKILL_DISABLED subscription needs it.
+    assert config["skillEvents"] == {"subscriptions": ["SKILL_DISABLED"]}
+    skill_json = json.loads((package_dir / "skill-package" / "skill.json").read_text())
+    subscribed = [e["eventName"] for e in skill_json["manifest"]["events"]["subscriptions"]]
+    assert subscribed == config["skillEvents"]["subscriptions"]
     assert (package_dir / "lambda" / "lambda_function.py").exists()
     assert (package_dir / "lambda" / "requirements.txt").read_text() == (
         REPO / "requirements" / "lambda.txt"
@@ -196,7 +207,7 @@ def test_packaging_refuses_broken_content(tmp_path: Path, content_copy: Path, mo
     (content_copy / "stages.json").write_text("{")
     monkeypatch.setenv("SPINE_COACH_CONTENT", str(content_copy))
     with pytest.raises(SystemExit, match="content has problems"):
-        build_package(PackageOptions(out=tmp_path / "out", deps=False))
+        build_package(PackageOptions(out=tmp_path / "out", deps=False, privacy_url="https://coach.example.org/privacy"))
 
 
 def test_packaging_refuses_a_model_that_breaks_alexas_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -215,7 +226,7 @@ def test_packaging_refuses_a_model_that_breaks_alexas_rules(tmp_path: Path, monk
     (models / "en-US.json").write_text(render(us))
     monkeypatch.setattr(package_module, "MODELS_DIR", models)
     with pytest.raises(SystemExit, match="interaction models break Alexa's rules") as refused:
-        build_package(PackageOptions(out=tmp_path / "out", deps=False))
+        build_package(PackageOptions(out=tmp_path / "out", deps=False, privacy_url="https://coach.example.org/privacy"))
     assert "en-GB: model size (as shipped): " in str(refused.value)
     assert "en-US: samples with a wake word: 1 sample, " in str(refused.value)
     assert not (tmp_path / "out").exists()
@@ -250,3 +261,15 @@ def test_lambda_zip_carries_no_developer_tools(package_dir: Path, tmp_path: Path
     for path in [tmp_path / "lambda_function.py", *(tmp_path / "skill").rglob("*.py")]:
         missing = _imported_modules(path) - modules
         assert not missing, f"{path.relative_to(tmp_path)} imports {sorted(missing)}, which is not in the zip"
+
+
+def test_packaging_refuses_without_a_privacy_policy(tmp_path: Path) -> None:
+    """The skill keeps personal information: certification needs a privacy policy's URL."""
+    with pytest.raises(SystemExit, match="needs --privacy-url"):
+        build_package(PackageOptions(out=tmp_path / "out", deps=False))
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_skill_id_writes_no_states(tmp_path: Path) -> None:
+    """Without --skill-id, ``ask deploy`` creates the skill and writes its own states file."""
+    assert package_module.ask_states(PackageOptions(out=tmp_path)) is None

@@ -134,7 +134,11 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     assert check.stdout.startswith("content OK: ")
     assert f"({venv}/lib/" in check.stdout  # the catalog inside the installed package
 
-    package = _run([spine_coach, "package", "--out", str(tmp_path / "ask")], cwd=elsewhere, env=env)
+    package = _run(
+        [spine_coach, "package", "--out", str(tmp_path / "ask"), "--privacy-url", "https://x.example/p"],
+        cwd=elsewhere,
+        env=env,
+    )
     assert package.returncode == 1
     assert package.stderr.strip() == (
         "spine-coach package needs a source checkout (git clone the project and run it there)"

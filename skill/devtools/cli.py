@@ -472,14 +472,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--endpoint", help="Lambda ARN or HTTPS URL for the manifest (default: filled in by ask deploy)"
     )
     package.add_argument(
-        "--skill-id", help="an existing skill's id, for ask-resources.json (default: ask deploy creates the skill)"
+        "--skill-id", help="an existing skill's id, for .ask/ask-states.json (default: ask deploy creates the skill)"
     )
     package.add_argument("--aws-region", default="us-east-1", help="AWS region of the stack (default us-east-1)")
     package.add_argument(
         "--lambda-arch", choices=["x86_64", "arm64"], default="x86_64", help="the function's processor (default x86_64)"
     )
     package.add_argument("--no-deps", action="store_true", help="leave dependencies out of the zip (quick checks)")
-    package.add_argument("--privacy-url", help="your privacy policy's URL (needed before certification)")
+    package.add_argument(
+        "--privacy-url", required=True, help="your privacy policy's URL (the skill keeps personal information)"
+    )
     package.set_defaults(run=_package)
 
     plan = commands.add_parser("plan", help="a physiotherapist's plan: check a plan file, assign it to a patient")

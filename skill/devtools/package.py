@@ -14,7 +14,11 @@ Writes into the output folder:
 - ``infrastructure/cfn-deployer/skill-stack.yaml`` - the CloudFormation stack (function,
   tables, role, logs, Alexa trigger) from ``infrastructure/``;
 - ``ask-resources.json`` - the ASK CLI project, deploying that stack with
-  ``@ask-cli/cfn-deployer``, which passes the skill id to the stack and so to the function.
+  ``@ask-cli/cfn-deployer``, which passes the skill id to the stack and so to the function,
+  and subscribes the function to the SkillDisabled event (``skillEvents``);
+- ``.ask/ask-states.json`` - with ``--skill-id``: the skill ``ask deploy`` updates.
+
+It refuses without a privacy policy's URL: the skill keeps personal information.
 
 Content is checked first and the package refuses to build from content with problems, or
 with a committed interaction model that breaks one of Alexa's rules or documented limits
@@ -48,6 +52,7 @@ REMINDERS_PERMISSION = "alexa::alerts:reminders:skill:readwrite"
 COUNTRIES = {"en-US": "US", "en-GB": "GB", "en-CA": "CA", "en-AU": "AU", "en-IN": "IN"}
 PYTHON_RUNTIME = "python3.11"
 TEMPLATE = "infrastructure/cfn-deployer/skill-stack.yaml"
+SUBSCRIBED_EVENTS = ("SKILL_DISABLED",)  # disabling the skill deletes the user's data
 # What of ``skill/`` goes into the function: the layers Lambda runs (see the README's layout
 # section) and the package's own top-level files. Developer tools (``skill/devtools``) and the
 # web service (``skill/web``: Lambda needs no HTTP server or signature checks) stay behind;
@@ -92,7 +97,7 @@ def manifest(options: PackageOptions) -> dict[str, Any]:
             "largeIconUri": "file://assets/images/largeIcon.png",
         }
     custom: dict[str, Any] = {"interfaces": [{"type": "ALEXA_PRESENTATION_APL"}]}
-    events: dict[str, Any] = {"subscriptions": [{"eventName": "SKILL_DISABLED"}]}
+    events: dict[str, Any] = {"subscriptions": [{"eventName": name} for name in SUBSCRIBED_EVENTS]}
     if options.endpoint:
         endpoint = {"uri": options.endpoint}
         if options.endpoint.startswith("https://"):
@@ -128,11 +133,11 @@ def manifest(options: PackageOptions) -> dict[str, Any]:
 
 
 def ask_resources(options: PackageOptions) -> dict[str, Any]:
+    """The ASK CLI project. The skill id is not here: the CLI reads it from ``ask_states``."""
     return {
         "askcliResourcesVersion": "2020-03-31",
         "profiles": {
             "default": {
-                **({"skillId": options.skill_id} if options.skill_id else {}),
                 "skillMetadata": {"src": "./skill-package"},
                 "code": {"default": {"src": "./lambda"}},
                 "skillInfrastructure": {
@@ -143,11 +148,23 @@ def ask_resources(options: PackageOptions) -> dict[str, Any]:
                         "templatePath": f"./{TEMPLATE}",
                         "awsRegion": options.aws_region,
                         "cfn": {"parameters": {"LambdaArchitecture": options.lambda_arch}},
+                        # The deployer writes the events endpoint (the function) into the
+                        # manifest only for events named here: without it, SKILL_DISABLED
+                        # never reaches the function and disabling deletes nothing.
+                        "skillEvents": {"subscriptions": list(SUBSCRIBED_EVENTS)},
                     },
                 },
             }
         },
     }
+
+
+def ask_states(options: PackageOptions) -> dict[str, Any] | None:
+    """``.ask/ask-states.json``, where the ASK CLI reads the skill to deploy to (a skill id in
+    ``ask-resources.json`` is ignored, and ``ask deploy`` would create a second skill)."""
+    if not options.skill_id:
+        return None
+    return {"askcliStatesVersion": "2020-03-31", "profiles": {"default": {"skillId": options.skill_id}}}
 
 
 def _png(size: int) -> bytes:
@@ -257,6 +274,13 @@ def _zip(source: Path, destination: Path) -> None:
 
 
 def build_package(options: PackageOptions) -> str:
+    if not options.privacy_url:
+        # The manifest says personal information is kept (usesPersonalInfo): certification
+        # refuses such a skill without a privacy policy, so the package does now.
+        raise SystemExit(
+            "spine-coach package needs --privacy-url: the skill keeps personal information "
+            "(progress, reminders), and Amazon's certification requires a privacy policy for that"
+        )
     source = source_tree()
     content = default_content_dir()
     problems = check_content(content)
@@ -285,6 +309,10 @@ def build_package(options: PackageOptions) -> str:
     (package / "assets" / "images" / "smallIcon.png").write_bytes(_png(108))
     (package / "assets" / "images" / "largeIcon.png").write_bytes(_png(512))
     (out / "ask-resources.json").write_text(json.dumps(ask_resources(options), indent=2) + "\n")
+    states = ask_states(options)
+    if states is not None:
+        (out / ".ask").mkdir()
+        (out / ".ask" / "ask-states.json").write_text(json.dumps(states, indent=2) + "\n")
     (out / TEMPLATE).parent.mkdir(parents=True)
     shutil.copy2(source / "infrastructure" / "skill-stack.yaml", out / TEMPLATE)
     code = out / "lambda"
