@@ -173,3 +173,14 @@ def test_builtin_slot_values_match_alexa(slot_type: str, heard: str, value: str)
 )
 def test_builtin_slot_nonsense_is_rejected(slot_type: str, heard: str) -> None:
     assert parse_builtin(slot_type, heard, today=date(2026, 11, 21)) is None
+
+
+def test_words_that_report_a_symptom_are_never_dropped_as_foreign() -> None:
+    """Unknown words in a slot that share nothing with its values are Alexa's fallback, unless
+    they report a symptom: then they reach the skill, which reads them (issue 26)."""
+    from skill.devtools.nlu import resolver_for
+
+    resolver = resolver_for("en-US")
+    assert resolver.resolve("play some music").intent == "AMAZON.FallbackIntent"
+    heard = resolver.resolve("Is it normal for my wound to be hot and puffy? It's like that now")
+    assert heard.intent != "AMAZON.FallbackIntent" and heard.slots

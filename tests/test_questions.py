@@ -66,7 +66,7 @@ def test_a_clearance_said_to_the_clearance_question_is_a_yes(convo: Conversation
     """ "yeah my physio cleared me for it" answers "has your surgeon or physio cleared you?"
     (held-out dialogs, issue 26): the routine starts, rather than "which exercise?"."""
     convo.launch()
-    convo.say("I'm about two weeks post op")
+    convo.say("I'm in week two")
     asked = convo.say("can we do the weeks three to six routine")
     assert "cleared you for it" in asked.text
     reply = convo.say("yeah my physio cleared me for it")
@@ -75,7 +75,7 @@ def test_a_clearance_said_to_the_clearance_question_is_a_yes(convo: Conversation
 
 def test_a_clearance_for_another_exercise_is_stored_not_taken_as_a_yes(convo: Conversation) -> None:
     convo.launch()
-    convo.say("I'm about two weeks post op")
+    convo.say("I'm in week two")
     convo.say("can we do the weeks three to six routine")
     reply = convo.say("my surgeon cleared me for cat cow")
     assert "Let's start" not in reply.text
@@ -91,7 +91,7 @@ def test_start_that_after_hearing_a_routine_starts_it(convo: Conversation) -> No
 
 def test_no_with_more_words_answers_a_yes_no_question(convo: Conversation) -> None:
     convo.launch()
-    convo.say("I'm about two weeks post op")
+    convo.say("I'm in week two")
     convo.say("can we do the weeks three to six routine")
     reply = convo.say("no, nobody's said anything about it yet")
     assert "I need a yes or a no" not in reply.text
@@ -114,3 +114,41 @@ def test_what_the_held_out_dialogs_taught(convo: Conversation, words: str, said:
     convo.launch()
     reply = convo.say(words)
     assert said.lower() in reply.text.lower(), reply.text
+
+
+@pytest.mark.parametrize(
+    ("said", "week"),
+    [("I'm ten days out from surgery", 2), ("I'm a month after surgery", 5), ("actually sorry I meant week 4", 4)],
+)
+def test_how_long_since_surgery_said_as_patients_say_it(convo: Conversation, said: str, week: int) -> None:
+    """The fifth held-out dialog round: "ten days out" was heard as week ten."""
+    convo.launch()
+    reply = convo.say(said)
+    assert f"week {week} after surgery" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("answer", ["ready", "ok coach me through it"])
+def test_ready_or_coach_me_through_it_takes_the_offer_to_coach(convo: Conversation, answer: str) -> None:
+    convo.launch()
+    offered = convo.say("how do I do heel slides")
+    assert "coach you through" in offered.text
+    reply = convo.say(answer)
+    assert "heel slides" in reply.text and "say ready" in reply.text.lower(), reply.text
+
+
+def test_start_my_routine_after_it_was_named_starts_that_one(convo: Conversation) -> None:
+    """Week 8: "that's the weeks three to six routine, would you like to start it?" then "start
+    my routine" starts it, rather than asking about the week six routine."""
+    convo.launch()
+    named = convo.say("I'm seven weeks out")
+    assert "weeks three to six routine" in named.text
+    reply = convo.say("start my routine")
+    assert "Let's start your weeks three to six routine" in reply.text, reply.text
+
+
+def test_never_had_surgery_is_a_no(convo: Conversation) -> None:
+    convo.launch()
+    asked = convo.say("start the general low back routine")
+    assert "back surgery" in asked.text
+    reply = convo.say("nope, never had any back surgery")
+    assert "I need a yes or a no" not in reply.text, reply.text

@@ -92,7 +92,9 @@ def test_week_six_asks_about_the_follow_up_once(convo: Conversation, store: SQLi
 
 def test_no_follow_up_yet_offers_the_weeks_three_to_six_routine(convo: Conversation, store: SQLiteStore) -> None:
     convo.say("ask spine coach my surgery was on October third")
-    question = convo.say("start my exercises")
+    # A new session: in the one the date was said in, "start my exercises" takes the offer
+    # just made (the weeks three to six routine; tests/test_questions.py).
+    question = convo.say("ask spine coach to start my exercises")
     assert "Has your surgeon advised you to start it?" in question.text
     not_yet = convo.say("no")
     assert not_yet.text.startswith(

@@ -359,10 +359,10 @@ def test_a_matched_exercise_is_never_read_as_a_symptom(convo: Conversation) -> N
 # every repetition" goes to HarderIntent on some builds, so set 2's stop floor is 37, not 38.
 FLOORS = {
     "statements.jsonl": {"emergency": 44, "today": 37, "stop": 39, "expected": 62},
-    "statements-2.jsonl": {"emergency": 40, "today": 32, "stop": 40, "expected": 45},
-    "statements-3.jsonl": {"emergency": 34, "today": 32, "stop": 39, "expected": 40},
-    "statements-4.jsonl": {"emergency": 39, "today": 37, "stop": 39, "expected": 40},
-    "statements-5.jsonl": {"emergency": 40, "today": 30, "stop": 32, "expected": 31},
+    "statements-2.jsonl": {"emergency": 40, "today": 33, "stop": 40, "expected": 45},
+    "statements-3.jsonl": {"emergency": 34, "today": 33, "stop": 39, "expected": 40},
+    "statements-4.jsonl": {"emergency": 40, "today": 38, "stop": 39, "expected": 40},
+    "statements-5.jsonl": {"emergency": 40, "today": 30, "stop": 34, "expected": 31},
 }
 # Emergencies whose words never reach the triage: the console's understanding (as Alexa may)
 # hears the first as nothing at all (the safety net checks in mid-set), the second as another

@@ -401,7 +401,11 @@ class Resolver:
                 for spoken in [name, *value["name"].get("synonyms", [])]:
                     index.setdefault(normalize_utterance(spoken), (value["id"], name))
             self._values[slot_type["name"]] = index
-            words = frozenset(w for key in index for w in key.split()) - _COMMON
+            # A word that only ever leads a value of several ("PLAY golf", "GO hiking") is the
+            # verb before one: unknown words sharing only it name nothing ("play some music").
+            alone = {w for key in index for w in key.split()[1:]} | {key for key in index if " " not in key}
+            leading = {key.split()[0] for key in index if " " in key} - alone
+            words = frozenset(w for key in index for w in key.split()) - _COMMON - leading
             self._type_words[slot_type["name"]] = words | frozenset(_stem(w) for w in words)
         self._samples: list[_Sample] = []
         intent_names = set()
@@ -486,8 +490,12 @@ class Resolver:
 
     def _foreign(self, fill: SlotFill) -> bool:
         """Unknown words in a custom slot (not the patient's own words for a symptom) that
-        share no word with the slot type's values, more than a one-word name."""
-        return _unknown_name(fill) and len(fill.value.split()) > 1 and not self._fits(fill)
+        share no word with the slot type's values, more than a one-word name. Words that
+        report a symptom are never dropped as foreign: Alexa sends them, and the skill reads
+        them ("is it normal for my wound to be hot and puffy")."""
+        if not _unknown_name(fill) or len(fill.value.split()) <= 1 or self._fits(fill):
+            return False
+        return self._vocabulary is None or not self._vocabulary.hits("symptom", fill.value)
 
     @property
     def classifier(self) -> IntentClassifier:

@@ -137,12 +137,13 @@ class ConfirmStartHandler(Handler):
 
 
 class OfferedRoutineHandler(Handler):
-    """ "ok, start that" after hearing what a routine holds: that routine (its stage checked
-    as any start is), not "no session is running"."""
+    """ "ok, start that" after hearing what a routine holds, "start my routine" to "that's the
+    weeks three to six routine, would you like to start it?": that routine (its stage checked
+    as any start is), not "no session is running" or another routine."""
 
     when = all_of(
         intent("AMAZON.YesIntent", "ReadyIntent", "AMAZON.ResumeIntent", "StartRoutineIntent"),
-        pending("offer_routine"),
+        any_of(pending("offer_routine"), pending("start_routine")),
         lambda hi: turn_of(hi).slot_raw("stage") is None,
     )
 
@@ -152,9 +153,14 @@ class OfferedRoutineHandler(Handler):
 
 
 class CoachOfferYesHandler(Handler):
-    """ "Want me to coach you through it?" - yes."""
+    """ "Want me to coach you through it?" - yes, "ready", or "coach me through it" (naming no
+    other exercise)."""
 
-    when = all_of(intent("AMAZON.YesIntent"), pending("offer_coach"))
+    when = all_of(
+        intent("AMAZON.YesIntent", "ReadyIntent", "CoachExerciseIntent"),
+        pending("offer_coach"),
+        lambda hi: turn_of(hi).slot_raw("exercise") is None,
+    )
 
     def answer(self, turn: Turn) -> Output:
         exercise_id = turn.session.pending.get("exercise") if turn.session.pending else ""
