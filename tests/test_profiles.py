@@ -187,3 +187,11 @@ def test_the_end_of_a_routine_asks_for_a_pain_score_only_where_it_is_kept(
         said.append(reply.text)
     assert any("Exercise 6 of 6" in text for text in said)  # the routine was coached to its end
     assert ("zero to ten" in reply.text) is asked, reply.text
+
+
+def test_a_stray_number_is_not_offered_to_be_logged(store_path: Path, clock: FixedClock, catalog: Catalog) -> None:
+    convo = talk(SQLiteStore(store_path), clock, catalog)
+    convo.launch()
+    assert "log" not in convo.say("three").text.lower()
+    high = convo.say("nine")
+    assert "Stop the exercise now" in high.text and "log" not in high.text.lower()

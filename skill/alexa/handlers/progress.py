@@ -236,13 +236,18 @@ class StrayNumberHandler(Handler):
         score = turn.slot_number("score")
         if score is not None and pain.HIGH <= score <= 10:
             return _high_stray_number(turn, score)
-        return ask(Say.of("pain.stray_number"), reprompt=Say.of("reminder.anything_else.reprompt"))
+        unknown = (
+            Say.of("pain.stray_number") if turn.deps.profile.keeps_health else Say.of("pain.stray_number.not_kept")
+        )
+        return ask(unknown, reprompt=Say.of("reminder.anything_else.reprompt"))
 
 
 def _high_stray_number(turn: Turn, score: int) -> Output:
     """The stop rule on the condition that the number was pain out of ten, and how to log it
     (a number alone is never logged: it may have been a count)."""
     stopped = _stopped_for_pain(turn, Say.of("pain.stray_high", score=score))
+    if not turn.deps.profile.keeps_health:
+        return stopped  # nothing to log it in
     return replace(stopped, speech=(*stopped.speech, Say.of("pain.stray_log", score=score)))
 
 
