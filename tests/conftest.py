@@ -11,6 +11,11 @@ from typing import Any
 
 import pytest
 
+# The conversation suites run under the clinic profile, which keeps everything they check
+# (pain scores, the stage, clearances, plans); tests/test_profiles.py runs the consumer
+# profile, the default, against the same stores.
+os.environ.setdefault("SPINE_COACH_PROFILE", "clinic")
+
 from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
 from skill.devtools.simulator import Conversation, in_process
 from skill.domain.catalog import Catalog, default_content_dir, load_catalog

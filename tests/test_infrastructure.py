@@ -108,6 +108,7 @@ def test_function_gets_the_tables_and_the_skill_id(template: dict[str, Any]) -> 
         "SPINE_COACH_SKILL_ID": {"Ref": "SkillId"},
         RECORDS_TABLE_ENV: {"Ref": "RecordsTable"},
         HISTORY_TABLE_ENV: {"Ref": "HistoryTable"},
+        "SPINE_COACH_PROFILE": "consumer",  # issue 28: no health information kept
         # issue 30: generated per deployment, kept outside the tables
         "SPINE_COACH_LINK_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${LinkSecret}:SecretString}}"},
     }
@@ -243,6 +244,7 @@ def test_stack_deploys_on_the_moto_server(emulator: Emulator) -> None:
         "SPINE_COACH_SKILL_ID": SKILL_ID,
         RECORDS_TABLE_ENV: created["RecordsTable"],
         HISTORY_TABLE_ENV: created["HistoryTable"],
+        "SPINE_COACH_PROFILE": "consumer",
         "SPINE_COACH_LINK_SECRET": variables.get("SPINE_COACH_LINK_SECRET"),
     }
     trigger = functions.get_policy(FunctionName=created["SkillFunction"])["Policy"]

@@ -273,3 +273,21 @@ def test_packaging_refuses_without_a_privacy_policy(tmp_path: Path) -> None:
 def test_no_skill_id_writes_no_states(tmp_path: Path) -> None:
     """Without --skill-id, ``ask deploy`` creates the skill and writes its own states file."""
     assert package_module.ask_states(PackageOptions(out=tmp_path)) is None
+
+
+def test_the_privacy_policy_page_says_what_the_profile_keeps(package_dir: Path) -> None:
+    page = (package_dir / "privacy-policy.md").read_text()
+    kept = page.split("## What Spine Coach keeps")[1].split("## What it does not keep")[0]
+    not_kept = page.split("## What it does not keep")[1].split("## Where")[0]
+    assert "pain scores" in not_kept and "surgery date" in not_kept and "plans" in not_kept
+    assert "pain" not in kept and "surgery" not in kept
+    assert "delete my data" in page and "disable the skill" in page
+
+
+def test_packaging_refuses_a_profile_not_ready_to_ship(tmp_path: Path) -> None:
+    """The clinic profile needs account linking and PIN confirmation first (issue 28)."""
+    with pytest.raises(SystemExit, match="clinic profile cannot be packaged yet"):
+        build_package(
+            PackageOptions(out=tmp_path / "out", deps=False, privacy_url="https://x.example/p", profile="clinic")
+        )
+    assert not (tmp_path / "out").exists()

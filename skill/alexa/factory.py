@@ -34,6 +34,7 @@ from skill.alexa.logs import LogRequest, StartTimer
 from skill.alexa.turn import Clock, Deps, TurnInterceptor
 from skill.domain.catalog import Catalog, load_catalog
 from skill.domain.clock import system_clock
+from skill.domain.profile import Profile, from_environment
 
 
 def handlers() -> list[AbstractRequestHandler]:
@@ -147,9 +148,16 @@ def build_skill(
     api_client: ApiClient | None = None,
     catalog: Catalog | None = None,
     skill_id: str | None = None,
+    profile: Profile | None = None,
 ) -> CustomSkill:
-    """Assemble the skill around a persistence adapter, a clock and an API client."""
-    deps = Deps(catalog=catalog if catalog is not None else load_catalog(), clock=clock, store=store)
+    """Assemble the skill around a persistence adapter, a clock and an API client; what it
+    keeps is the ``profile``'s (default: the one ``SPINE_COACH_PROFILE`` names, else consumer)."""
+    deps = Deps(
+        catalog=catalog if catalog is not None else load_catalog(),
+        clock=clock,
+        store=store,
+        profile=profile if profile is not None else from_environment(),
+    )
     builder = CustomSkillBuilder(persistence_adapter=store, api_client=api_client)
     builder.skill_id = skill_id
     builder.add_global_request_interceptor(StartTimer())

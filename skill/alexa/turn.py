@@ -36,6 +36,7 @@ from skill.domain.catalog import Catalog
 from skill.domain.guided import Guide
 from skill.domain.merge import merge
 from skill.domain.output import Output, Say
+from skill.domain.profile import CONSUMER, Profile
 from skill.domain.session import SessionState
 from skill.domain.user import Entry, UserRecord, split_legacy
 
@@ -55,6 +56,7 @@ class Deps:
     catalog: Catalog
     clock: Clock
     store: Any  # the persistence adapter (AbstractPersistenceAdapter, maybe with ``save_if``)
+    profile: Profile = CONSUMER  # what is kept (``skill.domain.profile``)
 
 
 class Turn:
@@ -107,10 +109,13 @@ class Turn:
             log.warning("store read failed: %s", type(exc).__name__)
             self.store_failed = True
             return UserRecord()
-        record = UserRecord.from_dict(raw)
+        stored = UserRecord.from_dict(raw)
         # A snapshot, not a reference: ``to_dict`` copies the containers that handlers change.
-        self._saved_user = record.to_dict()
-        return record
+        self._saved_user = stored.to_dict()
+        if not self.session.health:
+            return stored
+        # What this session was told and the profile does not store serves the session.
+        return UserRecord.from_dict({**self._saved_user, **self.session.health})
 
     def _migrate(self, raw: dict[str, Any], hot: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
         """Move a version 1 record's history into rows of its own, then save the hot record
@@ -146,7 +151,10 @@ class Turn:
         user = self._user
         if user is None or self.store_failed or self.forgotten:
             return
-        ours = user.to_dict()
+        profile = self.deps.profile
+        ours, health = profile.kept(user.to_dict())
+        self.session.health = health or None  # what is not stored lives in the session only
+        user.appended = [entry for entry in user.appended if profile.keeps_entry(entry[0])]
         base = self._saved_user
         if ours == base and not user.appended:
             return
@@ -173,7 +181,7 @@ class Turn:
                     store.append_history(envelope, legacy[1])
                     raw = legacy[0]
                 theirs = UserRecord.from_dict(raw).to_dict()
-                ours, base = merge(base, ours, theirs), theirs
+                ours, base = profile.kept(merge(base, ours, theirs))[0], theirs
             else:
                 raise RuntimeError("the record kept changing under us")
         except Exception as exc:
@@ -199,7 +207,9 @@ class Turn:
     def guide(self) -> Guide:
         """The user's guided sessions (loads the user's record)."""
         if self._guide is None:
-            self._guide = Guide(self.catalog, self.user, self.session, self.now)
+            self._guide = Guide(
+                self.catalog, self.user, self.session, self.now, asks_pain=self.deps.profile.keeps_health
+            )
         return self._guide
 
     # -- history --------------------------------------------------------------------------

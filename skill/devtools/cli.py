@@ -7,6 +7,7 @@ and no subcommand pays for another's dependencies.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -31,6 +32,21 @@ def _locale(text: str) -> str:
     if text not in known:
         raise argparse.ArgumentTypeError(f"unknown locale {text!r}; use one of {', '.join(known)}")
     return text
+
+
+PROFILE_HELP = (
+    "what the skill keeps: consumer (the default: no health information) or clinic "
+    "(everything; its account linking and PIN are played as given); default $SPINE_COACH_PROFILE"
+)
+
+
+def _profile(text: str) -> str:
+    from skill.domain.profile import profile_named
+
+    try:
+        return profile_named(text).name
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(text: str) -> int:
@@ -177,7 +193,13 @@ def _chat(args: argparse.Namespace) -> int:
         return 2
     logging.basicConfig(level=logging.WARNING, format="  (%(levelname)s %(message)s)")
     options = ConsoleOptions(
-        store_url=args.store, locale=args.locale, user=args.user, debug=args.debug, voice=args.voice, screen=args.screen
+        store_url=args.store,
+        locale=args.locale,
+        user=args.user,
+        debug=args.debug,
+        voice=args.voice,
+        screen=args.screen,
+        profile=args.profile,
     )
     return chat(options, scripted=args.say)
 
@@ -188,6 +210,8 @@ def _serve(args: argparse.Namespace) -> int:
     from skill.web.server import ServeOptions, serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.profile:
+        os.environ["SPINE_COACH_PROFILE"] = args.profile  # the workers build the skill from the environment
     return serve(
         ServeOptions(
             host=args.host,
@@ -213,6 +237,7 @@ def _package(args: argparse.Namespace) -> int:
             privacy_url=args.privacy_url,
             lambda_arch=args.lambda_arch,
             aws_region=args.aws_region,
+            profile=args.profile or os.environ.get("SPINE_COACH_PROFILE") or "consumer",
         )
     )
     print(report)
@@ -408,6 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--debug", action="store_true", help="show the intent and slots Alexa would send")
     chat.add_argument("--voice", action="store_true", help="also speak answers aloud with espeak-ng")
     chat.add_argument("--screen", action="store_true", help="pretend to be an Echo Show (APL screens)")
+    chat.add_argument("--profile", type=_profile, help=PROFILE_HELP)
     chat.set_defaults(run=_chat)
 
     models = commands.add_parser("models", help="build the Alexa interaction models")
@@ -464,6 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--keyfile", help="TLS private key (PEM)")
     serve.add_argument("--dev", action="store_true", help="loopback only, signature and timestamp checks OFF")
     serve.add_argument("--access-log", action="store_true", help="log each request line")
+    serve.add_argument("--profile", type=_profile, help=PROFILE_HELP)
     serve.set_defaults(run=_serve)
 
     package = commands.add_parser("package", help="build the ASK CLI project: skill-package/ and the Lambda zip")
@@ -482,6 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument(
         "--privacy-url", required=True, help="your privacy policy's URL (the skill keeps personal information)"
     )
+    package.add_argument("--profile", type=_profile, help=PROFILE_HELP)
     package.set_defaults(run=_package)
 
     plan = commands.add_parser("plan", help="a physiotherapist's plan: check a plan file, assign it to a patient")

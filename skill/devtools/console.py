@@ -44,6 +44,7 @@ class ConsoleOptions:
     debug: bool = False
     voice: bool = False
     screen: bool = False
+    profile: str | None = None  # what is kept (``skill.domain.profile``); default $SPINE_COACH_PROFILE
 
 
 def console_user_id(name: str | None) -> str:
@@ -65,12 +66,14 @@ def start_standin(options: ConsoleOptions) -> StandIn:
 def build_conversation(options: ConsoleOptions, standin: StandIn) -> Conversation:
     from skill.alexa.api_client import TimeoutApiClient
     from skill.alexa.factory import build_skill
+    from skill.domain.profile import profile_named
     from skill.store import open_store
 
     skill = build_skill(
         store=open_store(options.store_url),
         skill_id=LOCAL_SKILL_ID,
         api_client=TimeoutApiClient(ca_bundle=standin.ca_path),
+        profile=profile_named(options.profile) if options.profile else None,
     )
     user_id = console_user_id(options.user)
     device = Device(

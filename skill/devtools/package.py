@@ -16,9 +16,12 @@ Writes into the output folder:
 - ``ask-resources.json`` - the ASK CLI project, deploying that stack with
   ``@ask-cli/cfn-deployer``, which passes the skill id to the stack and so to the function,
   and subscribes the function to the SkillDisabled event (``skillEvents``);
-- ``.ask/ask-states.json`` - with ``--skill-id``: the skill ``ask deploy`` updates.
+- ``.ask/ask-states.json`` - with ``--skill-id``: the skill ``ask deploy`` updates;
+- ``privacy-policy.md`` - the privacy policy page for the profile, to host at ``--privacy-url``.
 
-It refuses without a privacy policy's URL: the skill keeps personal information.
+It refuses without a privacy policy's URL (the skill keeps personal information), and
+refuses a profile that is not ready to ship (``skill.domain.profile``: the clinic profile
+until its account linking and PIN confirmation are built).
 
 Content is checked first and the package refuses to build from content with problems, or
 with a committed interaction model that breaks one of Alexa's rules or documented limits
@@ -46,6 +49,7 @@ from skill.devtools.interaction_model import MODELS_DIR, build_all, locales, shi
 from skill.domain import catalog_cache
 from skill.domain.catalog import default_content_dir, load_catalog
 from skill.domain.content_check import check_content
+from skill.domain.profile import Profile, profile_named
 from skill.resources import checkout
 
 REMINDERS_PERMISSION = "alexa::alerts:reminders:skill:readwrite"
@@ -70,6 +74,7 @@ class PackageOptions:
     lambda_arch: str = "x86_64"
     privacy_url: str | None = None
     aws_region: str = "us-east-1"
+    profile: str = "consumer"  # what the skill keeps (``skill.domain.profile``)
 
 
 def source_tree() -> Path:
@@ -106,7 +111,7 @@ def manifest(options: PackageOptions) -> dict[str, Any]:
         events["endpoint"] = {"uri": options.endpoint}
     privacy: dict[str, Any] = {
         "allowsPurchases": False,
-        "usesPersonalInfo": True,  # stage, pain scores and history are kept per user
+        "usesPersonalInfo": True,  # completion, preferences and reminders are kept per user
         "isChildDirected": False,
         "isExportCompliant": True,
         "containsAds": False,
@@ -274,6 +279,12 @@ def _zip(source: Path, destination: Path) -> None:
 
 
 def build_package(options: PackageOptions) -> str:
+    profile = profile_named(options.profile)
+    if not profile.deployable:
+        raise SystemExit(
+            f"the {profile.name} profile cannot be packaged yet: it needs account linking and PIN "
+            "confirmation before any health information is spoken, which are not built (issue 28)"
+        )
     if not options.privacy_url:
         # The manifest says personal information is kept (usesPersonalInfo): certification
         # refuses such a skill without a privacy policy, so the package does now.
@@ -327,12 +338,25 @@ def build_package(options: PackageOptions) -> str:
     _zip(bundle, out / "lambda.zip")
     shutil.rmtree(bundle)
     size = (out / "lambda.zip").stat().st_size
+    (out / "privacy-policy.md").write_text(privacy_policy(profile), encoding="utf-8")
     pending = _pending_review(content, out)
     return (
         f"wrote {out}: skill-package/ ({len(locales())} locales), lambda/, lambda.zip "
         f"({size / 1e6:.1f} MB{'' if options.deps else ', no dependencies'}), {TEMPLATE}, ask-resources.json\n"
         f"{pending}"
     )
+
+
+def privacy_policy(profile: Profile) -> str:
+    """The privacy policy page for ``profile`` (``privacy.json``), to host at the
+    ``--privacy-url``: what is kept, what is not, where, for how long, how to delete it."""
+    page = json.loads(files("skill.devtools").joinpath("privacy.json").read_text(encoding="utf-8"))[profile.name]
+    lines = [f"# {page['title']}", "", page["intro"], "", "## What Spine Coach keeps", ""]
+    lines += [f"- {item}" for item in page["kept"]]
+    lines += ["", "## What it does not keep", ""] + [f"- {item}" for item in page["not_kept"]]
+    for heading, key in (("Where", "where"), ("For how long", "how_long"), ("Deleting it", "delete")):
+        lines += ["", f"## {heading}", "", page[key]]
+    return "\n".join([*lines, "", page["medical"], ""])
 
 
 def _pending_review(content: Path, out: Path) -> str:

@@ -38,6 +38,7 @@ class Guide:
     user: UserRecord
     session: SessionState
     now: datetime
+    asks_pain: bool = True  # the end of a routine asks for a pain score (a profile that keeps them)
     _parsed: tuple[Any, WorkoutState | None] = (None, None)
 
     # -- the current workout ---------------------------------------------------------------
@@ -156,7 +157,8 @@ class Guide:
         screen = coaching_screen(state if counted else new_state, counting=counted)
         if screen is not None:
             output = replace(output, screen=screen)
-        if new_state.phase is Phase.FINISHED and state.phase is not Phase.FINISHED and not new_state.single:
+        ending = new_state.phase is Phase.FINISHED and state.phase is not Phase.FINISHED
+        if ending and not new_state.single and self.asks_pain:
             # The end of a routine is when to ask how the back feels (the pain log); the
             # last set's screen stays with it.
             return replace(

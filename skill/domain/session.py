@@ -33,6 +33,9 @@ class SessionState:
     workout: dict[str, Any] | None = None  # the serialized WorkoutState, while one is active
     # The state before the last counted set: the set a barge-in ("Alexa, it hurts") interrupted.
     before_count: dict[str, Any] | None = None
+    # What a profile that keeps no health information was told this session (the surgery
+    # date, the week, a clearance): it serves the session and is never stored.
+    health: dict[str, Any] | None = None
 
     @staticmethod
     def from_attributes(raw: Mapping[str, Any] | None) -> SessionState:
@@ -46,6 +49,7 @@ class SessionState:
             store_warned=raw.get("store_warned") is True,
             workout=_document(raw.get("workout")),
             before_count=_document(raw.get("before_count")),
+            health=_document(raw.get("health")),
         )
 
     def to_attributes(self) -> dict[str, Any]:
@@ -62,6 +66,8 @@ class SessionState:
             attributes["workout"] = _compact(self.workout)
         if self.before_count is not None:
             attributes["before_count"] = _compact(self.before_count)
+        if self.health:
+            attributes["health"] = _compact(self.health)
         return attributes
 
 

@@ -52,6 +52,9 @@ class LinkPlanHandler(Handler):
     when = intent("LinkPlanIntent")
 
     def answer(self, turn: Turn) -> Output:
+        if not turn.deps.profile.keeps_health:
+            # A clinician's plan is health information: a profile that keeps none links none.
+            return ask(Say.of("plan.not_kept"), reprompt=Say.of("plan.anything_else"))
         store = _store(turn)
         try:
             if store is None:

@@ -153,6 +153,8 @@ def log_pain(turn: Turn, score: int | None, *, after_routine: bool) -> Output:
     A high score, or a jump from the recent ones, is the stop rule's "increased pain": the
     stop answer, and a running set stops with its place kept. Mid-set, any other score is
     noted and the workout carries on."""
+    if not turn.deps.profile.keeps_health:
+        return _pain_not_kept(turn, score)
     if score is None or not 0 <= score <= 10:
         return ask(Say.of("pain.out_of_range"), reprompt=Say.of("pain.ask.reprompt"), pending=Pending.of("pain_rating"))
     check = turn.log_pain(score)
@@ -168,6 +170,20 @@ def log_pain(turn: Turn, score: int | None, *, after_routine: bool) -> Output:
         Say.of("pain.logged", score=score),
         Say.of("reminder.anything_else"),
         reprompt=Say.of("reminder.anything_else.reprompt"),
+    )
+
+
+def _pain_not_kept(turn: Turn, score: int | None) -> Output:
+    """A profile that keeps no health information logs no pain: it says so and why. A high
+    score is still the stop rule's increased pain."""
+    if score is not None and pain.HIGH <= score <= 10:
+        stopped = _stopped_for_pain(turn, Say.of("pain.alert.high", score=score))
+        return replace(stopped, speech=(*stopped.speech, Say.of("pain.not_kept")))
+    carry_on = turn.guide.prompt([Say.of("pain.not_kept"), Say.of("safety.expected.stop_if")])
+    if carry_on is not None:
+        return carry_on
+    return ask(
+        Say.of("pain.not_kept"), Say.of("reminder.anything_else"), reprompt=Say.of("reminder.anything_else.reprompt")
     )
 
 
@@ -220,13 +236,18 @@ class StrayNumberHandler(Handler):
         score = turn.slot_number("score")
         if score is not None and pain.HIGH <= score <= 10:
             return _high_stray_number(turn, score)
-        return ask(Say.of("pain.stray_number"), reprompt=Say.of("reminder.anything_else.reprompt"))
+        unknown = (
+            Say.of("pain.stray_number") if turn.deps.profile.keeps_health else Say.of("pain.stray_number.not_kept")
+        )
+        return ask(unknown, reprompt=Say.of("reminder.anything_else.reprompt"))
 
 
 def _high_stray_number(turn: Turn, score: int) -> Output:
     """The stop rule on the condition that the number was pain out of ten, and how to log it
     (a number alone is never logged: it may have been a count)."""
     stopped = _stopped_for_pain(turn, Say.of("pain.stray_high", score=score))
+    if not turn.deps.profile.keeps_health:
+        return stopped  # nothing to log it in
     return replace(stopped, speech=(*stopped.speech, Say.of("pain.stray_log", score=score)))
 
 
