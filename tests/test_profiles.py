@@ -16,7 +16,7 @@ import pytest
 
 from skill.alexa.factory import build_skill
 from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
-from skill.devtools.simulator import Conversation, in_process
+from skill.devtools.simulator import Conversation, Reply, in_process
 from skill.domain.catalog import Catalog
 from skill.domain.clock import FixedClock
 from skill.domain.profile import CLINIC, CONSUMER, Profile, from_environment, profile_named
@@ -33,6 +33,13 @@ HEALTH_WORDS = ("surgery_date", "reported_week", "stage_override", "follow_up_co
 def talk(store: Any, clock: FixedClock, catalog: Catalog, profile: Profile = CONSUMER) -> Conversation:
     skill = build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID, profile=profile)
     return Conversation(checked(in_process(skill)), device=Device(user_id=USER), clock=clock)
+
+
+def next_day(store: Any, clock: FixedClock, catalog: Catalog) -> tuple[Conversation, Reply]:
+    """A day later, the skill opened again: the conversation and its welcome."""
+    clock.advance(days=1)
+    tomorrow = talk(store, clock, catalog)
+    return tomorrow, tomorrow.launch()
 
 
 def say_everything(convo: Conversation) -> None:
@@ -106,9 +113,7 @@ def test_a_stage_told_in_a_session_serves_that_session_only(
     started = convo.say("start my exercises")
     assert "weeks three to six routine" in started.text, started.text
     convo.say("stop")
-    clock.advance(days=1)
-    tomorrow = talk(store, clock, catalog)
-    tomorrow.launch()
+    tomorrow, _ = next_day(store, clock, catalog)
     asked = tomorrow.say("what week am I in")
     assert "week 4" not in asked.text and "week 5" not in asked.text, asked.text
 
@@ -123,9 +128,7 @@ def test_the_consumer_profile_coaches_and_resumes_the_next_day(
     convo.say("ready")  # ankle pumps, left foot
     convo.say("ready")
     convo.say("stop")
-    clock.advance(days=1)
-    tomorrow = talk(store, clock, catalog)
-    welcome = tomorrow.launch()
+    tomorrow, welcome = next_day(store, clock, catalog)
     assert "pick up" in welcome.text.lower() or "left off" in welcome.text.lower(), welcome.text
     resumed = tomorrow.say("yes")
     assert "let's pick up" in resumed.text.lower(), resumed.text

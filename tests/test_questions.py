@@ -62,21 +62,24 @@ def test_the_delete_question_is_asked_again_and_deletes_nothing(convo: Conversat
     assert user_record(store).surgery_date is not None
 
 
-def test_a_clearance_said_to_the_clearance_question_is_a_yes(convo: Conversation) -> None:
-    """ "yeah my physio cleared me for it" answers "has your surgeon or physio cleared you?"
-    (held-out dialogs, issue 26): the routine starts, rather than "which exercise?"."""
+def asked_to_clear(convo: Conversation) -> None:
+    """Week two, asking for the weeks three to six routine: "has your surgeon cleared you?"."""
     convo.launch()
     convo.say("I'm in week two")
     asked = convo.say("can we do the weeks three to six routine")
     assert "cleared you for it" in asked.text
+
+
+def test_a_clearance_said_to_the_clearance_question_is_a_yes(convo: Conversation) -> None:
+    """ "yeah my physio cleared me for it" answers "has your surgeon or physio cleared you?"
+    (held-out dialogs, issue 26): the routine starts, rather than "which exercise?"."""
+    asked_to_clear(convo)
     reply = convo.say("yeah my physio cleared me for it")
     assert "Let's start your weeks three to six routine" in reply.text, reply.text
 
 
 def test_a_clearance_for_another_exercise_is_stored_not_taken_as_a_yes(convo: Conversation) -> None:
-    convo.launch()
-    convo.say("I'm in week two")
-    convo.say("can we do the weeks three to six routine")
+    asked_to_clear(convo)
     reply = convo.say("my surgeon cleared me for cat cow")
     assert "Let's start" not in reply.text
 
@@ -90,9 +93,7 @@ def test_start_that_after_hearing_a_routine_starts_it(convo: Conversation) -> No
 
 
 def test_no_with_more_words_answers_a_yes_no_question(convo: Conversation) -> None:
-    convo.launch()
-    convo.say("I'm in week two")
-    convo.say("can we do the weeks three to six routine")
+    asked_to_clear(convo)
     reply = convo.say("no, nobody's said anything about it yet")
     assert "I need a yes or a no" not in reply.text
     assert "Let's start" not in reply.text

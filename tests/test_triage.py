@@ -510,6 +510,7 @@ def test_a_question_about_what_to_do_if_a_sign_happened_is_answered_not_triaged(
     reply = convo.say(words)
     assert said in reply.text, reply.text
     assert "Stop the exercise now" not in reply.text and "This needs help right away" not in reply.text
+    assert "call emergency services on 9 1 1" in reply.text  # what would make it an emergency
     assert not reply.ends_session
     assert "Let's start" not in convo.say("ready").text
 

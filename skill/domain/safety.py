@@ -74,7 +74,12 @@ def avoid_answer(catalog: Catalog, topic: Topic | None, heard: str | None, *, no
 def if_it_happens_speech(catalog: Catalog, locale: str, severity: str) -> list[Segment]:
     """A question about what to do if a sign happened: the tier's advice, said as what to do
     then. Nothing is stopped: no one reported anything."""
-    return [Say.of(f"safety.if.{severity}", number=emergency_number(catalog, locale))]
+    number = emergency_number(catalog, locale)
+    if severity == "emergency":
+        return [Say.of("safety.if.emergency", number=number)]
+    # What would make it an emergency, as after every stop ("what should I do if I start
+    # getting numbness in my legs": new numbness in both legs is one).
+    return [Say.of(f"safety.if.{severity}"), Say.of("safety.check.general", number=number)]
 
 
 def expected_speech(symptom: Symptom) -> list[Segment]:
