@@ -270,6 +270,12 @@ def test_packaging_refuses_without_a_privacy_policy(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("url", ["not a url", "http://coach.example.org/privacy", "https://"])
+def test_packaging_refuses_a_privacy_url_that_is_no_https_address(tmp_path: Path, url: str) -> None:
+    with pytest.raises(SystemExit, match="must be an https:// address"):
+        build_package(PackageOptions(out=tmp_path / "out", deps=False, privacy_url=url))
+
+
 def test_no_skill_id_writes_no_states(tmp_path: Path) -> None:
     """Without --skill-id, ``ask deploy`` creates the skill and writes its own states file."""
     assert package_module.ask_states(PackageOptions(out=tmp_path)) is None
@@ -282,6 +288,7 @@ def test_the_privacy_policy_page_says_what_the_profile_keeps(package_dir: Path) 
     assert "pain scores" in not_kept and "surgery date" in not_kept and "plans" in not_kept
     assert "pain" not in kept and "surgery" not in kept
     assert "delete my data" in page and "disable the skill" in page
+    assert "deleted automatically" not in page  # no retention is configured for a deployment
 
 
 def test_packaging_refuses_a_profile_not_ready_to_ship(tmp_path: Path) -> None:

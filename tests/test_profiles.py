@@ -198,3 +198,50 @@ def test_a_stray_number_is_not_offered_to_be_logged(store_path: Path, clock: Fix
     assert "log" not in convo.say("three").text.lower()
     high = convo.say("nine")
     assert "Stop the exercise now" in high.text and "log" not in high.text.lower()
+
+
+def test_a_symptom_stop_leaves_the_place_but_not_why(store_path: Path, clock: FixedClock, catalog: Catalog) -> None:
+    """The review of the fifth round: the saved place said the session stopped for a symptom."""
+    convo = talk(SQLiteStore(store_path), clock, catalog)
+    convo.launch()
+    convo.say("let's do the in-hospital exercises")
+    convo.say("ready")
+    assert "Stop the exercise now" in convo.say("it hurts").text
+    with sqlite3.connect(store_path) as db:
+        (data,) = db.execute("SELECT data FROM attributes WHERE id = ?", (USER,)).fetchone()
+    place = json.loads(data)["place"]
+    assert place and "after_symptom" not in place
+
+
+def test_health_information_kept_before_the_profile_changed_is_not_used(
+    store_path: Path, tmp_path: Path, clock: FixedClock, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pain scores and a plan stored under the clinic profile are neither spoken nor coached
+    once the skill runs as a consumer skill (they stay until "delete my data")."""
+    from tests.test_plan_conversation import _link_and_assign
+
+    store = SQLiteStore(store_path)
+    clinic = talk(store, clock, catalog, profile=CLINIC)
+    _link_and_assign(clinic, f"sqlite:///{store_path}", tmp_path, monkeypatch)
+    clinic.launch()
+    clinic.say("log my pain as four")
+    clinic.say("log my pain as six")
+    assert "pain scores" in clinic.say("how am I doing").text
+    consumer = talk(store, clock, catalog)
+    consumer.launch()
+    assert "pain scores" not in consumer.say("how am I doing").text
+    started = consumer.say("start my exercises")
+    assert "plan" not in started.text.lower(), started.text
+
+
+def test_the_patient_hears_once_that_health_details_are_for_this_session_only(
+    store_path: Path, clock: FixedClock, catalog: Catalog
+) -> None:
+    convo = talk(SQLiteStore(store_path), clock, catalog)
+    convo.launch()
+    told = convo.say("I'm in week four")
+    assert "for this session only" in told.text
+    assert "for this session only" not in convo.say("my surgeon cleared me for cat cow").text
+    clinic = talk(SQLiteStore(store_path.with_name("clinic.db")), clock, catalog, profile=CLINIC)
+    clinic.launch()
+    assert "for this session only" not in clinic.say("I'm in week four").text

@@ -153,3 +153,18 @@ def test_never_had_surgery_is_a_no(convo: Conversation) -> None:
     assert "back surgery" in asked.text
     reply = convo.say("nope, never had any back surgery")
     assert "I need a yes or a no" not in reply.text, reply.text
+
+
+@pytest.mark.parametrize("refusal", ["my surgeon hasn't cleared me for it", "my surgeon said I'm not cleared for it"])
+def test_a_refused_clearance_starts_nothing(convo: Conversation, refusal: str) -> None:
+    """The review of the fifth round: a clearance intent is never read as a yes."""
+    asked_to_clear(convo)
+    assert "Let's start" not in convo.say(refusal).text
+
+
+def test_start_my_exercises_after_another_routines_overview_is_the_users_own(convo: Conversation) -> None:
+    convo.launch()
+    convo.say("I'm in week four")
+    convo.say("what's in the in-hospital routine")
+    reply = convo.say("start my exercises")
+    assert "Let's start your weeks three to six routine" in reply.text, reply.text

@@ -81,7 +81,7 @@ def test_week_six_asks_about_the_follow_up_once(convo: Conversation, store: SQLi
     assert "Has your surgeon advised you to start it?" in question.text
     assert "Let's start" not in question.text
     started = convo.say("yes")
-    assert started.text.startswith("Thanks, I've noted that your surgeon advised it, so I won't ask again.")
+    assert started.text.startswith("Thanks, I've noted that your surgeon advised it.")
     assert "Let's start your week six routine" in started.text
     assert user_record(store).follow_up_confirmed
     convo.say("stop")

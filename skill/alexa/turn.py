@@ -18,7 +18,7 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -115,7 +115,11 @@ class Turn:
         if not self.session.health:
             return stored
         # What this session was told and the profile does not store serves the session.
-        return UserRecord.from_dict({**self._saved_user, **self.session.health})
+        health = dict(self.session.health)
+        told = {**self._saved_user, **{k: v for k, v in health.items() if k != "place_after_symptom"}}
+        if health.get("place_after_symptom") and isinstance(told.get("place"), dict):
+            told["place"] = {**told["place"], "after_symptom": True}
+        return UserRecord.from_dict(told)
 
     def _migrate(self, raw: dict[str, Any], hot: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
         """Move a version 1 record's history into rows of its own, then save the hot record
@@ -123,7 +127,7 @@ class Turn:
         are keyed, so moving them twice changes nothing."""
         store = self.deps.store
         envelope = self.handler_input.request_envelope
-        store.append_history(envelope, entries)
+        store.append_history(envelope, [entry for entry in entries if self.deps.profile.keeps_entry(entry[0])])
         expected = int(raw.get("rev") or 0)
         hot = {**hot, "rev": expected + 1}
         if store.save_if(envelope, hot, expected):
@@ -178,7 +182,7 @@ class Turn:
                 raw = store.get_attributes(envelope)
                 legacy = split_legacy(raw)
                 if legacy is not None:  # saved by a version from before history rows
-                    store.append_history(envelope, legacy[1])
+                    store.append_history(envelope, [e for e in legacy[1] if profile.keeps_entry(e[0])])
                     raw = legacy[0]
                 theirs = UserRecord.from_dict(raw).to_dict()
                 ours, base = profile.kept(merge(base, ours, theirs))[0], theirs
@@ -230,7 +234,10 @@ class Turn:
         return found
 
     def pain_since(self, day: date) -> list[dict[str, Any]]:
-        """Pain scores from ``day`` on, oldest first. One range query."""
+        """Pain scores from ``day`` on, oldest first. One range query. None under a profile
+        that keeps none (scores stored before it was chosen are not read either)."""
+        if not self.deps.profile.keeps_health:
+            return []
         start, end = history.since(history.PAIN, day)
         return self._history(start, end, history.PAIN)
 
@@ -282,7 +289,11 @@ class Turn:
 
     def respond(self, output: Output) -> Response:
         """Save, render and build the response for ``output``."""
+        told_before = dict(self.session.health or {})
         self.save_user()
+        if self._user is not None and self.session.health and not told_before:
+            # Health details this profile does not keep: said once a session, after the answer.
+            output = replace(output, speech=(*output.speech[:1], Say.of("profile.session_only"), *output.speech[1:]))
         if self.store_failed and not self.session.store_warned:
             output = output.before(Say.of("store.unavailable"))
             self.session.store_warned = True

@@ -285,6 +285,8 @@ def build_package(options: PackageOptions) -> str:
             f"the {profile.name} profile cannot be packaged yet: it needs account linking and PIN "
             "confirmation before any health information is spoken, which are not built (issue 28)"
         )
+    if options.privacy_url and not _https_url(options.privacy_url):
+        raise SystemExit(f"--privacy-url must be an https:// address, not {options.privacy_url!r}")
     if not options.privacy_url:
         # The manifest says personal information is kept (usesPersonalInfo): certification
         # refuses such a skill without a privacy policy, so the package does now.
@@ -345,6 +347,13 @@ def build_package(options: PackageOptions) -> str:
         f"({size / 1e6:.1f} MB{'' if options.deps else ', no dependencies'}), {TEMPLATE}, ask-resources.json\n"
         f"{pending}"
     )
+
+
+def _https_url(text: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text)
+    return parts.scheme == "https" and bool(parts.netloc) and " " not in text
 
 
 def privacy_policy(profile: Profile) -> str:

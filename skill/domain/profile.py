@@ -56,6 +56,11 @@ class Profile:
             return dict(record), {}
         health = {name: record[name] for name in HEALTH_FIELDS if record.get(name) not in (None, False, [])}
         stored = {**record, **{name: _blank(default) for name, default in HEALTH_FIELDS.items()}}
+        place = record.get("place")
+        if isinstance(place, Mapping) and "after_symptom" in place:
+            # That the session was stopped for a symptom is health information; the place is not.
+            stored["place"] = {key: value for key, value in place.items() if key != "after_symptom"}
+            health["place_after_symptom"] = True
         return stored, health
 
     def keeps_entry(self, key: str) -> bool:

@@ -22,7 +22,7 @@ guessing. Pure: no SDK, no store.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from skill.domain.catalog import Catalog, Symptom
 from skill.domain.vocabulary import hypothetical, resolved_positions, words
@@ -43,13 +43,19 @@ class Verdict:
     # Asked about, not reported: "what should I do if my leg goes numb" (the tier's advice,
     # said as what to do if it happens; nothing stops).
     hypothetical: bool = False
+    # Where the deciding reading's words are (empty when no reading decided).
+    at: frozenset[int] = field(default=frozenset(), compare=False)
 
 
 def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> Verdict:
     """The tier for the words a patient said (``heard``), or for the sign Alexa resolved them
-    to (``resolved``) when the words alone say nothing the vocabulary reads."""
-    guidance, vocabulary = catalog.guidance, catalog.vocabulary
-    severity_of = {s.id: s.severity for s in guidance.symptoms}
+    to (``resolved``) when the words alone say nothing the vocabulary reads.
+
+    Words that soften a sign (said to be over, someone else's news that ends well, a question
+    about what to do if it happened) soften only the lower tiers: a red flag in the words is
+    the emergency answer whatever is said around it ("I lost control of my bowels, they're
+    okay now"; "I can't feel my legs, what do I do if it gets worse")."""
+    vocabulary = catalog.vocabulary
     # An exercise's name is not a symptom: "the knee to chest is making my back ache" is the
     # back. Only the name's words that alone would be a red flag are left unread ("chest"):
     # "I can't take a deep breath" still cannot breathe, though "deep breaths" is an exercise.
@@ -57,11 +63,30 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
     names = frozenset(
         i for i in vocabulary.named("exercise", tokens) if vocabulary.red_flag_word("symptom", tokens[i])
     ) | vocabulary.idiom_positions(heard)  # "a blood test", "off my chest": no symptom either
-    # A symptom said to be over ("the numbness has completely gone") is not read either.
+    plain = _decide(catalog, tokens, heard, resolved, names)
+    if plain.severity == "emergency":
+        return plain
+    # A symptom said to be over ("the numbness has completely gone") is not read.
     over = resolved_positions(tokens)
+    verdict = _decide(catalog, tokens, heard, resolved, names | over) if over else plain
+    if not verdict.at and over and plain.at:
+        return Verdict(catalog.guidance.find_symptom("positive"), "expected")  # only what is over: good news
+    # Asked about, not reported: the sign's words come after "what should I do if".
+    asked_from = hypothetical(tokens)
+    if asked_from is not None and verdict.severity is not None and verdict.at and min(verdict.at) > asked_from:
+        return replace(verdict, hypothetical=True)
+    return verdict
+
+
+def _decide(
+    catalog: Catalog, tokens: list[str], heard: str | None, resolved: str | None, names: frozenset[int]
+) -> Verdict:
+    """The triage of the words, those at ``names`` unread (see ``triage``)."""
+    guidance, vocabulary = catalog.guidance, catalog.vocabulary
+    severity_of = {s.id: s.severity for s in guidance.symptoms}
     hits = [
         (score, sign, where)
-        for score, sign, where in vocabulary.hits("symptom", heard, unread=names | over)
+        for score, sign, where in vocabulary.hits("symptom", heard, unread=names)
         if sign in severity_of
     ]
     listed = vocabulary.phrase("symptom", heard)
@@ -70,9 +95,6 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
         # a reading of every word, stronger than any keyword's.
         everything = frozenset(range(len(tokens)))
         hits.append(((int(listed in vocabulary.urgent), 99, 0, 0, 0), listed, everything))
-    if not hits and over and vocabulary.hits("symptom", heard, unread=names):
-        # Only symptoms that are over: good news.
-        return Verdict(guidance.find_symptom("positive"), "expected")
     if not hits:
         if names and vocabulary.hits("symptom", heard):
             # The only symptom words were in an exercise's name (where to feel the knee to
@@ -106,7 +128,7 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
     ]
     serious = [hit for hit in counted if severity_of[hit[1]] != "expected"]
     if not serious:
-        return Verdict(guidance.find_symptom(strongest[1]), "expected", strongest[0][1])
+        return Verdict(guidance.find_symptom(strongest[1]), "expected", strongest[0][1], at=strongest[2])
     # 2. The highest tier, then the strongest reading, names the sign; combinations raise it.
     best = max(serious, key=lambda hit: (TIERS.index(severity_of[hit[1]]), hit[0]))
     if (
@@ -125,4 +147,4 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
     for combination in guidance.combinations:
         if combination.signs <= signs and TIERS.index(combination.severity) > TIERS.index(severity):
             severity = combination.severity
-    return Verdict(guidance.find_symptom(best[1]), severity, best[0][1], hypothetical=hypothetical(tokens))
+    return Verdict(guidance.find_symptom(best[1]), severity, best[0][1], at=best[2])

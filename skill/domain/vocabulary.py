@@ -24,8 +24,9 @@ from skill.domain.numbers import number_words
 SLOTS = ("exercise", "stage", "symptom", "activity")
 
 _CONTRACTIONS: tuple[tuple[str, str], ...] = (
-    # "I can barely move my legs" reports the loss "cannot" does, not an ability kept.
-    (r"\b(can|could) (barely|hardly|scarcely)\b", "cannot"),
+    # "I can barely move my legs" reports the loss "cannot" does; "I can barely feel the
+    # stretch" or "can hardly stand still, I'm so excited" do not.
+    (r"\bcan (barely|hardly|scarcely) (move|lift|breathe|catch)\b", r"cannot \2"),
     (r"\bcan't\b", "cannot"),
     (r"\bcant\b", "cannot"),
     (r"\bwon't\b", "will not"),
@@ -432,12 +433,13 @@ _RESOLUTION_ENDS = frozenset(["but", "because", "though", "although", "however",
 
 def _resolves(tokens: list[str], i: int) -> bool:
     token, after = tokens[i], tokens[i + 1 : i + 2]
-    if any(t in _NEGATIONS for t in tokens[max(0, i - 2) : i]):
-        return False  # "the numbness has not gone"
+    if any(t in _NEGATIONS for t in tokens[max(0, i - 4) : i]):
+        return False  # "the numbness has not gone", "hasn't ever really gone"
     if i and tokens[i - 1] in ("i", "we", "you", "he", "she", "they"):
         return False  # "so I stopped": the patient stopped, not the symptom
     if token in _RESOLVED:
-        return not after or after[0] not in ("me", "him", "her", "us", "them", "my", "it")  # "stopped me sleeping"
+        # "stopped me sleeping", "has stopped improving"
+        return not after or after[0] not in ("me", "him", "her", "us", "them", "my", "it", "improving", "getting")
     if token == "gone":
         return not after or after[0] in _GONE_THEN
     if token == "went":
@@ -475,28 +477,50 @@ _HYPOTHETICAL = (
 _EVER_REACH = 5  # words after "if" that "ever" may come ("if my wound ever started leaking")
 
 
-def hypothetical(tokens: list[str]) -> bool:
-    """The words ask what to do if a sign happened; they report nothing (see above)."""
-    if _positions(tokens, _HYPOTHETICAL):
-        return True
-    return any(t == "if" and "ever" in tokens[i + 1 : i + 1 + _EVER_REACH] for i, t in enumerate(tokens))
+def hypothetical(tokens: list[str]) -> int | None:
+    """Where a question about what to do if a sign happened asks it (the position its words
+    end at, or of its "if"), or ``None``: a sign said after it is asked about, not reported
+    (see above); one said before it ("I can't feel my legs, what do I do if it gets worse")
+    is reported."""
+    found = _positions(tokens, _HYPOTHETICAL)
+    ifs = [i for i, t in enumerate(tokens) if t == "if" and "ever" in tokens[i + 1 : i + 1 + _EVER_REACH]]
+    ends = [*([min(found)] if found else []), *ifs]
+    if not ends:
+        return None
+    start = min(ends)
+    while start + 1 in found:  # the whole phrase: "what should i do if"
+        start += 1
+    return start
 
 
 # Someone else's news that ends well ("my mum had a fall last week but SHE'S FINE NOW"): what
 # was said before it is theirs and over. Never the patient's own ("I fell but I'm fine").
+# Only "he" or "she", now, at the end of what is said ("she was fine this morning" is not
+# over; "they're okay now" may be the legs; "he's fine now otherwise" says more).
 _THEIRS_OVER = tuple(
-    f"{who} {verb} {state}"
-    for who in ("he", "she", "they")
-    for verb in ("is", "are", "was", "were")
-    for state in ("fine now", "okay now", "ok now", "alright now", "all right now", "right as rain", "fine", "okay")
+    f"{who} is {state}"
+    for who in ("he", "she")
+    for state in ("fine now", "okay now", "ok now", "alright now", "all right now", "right as rain")
 )
+_THEIRS_OVER_THEN = frozenset(["now", "just", "thank", "thanks", "thankfully", "luckily", "apparently", "so"])
+
+
+def _theirs_over(tokens: list[str]) -> int | None:
+    """Where someone else's good news begins, when the sentence ends with it (see above)."""
+    for start in range(len(tokens)):
+        for phrase in _THEIRS_OVER:
+            words_ = phrase.split()
+            end = start + len(words_)
+            if tokens[start:end] == words_ and (end == len(tokens) or tokens[end] in _THEIRS_OVER_THEN):
+                return start
+    return None
 
 
 def resolved_positions(tokens: list[str]) -> frozenset[int]:
     """Positions of the words naming a symptom the sentence says is over (see above)."""
-    theirs = _positions(tokens, _THEIRS_OVER)
-    if theirs:
-        return frozenset(range(min(theirs)))
+    theirs = _theirs_over(tokens)
+    if theirs is not None:
+        return frozenset(range(theirs))
     out: set[int] = set()
     for i in range(len(tokens)):
         if not _resolves(tokens, i):

@@ -37,7 +37,9 @@ def current_plan(turn: Turn) -> LinkedPlan | None:
         return cached  # type: ignore[no-any-return]
     store = _store(turn)
     found = None
-    if store is not None and not turn.store_failed:
+    # A clinician's plan is health information: a profile that keeps none uses none, even one
+    # stored before it was chosen or assigned from the clinic's command line.
+    if store is not None and not turn.store_failed and turn.deps.profile.keeps_health:
         try:
             found = linked_plan(store, _user(turn), turn.catalog)
         except Exception as exc:  # the store is down: no plan this turn, stock coaching works

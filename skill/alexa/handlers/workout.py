@@ -110,29 +110,18 @@ class CoachExerciseHandler(Handler):
         return howto.unknown_exercise(turn.catalog, turn.slot_raw("exercise"))
 
 
-def _clearance_answers(hi: HandlerInput) -> bool:
-    """ "my physio cleared me for it" to "has your surgeon cleared you for it?": a yes, when
-    it names nothing else (a clearance for another exercise is stored as one)."""
-    turn = turn_of(hi)
-    question = turn.session.pending
-    if question is None or question.kind != starts.CONFIRM or question.get("step") not in ("clearance", "approval"):
-        return False
-    named = turn.slot_id("exercise")
-    return named is None or named == question.get("exercise")
-
-
 class ConfirmStartHandler(Handler):
     """ "yes" or "no" to a stage question before a start (``skill.domain.starts``)."""
 
-    when = any_of(
-        all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), pending(starts.CONFIRM)),
-        all_of(intent("ClearanceIntent"), _clearance_answers),
-    )
+    # A clearance said in answer ("yeah, my physio cleared me for it") is a yes by the model's
+    # samples, not by reading ClearanceIntent as one: "my surgeon hasn't cleared me for it"
+    # may reach that intent too.
+    when = all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), pending(starts.CONFIRM))
 
     def answer(self, turn: Turn) -> Output:
         question = turn.session.pending
         assert question is not None  # the predicate checked it
-        yes = getattr(getattr(turn.request, "intent", None), "name", "") != "AMAZON.NoIntent"
+        yes = getattr(getattr(turn.request, "intent", None), "name", "") == "AMAZON.YesIntent"
         return starts.answer(turn.guide, question, yes, turn.now.date())
 
 
@@ -141,10 +130,11 @@ class OfferedRoutineHandler(Handler):
     weeks three to six routine, would you like to start it?": that routine (its stage checked
     as any start is), not "no session is running" or another routine."""
 
-    when = all_of(
-        intent("AMAZON.YesIntent", "ReadyIntent", "AMAZON.ResumeIntent", "StartRoutineIntent"),
-        any_of(pending("offer_routine"), pending("start_routine")),
-        lambda hi: turn_of(hi).slot_raw("stage") is None,
+    # "start my exercises" after an overview of another routine is the user's own routine,
+    # not the one described; after "that's your routine, would you like to start it?" it is.
+    when = any_of(
+        all_of(intent("AMAZON.YesIntent", "ReadyIntent", "AMAZON.ResumeIntent"), pending("offer_routine")),
+        all_of(intent("StartRoutineIntent"), pending("start_routine"), lambda hi: not turn_of(hi).slot_raw("stage")),
     )
 
     def answer(self, turn: Turn) -> Output:
