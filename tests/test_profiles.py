@@ -245,3 +245,15 @@ def test_the_patient_hears_once_that_health_details_are_for_this_session_only(
     clinic = talk(SQLiteStore(store_path.with_name("clinic.db")), clock, catalog, profile=CLINIC)
     clinic.launch()
     assert "for this session only" not in clinic.say("I'm in week four").text
+
+
+def test_the_deletion_question_names_only_what_the_profile_keeps(
+    store_path: Path, clock: FixedClock, catalog: Catalog
+) -> None:
+    asked = {}
+    for profile in (CONSUMER, CLINIC):
+        convo = talk(SQLiteStore(store_path.with_name(f"{profile.name}.db")), clock, catalog, profile=profile)
+        convo.launch()
+        asked[profile.name] = convo.say("delete my data").text
+    assert "pain scores" not in asked["consumer"] and "Are you sure?" in asked["consumer"]
+    assert "pain scores" in asked["clinic"]

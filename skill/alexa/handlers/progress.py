@@ -280,11 +280,11 @@ class DeleteDataHandler(Handler):
     when = intent("DeleteDataIntent")
 
     def answer(self, turn: Turn) -> Output:
-        return ask(
-            Say.of("data.delete.confirm"),
-            reprompt=Say.of("data.delete.confirm.reprompt"),
-            pending=Pending.of("delete_data"),
+        # What is kept depends on the profile; either way everything stored goes.
+        kept = (
+            Say.of("data.delete.confirm") if turn.deps.profile.keeps_health else Say.of("data.delete.confirm.consumer")
         )
+        return ask(kept, reprompt=Say.of("data.delete.confirm.reprompt"), pending=Pending.of("delete_data"))
 
 
 class DeleteDataYesHandler(Handler):
