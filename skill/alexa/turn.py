@@ -115,11 +115,7 @@ class Turn:
         if not self.session.health:
             return stored
         # What this session was told and the profile does not store serves the session.
-        health = dict(self.session.health)
-        told = {**self._saved_user, **{k: v for k, v in health.items() if k != "place_after_symptom"}}
-        if health.get("place_after_symptom") and isinstance(told.get("place"), dict):
-            told["place"] = {**told["place"], "after_symptom": True}
-        return UserRecord.from_dict(told)
+        return UserRecord.from_dict({**self._saved_user, **self.session.health})
 
     def _migrate(self, raw: dict[str, Any], hot: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
         """Move a version 1 record's history into rows of its own, then save the hot record
@@ -127,7 +123,7 @@ class Turn:
         are keyed, so moving them twice changes nothing."""
         store = self.deps.store
         envelope = self.handler_input.request_envelope
-        store.append_history(envelope, [entry for entry in entries if self.deps.profile.keeps_entry(entry[0])])
+        store.append_history(envelope, self.deps.profile.entries_kept(entries))
         expected = int(raw.get("rev") or 0)
         hot = {**hot, "rev": expected + 1}
         if store.save_if(envelope, hot, expected):
@@ -158,7 +154,7 @@ class Turn:
         profile = self.deps.profile
         ours, health = profile.kept(user.to_dict())
         self.session.health = health or None  # what is not stored lives in the session only
-        user.appended = [entry for entry in user.appended if profile.keeps_entry(entry[0])]
+        user.appended = profile.entries_kept(user.appended)
         base = self._saved_user
         if ours == base and not user.appended:
             return
@@ -182,7 +178,7 @@ class Turn:
                 raw = store.get_attributes(envelope)
                 legacy = split_legacy(raw)
                 if legacy is not None:  # saved by a version from before history rows
-                    store.append_history(envelope, [e for e in legacy[1] if profile.keeps_entry(e[0])])
+                    store.append_history(envelope, profile.entries_kept(legacy[1]))
                     raw = legacy[0]
                 theirs = UserRecord.from_dict(raw).to_dict()
                 ours, base = profile.kept(merge(base, ours, theirs))[0], theirs
@@ -289,7 +285,7 @@ class Turn:
 
     def respond(self, output: Output) -> Response:
         """Save, render and build the response for ``output``."""
-        told_before = dict(self.session.health or {})
+        told_before = bool(self.session.health)
         self.save_user()
         if self._user is not None and self.session.health and not told_before:
             # Health details this profile does not keep: said once a session, after the answer.

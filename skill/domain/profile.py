@@ -20,7 +20,7 @@ Pure: no SDK, no store.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,14 +58,14 @@ class Profile:
         stored = {**record, **{name: _blank(default) for name, default in HEALTH_FIELDS.items()}}
         place = record.get("place")
         if isinstance(place, Mapping) and "after_symptom" in place:
-            # That the session was stopped for a symptom is health information; the place is not.
+            # That the session was stopped for a symptom is health information; the place is
+            # not. Nothing of it is kept for the session: a symptom's answer ends the session.
             stored["place"] = {key: value for key, value in place.items() if key != "after_symptom"}
-            health["place_after_symptom"] = True
         return stored, health
 
-    def keeps_entry(self, key: str) -> bool:
-        """Whether a history entry with this key may be stored."""
-        return self.keeps_health or not key.startswith(HEALTH_HISTORY)
+    def entries_kept(self, entries: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
+        """The history entries (sort key, entry) that may be stored."""
+        return [entry for entry in entries if self.keeps_health or not entry[0].startswith(HEALTH_HISTORY)]
 
 
 def _blank(default: Any) -> Any:
