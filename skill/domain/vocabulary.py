@@ -349,15 +349,21 @@ _INTERJECTED = frozenset(["i", "my", "it", "its", "the", "that", "this", "we", "
 _BODY = ("leg", "foot", "feet", "toe", "knee", "thigh", "bum", "bottom", "butt", "groin", "anything", "down")
 
 
-def _positions(tokens: list[str], phrases: Iterable[str]) -> frozenset[int]:
-    """Positions of the words that say one of ``phrases`` (phrase_key form), word for word."""
-    found: set[int] = set()
+def _spans(tokens: list[str], phrases: Iterable[str]) -> list[tuple[int, int]]:
+    """(start, end) of each place the words say one of ``phrases`` (phrase_key form), word
+    for word, in the order of the words."""
+    found = []
     for key in phrases:
         phrase = key.split()
         for start in range(len(tokens) - len(phrase) + 1):
             if tokens[start : start + len(phrase)] == phrase:
-                found.update(range(start, start + len(phrase)))
-    return frozenset(found)
+                found.append((start, start + len(phrase)))
+    return sorted(found)
+
+
+def _positions(tokens: list[str], phrases: Iterable[str]) -> frozenset[int]:
+    """Positions of the words that say one of ``phrases`` (phrase_key form), word for word."""
+    return frozenset(i for start, end in _spans(tokens, phrases) for i in range(start, end))
 
 
 def _feels_a_symptom(following: list[str]) -> bool:
@@ -482,15 +488,9 @@ def hypothetical(tokens: list[str]) -> int | None:
     end at, or of its "if"), or ``None``: a sign said after it is asked about, not reported
     (see above); one said before it ("I can't feel my legs, what do I do if it gets worse")
     is reported."""
-    found = _positions(tokens, _HYPOTHETICAL)
+    asked = [end - 1 for _, end in _spans(tokens, _HYPOTHETICAL)[:1]]  # the first phrase's last word
     ifs = [i for i, t in enumerate(tokens) if t == "if" and "ever" in tokens[i + 1 : i + 1 + _EVER_REACH]]
-    ends = [*([min(found)] if found else []), *ifs]
-    if not ends:
-        return None
-    start = min(ends)
-    while start + 1 in found:  # the whole phrase: "what should i do if"
-        start += 1
-    return start
+    return min([*asked, *ifs], default=None)
 
 
 # Someone else's news that ends well ("my mum had a fall last week but SHE'S FINE NOW"): what
@@ -507,13 +507,14 @@ _THEIRS_OVER_THEN = frozenset(["now", "just", "thank", "thanks", "thankfully", "
 
 def _theirs_over(tokens: list[str]) -> int | None:
     """Where someone else's good news begins, when the sentence ends with it (see above)."""
-    for start in range(len(tokens)):
-        for phrase in _THEIRS_OVER:
-            words_ = phrase.split()
-            end = start + len(words_)
-            if tokens[start:end] == words_ and (end == len(tokens) or tokens[end] in _THEIRS_OVER_THEN):
-                return start
-    return None
+    return next(
+        (
+            start
+            for start, end in _spans(tokens, _THEIRS_OVER)
+            if end == len(tokens) or tokens[end] in _THEIRS_OVER_THEN
+        ),
+        None,
+    )
 
 
 def resolved_positions(tokens: list[str]) -> frozenset[int]:
