@@ -512,16 +512,17 @@ class Resolver:
         slots = self._intent_slots.get(intent, {})
         if not slots:
             return {}
-        for name, slot_type in slots.items():
-            if slot_type in OPEN_BARE_TYPES:
-                # The whole sentence is one of the type's values ("my back hurts").
-                for text in forms:
-                    whole = self._fill(name, slot_type, text, today)
-                    if whole is not None and whole.matched:
-                        return {name: whole}
+        # An intent holds at most one slot of a patient's own words (SymptomIntent's symptom).
+        open_slot = next((name for name, slot_type in slots.items() if slot_type in OPEN_BARE_TYPES), None)
+        if open_slot is not None:
+            # The whole sentence is one of the type's values ("my back hurts").
+            for text in forms:
+                whole = self._fill(open_slot, slots[open_slot], text, today)
+                if whole is not None and whole.matched:
+                    return {open_slot: whole}
         best: dict[str, SlotFill] | None = None
         # A patient's own words lose only their "um"s: "it doesn't feel RIGHT" keeps its filler.
-        own_words = any(t in OPEN_BARE_TYPES for t in slots.values())
+        own_words = open_slot is not None
         for text in forms[:1] if own_words else forms:
             found = self._best(text, today, intent=intent)
             if found is None or not found[1].slots:
@@ -537,19 +538,18 @@ class Resolver:
         if best is not None:
             return best
         text = forms[0] if own_words else forms[-1]  # others without fillers, which no slot holds
-        open_slot = next((name for name, slot_type in slots.items() if slot_type in OPEN_BARE_TYPES), None)
         if open_slot is not None:
-            # A patient's own words for a symptom stay whole for the vocabulary to read, the
-            # exercise they name too ("tingling in my toes since the hamstring stretch"): no
-            # other slot is guessed from a word of them ("my chest" is not the chest opener).
+            # A patient's own words for a symptom stay whole for the vocabulary to read,
+            # negations and all, the exercise they name too ("tingling in my toes since the
+            # hamstring stretch"): "sharp pain" inside "sharp pain in the middle of my chest" is
+            # not the symptom, and no other slot is guessed from a word ("my chest" is not the
+            # chest opener).
             whole = self._fill(open_slot, slots[open_slot], text, today)
             return {open_slot: whole or SlotFill(open_slot, text)}
         fills: dict[str, SlotFill] = {}
         taken: set[int] = set()
         for name, slot_type in slots.items():
-            # A patient's own words for a symptom stay whole for the vocabulary to read:
-            # "sharp pain" inside "sharp pain in the middle of my chest" is not the symptom.
-            fill = None if slot_type in OPEN_BARE_TYPES else self._spotted(name, slot_type, text.split(), taken, today)
+            fill = self._spotted(name, slot_type, text.split(), taken, today)
             if fill is not None:
                 fills[name] = fill
         for name, slot_type in slots.items():
@@ -558,9 +558,8 @@ class Resolver:
                 # do <the one where you lift your hips>"); an intent of several ("I'm in week
                 # <four> / my <fourth> week") gets only what was found.
                 continue
-            # A symptom keeps the whole sentence (the vocabulary reads a patient's own words,
-            # negations and all); other slots keep the words their intent's samples never use.
-            carrier = frozenset() if slot_type in OPEN_BARE_TYPES else self._carrier.get(intent, frozenset())
+            # The slot keeps the words its intent's samples never use.
+            carrier = self._carrier.get(intent, frozenset())
             rest = [
                 w for i, w in enumerate(text.split()) if i not in taken and (w not in carrier or w in _NEVER_DROPPED)
             ]

@@ -28,7 +28,7 @@ from skill.domain.catalog import Catalog, Symptom
 from skill.domain.vocabulary import hypothetical, resolved_positions, words
 
 TIERS = ("expected", "stop", "surgeon_today", "emergency")
-_TOPIC_AFTER = 5  # words: "ow my chest" is chest pain; a longer sentence may be about the chest
+_TOPIC_AFTER = 5  # words: "ow my leg" reports the leg; a longer sentence may be about it
 
 
 @dataclass(frozen=True)
@@ -138,9 +138,10 @@ def _decide(
         and len(tokens) > _TOPIC_AFTER
         and severity_of[best[1]] != "surgeon_today"  # "the staples look like they're pulling open"
     ):
-        # One word that names where or what ("chest", "heart", "blood", "leg") and nothing felt,
-        # in a sentence of its own: what it is about, not a report ("should my arms be crossed
-        # over my chest", "a heart of palm salad"). Asked, with the emergency number said.
+        # One word that names where ("leg", "calf") and nothing felt, in a sentence of its own:
+        # what it is about, not a report ("do I breathe out when I lift my leg"). Asked, with
+        # the emergency number said. Red flags' words are no places ("chest", "heart"): the
+        # word alone is the emergency answer in any sentence.
         return Verdict(None, None)
     severity = severity_of[best[1]]
     signs = {hit[1] for hit in standing}

@@ -163,14 +163,15 @@ def log_pain(turn: Turn, score: int | None, *, after_routine: bool) -> Output:
         return _stopped_for_pain(turn, lead)
     if after_routine:
         return tell(Say.of("pain.logged", score=score), Say.of("pain.goodbye"))
-    carry_on = turn.guide.prompt([Say.of("pain.logged", score=score), Say.of("safety.expected.stop_if")])
+    return _noted(turn, Say.of("pain.logged", score=score))
+
+
+def _noted(turn: Turn, lead: Segment) -> Output:
+    """``lead``, then a running set carries on (with the stop rule's reminder), or what next."""
+    carry_on = turn.guide.prompt([lead, Say.of("safety.expected.stop_if")])
     if carry_on is not None:
         return carry_on
-    return ask(
-        Say.of("pain.logged", score=score),
-        Say.of("reminder.anything_else"),
-        reprompt=Say.of("reminder.anything_else.reprompt"),
-    )
+    return ask(lead, Say.of("reminder.anything_else"), reprompt=Say.of("reminder.anything_else.reprompt"))
 
 
 def _pain_not_kept(turn: Turn, score: int | None) -> Output:
@@ -179,12 +180,7 @@ def _pain_not_kept(turn: Turn, score: int | None) -> Output:
     if score is not None and pain.HIGH <= score <= 10:
         stopped = _stopped_for_pain(turn, Say.of("pain.alert.high", score=score))
         return replace(stopped, speech=(*stopped.speech, Say.of("pain.not_kept")))
-    carry_on = turn.guide.prompt([Say.of("pain.not_kept"), Say.of("safety.expected.stop_if")])
-    if carry_on is not None:
-        return carry_on
-    return ask(
-        Say.of("pain.not_kept"), Say.of("reminder.anything_else"), reprompt=Say.of("reminder.anything_else.reprompt")
-    )
+    return _noted(turn, Say.of("pain.not_kept"))
 
 
 def _stopped_for_pain(turn: Turn, lead: Segment) -> Output:
