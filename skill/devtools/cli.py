@@ -207,11 +207,12 @@ def _chat(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import logging
 
+    from skill.domain.profile import ENVIRONMENT
     from skill.web.server import ServeOptions, serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if args.profile:
-        os.environ["SPINE_COACH_PROFILE"] = args.profile  # the workers build the skill from the environment
+        os.environ[ENVIRONMENT] = args.profile  # the workers build the skill from the environment
     return serve(
         ServeOptions(
             host=args.host,
@@ -227,6 +228,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _package(args: argparse.Namespace) -> int:
     from skill.devtools.package import PackageOptions, build_package
+    from skill.domain.profile import from_environment
 
     report = build_package(
         PackageOptions(
@@ -237,7 +239,7 @@ def _package(args: argparse.Namespace) -> int:
             privacy_url=args.privacy_url,
             lambda_arch=args.lambda_arch,
             aws_region=args.aws_region,
-            profile=args.profile or os.environ.get("SPINE_COACH_PROFILE") or "consumer",
+            profile=args.profile or from_environment().name,
         )
     )
     print(report)
