@@ -46,7 +46,6 @@ HEALTH_HISTORY = (history.PAIN, history.SYMPTOM)
 class Profile:
     name: str
     keeps_health: bool  # pain scores, symptom stops, surgery date and week, clearances, plans
-    locales: tuple[str, ...] | None  # the locales it may ship in (None: every one)
     deployable: bool  # ``spine-coach package`` builds it
 
     def kept(self, record: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -72,8 +71,9 @@ def _blank(default: Any) -> Any:
     return list(default) if isinstance(default, list) else default
 
 
-CONSUMER = Profile("consumer", keeps_health=False, locales=None, deployable=True)
-CLINIC = Profile("clinic", keeps_health=True, locales=("en-US",), deployable=False)
+CONSUMER = Profile("consumer", keeps_health=False, deployable=True)
+# en-US only, once it can ship: the package refuses it whole until then, locales and all.
+CLINIC = Profile("clinic", keeps_health=True, deployable=False)
 PROFILES = {profile.name: profile for profile in (CONSUMER, CLINIC)}
 
 
