@@ -66,7 +66,8 @@ def test_coaching_screen_at_each_step(show: Conversation, catalog: Catalog) -> N
     assert data["name"] == "Pelvic tilts"
     assert data["position"] == "Exercise 1 of 12 · week six routine"
     assert data["amount"] == "We'll do 10 repetitions, holding each for 5 seconds."
-    assert [s["active"] for s in data["steps"]] == [True, False, False]
+    assert data["place"] == "Get into position: Lie on your back with your knees bent and your feet flat on the floor."
+    assert data["hint"] == intro.text.split(". ")[-1]  # "say ready when you're in position", as said
     assert data["progress"] == 0
     # nothing on screen that is not also said
     assert data["name"].lower() in intro.text.lower()
@@ -79,7 +80,12 @@ def test_coaching_screen_at_each_step(show: Conversation, catalog: Catalog) -> N
     assert counting is not None
     counted = counting["datasources"]["coach"]
     assert counted["name"] == "Pelvic tilts"
-    assert [s["active"] for s in counted["steps"]] == [False, True, False]
+    assert counted["repText"] == "Rep 1 of 10" and counted["holdText"] == "5" and counted["countLabel"] == "seconds"
+    # the same response goes on to introduce the next exercise: its screen comes with it
+    then = counted["then"]
+    assert then["kind"] == "intro" and then["name"] == "Abdominal bracing" and not then["counting"]
+    assert then["position"] == "Exercise 2 of 12 · week six routine" and then["progress"] == round(100 / 12)
+    assert then["hint"] and counting_text(show).endswith(then["hint"])
 
     show.say("ready")  # abdominal bracing
     show.say("ready")  # bridging
@@ -90,7 +96,10 @@ def test_coaching_screen_at_each_step(show: Conversation, catalog: Catalog) -> N
     assert left["name"] == "Supine hamstring stretch with a towel"
     assert left["detail"] == "Left leg"
     assert left["progress"] == round(100 * 4 / 12)
-    assert left["rep"] == "1" and left["repOf"] == "of 3" and left["hold"] == 20
+    assert left["repText"] == "Rep 1 of 3" and left["hold"] == 20
+    # after the left leg, the screen the voice goes on to is the right leg's
+    assert left["then"]["detail"] == "Right leg" and left["then"]["name"] == left["name"]
+    assert left["then"]["hint"] == "That side's done. Switch to your right leg, and say ready."
     right = render(show.say("how many are left"))
     assert right is not None
     assert right["datasources"]["coach"]["detail"] == "Right leg"
@@ -108,6 +117,10 @@ def test_how_to_screen(show: Conversation, catalog: Catalog) -> None:
     assert [s["text"] for s in data["steps"]] == list(exercise.steps)
     assert data["cautions"] == [{"text": c.text} for c in exercise.cautions] != []
     assert data["dosage"] and data["dosage"] in screen_text_said(show)
+
+
+def counting_text(convo: Conversation) -> str:
+    return convo.history[-1].text
 
 
 def screen_text_said(convo: Conversation) -> str:
@@ -233,30 +246,46 @@ def test_the_binding_check_catches_children_of_an_empty_list() -> None:
 _SSML_PART = re.compile(r'<break time="(\d+)(ms|s)"/>|([^<]+)')
 
 
-def _ssml_timeline(ssml: str) -> tuple[dict[int, float], float]:
-    """When each counted repetition ("4.") is said, and how long the speech lasts: breaks
-    for their time, words at the speaking rate. Read from the SSML alone."""
-    at = 0.0
+def _ssml_timeline(ssml: str) -> tuple[dict[int, float], float, float, list[float]]:
+    """When each counted repetition ("4.") is said, how long the speech lasts, when its
+    last break ends (the count is over), and when each "Hold." is said: breaks for their
+    time, words at the speaking rate. Read from the SSML alone."""
+    at = last_break = 0.0
     said: dict[int, float] = {}
+    holds: list[float] = []
     body = ssml.removeprefix("<speak>").removesuffix("</speak>")
     for amount, unit, text in _SSML_PART.findall(body):
         if amount:
             at += int(amount) / (1000 if unit == "ms" else 1)
+            last_break = at
             continue
         for word in text.split():
             if re.fullmatch(r"\d+\.", word):
                 said.setdefault(int(word[:-1]), at)
+            if word == "Hold.":
+                holds.append(at)
             at += 1 / WORDS_PER_SECOND
-    return said, at
+    return said, at, last_break, holds
 
 
 def _command_timeline(directive: dict[str, Any]) -> list[tuple[float, str, str]]:
+    """(seconds, component, text) for each change; the switch to what follows the count
+    (``now`` hidden, ``then`` shown at the same moment) as (seconds, "then", "")."""
     (sequential,) = directive["document"]["onMount"]
     at = 0.0
-    changes = []
+    changes: list[tuple[float, str, str]] = []
     for command in sequential["commands"]:
-        assert command["type"] == "SetValue" and command["property"] == "text"
+        assert command["type"] == "SetValue"
         at += command["delay"] / 1000
+        if command["property"] == "display":
+            assert (command["componentId"], command["value"]) in {("now", "none"), ("then", "normal")}
+            if command["componentId"] == "then":
+                assert changes[-1] == (at, "now", "none")
+                changes[-1] = (at, "then", "")
+            else:
+                changes.append((at, "now", "none"))
+            continue
+        assert command["property"] == "text"
         changes.append((at, command["componentId"], command["value"]))
     return changes
 
@@ -281,34 +310,41 @@ def _counted_set(show: Conversation, start: str) -> list[Reply]:
 )
 def test_the_count_follows_the_speech(show: Conversation, start: str, reps: int, hold: int) -> None:
     replies = _counted_set(show, start)
-    total_speech = total_schedule = 0.0
     shown: list[int] = []
     for reply in replies:
         directive = render(reply)
         assert directive is not None and directive["datasources"]["coach"]["counting"]
-        said, length = _ssml_timeline(reply.ssml)
+        said, length, counted_to, holds = _ssml_timeline(reply.ssml)
         changes = _command_timeline(directive)
-        reps_shown = [(at, int(v)) for at, c, v in changes if c == "rep"]
-        # every repetition appears when it is said, and the schedule ends with the speech
-        for at, n in reps_shown[:-1]:
+        reps_shown = [(at, int(re.sub(r"^Rep (\d+) of \d+$", r"\1", v))) for at, c, v in changes if c == "rep"]
+        # every repetition appears when it is said, as "Rep 3 of 10" beside a countdown
+        for at, n in reps_shown:
             assert abs(at - said[n]) <= 0.5, (n, at, said[n])
-        assert abs(changes[-1][0] - length) <= 0.5
-        total_speech += length
-        total_schedule += changes[-1][0]
-        shown += [n for _, n in reps_shown[:-1]]
+        rep_texts = [v for _, c, v in changes if c == "rep"]
+        assert all(v == (f"Rep {v.split()[1]} of {reps}" if hold else v) for v in rep_texts), rep_texts
+        # the phrase the voice says is on screen as it says it ("Hold" with each hold)
+        shown_holds = [at for at, c, v in changes if c == "phase" and v == "Hold"]
+        assert len(shown_holds) == len(holds)
+        assert all(abs(a - b) <= 0.5 for a, b in zip(shown_holds, holds, strict=True))
+        # when the count is over, the screen turns to what the voice goes on to, before it ends
+        switches = [at for at, c, _ in changes if c == "then"]
+        assert len(switches) == (1 if reply is replies[-1] else 0), switches
+        for at in switches:
+            assert abs(at - counted_to) <= 0.5 and at < length, (at, counted_to, length)
+        assert changes[-1][0] <= length + 0.5  # nothing changes after the voice has stopped
+        shown += [n for _, n in reps_shown]
         if hold:
             # each hold counts down to zero, one second at a time
             countdown = [int(v) for _, c, v in changes if c == "hold"]
-            assert countdown.count(0) == len(reps_shown) - 1
+            assert countdown.count(0) == len(reps_shown)
             first = countdown[: countdown.index(0) + 1]
             assert first == [hold, *range(hold - 1, -1, -1)]
         else:
             assert not [c for _, c, _ in changes if c == "hold"]
     assert shown == list(range(1, reps + 1))
-    assert abs(total_schedule - total_speech) <= 0.5
 
 
-def test_the_last_set_of_a_routine_keeps_its_count(show: Conversation) -> None:
+def test_the_last_set_of_a_routine_turns_to_the_finished_screen(show: Conversation) -> None:
     show.say("ask spine coach my physio moved me to the in hospital routine")
     reply = show.say("ask spine coach to start my in hospital routine")
     for _ in range(12):
@@ -324,8 +360,12 @@ def test_the_last_set_of_a_routine_keeps_its_count(show: Conversation) -> None:
     directive = render(last)
     assert directive is not None and directive["datasources"]["coach"]["counting"]
     changes = _command_timeline(directive)
-    _, length = _ssml_timeline(last.ssml)
-    assert abs(changes[-1][0] - length) <= 0.5  # the question is part of the speech it ends with
+    _, length, counted_to, _ = _ssml_timeline(last.ssml)
+    # the count, then the finished screen with the question the voice asks (its reprompt's words)
+    (switch,) = [at for at, c, _ in changes if c == "then"]
+    assert abs(switch - counted_to) <= 0.5 and switch < length
+    then = directive["datasources"]["coach"]["then"]
+    assert then == {"kind": "finished", "title": "In-hospital exercises done", "hint": last.reprompt_text}
 
 
 def test_the_routine_screen_names_where_the_user_is_up_to(show: Conversation) -> None:

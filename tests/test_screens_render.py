@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from skill.devtools.screens import VIEWPORTS, render, renderer_missing, scripted_screens, write_directives
+from skill.devtools.screens import VIEWPORTS, at_moment, render, renderer_missing, scripted_screens, write_directives
 
 REPO = Path(__file__).resolve().parent.parent
 OUTPUT = REPO / "build" / "test-output" / "screens"
@@ -36,9 +37,32 @@ def shots() -> dict[str, dict[str, Any]]:
     return dict(scripted_screens())
 
 
+def _switch(directive: dict[str, Any]) -> float:
+    """When the count's commands turn the screen to what follows (seconds from the start)."""
+    at = 0.0
+    for command in directive["document"]["onMount"][0]["commands"]:
+        at += float(command["delay"]) / 1000
+        if command["property"] == "display":
+            return at
+    raise AssertionError("no switch")
+
+
 @pytest.fixture(scope="module")
-def rendered(shots: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """viewport name -> screen name -> the renderer's report (text, biggestTextPx, log)."""
+def moments(shots: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Counted sets as the screen stands at chosen moments: mid-hold, and just after the count."""
+    counting, side = shots["coach-counting"], shots["coach-side-left"]
+    return {
+        "counting-start": at_moment(counting, 0),
+        "counting-hold": at_moment(counting, 15.5),  # repetition 2's hold
+        "counting-after": at_moment(counting, _switch(counting) + 0.05),
+        "side-hold": at_moment(side, 5.5),
+        "side-after": at_moment(side, _switch(side) + 0.05),
+    }
+
+
+@pytest.fixture(scope="module")
+def rendered(shots: dict[str, dict[str, Any]], moments: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """viewport name -> screen name -> the renderer's report (text, each text's size and box, log)."""
     files = write_directives(list(shots.items()), OUTPUT / "directives")
     # The routine, scrolled to its end as a touch or voice would take it there.
     scrolled = copy.deepcopy(shots["routine"])
@@ -46,7 +70,7 @@ def rendered(shots: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     scrolled["document"]["onMount"] = [
         {"type": "ScrollToIndex", "componentId": "exercises", "index": last, "align": "last"}
     ]
-    files += write_directives([("routine-scrolled", scrolled)], OUTPUT / "directives")
+    files += write_directives([("routine-scrolled", scrolled), *moments.items()], OUTPUT / "directives")
     out: dict[str, dict[str, Any]] = {}
     for name in ("show8", "show5", "show1024", "spot"):
         report = render(files, OUTPUT / name, VIEWPORTS[name], settle_ms=800)
@@ -58,6 +82,20 @@ def lines(report: dict[str, Any]) -> list[str]:
     return [line.strip() for line in report["text"].splitlines() if line.strip()]
 
 
+def size(report: dict[str, Any], text: str) -> float:
+    """The font size (dp) of the piece of text that reads ``text``."""
+    (found,) = [float(t["size"]) for t in report["texts"] if t["text"] == text]
+    return found
+
+
+def _overlap(a: list[float], b: list[float]) -> float:
+    """How far two boxes run into each other: the lesser of the overlaps across and down
+    (a line's box is a little taller than its line spacing: the lines of a paragraph touch)."""
+    width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return max(0.0, min(width, height))
+
+
 @pytest.mark.parametrize("viewport", ["show8", "show5", "show1024", "spot"])
 def test_every_screen_renders_cleanly(rendered: dict[str, dict[str, Any]], viewport: str) -> None:
     for name, report in rendered[viewport].items():
@@ -65,36 +103,93 @@ def test_every_screen_renders_cleanly(rendered: dict[str, dict[str, Any]], viewp
         assert report["console"] == [], (viewport, name, report["console"])
         assert len(lines(report)) >= 2, (viewport, name, report["text"])
         assert Path(report["png"]).stat().st_size > 5000
+        texts = report["texts"]
+        assert not any(t["text"].endswith("…") for t in texts), (viewport, name)  # nothing cut short
+        if not name.startswith("routine"):  # (the routine's list scrolls: its last row may be cut)
+            for text in texts:  # nothing squeezed or sliced by what holds it
+                assert text["shown"][3] >= text["box"][3] - 1 and text["box"][3] >= text["size"], (viewport, name, text)
+        # nothing drawn over anything else
+        for i, a in enumerate(texts):
+            for b in texts[i + 1 :]:
+                assert _overlap(a["shown"], b["shown"]) < 8, (viewport, name, a["text"], b["text"])
 
 
-def test_coaching_mid_set_shows_the_count_biggest(
-    rendered: dict[str, dict[str, Any]], shots: dict[str, dict[str, Any]]
+def test_on_the_round_spot_nothing_falls_off_the_circle(rendered: dict[str, dict[str, Any]]) -> None:
+    viewport = VIEWPORTS["spot"]
+    assert viewport.shape == "ROUND"
+    radius = viewport.width / 2
+    for name, report in rendered["spot"].items():
+        for text in report["texts"]:
+            x, y, w, h = text["shown"]
+            # the glyphs sit inside their box: its corners, pulled in by a fifth of a line
+            inset = h / 5
+            for cx, cy in (
+                (x + inset, y + inset),
+                (x + w - inset, y + inset),
+                (x + inset, y + h - inset),
+                (x + w - inset, y + h - inset),
+            ):
+                assert math.hypot(cx - radius, cy - radius) <= radius, (name, text["text"])
+
+
+@pytest.mark.parametrize(
+    ("viewport", "count", "needed"), [("show8", 280, 56), ("show1024", 200, 48), ("show5", 150, 40), ("spot", 120, 40)]
+)
+def test_mid_hold_the_countdown_is_biggest_and_the_rep_apart(
+    rendered: dict[str, dict[str, Any]], viewport: str, count: float, needed: float
 ) -> None:
-    report = rendered["show8"]["coach-counting"]
-    data = shots["coach-counting"]["datasources"]["coach"]
+    report = rendered[viewport]["counting-hold"]
     seen = lines(report)
-    assert seen[:2] == ["Exercise 1 of 12 · week six routine", "Pelvic tilts"]
-    assert seen[2:7] == ["1", "of 10", "repetition", "5", "seconds hold"]
-    assert "2. " + data["steps"][1]["text"] in seen
-    assert seen[-1] == "0 of 12 exercises done"
-    assert report["biggestTextPx"] >= 150  # dp at 160 dpi: the count, readable from the floor
-    side = lines(rendered["show8"]["coach-side-left"])
-    assert side[1:5] == ["Knee to chest", "Left leg", "1", "of 3"] and "20" in side
-    for viewport in ("show5", "spot"):
-        small = lines(rendered[viewport]["coach-counting"])
-        assert "1" in small and "5" in small and rendered[viewport]["coach-counting"]["biggestTextPx"] >= 120
-    # on the round Spot the hold keeps a unit, so "1 of 3" and "20" don't read as "1 of 320"
-    assert lines(rendered["spot"]["coach-side-left"])[2:6] == ["1", "of 3", "20", "sec"]
+    # repetition 2 of pelvic tilts, in its five-second hold: no steps mid-set
+    # (the round Spot leaves the name out mid-set: the count, the side and the phrase fill it)
+    named = ["Pelvic tilts"] if viewport != "spot" else []
+    assert seen[: len(named) + 2] == [*named, "Rep 2 of 10", "Hold"], seen
+    countdown = seen[len(named) + 2]
+    assert countdown.isdigit() and 0 <= int(countdown) < 5 and seen[len(named) + 3] == "seconds"
+    assert not any(line.startswith("1. ") for line in seen)
+    assert size(report, countdown) >= count and size(report, countdown) == report["biggestTextPx"]
+    for text in (*named, "Rep 2 of 10", "Hold"):
+        assert size(report, text) >= needed, (viewport, text)
+    # the side, when it matters, as large; the repetition never beside the countdown
+    side = rendered[viewport]["side-hold"]
+    named = ["Knee to chest"] if viewport != "spot" else []
+    assert lines(side)[: len(named) + 3] == [*named, "Left leg", "Rep 1 of 3", "Hold"], lines(side)
+    assert size(side, "Left leg") >= needed
+    (rep,) = [t["shown"] for t in side["texts"] if t["text"] == "Rep 1 of 3"]
+    (hold,) = [t["shown"] for t in side["texts"] if t["text"].isdigit()]
+    apart = max(hold[0] - (rep[0] + rep[2]), hold[1] - (rep[1] + rep[3]))
+    assert apart >= 16, (viewport, rep, hold)
+
+
+@pytest.mark.parametrize("viewport", ["show8", "show5", "show1024", "spot"])
+def test_after_the_count_the_screen_is_what_the_voice_goes_on_to(
+    rendered: dict[str, dict[str, Any]], viewport: str
+) -> None:
+    start = lines(rendered[viewport]["counting-start"])
+    assert "Rep 1 of 10" in start and ("Pelvic tilts" in start or viewport == "spot")
+    after = lines(rendered[viewport]["counting-after"])
+    # pelvic tilts counted: the voice introduces abdominal bracing and asks for "ready"
+    assert "Abdominal bracing" in after and "Pelvic tilts" not in after, after
+    assert not any(line.startswith("Rep ") for line in after)
+    assert any("ready" in line for line in after), after
+    side = lines(rendered[viewport]["side-after"])
+    # the left leg counted: "switch to your right leg, and say ready"
+    assert "Right leg" in side and "Left leg" not in side, side
+    assert any("right leg, and say ready" in line for line in side), side
 
 
 def test_coaching_introduction_and_last_exercise(rendered: dict[str, dict[str, Any]]) -> None:
-    intro = lines(rendered["show8"]["coach-intro"])
-    assert intro[:3] == [
+    report = rendered["show8"]["coach-intro"]
+    intro = lines(report)
+    assert intro[:4] == [
         "Exercise 1 of 12 · week six routine",
         "Pelvic tilts",
+        "Get into position: Lie on your back with your knees bent and your feet flat on the floor.",
         "We'll do 10 repetitions, holding each for 5 seconds.",
     ]
-    assert intro[3].startswith("1. ") and intro[-1] == "0 of 12 exercises done"
+    assert [line[:3] for line in intro[4:7]] == ["1. ", "2. ", "3. "] and intro[-1] == "0 of 12 exercises done"
+    hint = intro[-2]
+    assert "ready" in hint and size(report, hint) >= 56 and size(report, "Pelvic tilts") >= 56
     last = lines(rendered["show8"]["coach-last"])
     # pelvic tilts done, the rest skipped on the way: skipped exercises are not "done"
     assert last[0].startswith("Exercise 12 of 12") and last[-1] == "1 of 12 exercises done"
@@ -138,5 +233,56 @@ def test_the_count_moves_on_in_the_renderer(shots: dict[str, dict[str, Any]], tm
     report = render(files, tmp_path / "out", VIEWPORTS["show8"], settle_ms=8000)["counting.json"]
     seen = lines(report)
     assert report["log"] == []
-    assert seen[2] == "1" and seen[5] != "5", seen
+    assert seen[1] == "Rep 1 of 10" and seen[2] in ("Hold", "And relax") and seen[3] != "5", seen
     (tmp_path / "seen.json").write_text(json.dumps(seen))
+
+
+def _introductions() -> list[tuple[str, dict[str, Any]]]:
+    """Every exercise's introduction screen, with the longest thing the voice may ask then
+    ("That side's done. Switch to your right leg, and say ready.")."""
+    import random
+
+    from skill.alexa.prompts import load_prompts
+    from skill.alexa.screens import directive
+    from skill.alexa.speech import Renderer
+    from skill.domain.catalog import default_content_dir, load_catalog
+    from skill.domain.coaching import amount_words, plan_single
+    from skill.domain.output import CoachingScreen, Say
+
+    catalog = load_catalog(default_content_dir())
+    renderer = Renderer(load_prompts("en-US"), catalog, random.Random(0))
+    shots = []
+    for exercise in catalog.exercises.values():
+        (item,) = plan_single(catalog, exercise.id)
+        limb = Say.of(f"side.{item.side_word}")
+        hint = Say.of("coach.side.switch", limb=limb) if item.sides == 2 else Say.of("coach.ready.position")
+        screen = CoachingScreen(
+            exercise=exercise.id,
+            routine="week_six",
+            index=11,
+            total=12,
+            set=2 if item.sets > 1 else 1,
+            sets=item.sets,
+            side=1 if item.sides == 2 else None,
+            side_word=item.side_word,
+            amount=Say.of("coach.intro.plan", amount=amount_words(item, 0)) if item.kind == "counted" else None,
+            counting=False,
+            hint=hint,
+        )
+        renderer.render([hint])  # said, as the voice would have
+        shots.append((f"intro-{exercise.id}", directive(screen, renderer)))
+    return shots
+
+
+def test_every_exercise_introduction_shows_all_its_steps(tmp_path: Path) -> None:
+    shots = _introductions()
+    files = write_directives(shots, OUTPUT / "directives-intro")
+    report = render(files, OUTPUT / "show8-intro", VIEWPORTS["show8"], settle_ms=300)
+    for name, data in shots:
+        seen = report[f"{name}.json"]
+        shown = [t["text"] for t in seen["texts"] if t["shown"][3] >= t["box"][3] - 1]
+        text = " ".join(shown)
+        for number, step in enumerate(data["datasources"]["coach"]["steps"], start=1):
+            assert f"{number}. {step['text']}" in text, (name, number, step["text"])
+        assert data["datasources"]["coach"]["hint"] in text, name
+        assert seen["log"] == [], (name, seen["log"])

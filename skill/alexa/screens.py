@@ -100,17 +100,20 @@ MIN_CUE_SECONDS = 0.4
 def count_schedule(
     screen: CoachingScreen, speech: Sequence[Segment], renderer: Renderer
 ) -> tuple[list[tuple[float, str, str]], float]:
-    """When the screen's count and countdown change while ``speech`` plays.
+    """When the screen changes while ``speech`` plays.
 
     Walks the same segments the SSML is made of: a pause lasts its seconds (a hold's pause
     ticks the countdown once a second), words last ``spoken_seconds``. Returns the changes
-    as (seconds from the start, component id, new text), the last one when the speech
-    ends (an end marker), and the speech's total length. Words are timed as the renderer
-    said them (``Renderer.said``: the same wording where a prompt has several)."""
+    as (seconds from the start, component id, new text): the repetition as it is said
+    (``rep``), the countdown (``hold``), the phrase being said (``phase``: "Hold.", the
+    move, the release), then ``then`` when the count is over and the voice goes on to
+    what follows (the screen ``screen.then`` or the finished one), and last an end marker
+    (``end``) when the speech ends; and the speech's total length. Words are timed as the
+    renderer said them (``Renderer.said``: the same wording where a prompt has several)."""
     changes: list[tuple[float, str, str]] = []
     at = 0.0
     left = 0.0  # seconds of the current hold still to go
-    last_rep = str(screen.rep + 1)
+    counted_to = 0.0  # when the last counting pause ends: the count is over
     for segment in speech:
         if isinstance(segment, Pause):
             if segment.kind == "hold":
@@ -119,39 +122,68 @@ def count_schedule(
                     changes.append((at + tick, "hold", str(max(0, round(left - tick)))))
                 left -= segment.seconds
             at += segment.seconds
+            counted_to = at
             continue
         if isinstance(segment, Say) and segment.key == "coach.rep.number":
-            last_rep = str(segment.param_map["n"])
-            changes.append((at, "rep", last_rep))
+            changes.append((at, "rep", rep_text(screen, int(str(segment.param_map["n"])), renderer)))
         elif isinstance(segment, Say) and segment.key == "coach.hold":
             left = float(screen.hold)
             changes.append((at, "hold", str(screen.hold)))  # each side of an alternating rep
+        if _is_cue(segment):
+            changes.append((at, "phase", _phrase(renderer.said(segment))))
         at += spoken_seconds(renderer.said(segment))
-    changes.append((at, "rep", last_rep))
+    if screen.then is not None or screen.ends:
+        changes.append((counted_to, "then", ""))
+    changes.append((at, "end", ""))
     return changes, at
 
 
+def rep_text(screen: CoachingScreen, n: int, renderer: Renderer) -> str:
+    """The repetition as the screen shows it: "Rep 3 of 10" beside a countdown (never a bare
+    number there: "3" beside "5" reads as 35), the bare number where it is the big one."""
+    if screen.hold:
+        return renderer.words(Say.of("screen.rep", n=n, reps=screen.reps))
+    return str(n)
+
+
+def _is_cue(segment: Segment) -> bool:
+    """A phrase of the count the screen shows as it is said: "Hold.", "Left leg.", the
+    exercise's move and release."""
+    if isinstance(segment, Say):
+        return segment.key in ("coach.hold", "coach.alternate.side")
+    return isinstance(segment, Content) and segment.part in ("move", "release")
+
+
+def _phrase(said: str) -> str:
+    """A cue as shown: the words without the closing full stop ("Hold", "And relax")."""
+    return _upper(said.strip().rstrip("."))
+
+
 def _commands(schedule: list[tuple[float, str, str]]) -> dict[str, Any]:
-    """The schedule as one APL ``Sequential``: each change waits for its moment."""
+    """The schedule as one APL ``Sequential``: each change waits for its moment. ``then``
+    hides the counting screen and shows the one for what follows; the end marker changes
+    nothing."""
     commands: list[dict[str, Any]] = []
     previous = 0.0
     for at, component, text in schedule:
-        commands.append(
-            {
-                "type": "SetValue",
-                "componentId": component,
-                "property": "text",
-                "value": text,
-                "delay": max(0, round((at - previous) * 1000)),
-            }
-        )
+        delay = max(0, round((at - previous) * 1000))
         previous = at
+        if component == "end":
+            continue
+        if component == "then":
+            commands.append(_set("now", "display", "none", delay))
+            commands.append(_set("then", "display", "normal", 0))
+            continue
+        commands.append(_set(component, "text", text, delay))
     return {"type": "Sequential", "commands": commands}
 
 
-def _steps(renderer: Renderer, exercise_id: str, active: int | None) -> list[dict[str, Any]]:
-    steps = renderer.catalog.exercise(exercise_id).steps
-    return [{"text": renderer.terms(step), "active": index == active} for index, step in enumerate(steps)]
+def _set(component: str, prop: str, value: str, delay: int) -> dict[str, Any]:
+    return {"type": "SetValue", "componentId": component, "property": prop, "value": value, "delay": delay}
+
+
+def _steps(renderer: Renderer, exercise_id: str) -> list[dict[str, Any]]:
+    return [{"text": renderer.terms(step)} for step in renderer.catalog.exercise(exercise_id).steps]
 
 
 def _upper(text: str) -> str:
@@ -161,47 +193,18 @@ def _upper(text: str) -> str:
 def _datasource(screen: Screen, renderer: Renderer) -> tuple[str, dict[str, Any]]:
     words = renderer.words
     if isinstance(screen, CoachingScreen):
-        exercise = renderer.catalog.exercise(screen.exercise)
-        steps = exercise.steps
-        # Before a set the first step (getting ready) is lit; during one, the main movement.
-        active = min(1, len(steps) - 1) if screen.counting else 0
-        in_routine = screen.routine in renderer.catalog.routines
-        position = (
-            words(Say.of("screen.position", n=screen.index + 1, total=screen.total, routine=RoutineRef(screen.routine)))
-            if in_routine
-            else ""
-        )
-        set_side = []
-        if screen.sets > 1:
-            set_side.append(words(Say.of("coach.set.start", set=screen.set, sets=screen.sets)).rstrip("."))
-        if screen.side is not None:
-            side = Say.of("coach.side.left" if screen.side == 0 else "coach.side.right")
-            set_side.append(
-                words(Say.of("coach.side.start", side=side, limb=Say.of(f"side.{screen.side_word}"))).rstrip(".")
-            )
-        # The bar counts finished exercises and, within this one, finished sets and sides
-        # (skipped exercises are passed, not done).
-        done = screen.finished + screen.done_units / max(screen.units, 1)
-        return "coach", {
-            "name": exercise.name.capitalize(),
-            "position": position,
-            "detail": " · ".join(_upper(part) for part in set_side),
-            "amount": words(screen.amount).capitalize() if screen.amount else "",
-            "counting": screen.counting,
-            "reps": screen.reps,
-            "rep": str(screen.rep + 1),
-            "repOf": words(Say.of("screen.rep.of", reps=screen.reps)),
-            "repLabel": words(Say.of("screen.rep.label")),
-            "hold": screen.hold,
-            "holdText": str(screen.hold),
-            "holdLabel": words(Say.of("screen.hold.label")),
-            "holdShort": words(Say.of("screen.hold.short")),
-            "steps": _steps(renderer, screen.exercise, active),
-            "progress": round(100 * done / max(screen.total, 1)),
-            "progressText": (
-                words(Say.of("screen.done", done=screen.finished, total=screen.total)) if screen.total > 1 else ""
-            ),
-        }
+        then: dict[str, Any] = {"kind": ""}
+        if screen.then is not None:
+            then = {"kind": "intro", **_coaching(screen.then, renderer)}
+        elif screen.ends:
+            in_routine = screen.routine in renderer.catalog.routines
+            what = RoutineRef(screen.routine) if in_routine else ExerciseRef(screen.exercise)
+            then = {
+                "kind": "finished",
+                "title": _upper(words(Say.of("screen.finished", what=what))),
+                "hint": words(screen.finished_hint) if screen.finished_hint else "",
+            }
+        return "coach", {**_coaching(screen, renderer), "then": then}
     if isinstance(screen, HowToScreen):
         exercise = renderer.catalog.exercise(screen.exercise)
         amount = screen.plan_amount or screen.amount
@@ -211,7 +214,7 @@ def _datasource(screen: Screen, renderer: Renderer) -> tuple[str, dict[str, Any]
             "position": renderer.terms(exercise.position),
             "amount": _upper(words(Say.of("screen.howto.amount"))),
             "dosage": _upper(words(amount)) if amount else "",
-            "steps": [{"text": renderer.terms(step), "active": False} for step in exercise.steps],
+            "steps": _steps(renderer, exercise.id),
             "cautionsLabel": words(Say.of("screen.howto.cautions")),
             "cautions": [{"text": _upper(renderer.caution(c))} for c in exercise.cautions],
         }
@@ -229,6 +232,50 @@ def _datasource(screen: Screen, renderer: Renderer) -> tuple[str, dict[str, Any]
             ],
         }
     return "progress", _progress(screen, renderer)
+
+
+def _coaching(screen: CoachingScreen, renderer: Renderer) -> dict[str, Any]:
+    """One coaching screen's data: the set being counted, or what to get ready for."""
+    words = renderer.words
+    exercise = renderer.catalog.exercise(screen.exercise)
+    in_routine = screen.routine in renderer.catalog.routines
+    position = (
+        words(Say.of("screen.position", n=screen.index + 1, total=screen.total, routine=RoutineRef(screen.routine)))
+        if in_routine
+        else ""
+    )
+    set_side = []
+    if screen.sets > 1:
+        set_side.append(words(Say.of("coach.set.start", set=screen.set, sets=screen.sets)).rstrip("."))
+    if screen.side is not None:
+        side = Say.of("coach.side.left" if screen.side == 0 else "coach.side.right")
+        set_side.append(
+            words(Say.of("coach.side.start", side=side, limb=Say.of(f"side.{screen.side_word}"))).rstrip(".")
+        )
+    # The bar counts finished exercises and, within this one, finished sets and sides
+    # (skipped exercises are passed, not done).
+    done = screen.finished + screen.done_units / max(screen.units, 1)
+    return {
+        "name": exercise.name.capitalize(),
+        "position": position,
+        "detail": " · ".join(_upper(part) for part in set_side),
+        "place": words(Say.of("coach.intro.position", position=Content(exercise.id, "position"))),
+        "amount": words(screen.amount).capitalize() if screen.amount else "",
+        "hint": renderer.said(screen.hint) if screen.hint else "",  # as the voice said it
+        "counting": screen.counting,
+        "reps": screen.reps,
+        "rep": str(screen.rep + 1),
+        "repText": rep_text(screen, screen.rep + 1, renderer) if screen.reps else "",
+        "phase": "",
+        "hold": screen.hold,
+        "holdText": str(screen.hold),
+        "countLabel": words(Say.of("screen.count.seconds" if screen.hold else "screen.rep.of", reps=screen.reps)),
+        "steps": _steps(renderer, screen.exercise),
+        "progress": round(100 * done / max(screen.total, 1)),
+        "progressText": (
+            words(Say.of("screen.done", done=screen.finished, total=screen.total)) if screen.total > 1 else ""
+        ),
+    }
 
 
 def _progress(screen: ProgressScreen, renderer: Renderer) -> dict[str, Any]:

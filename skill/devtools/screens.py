@@ -4,11 +4,12 @@
 fixed clock) through the screens a patient meets: a routine's overview, the coaching
 introduction, a counted set, a hold, a per-side exercise, the last exercise, a how-to answer
 and the progress screen after a few days of history. ``render`` hands the directives to
-Amazon's APL renderer (apl-viewhost-web's ``render.js`` in headless Chromium, from the folder
-``APL_RENDER_DIR`` names) and returns its report: the visible text, the largest text in dp,
-the renderer's log. Nothing here looks outside the checkout on its own: a clone with no
-renderer beside it skips the render tests (``.ci/run`` points ``APL_RENDER_DIR`` at a
-renderer when the machine has one).
+Amazon's APL renderer (the apl-viewhost-web bundle in the folder ``APL_RENDER_DIR`` names, run
+in headless Chromium by ``tests/node/apl-render.js``) and returns its report: the visible
+text, each text's size in dp and its box as shown, the largest text, the renderer's log.
+``at_moment`` shows a counted set's screen at a chosen second of its speech. Nothing here
+looks outside the checkout on its own: a clone with no renderer beside it skips the render
+tests (``.ci/run`` points ``APL_RENDER_DIR`` at a renderer when the machine has one).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from skill.devtools.simulator import Conversation, Reply, in_process
 
 REPO = Path(__file__).resolve().parents[2]
 NODE_MODULES = REPO / "tests" / "node" / "node_modules"
+RENDER_SCRIPT = REPO / "tests" / "node" / "apl-render.js"  # with apl-page.html: sizes and boxes of each text
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 RENDER_DIRECTIVE = "Alexa.Presentation.APL.RenderDocument"
 
@@ -60,7 +62,7 @@ def screen_of(reply: Reply) -> dict[str, Any] | None:
 
 
 def render_dir() -> Path | None:
-    """The renderer's folder (``render.js`` and apl-viewhost-web), from ``APL_RENDER_DIR``."""
+    """The renderer's folder (the apl-viewhost-web bundle), from ``APL_RENDER_DIR``."""
     named = os.environ.get("APL_RENDER_DIR", "").strip()
     return Path(named) if named else None
 
@@ -71,9 +73,9 @@ def renderer_missing() -> str | None:
         return "Node.js is not installed"
     folder = render_dir()
     if folder is None:
-        return "APL_RENDER_DIR is not set (name a folder holding apl-render's render.js)"
-    if not (folder / "render.js").exists():
-        return f"no render.js in APL_RENDER_DIR={folder}"
+        return "APL_RENDER_DIR is not set (name a folder holding apl-viewhost-web.js, such as apl-render's)"
+    if not (folder / "apl-viewhost-web.js").exists():
+        return f"no apl-viewhost-web.js in APL_RENDER_DIR={folder}"
     if not (NODE_MODULES / "puppeteer-core").exists():
         return f"puppeteer-core is not installed in {NODE_MODULES} (./dev test installs it)"
     if not Path(CHROMIUM).exists():
@@ -153,6 +155,23 @@ def scripted_screens() -> list[tuple[str, dict[str, Any]]]:
     return shots
 
 
+def at_moment(directive: dict[str, Any], seconds: float) -> dict[str, Any]:
+    """The directive as its screen stands ``seconds`` into the speech: the count's commands
+    due by then run at once, the later ones are dropped. (The renderer's page gives up after
+    a minute, and a counted set speaks for longer: this is how a late moment is seen.)"""
+    document = directive["document"]
+    due: list[dict[str, Any]] = []
+    at = 0.0
+    for sequence in document.get("onMount", []):
+        for command in sequence.get("commands", []):
+            at += command.get("delay", 0) / 1000
+            if at > seconds:
+                break
+            due.append({**command, "delay": 0})
+    moved = {**document, "onMount": [{"type": "Sequential", "commands": due}]} if due else document
+    return {**directive, "document": moved}
+
+
 def write_directives(shots: list[tuple[str, dict[str, Any]]], folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -169,17 +188,15 @@ def render(directives: list[Path], out: Path, viewport: Viewport, settle_ms: int
     if missing or folder is None:
         raise RuntimeError(f"cannot render APL: {missing}")
     out.mkdir(parents=True, exist_ok=True)
-    command = ["node", str(folder / "render.js"), "--out", str(out)]
+    command = ["node", str(RENDER_SCRIPT), "--viewhost", str(folder), "--out", str(out)]
     command += ["--w", str(viewport.width), "--h", str(viewport.height), "--dpi", str(viewport.dpi)]
-    command += ["--settle", str(settle_ms)]
+    command += ["--shape", viewport.shape, "--settle", str(settle_ms)]
     env = {**os.environ, "NODE_PATH": str(NODE_MODULES), "CHROMIUM": CHROMIUM}
-    # render.js passes ``shape`` through the page's query string only; the round Spot is
-    # checked by its 480x480 size (what a round screen's content box is).
     result = subprocess.run(
         [*command, *map(str, directives)], capture_output=True, text=True, timeout=600, env=env, check=False
     )
     if result.returncode != 0:
-        raise RuntimeError(f"render.js failed ({result.returncode}): {result.stderr[-2000:]}")
+        raise RuntimeError(f"apl-render.js failed ({result.returncode}): {result.stderr[-2000:]}")
     report: dict[str, Any] = json.loads((out / "report.json").read_text(encoding="utf-8"))
     return report
 
@@ -199,8 +216,32 @@ _NAME = re.compile(r"(?<![\w.@])[A-Za-z_]\w*")
 # What an APL expression may name besides the parameters: the binding context APL provides.
 _CONTEXT = {"data", "viewport", "environment", "ordinal", "index", "length", "Math", "String", "Array", "Time"}
 _CONTEXT |= {"true", "false", "null"}
-_PATH = re.compile(r"(?<![\w.@'])(payload|data)((?:\.[A-Za-z_]\w*)+)")
+_PATH = r"(?<![\w.@'])({roots})((?:\.[A-Za-z_]\w*)+)"
 _MISSING = object()
+
+
+def _paths(expression: str, names: dict[str, Any]) -> list[tuple[str, str]]:
+    """The data paths of an expression: a bound name ("payload", "data", a layout's
+    parameter) or ``data`` (which only a data-bound component binds) and its fields."""
+    roots = "|".join(re.escape(name) for name in [*sorted(set(names) - _CONTEXT), "data"])
+    found: list[tuple[str, str]] = re.findall(_PATH.format(roots=roots), _QUOTED.sub("''", expression))
+    return found
+
+
+_WHEN = re.compile(r"\$\{\s*([A-Za-z_][\w.]*)\s*(==|!=)\s*'([^']*)'\s*\}")
+
+
+def _inflated(node: dict[str, Any], names: dict[str, Any]) -> bool:
+    """False when ``node``'s ``when`` is a plain comparison of a bound value with a string
+    that does not hold (APL does not inflate it, so its bindings need not resolve)."""
+    when = node.get("when")
+    match = _WHEN.fullmatch(when) if isinstance(when, str) else None
+    if match is None:
+        return True
+    value = _lookup(names, match[1].split("."))
+    if value is _MISSING:
+        return True  # reported by the checker as a path that resolves to nothing
+    return bool((value == match[3]) == (match[2] == "=="))
 
 
 def _lookup(value: Any, parts: list[str]) -> Any:
@@ -232,14 +273,16 @@ def binding_problems(directive: dict[str, Any]) -> list[str]:
     def check_text(text: str, where: str, names: dict[str, Any]) -> None:
         for expression in _EXPRESSION.findall(text):
             for name in _NAME.findall(_QUOTED.sub("''", expression)):
-                if name not in _CONTEXT and name not in scope:
+                if name not in _CONTEXT and name not in names:
                     problems.append(f"{where}: ${{{expression}}} names {name!r}, which nothing binds")
-            for root, tail in _PATH.findall(expression):
+            for root, tail in _paths(expression, names):
                 if root not in names:
                     problems.append(f"{where}: ${{{expression}}} uses {root!r} outside a data-bound component")
                     continue
                 if _lookup(names[root], tail.strip(".").split(".")) is _MISSING:
                     problems.append(f"{where}: {root}{tail} resolves to nothing")
+
+    layouts: dict[str, Any] = document.get("layouts", {})
 
     def walk(node: Any, where: str, names: dict[str, Any]) -> None:
         if isinstance(node, str):
@@ -247,6 +290,22 @@ def binding_problems(directive: dict[str, Any]) -> list[str]:
         elif isinstance(node, list):
             for index, child in enumerate(node):
                 walk(child, f"{where}[{index}]", names)
+        elif isinstance(node, dict) and not _inflated(node, names):
+            return
+        elif isinstance(node, dict) and node.get("type") in layouts:
+            # A layout's instance: its parameters bound to what the instance passes.
+            layout = layouts[node["type"]]
+            inner = dict(names)
+            for parameter in layout.get("parameters", []):
+                name = parameter if isinstance(parameter, str) else parameter["name"]
+                value = node.get(name, _MISSING)
+                if isinstance(value, str):
+                    check_text(value, f"{where}.{name}", names)
+                    whole = re.fullmatch(r"\$\{\s*([A-Za-z_][\w.]*)\s*\}", value)
+                    value = _lookup(names, whole[1].split(".")) if whole else value
+                inner[name] = value
+            walk({k: v for k, v in node.items() if k not in inner and k != "type"}, where, names)
+            walk(layout.get("item", layout.get("items", [])), f"{where}<{node['type']}>", inner)
         elif isinstance(node, dict):
             if "data" in node and isinstance(node["data"], str) and "type" in node:
                 check_text(node["data"], f"{where}.data", names)
@@ -267,7 +326,7 @@ def binding_problems(directive: dict[str, Any]) -> list[str]:
 
     walk(document.get("mainTemplate", {}).get("items", []), "mainTemplate.items", scope)
     walk(document.get("onMount", []), "onMount", scope)
-    ids = set(_values_of(document.get("mainTemplate", {}), "id"))
+    ids = set(_values_of(document.get("mainTemplate", {}), "id")) | set(_values_of(layouts, "id"))
     for target in _values_of(document.get("onMount", []), "componentId"):
         if target not in ids:
             problems.append(f"onMount: a command targets {target!r}, which no component has as its id")

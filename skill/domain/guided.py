@@ -153,14 +153,29 @@ class Guide:
         counted = "coach.rep.number" in output.keys
         self.session.before_count = _position(state) if counted else None
         self._save(new_state)
-        # While Alexa counts, the screen shows the set being counted; otherwise where we are now.
+        # While Alexa counts, the screen shows the set being counted, then (when the count
+        # ends and the voice goes on) what comes next; otherwise where we are now.
+        # What the voice ends by asking ("say ready when you're in position") is on the
+        # screen of what to get ready for.
+        asked = _asked(output)
         screen = coaching_screen(state if counted else new_state, counting=counted)
+        if screen is not None and counted:
+            then = coaching_screen(new_state, counting=False)
+            screen = replace(
+                screen,
+                then=then and replace(then, hint=asked),
+                ends=new_state.phase is Phase.FINISHED,
+            )
+        elif screen is not None:
+            screen = replace(screen, hint=asked)
         if screen is not None:
             output = replace(output, screen=screen)
         ending = new_state.phase is Phase.FINISHED and state.phase is not Phase.FINISHED
         if ending and not new_state.single and self.asks_pain:
             # The end of a routine is when to ask how the back feels (the pain log); the
-            # last set's screen stays with it.
+            # finished screen asks it too.
+            if isinstance(output.screen, CoachingScreen):
+                output = replace(output, screen=replace(output.screen, finished_hint=Say.of("pain.ask.reprompt")))
             return replace(
                 output,
                 speech=(*output.speech, Say.of("pain.ask")),
@@ -468,6 +483,13 @@ def coaching_screen(state: WorkoutState, *, counting: bool) -> CoachingScreen | 
         units=item.sets * item.sides,
         finished=len(state.done),
     )
+
+
+def _asked(output: Output) -> Say | None:
+    """The last thing ``output`` says when it is a prompt: what the user is asked to say
+    ("say ready when you're in position", "say ready for set 2")."""
+    last = output.speech[-1] if output.speech else None
+    return last if isinstance(last, Say) else None
 
 
 def _routine_ref(state: WorkoutState) -> RoutineRef | ExerciseRef:

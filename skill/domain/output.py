@@ -160,6 +160,12 @@ class CoachingScreen:
     done_units: int = 0  # sets (times sides) of this exercise finished before this response
     units: int = 1  # sets times sides of this exercise
     finished: int = 0  # exercises of the routine finished (skipped ones are not)
+    # A counted set's response goes on to what follows it ("switch to your right leg", the
+    # next exercise's introduction, the end): the screen for then, shown when the count ends.
+    then: CoachingScreen | None = None
+    ends: bool = False  # the count ends the session's exercises: the finished screen follows
+    hint: Say | None = None  # what the voice asks the user to say next (before a set)
+    finished_hint: Say | None = None  # what the voice asks once the exercises are done
 
 
 @dataclass(frozen=True)
