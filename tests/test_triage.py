@@ -557,3 +557,27 @@ def test_a_sign_said_before_the_question_is_reported(catalog: Catalog) -> None:
     assert said.severity == "stop" and not said.hypothetical
     asked = triage(catalog, "what should I do if my back really hurts")
     assert asked.severity == "stop" and asked.hypothetical
+
+
+@pytest.mark.parametrize(
+    ("words", "tier"),
+    [
+        # Blood at the wound is the surgeon's office today; bleeding that will not stop, or
+        # coughed up, is an emergency (ref-glos-dvt); a fall's blood still is.
+        ("There is little bit of blood and fluid coming from my stitches area, the dressing is wet", "surgeon_today"),
+        ("hang on, there's a bit of blood seeping through my dressing", "surgeon_today"),
+        ("My wound's pouring blood, it's soaked right through the dressing and won't stop", "emergency"),
+        ("I just coughed and there was blood in the tissue, bright red, more than a speck.", "emergency"),
+        ("i went down hard and now i'm bleeding", "emergency"),
+        # A fever with a stiff neck is meningitis's sign (ref-mrf-symptoms): at once.
+        ("my neck's really stiff and i've got a high fever", "emergency"),
+        ("i've got a fever and i can't bend my neck forward", "emergency"),
+        ("I've got a bit of a fever today", "surgeon_today"),
+        # Fainting again and again; a foot that will not lift; British English for wetting oneself.
+        ("i keep fainting", "emergency"),
+        ("my toes won't lift up on the right side i can't point them up at all", "emergency"),
+        ("I can't feel anything down there and I think I've wet meself", "emergency"),
+    ],
+)
+def test_the_sixth_rounds_rules(catalog: Catalog, words: str, tier: str) -> None:
+    assert triage(catalog, words).severity == tier
