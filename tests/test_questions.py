@@ -168,3 +168,18 @@ def test_start_my_exercises_after_another_routines_overview_is_the_users_own(con
     convo.say("what's in the in-hospital routine")
     reply = convo.say("start my exercises")
     assert "Let's start your weeks three to six routine" in reply.text, reply.text
+
+
+@pytest.mark.parametrize("filler", ["hello", "morning", "hiya", "exercises i guess", "not yet first"])
+def test_a_greeting_in_a_name_slot_names_nothing(convo: Conversation, filler: str) -> None:
+    """ "hello, I want to start today's exercises", with "hello" heard as the routine's name:
+    the request is answered as if no routine were named, not "I didn't catch which routine"."""
+    convo.launch()
+    reply = convo.intent("StartRoutineIntent", stage=SlotFill("stage", filler, slot_type="STAGE"))
+    assert "didn't catch which routine" not in reply.text
+    assert "Which week after surgery are you in?" in reply.text
+    overview = convo.intent("RoutineOverviewIntent", stage=SlotFill("stage", filler, slot_type="STAGE"))
+    assert "didn't catch which routine" not in overview.text
+    coach = convo.intent("CoachExerciseIntent", exercise=SlotFill("exercise", filler, slot_type="EXERCISE"))
+    assert "I don't know an exercise called" not in coach.text
+    assert "Which week after surgery are you in?" in coach.text  # "can we do my exercises"

@@ -159,3 +159,48 @@ def test_a_pause_mid_set_says_how_to_report_a_symptom(convo: Conversation) -> No
     reply = convo.intent("AMAZON.PauseIntent")
     assert "Paused at" in reply.text
     assert "If something hurts or feels wrong, say: Alexa, tell Spine Coach what you feel." in reply.text
+
+
+def test_words_with_nothing_felt_mid_set_check_in_gently(convo: Conversation, store: SQLiteStore) -> None:
+    """A sentence a model put on the symptom intent with no symptom word in it ("sorry, I
+    have to pick up my kid") pauses and asks gently, without the emergency number; a second
+    one stops and keeps the place."""
+    mid_set(convo)
+    reply = convo.intent(
+        "SymptomIntent", symptom=SlotFill("symptom", "sorry i have to pick up my kid from school", slot_type="SYMPTOM")
+    )
+    assert CHECK_IN in reply.text and "9 1 1" not in reply.text and not reply.ends_session
+    assert paused_place(store).phase is Phase.PAUSED
+    again = convo.intent(
+        "SymptomIntent", symptom=SlotFill("symptom", "my daughter is at the gate", slot_type="SYMPTOM")
+    )
+    assert "I still didn't catch that, so I've stopped here" in again.text and again.ends_session
+
+
+def test_a_vague_feeling_mid_set_is_still_asked_about_with_the_emergency_number(convo: Conversation) -> None:
+    mid_set(convo)
+    reply = convo.intent("SymptomIntent", symptom=SlotFill("symptom", "my leg feels weird", slot_type="SYMPTOM"))
+    assert "Stop the exercise now" in reply.text or "9 1 1" in reply.text
+
+
+@pytest.mark.parametrize("answer", ["no", "no nothing hurts i just need a minute"])
+def test_nothing_wrong_after_the_check_in_keeps_it_paused_until_ready(convo: Conversation, answer: str) -> None:
+    mid_set(convo)
+    convo.say("the weather on mars is lovely")
+    if answer == "no":
+        reply = convo.intent("AMAZON.NoIntent")
+    else:
+        reply = convo.intent("SymptomIntent", symptom=SlotFill("symptom", answer, slot_type="SYMPTOM"))
+    assert reply.text.startswith("Good. I've paused here. Say ready to carry on") and not reply.ends_session
+    assert "didn't catch" not in reply.text
+    carried_on = convo.say("ready")
+    assert "pick up pelvic tilts from the start of that set" in carried_on.text  # where it paused
+
+
+def test_yes_to_the_check_in_asks_what_it_is(convo: Conversation) -> None:
+    mid_set(convo)
+    convo.say("the weather on mars is lovely")
+    reply = convo.intent("AMAZON.YesIntent")
+    assert "Is it pain, numbness or weakness" in reply.text and "9 1 1" in reply.text and not reply.ends_session
+    follow = convo.say("my leg feels funny")
+    assert "Stop the exercise now" in follow.text

@@ -32,6 +32,9 @@ TODAY = date(2026, 11, 21)
         (None, None),
         ("minus one", None),
         ("hundred " * 20, None),
+        ("and", None),  # no number in it: not zero ("remind me to do them too, and ...")
+        ("and and", None),
+        ("a hundred and five", 105),
     ],
 )
 def test_number(value: str | None, expected: int | None) -> None:

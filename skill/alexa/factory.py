@@ -74,6 +74,7 @@ def handlers() -> list[AbstractRequestHandler]:
         launch.LaunchHandler(),
         # mid-session, anything not understood pauses and checks in (never "say ready" again)
         progress.PainScoreMidSetHandler(),
+        safety_net.CheckInAnsweredHandler(),
         safety_net.SafetyNetHandler(),
         answers.QuestionAgainHandler(),
         # answers to the question the skill just asked

@@ -47,6 +47,8 @@ TURN_KEY = "spine_coach.turn"
 SAVE_ATTEMPTS = 4
 MIGRATE_ATTEMPTS = 3
 _SERIALIZER = DefaultSerializer()
+# Custom slots that name something (an exercise, a routine, an activity).
+NAME_SLOTS = frozenset({"exercise", "afterExercise", "stage", "activity"})
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,12 @@ class Turn:
         return slots.understood_id(self.request, name, self.catalog.vocabulary)
 
     def slot_raw(self, name: str) -> str | None:
-        return slots.raw_value(self.request, name)
+        """The words said for a slot; none when a custom slot holds only a greeting or filler
+        ("hello, start my exercises" with "hello" as the routine's name)."""
+        raw = slots.raw_value(self.request, name)
+        if raw and name in NAME_SLOTS and self.catalog.vocabulary.says_nothing(raw):
+            return None
+        return raw
 
     # Built-in types: the parsed value, or None when missing or not understood.
 

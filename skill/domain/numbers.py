@@ -116,6 +116,8 @@ def parse_number(text: str) -> int | None:
         stripped = word.rstrip("stndrh")  # 3rd, 21st, 2nd, 4th
         if _digits(stripped) and stripped != word:
             return int(stripped)
+    if all(word == "and" for word in words):
+        return None  # "and" joins numbers ("a hundred and five"); alone it is none
     total = 0
     current = 0
     for index, word in enumerate(words):

@@ -92,6 +92,54 @@ _TRAILING = frozenset(
         "then",
     ]
 )
+# Greetings and fillers said around a request ("morning, can we do my exercises", "I wanna
+# do my exercises I guess"): a slot holding only these (and the words around a name) names
+# nothing, whatever a model put in it.
+_SMALL_TALK = frozenset(
+    [
+        "hello",
+        "hi",
+        "hiya",
+        "hey",
+        "morning",
+        "good",
+        "afternoon",
+        "evening",
+        "um",
+        "uh",
+        "er",
+        "erm",
+        "ok",
+        "okay",
+        "right",
+        "so",
+        "well",
+        "love",
+        "mate",
+        "i",
+        "guess",
+        "wanna",
+        "gonna",
+        "alexa",
+        "is",
+        "yeah",
+        "yes",
+        "oh",
+        "just",
+        "let",
+        "us",
+        "lets",
+        "like",
+        "actually",
+        "instead",
+        "first",
+        "there",
+        "in",
+        "not",
+        "yet",
+        "no",
+    ]
+)
 # Endings a short stem may take ("pee" -> "peed", "sit" -> "sitting"), so that a
 # three-letter stem does not swallow unrelated words ("wee" is not "week").
 _SHORT_STEM = 3
@@ -278,6 +326,23 @@ class Vocabulary:
         return bool(where) and all(
             any(_stem_matches(stem, tokens[i]) for stem in self.places) for i in where if i < len(tokens)
         )
+
+    def reports_nothing(self, heard: str | None) -> bool:
+        """No symptom word, no place on the body and no word of feeling ("feel", "felt"): the
+        words report nothing ("sorry, I have to pick up my kid"), though a model may have put
+        them on the symptom intent. "My fingers feel rubbery" reports something."""
+        tokens = words(heard or "")
+        if self.hits("symptom", heard, negation=False) or self.phrase("symptom", heard) is not None:
+            return False
+        return not any(
+            t.startswith(("feel", "felt")) or any(_stem_matches(stem, t) for stem in self.places) for t in tokens
+        )
+
+    def says_nothing(self, heard: str | None) -> bool:
+        """The words are only greetings, fillers and the words around a name ("hello", "morning",
+        "exercises I guess"): as a slot's value they name nothing."""
+        tokens = words(heard or "")
+        return bool(tokens) and all(t in _SMALL_TALK or t in _LEADING or t in _TRAILING for t in tokens)
 
     def phrase(self, slot: str, heard: str | None) -> str | None:
         """The id of a listed phrase the words are (trimmed of fillers), or ``None``."""

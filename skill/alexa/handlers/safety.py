@@ -10,7 +10,7 @@ from skill.alexa import slots
 from skill.alexa.handlers.base import Handler, all_of, intent
 from skill.alexa.turn import Turn, turn_of
 from skill.domain import safety
-from skill.domain.output import Output, Say, ask
+from skill.domain.output import Output, Say, ask, tell
 from skill.domain.triage import Verdict, triage
 from skill.domain.vocabulary import CIRCUMSTANCE, words
 
@@ -30,8 +30,26 @@ class SymptomHandler(Handler):
     when = all_of(intent("SymptomIntent"), lambda hi: not _denied_mid_set(hi))
 
     def answer(self, turn: Turn) -> Output:
-        verdict = triage(turn.catalog, _felt(turn), turn.slot_id("symptom"))
+        felt = _felt(turn)
+        verdict = triage(turn.catalog, felt, turn.slot_id("symptom"))
+        if verdict.symptom is None and turn.catalog.vocabulary.reports_nothing(felt):
+            # Mid-set words with nothing felt in them ("sorry, I have to pick up my kid"): the
+            # count pauses and the patient is asked, gently, whether something is wrong (a
+            # second such answer stops and keeps the place), not asked about pain, numbness
+            # and 911 for what reports nothing.
+            checked = check_in(turn)
+            if checked is not None:
+                return checked
         return answer_verdict(turn, verdict)
+
+
+def check_in(turn: Turn) -> Output | None:
+    """Pause and ask (once; after a check-in, stop and keep the place). ``None`` outside a workout."""
+    asked_before = turn.session.pending is not None and turn.session.pending.kind == "check_in"
+    checked = turn.guide.check_in()
+    if checked is None or not asked_before:
+        return checked
+    return tell(Say.of("workout.check_in.unclear"))
 
 
 def _felt(turn: Turn) -> str | None:

@@ -13,13 +13,16 @@ words; otherwise, a second miss stops the session and keeps the place.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ask_sdk_core.handler_input import HandlerInput
 
-from skill.alexa.handlers.base import Handler, Predicate, all_of
-from skill.alexa.handlers.safety import answer_verdict
+from skill.alexa.handlers.base import Handler, Predicate, all_of, intent, pending
+from skill.alexa.handlers.safety import answer_verdict, check_in
 from skill.alexa.handlers.workout import in_workout
 from skill.alexa.turn import Turn, turn_of
-from skill.domain.output import Output, Say, tell
+from skill.domain import safety
+from skill.domain.output import Output, Say, ask, tell
 from skill.domain.triage import Verdict, triage
 
 # Intents that only answer a question the skill asks outside a session.
@@ -80,12 +83,30 @@ class SafetyNetHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         pending = turn.session.pending
         if pending is not None and pending.kind == "check_in":
+            if turn.catalog.vocabulary.denied("symptom", turn.slot_raw("symptom")):
+                return nothing_wrong()  # "no, nothing hurts, I just need to stop for today"
             verdict = _symptom_in_words(turn)
             if verdict is not None:
                 return answer_verdict(turn, verdict)
-            turn.guide.check_in()  # the place stays paused at the start of the set
-            return tell(Say.of("workout.check_in.unclear"))
-        return turn.guide.check_in() or tell(Say.of("workout.check_in.unclear"))
+        return check_in(turn) or tell(Say.of("workout.check_in.unclear"))
+
+
+def nothing_wrong() -> Output:
+    """The check-in answered "no, nothing's wrong": the count stays paused until "ready"."""
+    return ask(Say.of("workout.check_in.fine"), reprompt=Say.of("workout.check_in.fine.reprompt"))
+
+
+class CheckInAnsweredHandler(Handler):
+    """A yes or a no to "if something hurts or feels wrong, tell me": no is carried on from
+    (paused, "ready" goes on); yes is asked what it is, as any symptom not yet named."""
+
+    when = all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), pending("check_in"), in_workout())
+
+    def answer(self, turn: Turn) -> Output:
+        if _intent_name(turn) == "AMAZON.NoIntent":
+            return nothing_wrong()
+        asked = safety.ask_what(turn.catalog, turn.locale)
+        return replace(asked, pending=turn.session.pending)
 
 
 def _symptom_in_words(turn: Turn) -> Verdict | None:

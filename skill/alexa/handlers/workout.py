@@ -67,9 +67,14 @@ class StartRoutineHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         routine_id = turn.slot_id("stage")
         if routine_id is None and not turn.slot_raw("stage"):
-            # A linked physiotherapist's plan comes first; stock routines stay available by name.
-            return plan.start_plan(turn) or starts.start_for_user(turn.guide, turn.now.date()) or ask_week()
+            return start_my_exercises(turn)
         return start_for_stage(turn, routine_id)
+
+
+def start_my_exercises(turn: Turn) -> Output:
+    """ "Start my exercises": a linked physiotherapist's plan first (stock routines stay
+    available by name), else the routine for the user's stage, else the question of which week."""
+    return plan.start_plan(turn) or starts.start_for_user(turn.guide, turn.now.date()) or ask_week()
 
 
 class StageAnswerHandler(Handler):
@@ -107,6 +112,10 @@ class CoachExerciseHandler(Handler):
         exercise_id = turn.slot_id("exercise")
         if exercise_id is not None and exercise_id in turn.catalog.exercises:
             return starts.start_single(turn.guide, exercise_id, turn.now.date())
+        if not turn.slot_raw("exercise"):
+            # "morning, can we do my exercises" with "morning" heard as the exercise: no
+            # exercise named is a start of the user's exercises.
+            return start_my_exercises(turn)
         return howto.unknown_exercise(turn.catalog, turn.slot_raw("exercise"))
 
 
