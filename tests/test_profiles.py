@@ -145,6 +145,9 @@ def test_a_pain_score_is_not_kept_and_the_answer_says_why(
     high = convo.say("log my pain as eight")
     assert "Stop the exercise now" in high.text  # the stop rule is unchanged
     assert "I don't keep pain scores" in high.text
+    trend = convo.say("ask spine coach how's my pain trend")
+    assert trend.interpretation is not None and trend.interpretation.intent == "PainTrendIntent"
+    assert "I don't keep pain scores" in trend.text and not trend.ends_session
 
 
 def test_a_plan_is_not_linked_and_the_answer_says_why(store_path: Path, clock: FixedClock, catalog: Catalog) -> None:

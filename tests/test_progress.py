@@ -46,6 +46,16 @@ def test_streak_across_days(convo: Conversation, clock: FixedClock) -> None:
     assert "Keep it up" not in broken
 
 
+def test_is_my_pain_getting_better(convo: Conversation, clock: FixedClock) -> None:
+    early = convo.say("ask spine coach is my pain getting better")
+    assert "I don't have enough pain scores from the last few weeks to see a trend yet" in early.text
+    convo.say("ask spine coach to log my pain as six")
+    clock.advance(days=1)
+    convo.say("ask spine coach to log my pain as four")
+    reply = convo.say("ask spine coach how's my pain trend")
+    assert reply.text.startswith("Your pain scores are coming down, from about 6 to 4.")
+
+
 def test_how_am_i_doing(convo: Conversation, clock: FixedClock) -> None:
     nothing = convo.say("ask spine coach how am I doing").text
     assert "I don't have any exercise sessions for you this week yet" in nothing

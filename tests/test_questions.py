@@ -102,7 +102,7 @@ def test_no_with_more_words_answers_a_yes_no_question(convo: Conversation) -> No
 @pytest.mark.parametrize(
     ("words", "said"),
     [
-        ("how's my pain been trending", "this week"),  # progress, not "give me a number"
+        ("how's my pain been trending", "pain scores"),  # the trend, not "give me a number"
         ("what's drawing in", "abdominal bracing"),
         ("what's the prone heel pull", "prone quadriceps stretch"),
         ("what about being a passenger", "My sources don't cover that"),
@@ -183,3 +183,34 @@ def test_a_greeting_in_a_name_slot_names_nothing(convo: Conversation, filler: st
     coach = convo.intent("CoachExerciseIntent", exercise=SlotFill("exercise", filler, slot_type="EXERCISE"))
     assert "I don't know an exercise called" not in coach.text
     assert "Which week after surgery are you in?" in coach.text  # "can we do my exercises"
+
+
+def test_no_to_anything_else_says_goodbye(convo: Conversation) -> None:
+    convo.launch()
+    convo.say("what should I avoid")
+    reply = convo.intent("AMAZON.NoIntent")
+    assert reply.ends_session and "not sure what you're answering" not in reply.text
+
+
+def test_six_weeks_to_the_week_question_is_the_time_since_surgery(convo: Conversation) -> None:
+    convo.launch()
+    asked = convo.intent("StartRoutineIntent")
+    assert "Which week after surgery are you in?" in asked.text
+    reply = convo.intent("StageIntent", stage=SlotFill("stage", "six weeks", slot_type="STAGE"))
+    # as "I'm six weeks post op": day 42, week 7
+    assert "week 7 after surgery" in reply.text, reply.text
+
+
+def test_no_surgery_is_the_general_routine(convo: Conversation) -> None:
+    convo.launch()
+    reply = convo.intent("StageIntent", stage=SlotFill("stage", "i didn't have surgery", slot_type="STAGE"))
+    assert "general low back routine" in reply.text and "Would you like to start it now?" in reply.text
+    started = convo.intent("AMAZON.YesIntent")
+    assert "Let's start your general low back routine" in started.text
+
+
+def test_words_reporting_nothing_outside_a_session_are_not_asked_about_911(convo: Conversation) -> None:
+    convo.launch()
+    reply = convo.intent("SymptomIntent", symptom=SlotFill("symptom", "hey good morning", slot_type="SYMPTOM"))
+    assert "9 1 1" not in reply.text and "didn't catch that" in reply.text
+    assert "tell me what you feel" in reply.text and not reply.ends_session

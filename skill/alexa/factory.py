@@ -118,6 +118,7 @@ def handlers() -> list[AbstractRequestHandler]:
         reminders.ChangeReminderHandler(),
         reminders.CancelRemindersHandler(),
         progress.ProgressHandler(),
+        progress.PainTrendHandler(),
         progress.SendProgressHandler(),
         progress.YesterdayHandler(),
         progress.StreakHandler(),

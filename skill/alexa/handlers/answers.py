@@ -61,9 +61,13 @@ class CoachOfferNoHandler(Handler):
 
 
 class UnexpectedYesNoHandler(Handler):
-    """A yes or no when no question is open."""
+    """A yes or no when no question is open. Outside a workout, "no" (or "no, thank you")
+    answers the "anything else?" most answers end with: goodbye."""
 
     when = intent("AMAZON.YesIntent", "AMAZON.NoIntent")
 
     def answer(self, turn: Turn) -> Output:
+        name = getattr(getattr(turn.request, "intent", None), "name", "")
+        if name == "AMAZON.NoIntent" and turn.guide.active() is None:
+            return welcome.goodbye()
         return welcome.nothing_to_answer()

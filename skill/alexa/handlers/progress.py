@@ -76,6 +76,23 @@ class ProgressHandler(Handler):
         return replace(ask(*speech, reprompt=Say.of("progress.reprompt")), screen=screen)
 
 
+class PainTrendHandler(Handler):
+    """ "is my pain getting better?": the trend of the recent scores, where they are kept; a
+    profile that keeps none says so (and a running set carries on)."""
+
+    when = intent("PainTrendIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        if not turn.deps.profile.keeps_health:
+            return _noted(turn, Say.of("pain.not_kept"))
+        on = turn.today()
+        found = pain.trend(turn.pain_since(on - timedelta(days=pain.RECENT_DAYS)), on)
+        if found is None:
+            return _noted(turn, Say.of("pain.trend.none"))
+        direction, earlier, later = found
+        return _noted(turn, Say.of(f"progress.pain.{direction}", earlier=earlier, later=later))
+
+
 class SendProgressHandler(Handler):
     """ "send my progress to my phone": this week's numbers on a card in the Alexa app."""
 

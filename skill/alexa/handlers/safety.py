@@ -40,6 +40,8 @@ class SymptomHandler(Handler):
             checked = check_in(turn)
             if checked is not None:
                 return checked
+            # Outside a session: not understood, with the door left open for a symptom.
+            return ask(Say.of("safety.not_a_report"), reprompt=Say.of("safety.not_a_report.reprompt"))
         return answer_verdict(turn, verdict)
 
 

@@ -10,7 +10,7 @@ from ask_sdk_model import Response
 from skill.alexa.handlers import plan
 from skill.alexa.handlers.base import Handler, Predicate, all_of, any_of, intent, pending, request_type
 from skill.alexa.turn import Turn, turn_of
-from skill.domain import overview, safety, stage, starts
+from skill.domain import numbers, overview, safety, stage, starts
 from skill.domain.output import Output, Pending, Say, ask
 from skill.domain.workout import EventKind
 
@@ -87,18 +87,34 @@ class StageAnswerHandler(Handler):
         question = turn.session.pending
         routine_id = turn.slot_id("stage")
         if question is not None and question.kind == "ask_stage" and question.get("then") == "start":
-            said = re.fullmatch(_WEEK_WORDS, (turn.slot_raw("stage") or "").strip().lower())
-            if said is not None:
+            raw = (turn.slot_raw("stage") or "").strip().lower()
+            said = re.fullmatch(_WEEK_WORDS, raw)
+            weeks = re.fullmatch(_WEEKS_SINCE, raw)
+            if said is not None or weeks is not None:
                 from skill.alexa.handlers.stage import after_statement
 
-                return after_statement(turn, stage.set_week(turn.user, said.group(1), turn.now.date()))
+                today = turn.now.date()
+                if said is not None:
+                    return after_statement(turn, stage.set_week(turn.user, said.group(1), today))
+                # "six weeks": the time since surgery, as in "I'm six weeks post op" (day 42)
+                count = numbers.parse_number(weeks.group(1)) if weeks is not None else None
+                duration = f"P{count}W" if count is not None else None
+                return after_statement(turn, stage.set_weeks_ago(turn.user, duration, today))
             return start_for_stage(turn, routine_id)
+        if routine_id == GENERAL and question is None:
+            # "I didn't have surgery", "it's just back pain, no surgery": the general routine
+            # is the user's, as if a physiotherapist had said so.
+            from skill.alexa.handlers.stage import StageOverrideHandler
+
+            return StageOverrideHandler().answer(turn)
         if routine_id is not None and routine_id in turn.catalog.routines:
             return overview.routine_overview(turn.catalog, turn.catalog.routine(routine_id))
         return overview.unknown_routine()
 
 
+GENERAL = "general_low_back"  # the routine for a back that had no surgery
 _WEEK_WORDS = r"(?:the )?week (.+)"  # compiled at first use (re's cache), not at import
+_WEEKS_SINCE = r"(?:about |nearly |almost |just over |over )?(\w+(?: \w+)?) weeks?(?: now| out| ago| post op)?"
 
 
 class CoachExerciseHandler(Handler):
