@@ -201,7 +201,31 @@ def test_six_weeks_to_the_week_question_is_the_time_since_surgery(convo: Convers
     assert "week 7 after surgery" in reply.text, reply.text
 
 
+def test_no_to_an_open_question_is_no_goodbye(convo: Conversation) -> None:
+    convo.launch()
+    convo.intent("StartRoutineIntent")  # "which week after surgery are you in?"
+    reply = convo.intent("AMAZON.NoIntent")
+    assert not reply.ends_session
+
+
+def test_the_general_routines_name_moves_no_one_who_had_surgery(convo: Conversation) -> None:
+    convo.launch()
+    convo.say("I had surgery three weeks ago")
+    convo.say("stop")
+    convo.launch()  # a new session, nothing asked: the week after surgery is kept (clinic)
+    reply = convo.intent("StageIntent", stage=SlotFill("stage", "back stretches", slot_type="STAGE"))
+    assert "I've moved you" not in reply.text
+    convo.say("stop")
+    convo.launch()
+    surgery = convo.intent("StageIntent", stage=SlotFill("stage", "i didn't have surgery", slot_type="STAGE"))
+    assert "I've moved you" not in surgery.text  # a week after surgery is known: no override
+
+
 def test_no_surgery_is_the_general_routine(convo: Conversation) -> None:
+    convo.launch()
+    named = convo.intent("StageIntent", stage=SlotFill("stage", "back stretches", slot_type="STAGE"))
+    assert "I've moved you" not in named.text  # the routine's name alone is a question about it
+    convo.say("stop")
     convo.launch()
     reply = convo.intent("StageIntent", stage=SlotFill("stage", "i didn't have surgery", slot_type="STAGE"))
     assert "general low back routine" in reply.text and "Would you like to start it now?" in reply.text
@@ -209,8 +233,10 @@ def test_no_surgery_is_the_general_routine(convo: Conversation) -> None:
     assert "Let's start your general low back routine" in started.text
 
 
-def test_words_reporting_nothing_outside_a_session_are_not_asked_about_911(convo: Conversation) -> None:
+def test_only_small_talk_outside_a_session_is_not_asked_about_as_a_symptom(convo: Conversation) -> None:
     convo.launch()
     reply = convo.intent("SymptomIntent", symptom=SlotFill("symptom", "hey good morning", slot_type="SYMPTOM"))
-    assert "9 1 1" not in reply.text and "didn't catch that" in reply.text
-    assert "tell me what you feel" in reply.text and not reply.ends_session
+    assert "Is it pain, numbness or weakness" not in reply.text and "didn't catch that" in reply.text
+    assert "tell me what you feel" in reply.text and "9 1 1" in reply.text and not reply.ends_session
+    serious = convo.intent("SymptomIntent", symptom=SlotFill("symptom", "i think i'm dying", slot_type="SYMPTOM"))
+    assert "Is it pain, numbness or weakness" in serious.text and "9 1 1" in serious.text

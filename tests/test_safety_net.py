@@ -161,26 +161,49 @@ def test_a_pause_mid_set_says_how_to_report_a_symptom(convo: Conversation) -> No
     assert "If something hurts or feels wrong, say: Alexa, tell Spine Coach what you feel." in reply.text
 
 
-def test_words_with_nothing_felt_mid_set_check_in_gently(convo: Conversation, store: SQLiteStore) -> None:
-    """A sentence a model put on the symptom intent with no symptom word in it ("sorry, I
-    have to pick up my kid") pauses and asks gently, without the emergency number; a second
-    one stops and keeps the place."""
+def test_only_small_talk_mid_set_is_checked_in_on_gently(convo: Conversation, store: SQLiteStore) -> None:
+    """A greeting or filler a model put on the symptom intent ("hey, good morning") pauses and
+    asks gently, without the emergency number; a second one stops and keeps the place."""
     mid_set(convo)
-    reply = convo.intent(
-        "SymptomIntent", symptom=SlotFill("symptom", "sorry i have to pick up my kid from school", slot_type="SYMPTOM")
-    )
+    reply = convo.intent("SymptomIntent", symptom=SlotFill("symptom", "hey good morning", slot_type="SYMPTOM"))
     assert CHECK_IN in reply.text and "9 1 1" not in reply.text and not reply.ends_session
     assert paused_place(store).phase is Phase.PAUSED
-    again = convo.intent(
-        "SymptomIntent", symptom=SlotFill("symptom", "my daughter is at the gate", slot_type="SYMPTOM")
-    )
+    again = convo.intent("SymptomIntent", symptom=SlotFill("symptom", "um okay", slot_type="SYMPTOM"))
     assert "I still didn't catch that, so I've stopped here" in again.text and again.ends_session
 
 
-def test_a_vague_feeling_mid_set_is_still_asked_about_with_the_emergency_number(convo: Conversation) -> None:
+@pytest.mark.parametrize("words", ["i think i'm dying", "my throat is closing up", "sorry i have to pick up my kid"])
+def test_words_the_vocabulary_does_not_know_are_asked_about_with_the_number(convo: Conversation, words: str) -> None:
     mid_set(convo)
-    reply = convo.intent("SymptomIntent", symptom=SlotFill("symptom", "my leg feels weird", slot_type="SYMPTOM"))
-    assert "Stop the exercise now" in reply.text or "9 1 1" in reply.text
+    reply = convo.intent("SymptomIntent", symptom=SlotFill("symptom", words, slot_type="SYMPTOM"))
+    assert "Is it pain, numbness or weakness" in reply.text and "9 1 1" in reply.text
+    again = convo.intent("SymptomIntent", symptom=SlotFill("symptom", words, slot_type="SYMPTOM"))
+    assert "9 1 1" in again.text  # asked again, with the number, however often
+
+
+@pytest.mark.parametrize("answer", ["no pain just numb", "i don't feel so good", "not feeling great"])
+def test_a_complaint_after_the_check_in_is_no_all_clear(convo: Conversation, answer: str) -> None:
+    mid_set(convo)
+    convo.say("the weather on mars is lovely")
+    reply = convo.intent("SymptomIntent", symptom=SlotFill("symptom", answer, slot_type="SYMPTOM"))
+    assert not reply.text.startswith("Good.")
+
+
+def test_no_to_is_it_pain_numbness_or_weakness_asks_again(convo: Conversation) -> None:
+    mid_set(convo)
+    convo.intent("SymptomIntent", symptom=SlotFill("symptom", "i think i'm dying", slot_type="SYMPTOM"))
+    reply = convo.intent("AMAZON.NoIntent")
+    assert "Is it pain, numbness or weakness" in reply.text and "9 1 1" in reply.text
+    assert not reply.text.startswith("Good.")
+
+
+def test_a_filler_in_a_name_slot_mid_set_checks_in_and_keeps_the_workout(
+    convo: Conversation, store: SQLiteStore
+) -> None:
+    mid_set(convo)
+    reply = convo.intent("CoachExerciseIntent", exercise=SlotFill("exercise", "okay", slot_type="EXERCISE"))
+    assert CHECK_IN in reply.text and "Let's start" not in reply.text
+    assert paused_place(store).phase is Phase.PAUSED
 
 
 @pytest.mark.parametrize("answer", ["no", "no nothing hurts i just need a minute"])

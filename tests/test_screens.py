@@ -413,3 +413,33 @@ def test_render_tests_skip_cleanly_on_a_clone_with_no_renderer(tmp_path: Path) -
     skipped = [line for line in result.stdout.splitlines() if "APL RENDER TESTS SKIPPED" in line]
     assert len(skipped) == 1, result.stdout
     assert "1 skipped" in result.stdout.splitlines()[-1]
+
+
+def test_a_check_in_replaces_the_counting_screen(show: Conversation) -> None:
+    """The counting document's commands would go on to the next exercise's screen while the
+    voice asks what is wrong: the check-in sends a screen of where it paused."""
+    show.say("ask spine coach my physio moved me to the week six routine")
+    show.say("ask spine coach to start my week six routine")
+    show.say("ready")
+    reply = show.say("the weather on mars is lovely")
+    screen = render(reply)
+    assert screen is not None and "onMount" not in screen["document"]
+    data = screen["datasources"]["coach"]
+    assert data["name"] == "Pelvic tilts" and not data["counting"] and data["then"] == {"kind": ""}
+
+
+def test_a_set_counted_in_chunks_turns_to_no_other_screen_midway(show: Conversation) -> None:
+    show.say("ask spine coach my physio moved me to the week six routine")
+    show.say("ask spine coach to coach me through pelvic tilts")
+    for _ in range(3):
+        show.say("harder")
+    for _ in range(3):
+        show.say("slower")
+    chunks = [show.say("ready")]
+    while "keep counting" in chunks[-1].reprompt_text:
+        chunks.append(show.say("ready"))
+    assert len(chunks) > 1, "the set is counted in more than one response"
+    for chunk in chunks[:-1]:
+        directive = render(chunk)
+        assert directive is not None and directive["datasources"]["coach"]["then"] == {"kind": ""}
+        assert not [c for c in directive["document"]["onMount"][0]["commands"] if c["property"] == "display"]

@@ -356,13 +356,15 @@ def test_a_matched_exercise_is_never_read_as_a_symptom(convo: Conversation) -> N
 # console's understanding puts on another intent or on no intent at all (the fallback), where
 # no words reach the triage: the safety net checks in on them mid-set. Which of them does so
 # moves when the model changes (the classifier retrains on it): "my back is paining more with
-# every repetition" goes to HarderIntent on some builds, so set 2's stop floor is 37, not 38.
+# every repetition" goes to HarderIntent on some builds, so set 2's stop floor is 37, not 38;
+# "is it okay that the cut is a bit red and warm?" sits at the fallback's threshold (0.29 or
+# 0.31 against 0.30, build to build), so set 3's today floor is 32, not 33.
 FLOORS = {
     "statements.jsonl": {"emergency": 44, "today": 37, "stop": 39, "expected": 62},
     "statements-2.jsonl": {"emergency": 40, "today": 33, "stop": 40, "expected": 45},
-    "statements-3.jsonl": {"emergency": 34, "today": 33, "stop": 39, "expected": 40},
-    "statements-4.jsonl": {"emergency": 40, "today": 38, "stop": 38, "expected": 39},
-    "statements-5.jsonl": {"emergency": 40, "today": 30, "stop": 33, "expected": 31},
+    "statements-3.jsonl": {"emergency": 34, "today": 32, "stop": 39, "expected": 40},
+    "statements-4.jsonl": {"emergency": 40, "today": 38, "stop": 39, "expected": 39},
+    "statements-5.jsonl": {"emergency": 40, "today": 30, "stop": 34, "expected": 31},
 }
 # Emergencies whose words never reach the triage: the console's understanding (as Alexa may)
 # hears the first as nothing at all (the safety net checks in mid-set), the second as another
@@ -577,7 +579,25 @@ def test_a_sign_said_before_the_question_is_reported(catalog: Catalog) -> None:
         ("i keep fainting", "emergency"),
         ("my toes won't lift up on the right side i can't point them up at all", "emergency"),
         ("I can't feel anything down there and I think I've wet meself", "emergency"),
+        # A stretch is felt along the muscle; what goes down the leg is spreading (round eight).
+        ("I can feel a gentle stretch down the back of my thigh, is that alright?", "expected"),
+        ("There's a burning feeling going into my buttock and down the back of my thigh", "stop"),
+        ("the pain is going down my leg", "stop"),
+        ("oh shoot, can you pause, someone's at the door", None),
+        # The review: heavy or active bleeding, blood brought up, and a fever with a stiff
+        # neck stay emergencies; a stiff neck beside a wound, cramping toes and feeling like
+        # passing out do not reach 911; a denial ends at "just" ("no pain, just numb").
+        ("my wound is bleeding heavily", "emergency"),
+        ("the wound keeps bleeding", "emergency"),
+        ("blood is running down my back from the wound", "emergency"),
+        ("I threw up a little blood", "emergency"),
+        ("spots of blood in my phlegm", "emergency"),
+        ("my wound is red and my neck is stiff from sleeping", "surgeon_today"),
+        ("I can't point my toes, they're cramping", "stop"),
+        ("I feel like I am passing out", "stop"),
+        ("I kept fainting before my surgery but not now", "stop"),
+        ("no pain just numb", "stop"),
     ],
 )
-def test_the_sixth_rounds_rules(catalog: Catalog, words: str, tier: str) -> None:
+def test_the_sixth_rounds_rules(catalog: Catalog, words: str, tier: str | None) -> None:
     assert triage(catalog, words).severity == tier

@@ -160,7 +160,8 @@ class Guide:
         asked = _asked(output)
         screen = coaching_screen(state if counted else new_state, counting=counted)
         if screen is not None and counted:
-            then = coaching_screen(new_state, counting=False)
+            # A long set counted in chunks goes on after "take a breath": no screen to turn to.
+            then = coaching_screen(new_state, counting=False) if new_state.rep == 0 else None
             screen = replace(
                 screen,
                 then=then and replace(then, hint=asked),
@@ -241,9 +242,12 @@ class Guide:
         if state.phase is Phase.READY:
             state = replace(state, phase=Phase.PAUSED)
         self._save(state)
-        return ask(
+        asked = ask(
             Say.of("workout.check_in"), reprompt=Say.of("workout.check_in.reprompt"), pending=Pending.of("check_in")
         )
+        # A new screen for where it paused: the counting screen's commands (still running on a
+        # device) would otherwise go on to the next exercise while the voice asks what is wrong.
+        return replace(asked, screen=coaching_screen(state, counting=False))
 
     # -- resuming --------------------------------------------------------------------------
 
@@ -486,10 +490,14 @@ def coaching_screen(state: WorkoutState, *, counting: bool) -> CoachingScreen | 
 
 
 def _asked(output: Output) -> Say | None:
-    """The last thing ``output`` says when it is a prompt: what the user is asked to say
-    ("say ready when you're in position", "say ready for set 2")."""
+    """The last thing ``output`` says when it tells the user what to say next ("say ready
+    when you're in position", "switch to your right leg, and say ready"); else ``None``."""
     last = output.speech[-1] if output.speech else None
-    return last if isinstance(last, Say) else None
+    return last if isinstance(last, Say) and last.key.startswith(_WHAT_TO_SAY) else None
+
+
+# The prompts that end an answer by saying what to say next (a screen's hint line).
+_WHAT_TO_SAY = ("coach.ready.", "coach.side.switch", "coach.set.rest", "coach.untimed.", "coach.chunk.say_ready")
 
 
 def _routine_ref(state: WorkoutState) -> RoutineRef | ExerciseRef:

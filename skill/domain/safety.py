@@ -92,6 +92,13 @@ def expected_answer(symptom: Symptom) -> Output:
     return ask(*expected_speech(symptom), Say.of("safety.expected.next"), reprompt=Say.of("safety.expected.next"))
 
 
+def not_a_report(catalog: Catalog, locale: str) -> Output:
+    """Only a greeting or filler heard as a symptom, outside a session: not understood, with
+    what to do if something is wrong (the emergency number too: a device heard no more)."""
+    number = emergency_number(catalog, locale)
+    return ask(Say.of("safety.not_a_report", number=number), reprompt=Say.of("safety.not_a_report.reprompt"))
+
+
 def ask_what(catalog: Catalog, locale: str) -> Output:
     """Words heard as a symptom that name no sign: ask, rather than guess a tier."""
     number = emergency_number(catalog, locale)

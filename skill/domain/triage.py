@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from skill.domain.catalog import Catalog, Symptom
-from skill.domain.vocabulary import hypothetical, resolved_positions, words
+from skill.domain.vocabulary import Hit, Vocabulary, hypothetical, resolved_positions, words
 
 TIERS = ("expected", "stop", "surgeon_today", "emergency")
 _TOPIC_AFTER = 5  # words: "ow my leg" reports the leg; a longer sentence may be about it
@@ -78,6 +78,30 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
     return verdict
 
 
+# Words that say which way something goes ("down my leg"), not what is felt.
+_DIRECTIONS = frozenset({"down", "along", "into", "through", "up"})
+# Signs felt along a limb by their nature: a stretch runs "down the back of the thigh"; a
+# burning or a pain that goes down it is spreading (the stop rule), whatever else is said.
+_FELT_ALONG = frozenset({"stretch"})
+# Words of something travelling ("GOING into my buttock and down my thigh"): spreading.
+_TRAVELS = frozenset({"going", "goes", "gone", "spreading", "spreads", "shooting", "shoots", "travelling", "traveling"})
+_TRAVELS |= {"radiating", "moving", "moves", "running", "runs"}
+
+
+def _where_another_is_felt(vocabulary: Vocabulary, tokens: list[str], hit: Hit, standing: list[Hit]) -> bool:
+    directions = {i for i in hit[2] if i < len(tokens) and tokens[i] in _DIRECTIONS}
+    where = hit[2] - directions
+    if not directions or not where or not vocabulary.only_places(tokens, where) or _TRAVELS.intersection(tokens):
+        return False
+    return any(
+        other is not hit
+        and other[1] in _FELT_ALONG
+        and where <= other[2]
+        and not vocabulary.only_places(tokens, other[2])
+        for other in standing
+    )
+
+
 def _decide(
     catalog: Catalog, tokens: list[str], heard: str | None, resolved: str | None, names: frozenset[int]
 ) -> Verdict:
@@ -108,6 +132,10 @@ def _decide(
         for hit in hits
         if not any(other[2] > hit[2] and other[0][1] > hit[0][1] for other in hits if other is not hit)
     ]
+    # A reading that rests on a direction and where ("DOWN the back of my THIGH") says where
+    # a stretch is felt when the stretch's reading names the same place: "a gentle stretch
+    # down the back of my thigh" is the stretch, not pain spreading down the leg.
+    standing = [hit for hit in standing if not _where_another_is_felt(vocabulary, tokens, hit, standing)]
     # A reading that rests only on where ("leg", "scar") names a place, not what is felt there.
     place = {id(hit) for hit in standing if vocabulary.only_places(tokens, hit[2])}
     # A sign that counts only alone (a positive statement) gives way to anything else heard,

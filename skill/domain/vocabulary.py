@@ -327,17 +327,6 @@ class Vocabulary:
             any(_stem_matches(stem, tokens[i]) for stem in self.places) for i in where if i < len(tokens)
         )
 
-    def reports_nothing(self, heard: str | None) -> bool:
-        """No symptom word, no place on the body and no word of feeling ("feel", "felt"): the
-        words report nothing ("sorry, I have to pick up my kid"), though a model may have put
-        them on the symptom intent. "My fingers feel rubbery" reports something."""
-        tokens = words(heard or "")
-        if self.hits("symptom", heard, negation=False) or self.phrase("symptom", heard) is not None:
-            return False
-        return not any(
-            t.startswith(("feel", "felt")) or any(_stem_matches(stem, t) for stem in self.places) for t in tokens
-        )
-
     def says_nothing(self, heard: str | None) -> bool:
         """The words are only greetings, fillers and the words around a name ("hello", "morning",
         "exercises I guess"): as a slot's value they name nothing."""
@@ -392,8 +381,10 @@ Hit = tuple[tuple[int, int, int, int, int], str, frozenset[int]]
 
 # Words that deny what follows them, up to the end of the clause ("no numbness or tingling").
 _NEGATIONS = frozenset(["no", "not", "never", "without", "nothing", "none", "nor"])
-# Words that end a negation's reach ("no numbness BUT my leg gave way").
-_CLAUSE_ENDS = frozenset(["but", "and", "though", "although", "however", "yet", "except", "so", "then", "because"])
+# Words that end a negation's reach ("no numbness BUT my leg gave way", "no pain, JUST numb").
+_CLAUSE_ENDS = frozenset(
+    ["but", "and", "though", "although", "however", "yet", "except", "so", "then", "because", "just"]
+)
 # A denied ability is a loss, not an absence: "not able to feel my legs" is a red flag.
 # (stems: "not passed water", "not peed all day" report retention).
 _ABILITY = ("able", "feel", "sensation", "strength", "control", "move", "hold", "breath", "pass", "pee", "wee", "urin")

@@ -68,6 +68,6 @@ class UnexpectedYesNoHandler(Handler):
 
     def answer(self, turn: Turn) -> Output:
         name = getattr(getattr(turn.request, "intent", None), "name", "")
-        if name == "AMAZON.NoIntent" and turn.guide.active() is None:
+        if name == "AMAZON.NoIntent" and turn.guide.active() is None and turn.session.pending is None:
             return welcome.goodbye()
         return welcome.nothing_to_answer()

@@ -10,7 +10,7 @@ from skill.alexa import slots
 from skill.alexa.handlers.base import Handler, all_of, intent
 from skill.alexa.turn import Turn, turn_of
 from skill.domain import safety
-from skill.domain.output import Output, Say, ask, tell
+from skill.domain.output import Output, Pending, Say, ask, tell
 from skill.domain.triage import Verdict, triage
 from skill.domain.vocabulary import CIRCUMSTANCE, words
 
@@ -32,22 +32,29 @@ class SymptomHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         felt = _felt(turn)
         verdict = triage(turn.catalog, felt, turn.slot_id("symptom"))
-        if verdict.symptom is None and turn.catalog.vocabulary.reports_nothing(felt):
-            # Mid-set words with nothing felt in them ("sorry, I have to pick up my kid"): the
+        if verdict.symptom is None and turn.catalog.vocabulary.says_nothing(felt):
+            # Only a greeting or filler ("hey, good morning") reports nothing for certain: the
             # count pauses and the patient is asked, gently, whether something is wrong (a
-            # second such answer stops and keeps the place), not asked about pain, numbness
-            # and 911 for what reports nothing.
+            # second such answer stops and keeps the place). Any other words a vocabulary does
+            # not know ("I think I'm dying", "my throat is closing up") are asked about, with
+            # the emergency number.
             checked = check_in(turn)
             if checked is not None:
                 return checked
             # Outside a session: not understood, with the door left open for a symptom.
-            return ask(Say.of("safety.not_a_report"), reprompt=Say.of("safety.not_a_report.reprompt"))
+            return safety.not_a_report(turn.catalog, turn.locale)
         return answer_verdict(turn, verdict)
+
+
+# The question "is it pain, numbness or weakness?": mid-set it is a check-in too (its answer
+# is read for symptom words; a second miss stops), but "no" to it is no all-clear.
+ASK_WHAT = "ask_what"
+CHECK_INS = frozenset({"check_in", ASK_WHAT})
 
 
 def check_in(turn: Turn) -> Output | None:
     """Pause and ask (once; after a check-in, stop and keep the place). ``None`` outside a workout."""
-    asked_before = turn.session.pending is not None and turn.session.pending.kind == "check_in"
+    asked_before = turn.session.pending is not None and turn.session.pending.kind in CHECK_INS
     checked = turn.guide.check_in()
     if checked is None or not asked_before:
         return checked
@@ -81,7 +88,7 @@ def answer_verdict(turn: Turn, verdict: Verdict) -> Output:
     if verdict.symptom is None:
         asked = safety.ask_what(turn.catalog, turn.locale)
         checked = turn.guide.check_in()  # mid-set: pause the count and wait for the answer
-        return asked if checked is None else replace(asked, pending=checked.pending)
+        return asked if checked is None else replace(asked, pending=Pending.of(ASK_WHAT), screen=checked.screen)
     was_running = turn.guide.stop_for_symptom()
     return safety.symptom_answer(
         turn.catalog, verdict.symptom, turn.locale, in_workout=was_running, severity=verdict.severity

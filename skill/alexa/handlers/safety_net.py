@@ -17,12 +17,13 @@ from dataclasses import replace
 
 from ask_sdk_core.handler_input import HandlerInput
 
-from skill.alexa.handlers.base import Handler, Predicate, all_of, intent, pending
-from skill.alexa.handlers.safety import answer_verdict, check_in
+from skill.alexa import slots
+from skill.alexa.handlers.base import Handler, Predicate, all_of, intent
+from skill.alexa.handlers.safety import ASK_WHAT, CHECK_INS, answer_verdict, check_in
 from skill.alexa.handlers.workout import in_workout
 from skill.alexa.turn import Turn, turn_of
 from skill.domain import safety
-from skill.domain.output import Output, Say, ask, tell
+from skill.domain.output import Output, Pending, Say, ask, tell
 from skill.domain.triage import Verdict, triage
 
 # Intents that only answer a question the skill asks outside a session.
@@ -65,7 +66,12 @@ def not_understood(turn: Turn) -> bool:
         # pain") are not, but they are not understood either: pause and check in.
         raw = turn.slot_raw("symptom")
         return turn.slot_id("symptom") is None and turn.catalog.vocabulary.denied("symptom", raw)
-    return any(turn.slot_raw(slot) and turn.slot_id(slot) is None for slot in WORD_SLOTS if slot in _slot_names(turn))
+    # The words as said, fillers too: "okay coach me" mid-set is not understood, not a start.
+    return any(
+        slots.raw_value(turn.request, slot) and turn.slot_id(slot) is None
+        for slot in WORD_SLOTS
+        if slot in _slot_names(turn)
+    )
 
 
 def mid_session_miss() -> Predicate:
@@ -82,13 +88,25 @@ class SafetyNetHandler(Handler):
 
     def answer(self, turn: Turn) -> Output:
         pending = turn.session.pending
-        if pending is not None and pending.kind == "check_in":
-            if turn.catalog.vocabulary.denied("symptom", turn.slot_raw("symptom")):
-                return nothing_wrong()  # "no, nothing hurts, I just need to stop for today"
+        if pending is not None and pending.kind in CHECK_INS:
             verdict = _symptom_in_words(turn)
             if verdict is not None:
                 return answer_verdict(turn, verdict)
+            if pending.kind == "check_in" and _all_clear(turn):
+                return nothing_wrong()  # "no, nothing hurts, I just need to stop for today"
         return check_in(turn) or tell(Say.of("workout.check_in.unclear"))
+
+
+def _all_clear(turn: Turn) -> bool:
+    """The words deny a symptom and name no other ("no, nothing hurts"), and what they deny
+    is no good news ("I don't feel so good" is a complaint)."""
+    raw = turn.slot_raw("symptom")
+    vocabulary = turn.catalog.vocabulary
+    if not vocabulary.denied("symptom", raw):
+        return False
+    denied = vocabulary.resolve("symptom", raw, negation=False)
+    good_news = {s.id for s in turn.catalog.guidance.symptoms if s.alone}
+    return denied not in good_news
 
 
 def nothing_wrong() -> Output:
@@ -96,17 +114,25 @@ def nothing_wrong() -> Output:
     return ask(Say.of("workout.check_in.fine"), reprompt=Say.of("workout.check_in.fine.reprompt"))
 
 
+def _checking_in(hi: HandlerInput) -> bool:
+    pending = turn_of(hi).session.pending
+    return pending is not None and pending.kind in CHECK_INS
+
+
 class CheckInAnsweredHandler(Handler):
     """A yes or a no to "if something hurts or feels wrong, tell me": no is carried on from
     (paused, "ready" goes on); yes is asked what it is, as any symptom not yet named."""
 
-    when = all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), pending("check_in"), in_workout())
+    when = all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), _checking_in, in_workout())
 
     def answer(self, turn: Turn) -> Output:
-        if _intent_name(turn) == "AMAZON.NoIntent":
+        pending = turn.session.pending
+        if _intent_name(turn) == "AMAZON.NoIntent" and pending is not None and pending.kind == "check_in":
             return nothing_wrong()
+        # Yes to "does something hurt?", or no to "is it pain, numbness or weakness?" (none of
+        # those): asked what it is, with the emergency number.
         asked = safety.ask_what(turn.catalog, turn.locale)
-        return replace(asked, pending=turn.session.pending)
+        return replace(asked, pending=Pending.of(ASK_WHAT))
 
 
 def _symptom_in_words(turn: Turn) -> Verdict | None:

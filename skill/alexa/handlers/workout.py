@@ -101,9 +101,12 @@ class StageAnswerHandler(Handler):
                 duration = f"P{count}W" if count is not None else None
                 return after_statement(turn, stage.set_weeks_ago(turn.user, duration, today))
             return start_for_stage(turn, routine_id)
-        if routine_id == GENERAL and question is None:
-            # "I didn't have surgery", "it's just back pain, no surgery": the general routine
-            # is the user's, as if a physiotherapist had said so.
+        words = (turn.slot_raw("stage") or "").lower()
+        no_surgery = routine_id == GENERAL and any(word in words for word in ("surgery", "surgical", "operation"))
+        if no_surgery and question is None and stage.current_week(turn.user, turn.now.date()) is None:
+            # "I didn't have surgery", "no surgery though" (not just the routine's name, and not
+            # from someone whose week after surgery is known): the general routine is the
+            # user's, as if a physiotherapist had said so.
             from skill.alexa.handlers.stage import StageOverrideHandler
 
             return StageOverrideHandler().answer(turn)
