@@ -80,3 +80,10 @@ def test_console_takes_a_locale(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "surgeon or physio's guidance" in result.stdout
     assert "call emergency services on 9 9 9 now" in result.stdout
+
+
+def test_console_shows_the_screen_data(tmp_path: Path) -> None:
+    result = run_chat(tmp_path, "--screen", "--say", "open spine coach", "--say", "how do I do bridging")
+    assert result.returncode == 0, result.stderr
+    (shown,) = [line for line in result.stdout.splitlines() if line.strip().startswith("[screen ")]
+    assert '"howto"' in shown and '"name": "Bridging"' in shown

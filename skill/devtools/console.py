@@ -189,7 +189,8 @@ class Console:
             self._say(reply.text, "alexa")
         for directive in reply.directives:
             if directive.get("type") == "Alexa.Presentation.APL.RenderDocument":
-                self._print(f"  [screen {json.dumps(directive.get('datasources', {}).get('payload', {}))}]")
+                # The data sits under the screen's kind ({"coach": {...}}), as the device gets it.
+                self._print(f"  [screen {json.dumps(directive.get('datasources', {}))}]")
             else:
                 self._print(f"  [directive {directive.get('type')}]")
         if reply.hands_off:
