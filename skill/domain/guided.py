@@ -497,7 +497,15 @@ def _asked(output: Output) -> Say | None:
 
 
 # The prompts that end an answer by saying what to say next (a screen's hint line).
-_WHAT_TO_SAY = ("coach.ready.", "coach.side.switch", "coach.set.rest", "coach.untimed.", "coach.chunk.say_ready")
+_WHAT_TO_SAY = (
+    "coach.ready.",
+    "coach.side.switch",
+    "coach.set.rest",
+    "coach.untimed.",
+    "coach.chunk.say_ready",
+    "coach.aerobic.come_back",
+    "coach.pause.how_to_resume",
+)
 
 
 def _routine_ref(state: WorkoutState) -> RoutineRef | ExerciseRef:
