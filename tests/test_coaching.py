@@ -381,3 +381,13 @@ def test_coaching_continues_when_the_store_fails_mid_workout(
         blocker.execute("ROLLBACK")
         blocker.close()
     assert stored(store).to_dict() == saved_before  # nothing half-written
+
+
+def test_a_one_exercise_session_says_it_is_done_once(convo: Conversation) -> None:
+    convo.say("ask spine coach to coach me through glute squeezes")
+    for _ in range(10):
+        reply = convo.say("ready")
+        if reply.ends_session:
+            break
+    ending = reply.text.split("]")[-1]  # what is said after the count's last pause
+    assert ending.count("glute squeezes") == 1, ending  # "That's glute squeezes done." and no more

@@ -278,7 +278,11 @@ def _ready(state: WorkoutState, event: Event) -> Step:
             Say.of("coach.set.rest", next=state.set),
             reprompt=_ready_reprompt(state),
         )
-    return _complete_item(state, [*speech, Say.of("coach.exercise.done", exercise=ExerciseRef(item.exercise))], event)
+    # A one-exercise session's summary says it is done ("That's heel slides done."): once.
+    closing: list[Segment] = (
+        [] if state.single else [Say.of("coach.exercise.done", exercise=ExerciseRef(item.exercise))]
+    )
+    return _complete_item(state, [*speech, *closing], event)
 
 
 def _complete_item(state: WorkoutState, lead: list[Segment], event: Event) -> Step:
