@@ -197,6 +197,37 @@ def set_week(user: UserRecord, number: str | None, today: date) -> StageCheck:
     return StageCheck("stored", week=week)
 
 
+# A routine's name said in answer to "which week after surgery are you in?": "week three" is
+# the week, "six weeks" the time since surgery (as "I'm six weeks post op": day 42).
+_WEEK_WORDS = r"(?:the )?week (.+)"  # compiled at first use (re's cache), not at import
+_WEEKS_SINCE = r"(?:about |nearly |almost |just over |over )?(\w+(?: \w+)?) weeks?(?: now| out| ago| post op)?"
+GENERAL = "general_low_back"  # the routine for a back that had no surgery
+_NO_SURGERY_WORDS = ("surgery", "surgical", "operation")
+
+
+def set_from_week_words(user: UserRecord, said: str, today: date) -> StageCheck | None:
+    """ "week three" or "six weeks" as the answer to the week question, stored; ``None`` for
+    any other words (a routine's name)."""
+    words = said.strip().lower()
+    week = re.fullmatch(_WEEK_WORDS, words)
+    if week is not None:
+        return set_week(user, week.group(1), today)
+    since = re.fullmatch(_WEEKS_SINCE, words)
+    if since is None:
+        return None
+    count = parse_number(since.group(1))
+    return set_weeks_ago(user, f"P{count}W" if count is not None else None, today)
+
+
+def says_no_surgery(user: UserRecord, routine_id: str | None, said: str | None, today: date) -> bool:
+    """ "I didn't have surgery", "no surgery though": the general routine named by words about
+    surgery (not its name alone), by someone whose week after surgery is not known."""
+    words = (said or "").lower()
+    return (
+        routine_id == GENERAL and any(word in words for word in _NO_SURGERY_WORDS) and current_week(user, today) is None
+    )
+
+
 def set_override(user: UserRecord, routine_id: str) -> None:
     user.stage_override = routine_id
 

@@ -106,8 +106,13 @@ class StageOverrideHandler(Handler):
             from skill.domain import overview
 
             return overview.unknown_routine()
-        stage.set_override(turn.user, routine_id)
-        return _offer_start(routine_id, Say.of("stage.override.stored", routine=RoutineRef(routine_id)))
+        return override(turn, routine_id)
+
+
+def override(turn: Turn, routine_id: str) -> Output:
+    """The user's routine set by a physiotherapist's word (or "I didn't have surgery"), offered."""
+    stage.set_override(turn.user, routine_id)
+    return _offer_start(routine_id, Say.of("stage.override.stored", routine=RoutineRef(routine_id)))
 
 
 class WhatWeekHandler(Handler):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.alexa.handlers import plan
 from skill.alexa.handlers.base import Handler, Predicate, all_of, any_of, intent, pending, request_type
 from skill.alexa.turn import Turn, turn_of
-from skill.domain import numbers, overview, safety, stage, starts
+from skill.domain import overview, safety, stage, starts
 from skill.domain.output import Output, Pending, Say, ask
 from skill.domain.workout import EventKind
 
@@ -87,37 +85,20 @@ class StageAnswerHandler(Handler):
         question = turn.session.pending
         routine_id = turn.slot_id("stage")
         if question is not None and question.kind == "ask_stage" and question.get("then") == "start":
-            raw = (turn.slot_raw("stage") or "").strip().lower()
-            said = re.fullmatch(_WEEK_WORDS, raw)
-            weeks = re.fullmatch(_WEEKS_SINCE, raw)
-            if said is not None or weeks is not None:
+            check = stage.set_from_week_words(turn.user, turn.slot_raw("stage") or "", turn.now.date())
+            if check is not None:
                 from skill.alexa.handlers.stage import after_statement
 
-                today = turn.now.date()
-                if said is not None:
-                    return after_statement(turn, stage.set_week(turn.user, said.group(1), today))
-                # "six weeks": the time since surgery, as in "I'm six weeks post op" (day 42)
-                count = numbers.parse_number(weeks.group(1)) if weeks is not None else None
-                duration = f"P{count}W" if count is not None else None
-                return after_statement(turn, stage.set_weeks_ago(turn.user, duration, today))
+                return after_statement(turn, check)
             return start_for_stage(turn, routine_id)
-        words = (turn.slot_raw("stage") or "").lower()
-        no_surgery = routine_id == GENERAL and any(word in words for word in ("surgery", "surgical", "operation"))
-        if no_surgery and question is None and stage.current_week(turn.user, turn.now.date()) is None:
-            # "I didn't have surgery", "no surgery though" (not just the routine's name, and not
-            # from someone whose week after surgery is known): the general routine is the
-            # user's, as if a physiotherapist had said so.
-            from skill.alexa.handlers.stage import StageOverrideHandler
+        if question is None and stage.says_no_surgery(turn.user, routine_id, turn.slot_raw("stage"), turn.now.date()):
+            # The general routine is the user's, as if a physiotherapist had said so.
+            from skill.alexa.handlers.stage import override
 
-            return StageOverrideHandler().answer(turn)
+            return override(turn, stage.GENERAL)
         if routine_id is not None and routine_id in turn.catalog.routines:
             return overview.routine_overview(turn.catalog, turn.catalog.routine(routine_id))
         return overview.unknown_routine()
-
-
-GENERAL = "general_low_back"  # the routine for a back that had no surgery
-_WEEK_WORDS = r"(?:the )?week (.+)"  # compiled at first use (re's cache), not at import
-_WEEKS_SINCE = r"(?:about |nearly |almost |just over |over )?(\w+(?: \w+)?) weeks?(?: now| out| ago| post op)?"
 
 
 class CoachExerciseHandler(Handler):
