@@ -107,9 +107,9 @@ def count_schedule(
     as (seconds from the start, component id, new text): the repetition as it is said
     (``rep``), the countdown (``hold``), the phrase being said (``phase``: "Hold.", the
     move, the release), then ``then`` when the count is over and the voice goes on to
-    what follows (the screen ``screen.then`` or the finished one), and last an end marker
-    (``end``) when the speech ends; and the speech's total length. Words are timed as the
-    renderer said them (``Renderer.said``: the same wording where a prompt has several)."""
+    what follows (the screen ``screen.then`` or the finished one); and the speech's total
+    length. Words are timed as the renderer said them (``Renderer.said``: the same wording
+    where a prompt has several)."""
     changes: list[tuple[float, str, str]] = []
     at = 0.0
     left = 0.0  # seconds of the current hold still to go
@@ -134,7 +134,6 @@ def count_schedule(
         at += spoken_seconds(renderer.said(segment))
     if screen.then is not None or screen.ends:
         changes.append((counted_to, "then", ""))
-    changes.append((at, "end", ""))
     return changes, at
 
 
@@ -161,15 +160,12 @@ def _phrase(said: str) -> str:
 
 def _commands(schedule: list[tuple[float, str, str]]) -> dict[str, Any]:
     """The schedule as one APL ``Sequential``: each change waits for its moment. ``then``
-    hides the counting screen and shows the one for what follows; the end marker changes
-    nothing."""
+    hides the counting screen and shows the one for what follows."""
     commands: list[dict[str, Any]] = []
     previous = 0.0
     for at, component, text in schedule:
         delay = max(0, round((at - previous) * 1000))
         previous = at
-        if component == "end":
-            continue
         if component == "then":
             commands.append(_set("now", "display", "none", delay))
             commands.append(_set("then", "display", "normal", 0))
@@ -263,8 +259,6 @@ def _coaching(screen: CoachingScreen, renderer: Renderer) -> dict[str, Any]:
         "amount": words(screen.amount).capitalize() if screen.amount else "",
         "hint": renderer.said(screen.hint) if screen.hint else "",  # as the voice said it
         "counting": screen.counting,
-        "reps": screen.reps,
-        "rep": str(screen.rep + 1),
         "repText": rep_text(screen, screen.rep + 1, renderer) if screen.reps else "",
         "phase": "",
         "hold": screen.hold,
