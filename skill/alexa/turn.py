@@ -266,6 +266,12 @@ class Turn:
     def slot_id(self, name: str) -> str | None:
         return slots.understood_id(self.request, name, self.catalog.vocabulary)
 
+    @property
+    def intent_name(self) -> str:
+        """The intent's name ("AMAZON.YesIntent"), or "" for a request that has none."""
+        name = getattr(getattr(self.request, "intent", None), "name", None)
+        return name if isinstance(name, str) else ""
+
     def slot_raw(self, name: str) -> str | None:
         """The words said for a slot; none when a custom slot holds only a greeting or filler
         ("hello, start my exercises" with "hello" as the routine's name)."""

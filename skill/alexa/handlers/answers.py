@@ -25,14 +25,6 @@ NOT_AN_ANSWER = frozenset(
 )
 
 
-def question_open() -> Predicate:
-    def check(hi: HandlerInput) -> bool:
-        question = turn_of(hi).session.pending
-        return question is not None and question.kind in YES_NO_QUESTIONS
-
-    return check
-
-
 def _not_in_workout() -> Predicate:
     running = in_workout()
     return lambda hi: not running(hi)
@@ -41,7 +33,7 @@ def _not_in_workout() -> Predicate:
 class QuestionAgainHandler(Handler):
     """The open question asked again, briefly, rather than dropped for an answer that fits none."""
 
-    when = all_of(intent(*NOT_AN_ANSWER), question_open(), _not_in_workout())
+    when = all_of(intent(*NOT_AN_ANSWER), pending(*YES_NO_QUESTIONS), _not_in_workout())
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
@@ -67,7 +59,7 @@ class UnexpectedYesNoHandler(Handler):
     when = intent("AMAZON.YesIntent", "AMAZON.NoIntent")
 
     def answer(self, turn: Turn) -> Output:
-        name = getattr(getattr(turn.request, "intent", None), "name", "")
+        name = turn.intent_name
         if name == "AMAZON.NoIntent" and turn.guide.active() is None and turn.session.pending is None:
             return welcome.goodbye()
         return welcome.nothing_to_answer()

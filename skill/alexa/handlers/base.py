@@ -54,12 +54,12 @@ def _with_keys(predicate: Predicate, keys: frozenset[str] | None) -> Predicate:
     return check
 
 
-def pending(kind: str) -> Predicate:
-    """True when the skill's last question was of this kind."""
+def pending(*kinds: str) -> Predicate:
+    """True when the skill's last question was of one of these kinds."""
 
     def check(hi: HandlerInput) -> bool:
         question = turn_of(hi).session.pending
-        return question is not None and question.kind == kind
+        return question is not None and question.kind in kinds
 
     return check
 

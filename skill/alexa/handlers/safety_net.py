@@ -18,7 +18,7 @@ from dataclasses import replace
 from ask_sdk_core.handler_input import HandlerInput
 
 from skill.alexa import slots
-from skill.alexa.handlers.base import Handler, Predicate, all_of, intent
+from skill.alexa.handlers.base import Handler, Predicate, all_of, intent, pending
 from skill.alexa.handlers.safety import ASK_WHAT, CHECK_INS, answer_verdict, check_in
 from skill.alexa.handlers.workout import in_workout
 from skill.alexa.turn import Turn, turn_of
@@ -37,11 +37,6 @@ NEEDS_NUMBER = {"LogPainIntent": "score"}
 WORD_SLOTS = ("exercise", "stage", "activity")
 
 
-def _intent_name(turn: Turn) -> str:
-    name = getattr(getattr(turn.request, "intent", None), "name", None)
-    return name if isinstance(name, str) else ""
-
-
 def _slot_names(turn: Turn) -> list[str]:
     slots = getattr(getattr(turn.request, "intent", None), "slots", None)
     return list(slots) if isinstance(slots, dict) else []
@@ -51,11 +46,11 @@ def not_understood(turn: Turn) -> bool:
     """True for a request the running session cannot act on (see the module docstring)."""
     if getattr(turn.request, "object_type", None) != "IntentRequest":
         return False
-    name = _intent_name(turn)
+    name = turn.intent_name
     if name == "AMAZON.FallbackIntent":
         return True
-    pending = turn.session.pending
-    if name in OUT_OF_STATE and not (name == "StageIntent" and pending is not None and pending.kind == "ask_stage"):
+    question = turn.session.pending
+    if name in OUT_OF_STATE and not (name == "StageIntent" and question is not None and question.kind == "ask_stage"):
         return True
     if name in MID_SET_MISFITS:
         return True
@@ -87,12 +82,12 @@ class SafetyNetHandler(Handler):
     when = mid_session_miss()
 
     def answer(self, turn: Turn) -> Output:
-        pending = turn.session.pending
-        if pending is not None and pending.kind in CHECK_INS:
+        question = turn.session.pending
+        if question is not None and question.kind in CHECK_INS:
             verdict = _symptom_in_words(turn)
             if verdict is not None:
                 return answer_verdict(turn, verdict)
-            if pending.kind == "check_in" and _all_clear(turn):
+            if question.kind == "check_in" and _all_clear(turn):
                 return nothing_wrong()  # "no, nothing hurts, I just need to stop for today"
         return check_in(turn) or tell(Say.of("workout.check_in.unclear"))
 
@@ -114,20 +109,15 @@ def nothing_wrong() -> Output:
     return ask(Say.of("workout.check_in.fine"), reprompt=Say.of("workout.check_in.fine.reprompt"))
 
 
-def _checking_in(hi: HandlerInput) -> bool:
-    pending = turn_of(hi).session.pending
-    return pending is not None and pending.kind in CHECK_INS
-
-
 class CheckInAnsweredHandler(Handler):
     """A yes or a no to "if something hurts or feels wrong, tell me": no is carried on from
     (paused, "ready" goes on); yes is asked what it is, as any symptom not yet named."""
 
-    when = all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), _checking_in, in_workout())
+    when = all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), pending(*CHECK_INS), in_workout())
 
     def answer(self, turn: Turn) -> Output:
-        pending = turn.session.pending
-        if _intent_name(turn) == "AMAZON.NoIntent" and pending is not None and pending.kind == "check_in":
+        question = turn.session.pending
+        if turn.intent_name == "AMAZON.NoIntent" and question is not None and question.kind == "check_in":
             return nothing_wrong()
         # Yes to "does something hurt?", or no to "is it pain, numbness or weakness?" (none of
         # those): asked what it is, with the emergency number.

@@ -130,7 +130,7 @@ class ConfirmStartHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         question = turn.session.pending
         assert question is not None  # the predicate checked it
-        yes = getattr(getattr(turn.request, "intent", None), "name", "") == "AMAZON.YesIntent"
+        yes = turn.intent_name == "AMAZON.YesIntent"
         return starts.answer(turn.guide, question, yes, turn.now.date())
 
 
@@ -212,7 +212,7 @@ class YesNoInWorkoutHandler(Handler):
     when = all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), in_workout())
 
     def answer(self, turn: Turn) -> Output:
-        if getattr(getattr(turn.request, "intent", None), "name", "") == "AMAZON.YesIntent":
+        if turn.intent_name == "AMAZON.YesIntent":
             return turn.guide.apply(EventKind.READY) or none_active()
         return turn.guide.prompt([Say.of("workout.in_progress.no")]) or none_active()
 
@@ -254,7 +254,7 @@ class WorkoutEventHandler(Handler):
     when = intent(*EVENTS)
 
     def answer(self, turn: Turn) -> Output:
-        name = getattr(getattr(turn.request, "intent", None), "name", "")
+        name = turn.intent_name
         return turn.guide.apply(EVENTS[name]) or none_active()
 
 
