@@ -127,6 +127,9 @@ def test_the_classifier_is_saved_and_read_back(tmp_path: Path, monkeypatch: pyte
         # learns they are carrier words); a value among them is still found.
         ("how many of those should i do", "HowToIntent", {}),
         ("ok cool, and how many of those should i do", "HowToIntent", {}),
+        ("and how many of them should i be doing", "HowToIntent", {}),
+        ("how do i do this one again", "HowToIntent", {}),
+        ("please repeat the instructions once more", "HowToIntent", {}),
         ("let's start my exercises", "StartRoutineIntent", {}),
         ("start my routine for week eight", "StartRoutineIntent", {"stage": "week_six"}),
         ("i am in week four, please start it", "WeekIntent", {"week": "4"}),

@@ -125,6 +125,38 @@ def test_how_to_with_no_exercise_asks_which(convo: Conversation) -> None:
     assert not reply.ends_session
 
 
+@pytest.mark.parametrize(
+    "utterance",
+    ["how do I do this one again", "please repeat the instructions once more", "what was I meant to do again"],
+)
+def test_how_to_in_a_session_explains_the_exercise_it_is_on_and_stays_in_the_routine(
+    convo: Conversation, catalog: Catalog, utterance: str
+) -> None:
+    convo.say("ask spine coach my physio moved me to the week six routine")
+    convo.say("start my exercises")
+    convo.say("ready")  # pelvic tilts, counted; abdominal bracing is next
+    reply = convo.say(utterance)
+    bracing = catalog.exercise("abdominal_bracing")
+    for step in bracing.steps:
+        assert spoken_step(step) in reply.text
+    assert "coach you through it" not in reply.text
+    assert reply.session_attributes.get("pending") is None
+    assert reply.text.lower().endswith("say ready.") or reply.text.endswith("Say ready when you're in position.")
+    assert "Draw your belly in" in convo.say("ready").text  # abdominal bracing, counted
+    assert "exercise 3 of 12" in convo.say("how many more have I got").text  # still in the routine
+
+
+def test_how_to_of_another_exercise_in_a_session_comes_back_to_the_one_it_is_on(convo: Conversation) -> None:
+    convo.say("ask spine coach my physio moved me to the week six routine")
+    convo.say("start my exercises")
+    reply = convo.say("how do I do bridging")
+    assert "lift your hips" in reply.text
+    assert "Now, back to pelvic tilts." in reply.text
+    assert reply.text.lower().endswith("say ready.") or reply.text.endswith("Say ready when you're in position.")
+    assert reply.session_attributes.get("pending") is None
+    assert "Flatten your back" in convo.say("ready").text  # still pelvic tilts, not a bridging session
+
+
 def test_yes_to_coaching_offer_starts_coaching(convo: Conversation) -> None:
     convo.say("ask spine coach my physio moved me to the week six routine")
     convo.say("how do I do bridging")

@@ -6,18 +6,21 @@ from skill.alexa.handlers import plan
 from skill.alexa.handlers.base import Handler, intent
 from skill.alexa.turn import Turn
 from skill.domain import howto, safety, starts
-from skill.domain.output import Output
+from skill.domain.output import ExerciseRef, Output, Say, Segment
 
 
 class HowToHandler(Handler):
     when = intent("HowToIntent")
 
     def answer(self, turn: Turn) -> Output:
-        exercise_id = turn.slot_id("exercise") or _the_one_just_explained(turn)
+        exercise_id = turn.slot_id("exercise") or _the_one_just_explained(turn) or _the_one_being_done(turn)
         if exercise_id is not None and exercise_id in turn.catalog.exercises:
             explained = howto.explain(turn.catalog.exercise(exercise_id), turn.catalog.guidance.breathing_rule)
             early = starts.too_early(turn.catalog, turn.user, turn.now.date(), exercise_id)
-            return plan.with_note(turn, exercise_id, explained.before(*early))
+            answer = plan.with_note(turn, exercise_id, explained.before(*early))
+            # Mid-session the answer ends with where the session is ("say ready when you're
+            # set"), not with the offer to coach it alone: a yes to that would leave the routine.
+            return _back_to_the_session(turn, exercise_id, list(answer.speech[:-1])) or answer
         # "tell me about driving", "how do I get out of bed": not an exercise but an activity
         # the guidance answers (or says it does not cover), read from the same words.
         raw = turn.slot_raw("exercise")
@@ -27,6 +30,26 @@ class HowToHandler(Handler):
             not_covered = activity in turn.catalog.vocabulary.not_covered()
             return safety.avoid_answer(turn.catalog, topic, raw, not_covered=not_covered)
         return howto.unknown_exercise(turn.catalog, raw)
+
+
+def _back_to_the_session(turn: Turn, exercise_id: str, explained: list[Segment]) -> Output | None:
+    """The how-to, then where the session is; "Now, back to pelvic tilts" first when the
+    how-to was of another exercise."""
+    state = turn.guide.active()
+    if state is None or state.item is None:
+        return None
+    if state.item.exercise != exercise_id:
+        explained.append(Say.of("howto.back_to", exercise=ExerciseRef(state.item.exercise)))
+    return turn.guide.prompt(explained)
+
+
+def _the_one_being_done(turn: Turn) -> str | None:
+    """ "How do I do this one again?", "repeat the instructions" in a session name no
+    exercise: it is the one the session is on."""
+    state = turn.guide.active()
+    if turn.slot_raw("exercise") or state is None or state.item is None:
+        return None
+    return state.item.exercise
 
 
 def _the_one_just_explained(turn: Turn) -> str | None:
