@@ -148,6 +148,8 @@ def test_a_pain_score_is_not_kept_and_the_answer_says_why(
     trend = convo.say("ask spine coach how's my pain trend")
     assert trend.interpretation is not None and trend.interpretation.intent == "PainTrendIntent"
     assert "I don't keep pain scores" in trend.text and not trend.ends_session
+    # The same words may have said the pain is going up: the stop rule follows.
+    assert "If your pain is getting worse, or spreading to your legs, stop the exercises" in trend.text
 
 
 def test_a_plan_is_not_linked_and_the_answer_says_why(store_path: Path, clock: FixedClock, catalog: Catalog) -> None:

@@ -170,7 +170,9 @@ def test_start_my_exercises_after_another_routines_overview_is_the_users_own(con
     assert "Let's start your weeks three to six routine" in reply.text, reply.text
 
 
-@pytest.mark.parametrize("filler", ["hello", "morning", "hiya", "exercises i guess", "not yet first"])
+@pytest.mark.parametrize(
+    "filler", ["hello", "morning", "hiya", "exercises i guess", "not yet first", "g'day", "it though", "nah"]
+)
 def test_a_greeting_in_a_name_slot_names_nothing(convo: Conversation, filler: str) -> None:
     """ "hello, I want to start today's exercises", with "hello" heard as the routine's name:
     the request is answered as if no routine were named, not "I didn't catch which routine"."""
@@ -199,6 +201,21 @@ def test_six_weeks_to_the_week_question_is_the_time_since_surgery(convo: Convers
     reply = convo.intent("StageIntent", stage=SlotFill("stage", "six weeks", slot_type="STAGE"))
     # as "I'm six weeks post op": day 42, week 7
     assert "week 7 after surgery" in reply.text, reply.text
+
+
+def test_a_bare_number_to_the_week_question_is_the_week(convo: Conversation) -> None:
+    convo.launch()
+    convo.intent("StartRoutineIntent")  # "which week after surgery are you in?"
+    reply = convo.intent("PainAnswerIntent", score=SlotFill("score", "4", slot_type="AMAZON.NUMBER"))
+    assert "week 4 after surgery" in reply.text, reply.text
+    assert "not sure what that number is for" not in reply.text
+
+
+def test_about_four_weeks_to_the_week_question_is_the_time_since_surgery(convo: Conversation) -> None:
+    convo.launch()
+    convo.say("start my exercises")
+    reply = convo.say("about four weeks")  # round eight: heard as a pain score before
+    assert "week 5 after surgery" in reply.text, reply.text
 
 
 def test_no_to_an_open_question_is_no_goodbye(convo: Conversation) -> None:

@@ -136,6 +136,8 @@ def test_a_denied_symptom_mid_set_checks_in(talk: Callable[..., Conversation]) -
         ("LogPainIntent", {}),
         ("LogPainIntent", {"score": SlotFill("score", "a lot", slot_type="AMAZON.NUMBER")}),
         ("YesterdayIntent", {}),
+        # "my pain's going up the more I do", heard as a question about the pain trend.
+        ("PainTrendIntent", {}),
     ],
 )
 def test_an_intent_that_means_nothing_mid_set_checks_in_first(

@@ -584,6 +584,16 @@ def test_a_sign_said_before_the_question_is_reported(catalog: Catalog) -> None:
         ("There's a burning feeling going into my buttock and down the back of my thigh", "stop"),
         ("the pain is going down my leg", "stop"),
         ("oh shoot, can you pause, someone's at the door", None),
+        # ... and as a slot holds it, the "oh" left out; a pain said after it still counts.
+        ("shoot can you pause someone is at the door", None),
+        ("shoot i forgot to turn the oven off", None),
+        ("shoot, can you stop, it really hurts", "stop"),
+        ("it shoots down my leg", "stop"),
+        # Spilt water and a snapped band are not a fall or a pop; a spill taken still is.
+        ("spilled water on the mat it is all wet now hang on while i wipe it", None),
+        ("my resistance band snapped, the dog chewed it, can I skip those?", None),
+        ("i took a spill on the patio", "stop"),
+        ("something snapped in my back", "stop"),
         # The review: heavy or active bleeding, blood brought up, and a fever with a stiff
         # neck stay emergencies; a stiff neck beside a wound, cramping toes and feeling like
         # passing out do not reach 911; a denial ends at "just" ("no pain, just numb").

@@ -97,6 +97,7 @@ def handlers() -> list[AbstractRequestHandler]:
         workout.CoachExerciseHandler(),
         workout.TouchHandler(),
         workout.StageAnswerHandler(),
+        stage.WeekNumberAnswerHandler(),
         # during a guided session
         workout.StopInWorkoutHandler(),
         workout.YesNoInWorkoutHandler(),

@@ -138,6 +138,11 @@ _SMALL_TALK = frozenset(
         "not",
         "yet",
         "no",
+        "nah",
+        "gday",
+        "thanks",
+        "cheers",
+        "though",
     ]
 )
 # Endings a short stem may take ("pee" -> "peed", "sit" -> "sitting"), so that a

@@ -78,17 +78,19 @@ class ProgressHandler(Handler):
 
 class PainTrendHandler(Handler):
     """ "is my pain getting better?": the trend of the recent scores, where they are kept; a
-    profile that keeps none says so (and a running set carries on)."""
+    profile that keeps none says so. With no scores to go on, the stop rule follows: the same
+    words may have said the pain is going up ("my pain's going up the more I do"). Mid-set
+    the safety net checks in first."""
 
     when = intent("PainTrendIntent")
 
     def answer(self, turn: Turn) -> Output:
         if not turn.deps.profile.keeps_health:
-            return _noted(turn, Say.of("pain.not_kept"))
+            return _noted(turn, Say.of("pain.not_kept"), Say.of("pain.trend.if_worse"))
         on = turn.today()
         found = pain.trend(turn.pain_since(on - timedelta(days=pain.RECENT_DAYS)), on)
         if found is None:
-            return _noted(turn, Say.of("pain.trend.none"))
+            return _noted(turn, Say.of("pain.trend.none"), Say.of("pain.trend.if_worse"))
         direction, earlier, later = found
         return _noted(turn, Say.of(f"progress.pain.{direction}", earlier=earlier, later=later))
 
@@ -183,12 +185,13 @@ def log_pain(turn: Turn, score: int | None, *, after_routine: bool) -> Output:
     return _noted(turn, Say.of("pain.logged", score=score))
 
 
-def _noted(turn: Turn, lead: Segment) -> Output:
-    """``lead``, then a running set carries on (with the stop rule's reminder), or what next."""
-    carry_on = turn.guide.prompt([lead, Say.of("safety.expected.stop_if")])
+def _noted(turn: Turn, lead: Segment, *more: Segment) -> Output:
+    """``lead`` (and ``more``), then a running set carries on (with the stop rule's reminder),
+    or what next."""
+    carry_on = turn.guide.prompt([lead, *more, Say.of("safety.expected.stop_if")])
     if carry_on is not None:
         return carry_on
-    return ask(lead, Say.of("reminder.anything_else"), reprompt=Say.of("reminder.anything_else.reprompt"))
+    return ask(lead, *more, Say.of("reminder.anything_else"), reprompt=Say.of("reminder.anything_else.reprompt"))
 
 
 def _pain_not_kept(turn: Turn, score: int | None) -> Output:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from skill.alexa.handlers.base import Handler, intent
+from skill.alexa.handlers.base import Handler, all_of, intent, pending
 from skill.alexa.turn import Turn
 from skill.domain import stage
 from skill.domain.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, ask
@@ -92,6 +92,18 @@ class WeekHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         week = turn.slot_number("week")
         said = str(week) if week is not None else turn.slot_id("ordinal") or turn.slot_raw("ordinal")
+        return after_statement(turn, stage.set_week(turn.user, said, turn.now.date()))
+
+
+class WeekNumberAnswerHandler(Handler):
+    """A bare number ("four", "about four") answering "which week after surgery are you in?"
+    is the week, not a pain score nobody asked for."""
+
+    when = all_of(intent("PainAnswerIntent"), pending("ask_stage"))
+
+    def answer(self, turn: Turn) -> Output:
+        week = turn.slot_number("score")
+        said = str(week) if week is not None else None
         return after_statement(turn, stage.set_week(turn.user, said, turn.now.date()))
 
 
