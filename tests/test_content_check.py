@@ -70,6 +70,13 @@ BREAKAGES: list[tuple[str, str, Callable[[Path], object], str, str]] = [
         "step is empty",
     ),
     (
+        "long name without a short one",
+        "exercises/side_lying_leg_lift.json",
+        lambda root: edit(root, "exercises/side_lying_leg_lift.json", lambda d: d.pop("short_name")),
+        "$.name",
+        "longer than 27 characters: give a short_name for screens",
+    ),
+    (
         "routine names an unknown exercise",
         "routines.json",
         lambda root: edit(

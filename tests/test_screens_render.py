@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,7 @@ def rendered(shots: dict[str, dict[str, Any]], moments: dict[str, dict[str, Any]
     ]
     files += write_directives([("routine-scrolled", scrolled), *moments.items()], OUTPUT / "directives")
     out: dict[str, dict[str, Any]] = {}
-    for name in ("show8", "show5", "show1024", "spot"):
+    for name in VIEWPORTS:
         report = render(files, OUTPUT / name, VIEWPORTS[name], settle_ms=800)
         out[name] = {key.removesuffix(".json"): value for key, value in report.items()}
     return out
@@ -88,6 +89,29 @@ def size(report: dict[str, Any], text: str) -> float:
     return found
 
 
+_ADJUSTED = re.compile(r"(WIDTH|HEIGHT): ([\d.]+) => ([\d.]+)")
+
+
+def _real_warnings(log: list[str]) -> list[str]:
+    """The renderer's log less its notes that a component was "adjusted" to its parent by
+    less than a pixel: at 213 dpi (the Echo Show 8) dp to pixels leaves rounding dust
+    ("HEIGHT: 77.0000228881836 => 77"), and nothing is cut."""
+    kept = []
+    for line in log:
+        sizes = _ADJUSTED.findall(line)
+        if "bigger than parent bounds" in line and sizes and all(abs(float(a) - float(b)) < 1 for _, a, b in sizes):
+            continue
+        kept.append(line)
+    return kept
+
+
+def _whole(text: dict[str, Any]) -> bool:
+    """Nothing of a line cut off: all of its box shows, or (a countdown set to a line height
+    of one em, whose box is the font's taller line) at least one em of it."""
+    box, shown, size = text["box"][3], text["shown"][3], text["size"]
+    return box >= size and shown >= min(box - 1, size)
+
+
 def _overlap(a: list[float], b: list[float]) -> float:
     """How far two boxes run into each other: the lesser of the overlaps across and down
     (a line's box is a little taller than its line spacing: the lines of a paragraph touch)."""
@@ -96,10 +120,11 @@ def _overlap(a: list[float], b: list[float]) -> float:
     return max(0.0, min(width, height))
 
 
-@pytest.mark.parametrize("viewport", ["show8", "show5", "show1024", "spot"])
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 def test_every_screen_renders_cleanly(rendered: dict[str, dict[str, Any]], viewport: str) -> None:
     for name, report in rendered[viewport].items():
-        assert report["log"] == [], (viewport, name, report["log"])  # no errors, nothing pushed out of bounds
+        # no errors, nothing pushed out of bounds
+        assert _real_warnings(report["log"]) == [], (viewport, name, report["log"])
         assert report["console"] == [], (viewport, name, report["console"])
         assert len(lines(report)) >= 2, (viewport, name, report["text"])
         assert Path(report["png"]).stat().st_size > 5000
@@ -107,7 +132,7 @@ def test_every_screen_renders_cleanly(rendered: dict[str, dict[str, Any]], viewp
         assert not any(t["text"].endswith("…") for t in texts), (viewport, name)  # nothing cut short
         if not name.startswith("routine"):  # (the routine's list scrolls: its last row may be cut)
             for text in texts:  # nothing squeezed or sliced by what holds it
-                assert text["shown"][3] >= text["box"][3] - 1 and text["box"][3] >= text["size"], (viewport, name, text)
+                assert _whole(text), (viewport, name, text)
         # nothing drawn over anything else
         for i, a in enumerate(texts):
             for b in texts[i + 1 :]:
@@ -133,7 +158,8 @@ def test_on_the_round_spot_nothing_falls_off_the_circle(rendered: dict[str, dict
 
 
 @pytest.mark.parametrize(
-    ("viewport", "count", "needed"), [("show8", 280, 56), ("show1024", 200, 48), ("show5", 150, 40), ("spot", 120, 40)]
+    ("viewport", "count", "needed"),
+    [("show8", 280, 56), ("show10", 280, 56), ("show1024", 280, 56), ("show5", 150, 40), ("spot", 120, 40)],
 )
 def test_mid_hold_the_countdown_is_biggest_and_the_rep_apart(
     rendered: dict[str, dict[str, Any]], viewport: str, count: float, needed: float
@@ -161,7 +187,7 @@ def test_mid_hold_the_countdown_is_biggest_and_the_rep_apart(
     assert apart >= 16, (viewport, rep, hold)
 
 
-@pytest.mark.parametrize("viewport", ["show8", "show5", "show1024", "spot"])
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 def test_after_the_count_the_screen_is_what_the_voice_goes_on_to(
     rendered: dict[str, dict[str, Any]], viewport: str
 ) -> None:
@@ -179,7 +205,9 @@ def test_after_the_count_the_screen_is_what_the_voice_goes_on_to(
 
 
 def test_coaching_introduction_and_last_exercise(rendered: dict[str, dict[str, Any]]) -> None:
-    report = rendered["show8"]["coach-intro"]
+    # The steps fit the Echo Show 10 (1280x800 dp) only; smaller screens leave them to the
+    # voice and the how-to screen, and keep the name and what to say large.
+    report = rendered["show10"]["coach-intro"]
     intro = lines(report)
     assert intro[:4] == [
         "Exercise 1 of 12 · week six routine",
@@ -190,6 +218,16 @@ def test_coaching_introduction_and_last_exercise(rendered: dict[str, dict[str, A
     assert [line[:3] for line in intro[4:7]] == ["1. ", "2. ", "3. "] and intro[-1] == "0 of 12 exercises done"
     hint = intro[-2]
     assert "ready" in hint and size(report, hint) >= 56 and size(report, "Pelvic tilts") >= 56
+    for viewport in ("show8", "show1024"):
+        small = rendered[viewport]["coach-intro"]
+        assert not any(line[:3] == "1. " for line in lines(small)), viewport
+        asked = [
+            t
+            for t in small["texts"]
+            if t["text"] in "When you're in position, say ready. Say ready when you're in position."
+        ]
+        assert asked and all(t["size"] >= 56 for t in asked), (viewport, asked)
+        assert size(small, "Pelvic tilts") >= 56, viewport
     last = lines(rendered["show8"]["coach-last"])
     # pelvic tilts done, the rest skipped on the way: skipped exercises are not "done"
     assert last[0].startswith("Exercise 12 of 12") and last[-1] == "1 of 12 exercises done"
@@ -211,7 +249,7 @@ def test_routine_shows_next_and_time_and_reaches_its_end(
     names = [e["name"] for e in shots["routine"]["datasources"]["routine"]["exercises"]]
     seen = lines(rendered["show8"]["routine"])
     assert seen[:3] == ["Week six routine: 12 exercises", "Next: pelvic tilts · About 25 minutes", "1. Pelvic tilts"]
-    for viewport in ("show1024", "show8", "show5"):
+    for viewport in ("show1024", "show8", "show10", "show5"):
         end = lines(rendered[viewport]["routine-scrolled"])
         assert f"{len(names)}. {names[-1]}" in end, viewport
 
@@ -223,7 +261,7 @@ def test_progress_shows_streak_week_and_pain(rendered: dict[str, dict[str, Any]]
     start = seen.index("Mon")
     assert seen[start : start + 7] == days
     assert seen[-5:] == ["Pain scores, most recent last", "4", "3", "5", "2"]
-    assert rendered["show8"]["progress"]["biggestTextPx"] >= 150
+    assert rendered["show10"]["progress"]["biggestTextPx"] >= 150
 
 
 def test_the_count_moves_on_in_the_renderer(shots: dict[str, dict[str, Any]], tmp_path: Path) -> None:
@@ -232,7 +270,7 @@ def test_the_count_moves_on_in_the_renderer(shots: dict[str, dict[str, Any]], tm
     files = write_directives([("counting", shots["coach-counting"])], tmp_path)
     report = render(files, tmp_path / "out", VIEWPORTS["show8"], settle_ms=8000)["counting.json"]
     seen = lines(report)
-    assert report["log"] == []
+    assert _real_warnings(report["log"]) == []
     assert seen[1] == "Rep 1 of 10" and seen[2] in ("Hold", "And relax") and seen[3] != "5", seen
     (tmp_path / "seen.json").write_text(json.dumps(seen))
 
@@ -277,7 +315,7 @@ def _introductions() -> list[tuple[str, dict[str, Any]]]:
 def test_every_exercise_introduction_shows_all_its_steps(tmp_path: Path) -> None:
     shots = _introductions()
     files = write_directives(shots, OUTPUT / "directives-intro")
-    report = render(files, OUTPUT / "show8-intro", VIEWPORTS["show8"], settle_ms=300)
+    report = render(files, OUTPUT / "show10-intro", VIEWPORTS["show10"], settle_ms=300)
     for name, data in shots:
         seen = report[f"{name}.json"]
         shown = [t["text"] for t in seen["texts"] if t["shown"][3] >= t["box"][3] - 1]
@@ -285,4 +323,86 @@ def test_every_exercise_introduction_shows_all_its_steps(tmp_path: Path) -> None
         for number, step in enumerate(data["datasources"]["coach"]["steps"], start=1):
             assert f"{number}. {step['text']}" in text, (name, number, step["text"])
         assert data["datasources"]["coach"]["hint"] in text, name
-        assert seen["log"] == [], (name, seen["log"])
+        assert _real_warnings(seen["log"]) == [], (name, seen["log"])
+
+
+def _longest_phase_moment(directive: dict[str, Any]) -> float:
+    """Just after the count shows its longest phrase ("Draw your belly button in")."""
+    at, best, moment = 0.0, -1, 0.0
+    for command in directive["document"]["onMount"][0]["commands"]:
+        at += float(command["delay"]) / 1000
+        if command["componentId"] == "phase" and len(str(command["value"])) > best:
+            best, moment = len(str(command["value"])), at + 0.05
+    return moment
+
+
+def _countings() -> list[tuple[str, dict[str, Any]]]:
+    """Every counted exercise's set as its screen stands at its longest phrase, coached alone
+    through the skill (the first side of a per-side exercise), its clearance given first."""
+    import tempfile
+
+    from skill.devtools.nlu import SlotFill
+    from skill.devtools.screens import _conversation, screen_of
+    from skill.domain.catalog import default_content_dir, load_catalog
+    from skill.domain.coaching import plan_single
+
+    catalog = load_catalog(default_content_dir())
+    shots = []
+    with tempfile.TemporaryDirectory() as folder:
+        convo = _conversation(Path(folder) / "countings.db")
+        for exercise in catalog.exercises.values():
+            (item,) = plan_single(catalog, exercise.id)
+            if item.kind != "counted":
+                continue  # a walk, a timed stretch, no number in the sources: no count to show
+            fill = SlotFill("exercise", exercise.id, resolved_id=exercise.id, slot_type="EXERCISE")
+            if exercise.requires_clearance:
+                convo.intent("ClearanceIntent", exercise=fill)
+            asked = convo.intent("CoachExerciseIntent", exercise=fill).text
+            if "Have you had back surgery?" in asked:
+                convo.say("no")
+            elif "Have they?" in asked:
+                convo.say("yes")  # the stage is unknown: cleared
+            directive = screen_of(convo.say("ready"))
+            convo.say("stop")
+            assert directive is not None and directive["document"].get("onMount"), (exercise.id, asked)
+            shots.append((f"count-{exercise.id}", at_moment(directive, _longest_phase_moment(directive))))
+    return shots
+
+
+@pytest.mark.parametrize("viewport", ["show8", "show10", "show5", "spot"])
+def test_every_exercise_counted_shows_its_name_side_rep_and_phrase_whole(viewport: str) -> None:
+    shots = _countings()
+    assert len(shots) >= 12, [name for name, _ in shots]
+    files = write_directives(shots, OUTPUT / "directives-count")
+    report = render(files, OUTPUT / f"{viewport}-count", VIEWPORTS[viewport], settle_ms=300)
+    for name, data in shots:
+        seen = report[f"{name}.json"]
+        assert _real_warnings(seen["log"]) == [], (viewport, name, seen["log"])
+        texts = seen["texts"]
+        assert not any(t["text"].endswith("…") for t in texts), (viewport, name)
+        for text in texts:  # nothing squeezed or sliced
+            assert _whole(text), (viewport, name, text)
+        shown = " ".join(t["text"] for t in texts)
+        phrases = [c["value"] for c in data["document"]["onMount"][0]["commands"] if c["componentId"] == "phase"]
+        assert max(phrases, key=len) in shown, (viewport, name, shown)
+        coach = data["datasources"]["coach"]
+        if viewport != "spot":
+            assert coach["shortName"] in shown, (viewport, name)
+        assert coach["detail"] in shown, (viewport, name)
+
+
+def test_the_page_measures_in_dp_at_any_density(tmp_path: Path) -> None:
+    """Sizes and boxes are reported in dp: a 100 dp text is 100 on the Echo Show 8 (213 dpi),
+    not the 133 pixels the page draws it with."""
+    document = {
+        "type": "APL",
+        "version": "2024.3",
+        "mainTemplate": {
+            "parameters": ["payload"],
+            "items": [{"type": "Text", "text": "10", "fontSize": "100dp"}],
+        },
+    }
+    files = write_directives([("dp", {"document": document, "datasources": {}})], tmp_path)
+    for name in ("show8", "show10"):
+        (text,) = render(files, tmp_path / name, VIEWPORTS[name], settle_ms=200)["dp.json"]["texts"]
+        assert text["size"] == 100 and 100 <= text["box"][3] <= 125, (name, text)  # one line of it

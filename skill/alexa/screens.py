@@ -253,6 +253,7 @@ def _coaching(screen: CoachingScreen, renderer: Renderer) -> dict[str, Any]:
     done = screen.finished + screen.done_units / max(screen.units, 1)
     return {
         "name": exercise.name.capitalize(),
+        "shortName": (exercise.short_name or exercise.name).capitalize(),  # one line mid-set
         "position": position,
         "detail": " · ".join(_upper(part) for part in set_side),
         "place": words(Say.of("coach.intro.position", position=Content(exercise.id, "position"))),

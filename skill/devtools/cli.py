@@ -549,7 +549,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     screens.add_argument("--out", required=True, help="the folder for the PNGs")
     screens.add_argument(
-        "--viewport", default="all", choices=["all", "show8", "show5", "show1024", "spot"], help="which device"
+        "--viewport",
+        default="all",
+        choices=["all", "show8", "show10", "show5", "show1024", "spot"],
+        help="which device",
     )
     screens.set_defaults(run=_screens)
 

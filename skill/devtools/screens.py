@@ -47,10 +47,14 @@ class Viewport:
     shape: str = "RECTANGLE"
 
 
+# Amazon's viewport profiles: the Echo Show 8 is 1280x800 pixels at 213 dpi, 960x600 dp
+# (hubLandscapeMedium, with the 1024x600 dp Echo Shows); the Echo Show 10 is 1280x800 dp
+# (hubLandscapeLarge); the Echo Show 5 960x480 (hubLandscapeSmall); the Spot 480x480 round.
 VIEWPORTS = {
-    "show8": Viewport("show8", 1280, 800),  # Echo Show 8 (and 10 in its 1280x800 mode)
+    "show8": Viewport("show8", 1280, 800, dpi=213),  # Echo Show 8: 960x600 dp
+    "show10": Viewport("show10", 1280, 800),  # Echo Show 10
     "show5": Viewport("show5", 960, 480),  # Echo Show 5
-    "show1024": Viewport("show1024", 1024, 600),  # Echo Show (2nd gen) and older 1024x600 hubs
+    "show1024": Viewport("show1024", 1024, 600),  # Echo Show (1st and 2nd gen)
     "spot": Viewport("spot", 480, 480, shape="ROUND"),  # Echo Spot
 }
 
@@ -87,11 +91,18 @@ def _conversation(store_path: Path) -> Conversation:
     from skill.alexa.factory import build_skill
     from skill.domain.catalog import default_content_dir, load_catalog
     from skill.domain.clock import FixedClock
+    from skill.domain.profile import CLINIC
     from skill.store.sqlite import SQLiteStore
 
     clock = FixedClock(datetime(2026, 11, 16, 9, 0, tzinfo=UTC))  # a Monday
+    # The clinic profile, whatever the shell says: its screens are a superset (the pain
+    # scores on the progress screen, a stage that outlives the session that set it).
     skill = build_skill(
-        store=SQLiteStore(store_path), clock=clock, catalog=load_catalog(default_content_dir()), skill_id=LOCAL_SKILL_ID
+        store=SQLiteStore(store_path),
+        clock=clock,
+        catalog=load_catalog(default_content_dir()),
+        skill_id=LOCAL_SKILL_ID,
+        profile=CLINIC,
     )
     return Conversation(in_process(skill), device=Device(apl_max_version="2024.3"), clock=clock)
 

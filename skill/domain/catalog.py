@@ -110,6 +110,7 @@ class Exercise:
     coaching: Coaching | None = None
     clearance_note: str | None = None
     patient_experience: bool = False  # only the patient forum describes it
+    short_name: str | None = None  # for a counting screen, when ``name`` is too long for one line
 
     def dosage(self, dosage_id: str | None = None) -> Dosage:
         """The dosage with this id, or the exercise's default one."""
@@ -553,6 +554,7 @@ def _exercise(doc: Mapping[str, Any], synonyms: tuple[str, ...], forum: frozense
         breathing=doc["breathing"],
         cautions=tuple(Caution(c["text"], c.get("source"), c.get("source") in forum) for c in doc["cautions"]),
         patient_experience=doc.get("patient_experience", False),
+        short_name=doc.get("short_name"),
         requires_clearance=doc["requires_clearance"],
         clearance_note=doc.get("clearance_note"),
         sources=tuple(doc["sources"]),

@@ -54,6 +54,10 @@ class RawTree:
     digest: str = ""
 
 
+# The longest name a counting screen shows on one line (the schema's limit for short_name).
+SHORT_NAME_LENGTH = 27
+
+
 def read_tree(root: Path) -> RawTree:
     """Parse every content file under ``root``; syntax errors become problems."""
     tree = RawTree()
@@ -193,6 +197,11 @@ def check_references(tree: RawTree) -> list[Problem]:
         for i, step in enumerate(doc["steps"]):
             if not step.strip():
                 problems.append(Problem(name, f"$.steps[{i}]", "step is empty"))
+        if len(doc["name"]) > SHORT_NAME_LENGTH and "short_name" not in doc:
+            # A counting screen shows the name on one line, large enough to read from the floor.
+            problems.append(
+                Problem(name, "$.name", f"longer than {SHORT_NAME_LENGTH} characters: give a short_name for screens")
+            )
         for i, caution in enumerate(doc["cautions"]):
             if "source" in caution:
                 need_source(name, f"$.cautions[{i}].source", caution["source"])
