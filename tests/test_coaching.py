@@ -193,11 +193,29 @@ def test_repeat_says_exactly_the_last_thing(convo: Conversation) -> None:
     assert counted.ends_session  # bridging alone: counting it finishes the session
     convo.launch()
     convo.say("my physio moved me to the week six routine")
-    convo.say("start my week six routine")
-    first = convo.say("ready")
+    started = convo.say("start my week six routine")
     again = convo.say("repeat")
-    assert again.ssml == first.ssml
-    assert again.reprompt_ssml == first.reprompt_ssml
+    assert again.ssml == started.ssml
+    assert again.reprompt_ssml == started.reprompt_ssml
+
+
+def test_repeat_after_a_counted_set_says_where_the_session_is_not_the_count(
+    talk: Callable[..., Conversation],
+) -> None:
+    """The set is done and the screen already shows what follows it: "repeat" introduces the
+    next exercise again, with its screen, rather than counting the whole set again."""
+    convo = talk(apl_max_version="2024.3")
+    convo.launch()
+    convo.say("my physio moved me to the week six routine")
+    convo.say("start my week six routine")
+    counted = convo.say("ready")  # pelvic tilts counted; abdominal bracing introduced
+    again = convo.say("repeat")
+    assert "Flatten your back" in counted.text and "Flatten your back" not in again.text
+    assert "abdominal bracing" in again.text and "say ready" in again.text.lower()
+    (screen,) = [d for d in again.directives if d.get("type") == "Alexa.Presentation.APL.RenderDocument"]
+    coach = screen["datasources"]["coach"]
+    assert coach["name"] == "Abdominal bracing" and not coach["counting"]
+    assert convo.say("repeat").ssml == again.ssml  # and that, said again, is said again exactly
 
 
 def test_previous_and_skip(convo: Conversation) -> None:

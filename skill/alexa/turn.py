@@ -35,7 +35,7 @@ from skill.domain import history, pain, progress
 from skill.domain.catalog import Catalog
 from skill.domain.guided import Guide
 from skill.domain.merge import merge
-from skill.domain.output import Output, Say
+from skill.domain.output import CoachingScreen, Output, Say
 from skill.domain.profile import CONSUMER, Profile
 from skill.domain.session import SessionState
 from skill.domain.user import Entry, UserRecord, split_legacy
@@ -322,6 +322,7 @@ class Turn:
             self.session.last_reprompt = reprompt.ssml
             self.session.pending = output.pending
         self.session.last_speech = speech.ssml
+        self.session.last_counted = isinstance(output.screen, CoachingScreen) and output.screen.counting
         if output.card_title:
             builder.set_card(SimpleCard(title=output.card_title, content=self.renderer.render(output.card_body).text))
         if output.permissions_card:

@@ -29,6 +29,9 @@ class SessionState:
     pending: Pending | None = None
     last_speech: str | None = None  # SSML of the last response, replayed by "repeat"
     last_reprompt: str | None = None
+    # The last response counted a set: "repeat" then says where the session is (with its
+    # screen), not the whole count again while the screen shows what follows it.
+    last_counted: bool = False
     store_warned: bool = False
     workout: dict[str, Any] | None = None  # the serialized WorkoutState, while one is active
     # The state before the last counted set: the set a barge-in ("Alexa, it hurts") interrupted.
@@ -46,6 +49,7 @@ class SessionState:
             pending=Pending.from_dict(raw.get("pending")),
             last_speech=_str_or_none(raw.get("last_speech")),
             last_reprompt=_str_or_none(raw.get("last_reprompt")),
+            last_counted=raw.get("last_counted") is True,
             store_warned=raw.get("store_warned") is True,
             workout=_document(raw.get("workout")),
             before_count=_document(raw.get("before_count")),
@@ -60,6 +64,8 @@ class SessionState:
             attributes["last_speech"] = self.last_speech
         if self.last_reprompt is not None:
             attributes["last_reprompt"] = self.last_reprompt
+        if self.last_counted:
+            attributes["last_counted"] = True
         if self.store_warned:
             attributes["store_warned"] = True
         if self.workout is not None:

@@ -231,12 +231,16 @@ class HelpInWorkoutHandler(Handler):
 
 class RepeatHandler(Handler):
     """Repeat says exactly the last thing said; with nothing said yet in this session, the
-    workout (if any) says where we are."""
+    workout (if any) says where we are. After a counted set it says where we are too (the next
+    exercise, the other side), with its screen: the set is done, and the screen already shows
+    what follows the count."""
 
     when = intent("AMAZON.RepeatIntent")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
+        if turn.session.last_counted and turn.guide.active() is not None:
+            return turn.respond(turn.guide.apply(EventKind.REPEAT) or _nothing_to_repeat())
         replayed = turn.replay()
         if replayed is not None:
             return replayed
