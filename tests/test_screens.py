@@ -133,7 +133,12 @@ def test_routine_screen_and_touch_starts_the_exercise(show: Conversation) -> Non
     assert overview is not None
     data = overview["datasources"]["routine"]
     assert data["title"] == "Week six routine: 12 exercises"
-    assert data["exercises"][2] == {"id": "bridging", "name": "Bridging", "next": False}
+    assert data["exercises"][2] == {"id": "bridging", "name": "Bridging", "next": False, "mark": ""}
+    # the two that need the surgeon's clearance are marked, as the overview says them
+    marked = [e["id"] for e in data["exercises"] if e["mark"]]
+    assert marked == ["seated_lower_back_stretch", "cat_cow"]
+    assert data["exercises"][-2]["mark"] == "Only once your surgeon has cleared you for it"
+    assert "only for when your surgeon has cleared you" in show.history[-1].text
     assert data["exercises"][0]["next"] and data["next"] == "Next: pelvic tilts"
     assert data["time"] == "About 25 minutes" and "about 25 minutes" in show.history[-1].text
     touched = show.request(user_event(show.device, ["coach", "bridging"], "spine-coach-routine"))

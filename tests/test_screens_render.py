@@ -252,6 +252,8 @@ def test_routine_shows_next_and_time_and_reaches_its_end(
     for viewport in ("show1024", "show8", "show10", "show5"):
         end = lines(rendered[viewport]["routine-scrolled"])
         assert f"{len(names)}. {names[-1]}" in end, viewport
+        # cat-cow, second last, is marked as the overview says it
+        assert "Only once your surgeon has cleared you for it" in end, (viewport, end)
 
 
 def test_progress_shows_streak_week_and_pain(rendered: dict[str, dict[str, Any]]) -> None:

@@ -218,12 +218,19 @@ def _datasource(screen: Screen, renderer: Renderer) -> tuple[str, dict[str, Any]
         routine = renderer.catalog.routine(screen.routine)
         ids = list(dict.fromkeys(item.exercise for item in routine.items))
         title = words(Say.of("screen.routine.title", routine=RoutineRef(routine.id), count=Count(len(ids), "exercise")))
+        clearance = words(Say.of("screen.routine.clearance"))
         return "routine", {
             "title": _upper(title),
             "next": words(Say.of("screen.next", exercise=ExerciseRef(screen.next or ids[0]))),
             "time": words(Say.of("screen.time", minutes=Count(screen.minutes, "minute"))),
             "exercises": [
-                {"id": e, "name": renderer.catalog.exercise(e).name.capitalize(), "next": e == (screen.next or ids[0])}
+                {
+                    "id": e,
+                    "name": renderer.catalog.exercise(e).name.capitalize(),
+                    "next": e == (screen.next or ids[0]),
+                    # as the overview says it: only once the surgeon has cleared it
+                    "mark": clearance if renderer.catalog.exercise(e).requires_clearance else "",
+                }
                 for e in ids
             ],
         }
