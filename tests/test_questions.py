@@ -250,6 +250,31 @@ def test_no_surgery_is_the_general_routine(convo: Conversation) -> None:
     assert "Let's start your general low back routine" in started.text
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        # round nine's patients with a low-back injury and no surgery (issue 26)
+        "I'm not post surgery, just a bad back",
+        "I never had an operation, it's just a back injury",
+        "I hurt my lower back lifting boxes at work, what exercises can I do",
+    ],
+)
+def test_no_surgery_in_the_patients_words_offers_the_general_routine(convo: Conversation, words: str) -> None:
+    convo.launch()
+    reply = convo.say(words)
+    assert reply.interpretation is not None and reply.interpretation.intent == "NoSurgeryIntent"
+    assert "general low back routine" in reply.text and "Would you like to start it now?" in reply.text
+    assert "Let's start your general low back routine" in convo.say("yes").text
+
+
+def test_no_surgery_answers_the_question_about_surgery(convo: Conversation) -> None:
+    convo.launch()
+    asked = convo.say("start the general low back routine")
+    assert "Have you had back surgery?" in asked.text
+    reply = convo.intent("NoSurgeryIntent")  # "no, I did not have surgery, I just want exercises"
+    assert "Let's start your general low back routine" in reply.text, reply.text
+
+
 def test_only_small_talk_outside_a_session_is_not_asked_about_as_a_symptom(convo: Conversation) -> None:
     convo.launch()
     reply = convo.intent("SymptomIntent", symptom=SlotFill("symptom", "hey good morning", slot_type="SYMPTOM"))

@@ -138,6 +138,8 @@ def test_a_denied_symptom_mid_set_checks_in(talk: Callable[..., Conversation]) -
         ("YesterdayIntent", {}),
         # "my pain's going up the more I do", heard as a question about the pain trend.
         ("PainTrendIntent", {}),
+        # "I hurt my back", heard as saying there was no surgery.
+        ("NoSurgeryIntent", {}),
     ],
 )
 def test_an_intent_that_means_nothing_mid_set_checks_in_first(

@@ -109,6 +109,7 @@ def handlers() -> list[AbstractRequestHandler]:
         stage.SurgeryAgoHandler(),
         stage.WeekHandler(),
         stage.StageOverrideHandler(),
+        stage.NoSurgeryHandler(),
         stage.WhatWeekHandler(),
         stage.ClearanceHandler(),
         # reminders, progress, pain, data

@@ -121,6 +121,17 @@ class StageOverrideHandler(Handler):
         return override(turn, routine_id)
 
 
+class NoSurgeryHandler(Handler):
+    """ "I didn't have surgery, I just hurt my back", "I'm not post-op, just a bad back": the
+    general low back routine becomes the user's, as if a physiotherapist had said so, and is
+    offered. (Mid-set the safety net checks in first: "I hurt my back" may be a symptom.)"""
+
+    when = intent("NoSurgeryIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        return override(turn, stage.GENERAL)
+
+
 def override(turn: Turn, routine_id: str) -> Output:
     """The user's routine set by a physiotherapist's word (or "I didn't have surgery"), offered."""
     stage.set_override(turn.user, routine_id)

@@ -119,13 +119,22 @@ class CoachExerciseHandler(Handler):
         return howto.unknown_exercise(turn.catalog, turn.slot_raw("exercise"))
 
 
+def _asked_about_surgery(hi: HandlerInput) -> bool:
+    question = turn_of(hi).session.pending
+    return question is not None and question.get("step") == "surgery"
+
+
 class ConfirmStartHandler(Handler):
     """ "yes" or "no" to a stage question before a start (``skill.domain.starts``)."""
 
     # A clearance said in answer ("yeah, my physio cleared me for it") is a yes by the model's
     # samples, not by reading ClearanceIntent as one: "my surgeon hasn't cleared me for it"
     # may reach that intent too.
-    when = all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), pending(starts.CONFIRM))
+    when = any_of(
+        all_of(intent("AMAZON.YesIntent", "AMAZON.NoIntent"), pending(starts.CONFIRM)),
+        # "No, I didn't have surgery, I just want exercises for my back" to "have you had back surgery?"
+        all_of(intent("NoSurgeryIntent"), pending(starts.CONFIRM), _asked_about_surgery),
+    )
 
     def answer(self, turn: Turn) -> Output:
         question = turn.session.pending
