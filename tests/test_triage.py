@@ -594,6 +594,10 @@ def test_a_sign_said_before_the_question_is_reported(catalog: Catalog) -> None:
         ("my resistance band snapped, the dog chewed it, can I skip those?", None),
         ("i took a spill on the patio", "stop"),
         ("something snapped in my back", "stop"),
+        # Muscles named as working are the exercise doing its job; pain beside them still stops.
+        ("i can feel my core working", "expected"),
+        ("my glutes are working hard on these", "expected"),
+        ("my glutes are working but the pain is getting worse", "stop"),
         # The review: heavy or active bleeding, blood brought up, and a fever with a stiff
         # neck stay emergencies; a stiff neck beside a wound, cramping toes and feeling like
         # passing out do not reach 911; a denial ends at "just" ("no pain, just numb").
