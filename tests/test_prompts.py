@@ -26,7 +26,7 @@ DYNAMIC = {
     "safety.expected.{}": [
         f"safety.expected.{s.id}" for s in load_catalog().guidance.symptoms if s.severity == "expected"
     ],
-    "safety.check.{}": [f"safety.check.{c}" for c in ("general", "numbness", "fall", "heart")],
+    "safety.check.{}": [f"safety.check.{c}" for c in ("general", "numbness", "numbness_spreads", "fall", "heart")],
     "safety.if.{}": [f"safety.if.{tier}" for tier in ("emergency", "surgeon_today", "stop")],
     "month.{}": [f"month.{m}" for m in range(1, 13)],
     "progress.pain.{}": [f"progress.pain.{d}" for d in ("down", "steady", "up")],

@@ -126,6 +126,11 @@ def test_numbness_and_falls_name_their_red_flags(convo: Conversation) -> None:
     assert "If this numbness or weakness is new" in numb
     fell = convo.say("ask spine coach I fell").text
     assert "If you are badly hurt, or can't get up" in fell
+    # Numbness for the surgeon's office today (round nine p13): the red flags in its own
+    # terms, not "if you also have new numbness" to someone who has just reported it.
+    lasting = convo.say("ask spine coach my foot's gone a bit numb since this morning, wasn't like that before").text
+    assert "contact your surgeon's office today" in lasting
+    assert "If the numbness spreads, or your legs get weak" in lasting and "also have new numbness" not in lasting
 
 
 AVOID = [

@@ -29,13 +29,14 @@ def symptom_speech(
     severity = severity or (symptom.severity if symptom is not None else None)
     if severity == "emergency":
         return [Say.of("safety.emergency", number=number), Say.of("safety.emergency.wait")]
-    if severity == "surgeon_today":
-        # Fever or a red, hot or oozing wound: the surgeon's office today, not emergency
-        # services (the red flags still are named, as after every stop).
-        return [Say.of("safety.surgeon_today"), Say.of("safety.check.general", number=number)]
-    speech: list[Segment] = [Say.of("safety.stop.now"), Text(guidance.stop_rule.text), Text(guidance.stop_contact)]
-    # Every stop also names the red flags, so nothing urgent waits for the next appointment.
+    # Every answer below an emergency names the red flags, so nothing urgent waits for the
+    # next appointment: in the symptom's own terms where it has them ("if the numbness
+    # spreads", not "if you also have new numbness" to someone who just reported it).
     check = symptom.red_flag_check if symptom is not None and symptom.red_flag_check else "general"
+    if severity == "surgeon_today":
+        # Fever or a red, hot or oozing wound: the surgeon's office today, not emergency services.
+        return [Say.of("safety.surgeon_today"), Say.of(f"safety.check.{check}", number=number)]
+    speech: list[Segment] = [Say.of("safety.stop.now"), Text(guidance.stop_rule.text), Text(guidance.stop_contact)]
     speech.append(Say.of(f"safety.check.{check}", number=number))
     return speech
 
