@@ -130,6 +130,8 @@ def test_the_classifier_is_saved_and_read_back(tmp_path: Path, monkeypatch: pyte
         ("and how many of them should i be doing", "HowToIntent", {}),
         ("how do i do this one again", "HowToIntent", {}),
         ("please repeat the instructions once more", "HowToIntent", {}),
+        ("can you go through that one again", "HowToIntent", {}),
+        ("how long will today's workout take", "RoutineOverviewIntent", {}),
         ("let's start my exercises", "StartRoutineIntent", {}),
         ("start my routine for week eight", "StartRoutineIntent", {"stage": "week_six"}),
         ("i am in week four, please start it", "WeekIntent", {"week": "4"}),
