@@ -203,6 +203,21 @@ def test_six_weeks_to_the_week_question_is_the_time_since_surgery(convo: Convers
     assert "week 7 after surgery" in reply.text, reply.text
 
 
+def test_two_weeks_heard_as_a_routine_name_is_the_time_since_surgery(convo: Conversation) -> None:
+    """ "I had surgery two weeks back, what exercises should I be doing this week" (round nine
+    p29): "two weeks" is day 14, week 3, not the weeks one to two routine; "week two" still is."""
+    convo.launch()
+    reply = convo.intent("RoutineOverviewIntent", stage=SlotFill("stage", "two weeks", slot_type="STAGE"))
+    assert "week 3 after surgery" in reply.text and "Your weeks three to six routine has" in reply.text
+    assert "Let's start your weeks three to six routine" in convo.say("start the routine").text
+    convo.say("stop")
+    convo.launch()
+    named = convo.intent(
+        "RoutineOverviewIntent", stage=SlotFill("stage", "week two", resolved_id="early", slot_type="STAGE")
+    )
+    assert "Your weeks one to two routine has" in named.text and "after surgery, that's days" not in named.text
+
+
 def test_a_bare_number_to_the_week_question_is_the_week(convo: Conversation) -> None:
     convo.launch()
     convo.intent("StartRoutineIntent")  # "which week after surgery are you in?"

@@ -212,7 +212,14 @@ def set_from_week_words(user: UserRecord, said: str, today: date) -> StageCheck 
     week = re.fullmatch(_WEEK_WORDS, words)
     if week is not None:
         return set_week(user, week.group(1), today)
-    since = re.fullmatch(_WEEKS_SINCE, words)
+    return set_from_weeks_since(user, words, today)
+
+
+def set_from_weeks_since(user: UserRecord, said: str, today: date) -> StageCheck | None:
+    """ "two weeks", "about six weeks out" heard as a routine's name ("I had surgery two weeks
+    back, what should I be doing this week"): the time since surgery, stored, as "two weeks
+    ago" would be; ``None`` for any other words. ("week two" is the routine's name.)"""
+    since = re.fullmatch(_WEEKS_SINCE, said.strip().lower())
     if since is None:
         return None
     count = parse_number(since.group(1))

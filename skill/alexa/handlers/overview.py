@@ -5,13 +5,17 @@ from __future__ import annotations
 from skill.alexa.handlers.base import Handler, intent
 from skill.alexa.turn import Turn
 from skill.domain import overview, stage
-from skill.domain.output import Output
+from skill.domain.output import Output, RoutineRef, Say
 
 
 class RoutineOverviewHandler(Handler):
     when = intent("RoutineOverviewIntent")
 
     def answer(self, turn: Turn) -> Output:
+        since = stage.set_from_weeks_since(turn.user, turn.slot_raw("stage") or "", turn.now.date())
+        if since is not None:
+            # "two weeks" is the time since surgery, not the weeks one to two routine's name.
+            return _after_weeks_since(turn, since)
         routine_id = turn.slot_id("stage")
         place = turn.guide.saved_place()
 
@@ -33,3 +37,15 @@ class ListRoutinesHandler(Handler):
 
     def answer(self, turn: Turn) -> Output:
         return overview.list_routines(turn.catalog)
+
+
+def _after_weeks_since(turn: Turn, check: stage.StageCheck) -> Output:
+    """The week said back, then what the routine for it holds; an odd week is questioned."""
+    from skill.alexa.handlers.stage import after_statement
+
+    routine = stage.routine_for(turn.user, turn.catalog, turn.now.date())
+    if check.outcome != "stored" or routine is None or check.week is None:
+        return after_statement(turn, check)
+    first, last = stage.days_of_week(check.week)
+    said = Say.of("stage.week.stored", week=check.week, first=first, last=last, routine=RoutineRef(routine.id))
+    return overview.routine_overview(turn.catalog, routine).before(said)
