@@ -262,7 +262,11 @@ def test_progress_shows_streak_week_and_pain(rendered: dict[str, dict[str, Any]]
     days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     start = seen.index("Mon")
     assert seen[start : start + 7] == days
-    assert seen[-5:] == ["Pain scores, most recent last", "4", "3", "5", "2"]
+    # the pain chart: its 0 to 10 scale, each score over its day, and the trend as the voice said it
+    chart = seen[seen.index("Pain scores, most recent last") + 1 :]
+    assert chart[:2] == ["10", "0"]
+    assert chart[2:10] == ["4", "Mon 16", "3", "Tue 17", "5", "Wed 18", "2", "Thu 19"]
+    assert chart[10:] == ["Your pain scores are steady, at about 3.5."]
     assert rendered["show10"]["progress"]["biggestTextPx"] >= 150
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -280,6 +281,12 @@ def _coaching(screen: CoachingScreen, renderer: Renderer) -> dict[str, Any]:
     }
 
 
+def _short_date(iso: str, renderer: Renderer) -> str:
+    """ "Tue 17": the weekday and the day of the month, under a pain score's bar."""
+    day = date.fromisoformat(iso)
+    return f"{renderer.words(Say.of(f'screen.day.{day.weekday()}'))} {day.day}"
+
+
 def _progress(screen: ProgressScreen, renderer: Renderer) -> dict[str, Any]:
     words = renderer.words
     week = screen.week or (False,) * 7
@@ -300,5 +307,9 @@ def _progress(screen: ProgressScreen, renderer: Renderer) -> dict[str, Any]:
             for n, done in enumerate(week)
         ],
         "painLabel": words(Say.of("screen.progress.pain")) if screen.pain else "",
-        "pain": [{"score": score, "height": max(4, score * 10), "label": str(score)} for _, score in screen.pain],
+        "pain": [
+            {"score": score, "height": max(4, score * 10), "label": str(score), "date": _short_date(day, renderer)}
+            for day, score in screen.pain
+        ],
+        "painVerdict": renderer.said(screen.pain_verdict) if screen.pain_verdict else "",  # as the voice said it
     }

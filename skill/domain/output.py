@@ -196,6 +196,7 @@ class ProgressScreen:
     week: tuple[bool, ...] = ()  # Monday to Sunday of this week: a day with exercise done
     today: int = 0  # today's place in ``week`` (0 is Monday)
     pain: tuple[tuple[str, int], ...] = ()  # recent pain scores (ISO date, 0-10), oldest first
+    pain_verdict: Say | None = None  # the trend as the voice says it ("coming down, from about 5 to 3")
 
 
 Screen = CoachingScreen | HowToScreen | RoutineScreen | ProgressScreen

@@ -60,9 +60,11 @@ class ProgressHandler(Handler):
             ]
         scores = turn.pain_since(on - timedelta(days=pain.RECENT_DAYS))
         found = pain.trend(scores, on)
+        verdict = None
         if found is not None:
             direction, earlier, later = found
-            speech.append(Say.of(f"progress.pain.{direction}", earlier=earlier, later=later))
+            verdict = Say.of(f"progress.pain.{direction}", earlier=earlier, later=later)
+            speech.append(verdict)
         if active:  # nothing done and no streak: no praise to keep up
             speech.append(Say.of("progress.keep_going"))
         screen = ProgressScreen(
@@ -72,6 +74,7 @@ class ProgressHandler(Handler):
             week=numbers.week,
             today=numbers.weekday,
             pain=tuple((str(s["date"]), int(s["score"])) for s in scores[-pain.CHART_SCORES :]) if found else (),
+            pain_verdict=verdict,
         )
         return replace(ask(*speech, reprompt=Say.of("progress.reprompt")), screen=screen)
 
