@@ -140,6 +140,8 @@ def test_a_denied_symptom_mid_set_checks_in(talk: Callable[..., Conversation]) -
         ("PainTrendIntent", {}),
         # "I hurt my back", heard as saying there was no surgery.
         ("NoSurgeryIntent", {}),
+        # "about two days", heard as the time since surgery (the review).
+        ("SurgeryAgoIntent", {"duration": SlotFill("duration", "P2D", slot_type="AMAZON.DURATION")}),
     ],
 )
 def test_an_intent_that_means_nothing_mid_set_checks_in_first(

@@ -106,10 +106,12 @@ def _real_warnings(log: list[str]) -> list[str]:
 
 
 def _whole(text: dict[str, Any]) -> bool:
-    """Nothing of a line cut off: all of its box shows, or (a countdown set to a line height
-    of one em, whose box is the font's taller line) at least one em of it."""
-    box, shown, size = text["box"][3], text["shown"][3], text["size"]
-    return box >= size and shown >= min(box - 1, size)
+    """Nothing of a line cut off: all of its box shows (a countdown's digits, which fill less
+    than their line, may lose the line's empty bottom: one em of it must show)."""
+    box, shown, size = float(text["box"][3]), float(text["shown"][3]), float(text["size"])
+    if str(text["text"]).isdigit():
+        return box >= size and shown >= min(box - 1, size)
+    return box >= size and shown >= box - 1
 
 
 def _overlap(a: list[float], b: list[float]) -> float:

@@ -593,6 +593,8 @@ def test_a_sign_said_before_the_question_is_reported(catalog: Catalog) -> None:
         ("spilled water on the mat it is all wet now hang on while i wipe it", None),
         ("my resistance band snapped, the dog chewed it, can I skip those?", None),
         ("i took a spill on the patio", "stop"),
+        ("took a spill something fierce my hip hurts", "emergency"),  # a fall that hurts (the review)
+        ("I took a spill, water everywhere", "stop"),
         ("something snapped in my back", "stop"),
         # Muscles named as working are the exercise doing its job; pain beside them still stops.
         ("i can feel my core working", "expected"),

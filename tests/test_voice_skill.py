@@ -12,6 +12,7 @@ import pytest
 
 from skill.alexa.prompts import load_prompts
 from skill.devtools.envelopes import LOCAL_SKILL_ID
+from skill.devtools.nlu import SlotFill
 from skill.devtools.simulator import Conversation, in_process
 from skill.domain.catalog import Catalog
 from skill.domain.clock import FixedClock
@@ -110,6 +111,16 @@ def test_unknown_exercise_suggests_the_closest(convo: Conversation) -> None:
     assert not reply.ends_session
     follow = convo.say("bridging")
     assert "Lift your hips" in follow.text or "lift your hips" in follow.text
+
+
+def test_a_sign_in_words_that_name_no_exercise_is_answered_as_the_sign(convo: Conversation) -> None:
+    """ "how does this one go again, my leg is tingling" with "leg tingling" as the exercise
+    (the review of stop 29): the stop answer, not "I don't know an exercise called"."""
+    convo.launch()
+    reply = convo.intent("HowToIntent", exercise=SlotFill("exercise", "leg tingling", slot_type="EXERCISE"))
+    assert "Stop the exercise now" in reply.text and "I don't know an exercise" not in reply.text
+    planks = convo.intent("HowToIntent", exercise=SlotFill("exercise", "planks", slot_type="EXERCISE"))
+    assert "I don't know an exercise called planks" in planks.text
 
 
 def test_unknown_exercise_without_anything_close_offers_examples(convo: Conversation) -> None:

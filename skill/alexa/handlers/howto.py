@@ -7,6 +7,7 @@ from skill.alexa.handlers.base import Handler, intent
 from skill.alexa.turn import Turn
 from skill.domain import howto, safety, starts
 from skill.domain.output import ExerciseRef, Output, Say, Segment
+from skill.domain.triage import triage
 
 
 class HowToHandler(Handler):
@@ -29,6 +30,17 @@ class HowToHandler(Handler):
             topic = turn.catalog.guidance.find_topic(activity)
             not_covered = activity in turn.catalog.vocabulary.not_covered()
             return safety.avoid_answer(turn.catalog, topic, raw, not_covered=not_covered)
+        # "how do I do this one, I feel dizzy": words that name no exercise but report a sign
+        # (two words or more) are answered as the sign, not "I don't know an exercise called".
+        verdict = triage(turn.catalog, raw or "")
+        if (
+            verdict.severity in ("stop", "surgeon_today", "emergency")
+            and verdict.words > 1
+            and not verdict.hypothetical
+        ):
+            from skill.alexa.handlers.safety import answer_verdict
+
+            return answer_verdict(turn, verdict)
         return howto.unknown_exercise(turn.catalog, raw)
 
 

@@ -30,9 +30,9 @@ from skill.domain.triage import Verdict, triage
 OUT_OF_STATE = frozenset({"TimeAnswerIntent", "PainAnswerIntent", "StageIntent"})
 # Intents that mean nothing mid-set, where a learned understanding puts symptoms it is
 # unsure of ("my back's agony since yesterday" on yesterday's exercises, "my pain's going up
-# the more I do" on the pain trend, "I hurt my back" on the no-surgery intent): check in
-# before anything else.
-MID_SET_MISFITS = frozenset({"YesterdayIntent", "PainTrendIntent", "NoSurgeryIntent"})
+# the more I do" on the pain trend, "I hurt my back" on the no-surgery intent, "about two
+# days" on the time since surgery): check in before anything else.
+MID_SET_MISFITS = frozenset({"YesterdayIntent", "PainTrendIntent", "NoSurgeryIntent", "SurgeryAgoIntent"})
 # Intents that need a number to mean anything; without one they are checked in on too.
 NEEDS_NUMBER = {"LogPainIntent": "score"}
 # Custom slots whose words must mean something for the request to be understood.

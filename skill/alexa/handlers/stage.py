@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from ask_sdk_core.handler_input import HandlerInput
+
 from skill.alexa.handlers.base import Handler, all_of, intent, pending
-from skill.alexa.turn import Turn
-from skill.domain import stage
+from skill.alexa.turn import Turn, turn_of
+from skill.domain import pain, stage
 from skill.domain.output import ExerciseRef, Output, Pending, RoutineRef, Say, Segment, ask
 
 
@@ -90,21 +92,28 @@ class WeekHandler(Handler):
     when = intent("WeekIntent")
 
     def answer(self, turn: Turn) -> Output:
-        week = turn.slot_number("week")
+        return self.answer_week(turn, turn.slot_number("week"))
+
+    @staticmethod
+    def answer_week(turn: Turn, week: int | None) -> Output:
         said = str(week) if week is not None else turn.slot_id("ordinal") or turn.slot_raw("ordinal")
         return after_statement(turn, stage.set_week(turn.user, said, turn.now.date()))
 
 
+def _below_high_pain(hi: HandlerInput) -> bool:
+    score = turn_of(hi).slot_number("score")
+    return score is not None and score < pain.HIGH
+
+
 class WeekNumberAnswerHandler(Handler):
     """A bare number ("four", "about four") answering "which week after surgery are you in?"
-    is the week, not a pain score nobody asked for."""
+    is the week, not a pain score nobody asked for. From seven up it may be pain out of ten
+    ("seven out of ten"): the stray number's conditional stop rule answers it, not a week."""
 
-    when = all_of(intent("PainAnswerIntent"), pending("ask_stage"))
+    when = all_of(intent("PainAnswerIntent"), pending("ask_stage"), _below_high_pain)
 
     def answer(self, turn: Turn) -> Output:
-        week = turn.slot_number("score")
-        said = str(week) if week is not None else None
-        return after_statement(turn, stage.set_week(turn.user, said, turn.now.date()))
+        return WeekHandler().answer_week(turn, turn.slot_number("score"))
 
 
 class StageOverrideHandler(Handler):
