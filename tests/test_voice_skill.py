@@ -153,6 +153,9 @@ def test_how_to_in_a_session_explains_the_exercise_it_is_on_and_stays_in_the_rou
     assert "coach you through it" not in reply.text
     assert reply.session_attributes.get("pending") is None
     assert reply.text.lower().endswith("say ready.") or reply.text.endswith("Say ready when you're in position.")
+    # the amount this session does, not the sources' range it chose from
+    assert "We'll do 10 repetitions, holding each for 5 seconds." in reply.text
+    assert "5 to 10 seconds" not in reply.text
     assert "Draw your belly in" in convo.say("ready").text  # abdominal bracing, counted
     assert "exercise 3 of 12" in convo.say("how many more have I got").text  # still in the routine
 

@@ -143,6 +143,15 @@ class Guide:
             return None
         return self._apply(state, kind)
 
+    def amount_of(self, exercise_id: str) -> Say | None:
+        """What the running session does of ``exercise_id`` when it is the one on hand and
+        counted ("We'll do 10 repetitions, holding each for 5 seconds"); else ``None``."""
+        state = self.active()
+        item = state.item if state is not None else None
+        if state is None or item is None or item.exercise != exercise_id or item.kind != "counted":
+            return None
+        return _planned(state, item)
+
     def prompt(self, lead: list[Segment]) -> Output | None:
         """``lead`` and then what the user can say in the active workout (for help, fallback)."""
         state = self.active()
@@ -458,6 +467,11 @@ def _at_position(state: WorkoutState, position: dict[str, Any]) -> WorkoutState:
     return moved if WorkoutState.from_dict(moved.to_dict()) == moved else state
 
 
+def _planned(state: WorkoutState, item: PlanItem) -> Say:
+    """ "We'll do 10 repetitions, holding each for 5 seconds": a counted item at the user's level."""
+    return Say.of("coach.intro.plan", amount=amount_words(item, state.level(item.exercise)))
+
+
 def coaching_screen(state: WorkoutState, *, counting: bool) -> CoachingScreen | None:
     """What the screen shows for ``state``: while ``counting``, the set being counted (the
     edge times its count from the response's speech), otherwise the exercise to get ready for."""
@@ -466,7 +480,7 @@ def coaching_screen(state: WorkoutState, *, counting: bool) -> CoachingScreen | 
         return None
     amount: Say | None = None
     if item.kind == "counted":
-        amount = Say.of("coach.intro.plan", amount=amount_words(item, state.level(item.exercise)))
+        amount = _planned(state, item)
     elif item.kind == "aerobic" and item.minutes is not None:
         amount = Say.of("coach.aerobic.minutes", min=item.minutes.min, max=item.minutes.max)
     return CoachingScreen(

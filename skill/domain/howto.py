@@ -25,11 +25,12 @@ from skill.domain.output import (
 )
 
 
-def explain(exercise: Exercise, breathing_rule: Rule) -> Output:
+def explain(exercise: Exercise, breathing_rule: Rule, amount: Say | None = None) -> Output:
     """Position, steps, dosage, breathing (the exercise's and the general rule) and
     cautions, then the offer to coach it. A forum-only exercise is introduced as patient
-    experience."""
-    dosage = dosage_speech(exercise)
+    experience. ``amount``, when given, is said instead of the sources' dosage: what the
+    session on hand does of it ("We'll do 10 repetitions, ..."), not the range it chose from."""
+    dosage = amount or dosage_speech(exercise)
     speech: list[Segment] = [
         Say.of("howto.intro", exercise=ExerciseRef(exercise.id)),
         Content(exercise.id, "experience"),

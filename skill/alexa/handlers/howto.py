@@ -16,7 +16,8 @@ class HowToHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         exercise_id = turn.slot_id("exercise") or _the_one_just_explained(turn) or _the_one_being_done(turn)
         if exercise_id is not None and exercise_id in turn.catalog.exercises:
-            explained = howto.explain(turn.catalog.exercise(exercise_id), turn.catalog.guidance.breathing_rule)
+            exercise = turn.catalog.exercise(exercise_id)
+            explained = howto.explain(exercise, turn.catalog.guidance.breathing_rule, turn.guide.amount_of(exercise_id))
             early = starts.too_early(turn.catalog, turn.user, turn.now.date(), exercise_id)
             answer = plan.with_note(turn, exercise_id, explained.before(*early))
             # Mid-session the answer ends with where the session is ("say ready when you're
