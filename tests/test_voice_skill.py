@@ -121,6 +121,9 @@ def test_a_sign_in_words_that_name_no_exercise_is_answered_as_the_sign(convo: Co
     assert "Stop the exercise now" in reply.text and "I don't know an exercise" not in reply.text
     planks = convo.intent("HowToIntent", exercise=SlotFill("exercise", "planks", slot_type="EXERCISE"))
     assert "I don't know an exercise called planks" in planks.text
+    # "do I do the same number of reps on the left leg": "number" is no numbness
+    reps = convo.intent("HowToIntent", exercise=SlotFill("exercise", "same number left leg as", slot_type="EXERCISE"))
+    assert "Stop the exercise now" not in reps.text
 
 
 def test_unknown_exercise_without_anything_close_offers_examples(convo: Conversation) -> None:
