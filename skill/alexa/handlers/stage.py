@@ -92,12 +92,13 @@ class WeekHandler(Handler):
     when = intent("WeekIntent")
 
     def answer(self, turn: Turn) -> Output:
-        return self.answer_week(turn, turn.slot_number("week"))
+        return _week_said(turn, turn.slot_number("week"))
 
-    @staticmethod
-    def answer_week(turn: Turn, week: int | None) -> Output:
-        said = str(week) if week is not None else turn.slot_id("ordinal") or turn.slot_raw("ordinal")
-        return after_statement(turn, stage.set_week(turn.user, said, turn.now.date()))
+
+def _week_said(turn: Turn, week: int | None) -> Output:
+    """The week as a number, else as the ordinal slot holds it, stored and said back."""
+    said = str(week) if week is not None else turn.slot_id("ordinal") or turn.slot_raw("ordinal")
+    return after_statement(turn, stage.set_week(turn.user, said, turn.now.date()))
 
 
 def _below_high_pain(hi: HandlerInput) -> bool:
@@ -113,7 +114,7 @@ class WeekNumberAnswerHandler(Handler):
     when = all_of(intent("PainAnswerIntent"), pending("ask_stage"), _below_high_pain)
 
     def answer(self, turn: Turn) -> Output:
-        return WeekHandler().answer_week(turn, turn.slot_number("score"))
+        return _week_said(turn, turn.slot_number("score"))
 
 
 class StageOverrideHandler(Handler):
