@@ -226,13 +226,13 @@ def _datasource(screen: Screen, renderer: Renderer) -> tuple[str, dict[str, Any]
             "time": words(Say.of("screen.time", minutes=Count(screen.minutes, "minute"))),
             "exercises": [
                 {
-                    "id": e,
-                    "name": renderer.catalog.exercise(e).name.capitalize(),
-                    "next": e == (screen.next or ids[0]),
+                    "id": exercise.id,
+                    "name": exercise.name.capitalize(),
+                    "next": exercise.id == (screen.next or ids[0]),
                     # as the overview says it: only once the surgeon has cleared it
-                    "mark": clearance if renderer.catalog.exercise(e).requires_clearance else "",
+                    "mark": clearance if exercise.requires_clearance else "",
                 }
-                for e in ids
+                for exercise in map(renderer.catalog.exercise, ids)
             ],
         }
     return "progress", _progress(screen, renderer)
