@@ -16,16 +16,43 @@ import pytest
 # profile, the default, against the same stores.
 os.environ.setdefault("SPINE_COACH_PROFILE", "clinic")
 
-from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+from skill.devtools.envelopes import LOCAL_SKILL_ID
 from skill.devtools.simulator import Conversation, in_process
 from skill.domain.catalog import Catalog, default_content_dir, load_catalog
 from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import CREDENTIALS, Emulator, moto_server
-from tests.support import checked
+from tests.support import LINK, checked, linked
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def identity_provider() -> Iterator[Any]:
+    """The clinic's identity provider on loopback, named to every skill built in the tests
+    (and to the servers they start) through the environment, and a linked patient's token."""
+    from skill.alexa import account
+    from skill.devtools.identity_provider import running
+
+    with running() as provider:
+        settings = {
+            account.ISSUER: provider.issuer,
+            account.AUDIENCE: provider.settings.audience,
+            account.JWKS_URL: f"{provider.url}/jwks",
+        }
+        saved = {key: os.environ.get(key) for key in settings}
+        os.environ.update(settings)
+        LINK["token"] = provider.link()
+        try:
+            yield provider
+        finally:
+            LINK.clear()
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +99,7 @@ def talk(skill: Any, clock: FixedClock) -> Callable[..., Conversation]:
     """
 
     def start(**device: Any) -> Conversation:
-        return Conversation(checked(in_process(skill)), device=Device(**device), clock=clock)
+        return Conversation(checked(in_process(skill)), device=linked(**device), clock=clock)
 
     return start
 

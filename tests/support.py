@@ -14,6 +14,19 @@ from typing import Any
 from skill.alexa.speech import MAX_BREAK_SECONDS, MAX_SPEECH_CHARS, break_seconds
 from skill.devtools.simulator import Transport
 
+# The clinic's patient as the conversation suites play them (the clinic profile): an account
+# linked with the local identity provider's token (``tests/conftest.py`` starts it) and a
+# voice Alexa recognises, who confirms their PIN when asked.
+PERSON = "amzn1.ask.person.SUITEPATIENT"
+LINK: dict[str, str] = {}  # "token": the linked account's access token, once the provider runs
+
+
+def linked(**device: Any) -> Any:
+    """A ``Device`` for the clinic's linked, recognised patient (fields may be overridden)."""
+    from skill.devtools.envelopes import Device
+
+    return Device(**{"access_token": LINK.get("token"), "person_id": PERSON, **device})
+
 
 def free_port() -> int:
     """A loopback port nobody is listening on right now."""
@@ -97,3 +110,8 @@ def language_model(intents: list[dict[str, Any]], types: list[dict[str, Any]]) -
     return {
         "interactionModel": {"languageModel": {"invocationName": "spine coach", "intents": intents, "types": types}}
     }
+
+
+def patient_key(user: str) -> str:
+    """Where the stores keep the record of the suites' patient on ``user``'s account."""
+    return f"{user}#person#{PERSON}"

@@ -26,13 +26,13 @@ from hypothesis import strategies as st
 
 from skill.alexa.factory import build_skill
 from skill.devtools import envelopes
-from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+from skill.devtools.envelopes import LOCAL_SKILL_ID
 from skill.devtools.interaction_model import MODELS_DIR
 from skill.devtools.nlu import SlotFill
 from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
 from skill.web.app import WebConfig, create_app
-from tests.support import check_response
+from tests.support import check_response, linked
 
 PROFILE = os.environ.get("SPINE_COACH_HYPOTHESIS", "ci")
 EXAMPLES = {"ci": 120, "full": 2500}[PROFILE]
@@ -137,7 +137,7 @@ def session_attributes(draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def envelopes_(draw: st.DrawFn) -> dict[str, Any]:
-    device = Device(
+    device = linked(
         locale=draw(st.sampled_from(["en-US", "en-GB", "en-AU", "en-IN", "en-CA", "en-NZ", "de-DE", "", "xx"])),
         apl_max_version=draw(st.sampled_from([None, "2023.3", "1.0", "banana"])),
         user_id=draw(st.sampled_from(["amzn1.ask.account.FUZZ1", "amzn1.ask.account.FUZZ2"])),

@@ -28,7 +28,14 @@ def saved_catalog() -> None:
 
 
 def run(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SPINE_COACH_STORE": f"sqlite:///{tmp_path}/cold.db", "SPINE_COACH_ALLOW_ANY_SKILL": "1"}
+    # The default deployment (consumer). The clinic profile checks an access token on every
+    # request and so loads PyJWT and what it needs (urllib's, which loads random) as well.
+    env = {
+        **os.environ,
+        "SPINE_COACH_STORE": f"sqlite:///{tmp_path}/cold.db",
+        "SPINE_COACH_ALLOW_ANY_SKILL": "1",
+        "SPINE_COACH_PROFILE": "consumer",
+    }
     env.pop("SPINE_COACH_SKILL_ID", None)
     program = f"import sys\nsys.path.insert(0, {str(REPO / 'lambda')!r})\n{code}"
     done = subprocess.run(

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from skill.alexa.factory import build_skill
-from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+from skill.devtools.envelopes import LOCAL_SKILL_ID
 from skill.devtools.simulator import Conversation, in_process
 from skill.domain.catalog import Catalog
 from skill.domain.clock import FixedClock
@@ -23,7 +23,7 @@ from skill.domain.user import UserRecord
 from skill.store.dynamodb import dynamodb_store
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator
-from tests.support import checked
+from tests.support import LINK, checked, linked
 from tests.test_store_sqlite import pains_of, request_for
 
 ROUTINES = ["in hospital", "weeks one to two", "weeks three to six", "week six"]
@@ -47,7 +47,7 @@ def user_session(skill: Any, clock: FixedClock, number: int, errors: list[BaseEx
     """One user: their own routine, their own pain score, their own clearance."""
     try:
         convo = Conversation(
-            checked(in_process(skill)), device=Device(user_id=f"amzn1.ask.account.USER{number:03d}"), clock=clock
+            checked(in_process(skill)), device=linked(user_id=f"amzn1.ask.account.USER{number:03d}"), clock=clock
         )
         routine = ROUTINES[number % len(ROUTINES)]
         convo.launch()
@@ -98,6 +98,8 @@ def test_many_processes_on_one_sqlite_file(store_path: Path) -> None:
         "from skill.alexa.factory import build_skill\n"
         "from skill.store.sqlite import SQLiteStore\n"
         "from tests.test_concurrency import user_session\n"
+        "from tests.support import LINK\n"
+        "LINK['token'] = sys.argv[3]  # the patients' account link, from the provider the tests run\n"
         "clock = FixedClock(datetime(2026, 11, 21, 10, tzinfo=UTC))\n"
         "skill = build_skill(store=SQLiteStore(Path(sys.argv[1])), clock=clock, skill_id=LOCAL_SKILL_ID)\n"
         "errors = []\n"
@@ -106,7 +108,8 @@ def test_many_processes_on_one_sqlite_file(store_path: Path) -> None:
         "assert not errors, errors\n"
     )
     processes = [
-        subprocess.Popen([sys.executable, "-c", script, str(store_path), str(first)]) for first in range(0, 16, 4)
+        subprocess.Popen([sys.executable, "-c", script, str(store_path), str(first), LINK["token"]])
+        for first in range(0, 16, 4)
     ]
     assert [p.wait(timeout=120) for p in processes] == [0, 0, 0, 0]
     check_users(SQLiteStore(store_path), 16)
@@ -192,10 +195,10 @@ def test_two_devices_of_one_user_at_once(
     skill = build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
     user = "amzn1.ask.account.SAMEUSER"
     kitchen = Conversation(
-        checked(in_process(skill)), device=Device(user_id=user, device_id="amzn1.ask.device.KITCHEN"), clock=clock
+        checked(in_process(skill)), device=linked(user_id=user, device_id="amzn1.ask.device.KITCHEN"), clock=clock
     )
     bedroom = Conversation(
-        checked(in_process(skill)), device=Device(user_id=user, device_id="amzn1.ask.device.BEDROOM"), clock=clock
+        checked(in_process(skill)), device=linked(user_id=user, device_id="amzn1.ask.device.BEDROOM"), clock=clock
     )
     kitchen.launch()
     kitchen.say("my physio moved me to the week six routine")
@@ -234,10 +237,10 @@ def test_two_devices_log_the_same_score_at_the_old_cap(
     store = PausingStore(inner)
     skill = build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
     kitchen = Conversation(
-        checked(in_process(skill)), device=Device(user_id=user, device_id="amzn1.ask.device.KITCHEN"), clock=clock
+        checked(in_process(skill)), device=linked(user_id=user, device_id="amzn1.ask.device.KITCHEN"), clock=clock
     )
     bedroom = Conversation(
-        checked(in_process(skill)), device=Device(user_id=user, device_id="amzn1.ask.device.BEDROOM"), clock=clock
+        checked(in_process(skill)), device=linked(user_id=user, device_id="amzn1.ask.device.BEDROOM"), clock=clock
     )
     reply = interleave(
         store,

@@ -8,14 +8,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from skill.domain.catalog import Catalog
 
 
 def run_chat(tmp_path: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The console as the README's quick start runs it: the default (consumer) profile,
+    unless ``--profile`` says otherwise."""
     env = {
         **os.environ,
         "SPINE_COACH_STORE": f"sqlite:///{tmp_path}/console.db",
         "XDG_DATA_HOME": str(tmp_path / "xdg"),
+        "SPINE_COACH_PROFILE": "consumer",
     }
     return subprocess.run(
         [sys.executable, "-m", "skill.devtools.cli", "chat", *args],
@@ -87,3 +92,23 @@ def test_console_shows_the_screen_data(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     (shown,) = [line for line in result.stdout.splitlines() if line.strip().startswith("[screen ")]
     assert '"howto"' in shown and '"name": "Bridging"' in shown
+
+
+@pytest.mark.parametrize(
+    ("flags", "heard"),
+    [
+        ((), "I've logged your pain as 5"),
+        (("--pin", "wrong"), "Your records stay closed until your voice PIN is confirmed"),
+        (("--unlinked",), "link your clinic account in the Alexa app"),
+        (("--unrecognised",), "only for a voice I recognise"),
+    ],
+)
+def test_the_console_plays_the_clinic_patient_it_is_told_to(tmp_path: Path, flags: tuple[str, ...], heard: str) -> None:
+    """The clinic profile in the console: its own identity provider on loopback links the
+    account; Alexa's PIN question is answered as the flags say."""
+    result = run_chat(
+        tmp_path, "--profile", "clinic", *flags, "--say", "open spine coach", "--say", "log my pain as five"
+    )
+    assert result.returncode == 0, result.stderr
+    assert heard in result.stdout, result.stdout
+    assert ("asks for your voice PIN" in result.stdout) is (flags in ((), ("--pin", "wrong"))), result.stdout

@@ -11,14 +11,14 @@ import pytest
 
 from skill.alexa.api_client import TimeoutApiClient
 from skill.alexa.factory import build_skill
-from skill.devtools.envelopes import LOCAL_SKILL_ID, REMINDERS_SCOPE, Device
+from skill.devtools.envelopes import LOCAL_SKILL_ID, REMINDERS_SCOPE
 from skill.devtools.nlu import SlotFill
 from skill.devtools.simulator import Conversation, in_process
 from skill.devtools.standin import StandIn
 from skill.domain.catalog import Catalog
 from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
-from tests.support import checked
+from tests.support import checked, linked
 from tests.test_safety import user_record
 from tests.test_store_sqlite import pains_of
 
@@ -116,7 +116,7 @@ def reminders(store: SQLiteStore, clock: FixedClock, catalog: Catalog) -> Iterat
         skill_id=LOCAL_SKILL_ID,
         api_client=TimeoutApiClient(ca_bundle=standin.ca_path),
     )
-    device = Device(device_id=DEVICE, api_endpoint=standin.url, api_access_token=TOKEN, permissions=[REMINDERS_SCOPE])
+    device = linked(device_id=DEVICE, api_endpoint=standin.url, api_access_token=TOKEN, permissions=[REMINDERS_SCOPE])
     yield Conversation(checked(in_process(skill)), device=device, clock=clock), standin
     standin.stop()
 

@@ -24,7 +24,7 @@ from skill.domain.user import UserRecord
 from skill.store.dynamodb import dynamodb_store
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator, FaultyProxy
-from tests.support import checked, free_port
+from tests.support import checked, free_port, linked, patient_key
 from tests.test_coaching import count_in
 from tests.test_serve import serving
 from tests.test_store_sqlite import request_for
@@ -55,7 +55,7 @@ def test_sqlite_file_made_read_only_mid_workout(tmp_path: Path, clock: FixedCloc
     folder = tmp_path / "store"
     store = SQLiteStore(folder / "coach.db")
     skill = build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
-    convo = Conversation(checked(in_process(skill)), clock=clock)
+    convo = Conversation(checked(in_process(skill)), device=linked(), clock=clock)
     saved: dict[str, Any] = {}
 
     def make_read_only() -> None:
@@ -81,7 +81,7 @@ def test_sqlite_locked_by_another_writer_mid_workout(tmp_path: Path, clock: Fixe
     path = tmp_path / "coach.db"
     store = SQLiteStore(path, timeout=0.3)
     skill = build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
-    convo = Conversation(checked(in_process(skill)), clock=clock)
+    convo = Conversation(checked(in_process(skill)), device=linked(), clock=clock)
     holder: dict[str, sqlite3.Connection] = {}
     saved: dict[str, Any] = {}
 
@@ -110,11 +110,11 @@ def test_dynamodb_down_or_throttling_mid_workout(
     try:
         store = dynamodb_store(table=table, region="us-east-1", endpoint=proxy.endpoint)
         skill = build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
-        convo = Conversation(checked(in_process(skill)), clock=clock)
+        convo = Conversation(checked(in_process(skill)), device=linked(), clock=clock)
         before: dict[str, Any] = {}
 
         def fail() -> None:
-            before.update(emulator.item(table, convo.device.user_id) or {})
+            before.update(emulator.item(table, patient_key(convo.device.user_id)) or {})
             proxy.mode = fault
 
         def recover() -> None:
@@ -124,7 +124,7 @@ def test_dynamodb_down_or_throttling_mid_workout(
         texts = workout_through_a_store_failure(convo, fail, recover)
         assert time.monotonic() - started < 30
         assert sum(NOTICE in t for t in texts) == 1
-        assert emulator.item(table, convo.device.user_id) == before, "nothing half-written"
+        assert emulator.item(table, patient_key(convo.device.user_id)) == before, "nothing half-written"
         saved = UserRecord.from_dict(store.get_attributes(request_for(convo.device.user_id)))
         assert saved.place is not None  # what was saved before the fault is still there
     finally:

@@ -18,12 +18,12 @@ import pytest
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 
 from skill.alexa import factory
-from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+from skill.devtools.envelopes import LOCAL_SKILL_ID
 from skill.devtools.simulator import Conversation, in_process
 from skill.domain.catalog import Catalog
 from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
-from tests.support import checked
+from tests.support import checked, linked
 
 LAUNCH = "<launch>"
 IN_WORKOUT = [LAUNCH, "my physio moved me to the week six routine", "start my week six routine"]
@@ -102,7 +102,7 @@ def _last_answer(tmp_path: Path, catalog: Catalog, script: list[str]) -> str:
     skill = factory.build_skill(
         store=SQLiteStore(tmp_path / "order.db"), clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID
     )
-    convo = Conversation(checked(in_process(skill)), device=Device(), clock=clock)
+    convo = Conversation(checked(in_process(skill)), device=linked(), clock=clock)
     text = ""
     for line in script:
         text = (convo.launch() if line == LAUNCH else convo.say(line)).text

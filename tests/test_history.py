@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 
 from skill.alexa.factory import build_skill
-from skill.devtools.envelopes import LOCAL_SKILL_ID, Device, skill_disabled_event
+from skill.devtools.envelopes import LOCAL_SKILL_ID, skill_disabled_event
 from skill.devtools.simulator import Conversation, in_process
 from skill.domain.catalog import Catalog
 from skill.domain.clock import FixedClock
 from skill.store.dynamodb import dynamodb_store
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator
-from tests.support import checked
+from tests.support import checked, linked, patient_key
 from tests.test_store_sqlite import pains_of, request_for, sessions_of
 
 USER = "amzn1.ask.account.TWOYEARS"
@@ -72,7 +72,7 @@ def any_store(request: pytest.FixtureRequest, store_path: Path) -> Any:
 
 def talk(store: Any, clock: FixedClock, catalog: Catalog, user: str = USER) -> Conversation:
     skill = build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
-    return Conversation(checked(in_process(skill)), device=Device(user_id=user), clock=clock)
+    return Conversation(checked(in_process(skill)), device=linked(user_id=user), clock=clock)
 
 
 def test_two_years_of_history_kept_counted_and_answered(any_store: Any, clock: FixedClock, catalog: Catalog) -> None:
@@ -200,7 +200,7 @@ def test_the_record_a_turn_writes_stays_small(
     for _ in range(6):
         convo.say("ready")
     with sqlite3.connect(store_path) as db:
-        (data,) = db.execute("SELECT data FROM attributes WHERE id = ?", (USER,)).fetchone()
+        (data,) = db.execute("SELECT data FROM attributes WHERE id = ?", (patient_key(USER),)).fetchone()
     assert len(data.encode()) <= 1024, data
     assert json.loads(data)["place"]["state"]["done"][:2] == ["pelvic_tilts", "abdominal_bracing"]
 
@@ -213,12 +213,12 @@ def test_a_finished_session_adds_one_item(emulator: Emulator, clock: FixedClock,
     convo.say("ask spine coach to start my week six routine")
     for _ in range(5):
         convo.say("ready")
-    assert emulator.history_count("one-item", USER) == 0  # a running session is the place alone
+    assert emulator.history_count("one-item", patient_key(USER)) == 0  # a running session is the place alone
     convo.say("stop")
     convo.say("ask spine coach to coach me through bridging")  # gives up the place: one item
-    assert emulator.history_count("one-item", USER) == 1
+    assert emulator.history_count("one-item", patient_key(USER)) == 1
     convo.say("ready")  # bridging finished: one more
-    assert emulator.history_count("one-item", USER) == 2
+    assert emulator.history_count("one-item", patient_key(USER)) == 2
 
 
 def test_retention_is_off_unless_asked_for(emulator: Emulator) -> None:
@@ -228,10 +228,10 @@ def test_retention_is_off_unless_asked_for(emulator: Emulator) -> None:
     kept = dynamodb_store(table="retention", region="us-east-1", endpoint=emulator.endpoint)
     expiring = dynamodb_store(table="retention", region="us-east-1", endpoint=emulator.endpoint, retention_days=30)
     kept.append_history(
-        request_for("amzn1.ask.account.KEPT"), [("p#2026-11-21#x#1", {"date": "2026-11-21", "score": 1})]
+        request_for("amzn1.ask.account.KEPT", person=None), [("p#2026-11-21#x#1", {"date": "2026-11-21", "score": 1})]
     )
     expiring.append_history(
-        request_for("amzn1.ask.account.GOES"), [("p#2026-11-21#x#1", {"date": "2026-11-21", "score": 1})]
+        request_for("amzn1.ask.account.GOES", person=None), [("p#2026-11-21#x#1", {"date": "2026-11-21", "score": 1})]
     )
     history = emulator.resource().Table("retention-history")
     assert "expires_at" not in history.get_item(Key={"id": "amzn1.ask.account.KEPT", "sk": "p#2026-11-21#x#1"})["Item"]
@@ -251,7 +251,7 @@ def test_a_file_from_before_the_revision_column(store_path: Path) -> None:
         )
         db.execute("INSERT INTO attributes (id, data) VALUES (?, ?)", (USER, json.dumps({"v": 1, "rev": 5})))
     store = SQLiteStore(store_path)
-    request = request_for(USER)
+    request = request_for(USER, person=None)  # a record from before people had their own
     assert store.get_attributes(request) == {"v": 1, "rev": 5}
     assert not store.save_if(request, {"v": 2, "rev": 5}, 4), "an out-of-date revision is refused"
     assert store.save_if(request, {"v": 2, "rev": 6}, 5)
@@ -268,7 +268,7 @@ def test_a_save_by_an_older_version_in_between_keeps_its_history(
 
     pausing = PausingStore(store)
     skill = build_skill(store=pausing, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
-    kitchen = Conversation(checked(in_process(skill)), device=Device(user_id=USER), clock=clock)
+    kitchen = Conversation(checked(in_process(skill)), device=linked(user_id=USER), clock=clock)
     kitchen.say("ask spine coach my physio moved me to the week six routine")
     kitchen.say("ask spine coach to start my week six routine")
     request = request_for(USER)

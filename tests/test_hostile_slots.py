@@ -27,13 +27,13 @@ from ask_sdk_model import Intent, RequestEnvelope
 
 from skill.alexa.factory import build_skill
 from skill.devtools import envelopes
-from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+from skill.devtools.envelopes import LOCAL_SKILL_ID
 from skill.devtools.interaction_model import MODELS_DIR
 from skill.devtools.nlu import SlotFill
 from skill.devtools.simulator import Conversation, in_process
 from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
-from tests.support import check_response
+from tests.support import check_response, linked
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 FULL = os.environ.get("SPINE_COACH_HYPOTHESIS", "ci") == "full"
@@ -90,7 +90,7 @@ def _pending(kind: str, **data: str) -> dict[str, Any]:
 def _states(skill: Any, clock: FixedClock) -> dict[str, dict[str, Any] | None]:
     """Session attributes for every conversation state, the workout ones from a real
     conversation (``None``: a request that opens a new session)."""
-    convo = Conversation(in_process(skill), device=Device(user_id="amzn1.ask.account.STATES"), clock=clock)
+    convo = Conversation(in_process(skill), device=linked(user_id="amzn1.ask.account.STATES"), clock=clock)
     states: dict[str, dict[str, Any] | None] = {"new session": None}
     convo.launch()
     states["launched"] = dict(convo.attributes)
@@ -184,7 +184,7 @@ class _Envelopes:
 
     def _read(self, state: str, slots: dict[str, SlotFill]) -> Any:
         # Each state has its own user: the one with a saved place from the conversation, or a new one.
-        device = Device(user_id="amzn1.ask.account.STATES" if state != "new session" else "amzn1.ask.account.NEW")
+        device = linked(user_id="amzn1.ask.account.STATES" if state != "new session" else "amzn1.ask.account.NEW")
         attributes = self.states[state]
         body = envelopes.envelope(
             device,

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+from skill.devtools.envelopes import LOCAL_SKILL_ID
 from skill.devtools.simulator import Conversation
 from skill.store.dynamodb import from_dynamo, to_dynamo
 from tests.dynamo import CREDENTIALS, Emulator
-from tests.support import checked
+from tests.support import checked, linked, patient_key
 from tests.test_web import launch_body
 
 LAMBDA_FILE = Path(__file__).resolve().parent.parent / "lambda" / "lambda_function.py"
@@ -52,7 +52,7 @@ def handler(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, request: pytest
 
 
 def talk_to(module: ModuleType, **device: Any) -> Conversation:
-    return Conversation(checked(lambda event: module.lambda_handler(event, None)), device=Device(**device))
+    return Conversation(checked(lambda event: module.lambda_handler(event, None)), device=linked(**device))
 
 
 def test_conversation_through_lambda_resumes_across_sessions(handler: ModuleType, emulator: Emulator) -> None:
@@ -63,7 +63,7 @@ def test_conversation_through_lambda_resumes_across_sessions(handler: ModuleType
     convo.say("ready")
     convo.say("slower")
     convo.say("stop")
-    item = emulator.item(handler.table, convo.device.user_id)
+    item = emulator.item(handler.table, patient_key(convo.device.user_id))
     assert item is not None
     assert item["attributes"]["pace"] == Decimal("1.25")  # stored as DynamoDB numbers
     offer = talk_to(handler).launch()

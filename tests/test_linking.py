@@ -54,7 +54,7 @@ def _flow(store: Any, url: str, capsys: pytest.CaptureFixture[str], tmp_path: Pa
     # One session of a stock routine, so the patient's report is not the empty one.
     session: dict[str, Any] = {"started_at": "2026-09-02T09:00:00+00:00", "ended_at": "2026-09-02T09:20:00+00:00"}
     session |= {"routine": "early", "done": ["bridging"], "skipped": [], "status": "finished"}
-    store.append_history(request_for(USER), [(keys.session_key(session), session)])
+    store.append_history(request_for(USER, person=None), [(keys.session_key(session), session)])
 
     # The report by the code is the patient's, and reading it twice leaves the code valid.
     status, said = _report(capsys, url, ["--user", USER], tmp_path / "by-user.html")

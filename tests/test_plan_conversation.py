@@ -14,14 +14,14 @@ import pytest
 
 from skill.alexa.factory import build_skill
 from skill.devtools.cli import main
-from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+from skill.devtools.envelopes import LOCAL_SKILL_ID
 from skill.devtools.simulator import Conversation, in_process
 from skill.domain.catalog import Catalog
 from skill.domain.clock import FixedClock
 from skill.store.dynamodb import dynamodb_store
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator
-from tests.support import checked
+from tests.support import checked, linked
 from tests.test_coaching import Counted, count_in
 from tests.test_store_sqlite import request_for
 
@@ -164,7 +164,7 @@ def test_assign_and_coach_on_dynamodb(
     emulator.create_table("plan-convo")
     store = dynamodb_store(table="plan-convo", region="us-east-1", endpoint=emulator.endpoint)
     skill = build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID)
-    convo = Conversation(checked(in_process(skill)), device=Device(), clock=clock)
+    convo = Conversation(checked(in_process(skill)), device=linked(), clock=clock)
     _link_and_assign(
         convo, f"dynamodb://plan-convo?region=us-east-1&endpoint={emulator.endpoint}", tmp_path, monkeypatch
     )

@@ -23,7 +23,7 @@ from skill.domain.profile import CLINIC, CONSUMER, Profile, from_environment, pr
 from skill.store.dynamodb import dynamodb_store
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator
-from tests.support import checked
+from tests.support import checked, linked, patient_key
 
 USER = "amzn1.ask.account.PROFILES"
 # Words of the stored record that would be health information, as ``UserRecord.to_dict`` writes them.
@@ -32,7 +32,9 @@ HEALTH_WORDS = ("surgery_date", "reported_week", "stage_override", "follow_up_co
 
 def talk(store: Any, clock: FixedClock, catalog: Catalog, profile: Profile = CONSUMER) -> Conversation:
     skill = build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID, profile=profile)
-    return Conversation(checked(in_process(skill)), device=Device(user_id=USER), clock=clock)
+    # The clinic's patient is linked, recognised and confirms their PIN (``tests.support.linked``).
+    device = linked(user_id=USER) if profile.links_accounts else Device(user_id=USER)
+    return Conversation(checked(in_process(skill)), device=device, clock=clock)
 
 
 def next_day(store: Any, clock: FixedClock, catalog: Catalog) -> tuple[Conversation, Reply]:
@@ -79,7 +81,7 @@ def test_the_clinic_profile_keeps_what_the_consumer_profile_does_not(
     """The same conversation under the clinic profile: the checks above can fail."""
     say_everything(talk(SQLiteStore(store_path), clock, catalog, profile=CLINIC))
     with sqlite3.connect(store_path) as db:
-        (data,) = db.execute("SELECT data FROM attributes WHERE id = ?", (USER,)).fetchone()
+        (data,) = db.execute("SELECT data FROM attributes WHERE id = ?", (patient_key(USER),)).fetchone()
         keys = [sk for (sk,) in db.execute("SELECT sk FROM history")]
     record = json.loads(data)
     assert record.get("reported_week") and record.get("stage_override") and record.get("clearances") == ["cat_cow"]

@@ -19,6 +19,7 @@ from skill.domain.clock import FixedClock
 from skill.domain.pain import log_pain, trend
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator
+from tests.support import patient_key
 from tests.test_store_sqlite import pains_of
 
 
@@ -243,7 +244,7 @@ def test_a_new_code_revokes_the_older_one_and_expired_codes_are_purged(
 
     now = int(clock().timestamp())
     assert store.peek_link(code_hash(first, store.link_secret), now) is None  # one live code per user
-    assert store.peek_link(code_hash(second, store.link_secret), now) == convo.device.user_id
+    assert store.peek_link(code_hash(second, store.link_secret), now) == patient_key(convo.device.user_id)
     other = Conversation(convo.transport, device=replace(convo.device, user_id="amzn1.ask.account.OTHER"), clock=clock)
     clock.advance(seconds=16 * 60)  # the second code has expired
     _issue_code(other)
@@ -295,10 +296,10 @@ def _held_in_dynamodb(emulator: Emulator, user: str) -> int:
 
 
 def test_delete_and_skill_disabled_leave_no_item_in_dynamodb(dynamo_lambda: tuple[Emulator, ModuleType]) -> None:
-    from tests.support import checked
+    from tests.support import checked, linked
 
     emulator, module = dynamo_lambda
-    convo = Conversation(checked(lambda event: module.lambda_handler(event, None)))
+    convo = Conversation(checked(lambda event: module.lambda_handler(event, None)), device=linked())
     convo.launch()
     convo.say("my surgery was on October third")
     convo.say("log my pain as four")
@@ -310,6 +311,7 @@ def test_delete_and_skill_disabled_leave_no_item_in_dynamodb(dynamo_lambda: tupl
     convo.launch()
     _issue_code(convo)
     _issue_code(convo)  # the second revokes the first: one code, one index
-    assert _held_in_dynamodb(emulator, convo.device.user_id) == 3
+    # ... the record, and the person listed under the account (for the event below)
+    assert _held_in_dynamodb(emulator, convo.device.user_id) == 4
     convo.request(skill_disabled_event(convo.device), in_session=False)
     assert _held_in_dynamodb(emulator, convo.device.user_id) == 0

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from skill.alexa.prompts import SUPPORTED_LOCALES, load_prompts
+from skill.domain import profile
 from skill.domain.catalog import load_catalog
 
 SKILL = Path(__file__).resolve().parent.parent / "skill"
@@ -28,6 +29,16 @@ DYNAMIC = {
     ],
     "safety.check.{}": [f"safety.check.{c}" for c in ("general", "numbness", "numbness_spreads", "fall", "heart")],
     "safety.if.{}": [f"safety.if.{tier}" for tier in ("emergency", "surgeon_today", "stop")],
+    "account.needs.{}": [
+        f"account.needs.{needs}"
+        for needs in (
+            profile.NEEDS_LINK,
+            profile.NEEDS_PROVIDER,
+            profile.NEEDS_VOICE,
+            profile.NEEDS_PIN,
+            profile.NEEDS_NEW_SESSION,
+        )
+    ],
     "month.{}": [f"month.{m}" for m in range(1, 13)],
     "progress.pain.{}": [f"progress.pain.{d}" for d in ("down", "steady", "up")],
     "side.{}": [f"side.{s}" for s in ("leg", "foot", "side", "arm")],
@@ -57,7 +68,7 @@ def used_keys() -> tuple[set[str], set[str]]:
         for node in ast.walk(ast.parse(path.read_text())):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
                 continue
-            if node.func.attr not in ("of", "variants"):
+            if node.func.attr not in ("of", "variants", "unkept"):  # Turn.unkept: a prompt key too
                 continue
             _collect(node.args[0], keys, shapes)
     return keys, shapes

@@ -11,13 +11,13 @@ import pytest
 
 from skill.alexa.api_client import TimeoutApiClient
 from skill.alexa.factory import build_skill
-from skill.devtools.envelopes import LOCAL_SKILL_ID, REMINDERS_SCOPE, Device
+from skill.devtools.envelopes import LOCAL_SKILL_ID, REMINDERS_SCOPE
 from skill.devtools.simulator import Conversation, in_process
 from skill.devtools.standin import StandIn
 from skill.domain.catalog import Catalog
 from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
-from tests.support import checked
+from tests.support import checked, linked
 from tests.test_safety import user_record
 
 TOKEN = "test-access-token"
@@ -45,7 +45,7 @@ def remind(store: SQLiteStore, clock: FixedClock, catalog: Catalog, standin: Sta
     )
 
     def start(*, granted: bool = True, locale: str = "en-US") -> Conversation:
-        device = Device(
+        device = linked(
             device_id=DEVICE,
             api_endpoint=standin.url,
             api_access_token=TOKEN,

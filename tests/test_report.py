@@ -130,7 +130,7 @@ def _generate(store: SQLiteStore) -> dict[str, Any]:
             stops.append((day.isoformat(), STOPS[offset]))
             stop = {"date": day.isoformat(), "at": logged, "routine": "plan", "exercise": STOPS[offset]}
             entries.append((keys.symptom_key(day.isoformat(), logged), stop))
-    store.append_history(request_for(USER), entries)
+    store.append_history(request_for(USER, person=None), entries)  # the report is by the key the plan has
     store.put_plan(USER, {"plan": PLAN, "assigned_at": START.isoformat(), "announced": True})
     assert other_weeks and other_exercises["pelvic_tilts"] and other_exercises["walking"]  # each case happened
     return {

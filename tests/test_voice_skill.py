@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 
 from skill.alexa.prompts import load_prompts
-from skill.devtools.envelopes import LOCAL_SKILL_ID
+from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
 from skill.devtools.nlu import SlotFill
 from skill.devtools.simulator import Conversation, in_process
 from skill.domain.catalog import Catalog
 from skill.domain.clock import FixedClock
 from skill.store.sqlite import SQLiteStore
-from tests.support import checked
+from tests.support import checked, linked
 
 DISCLAIMER = "not a substitute for professional medical advice"
 
@@ -286,10 +286,9 @@ def test_repeated_variants_are_deterministic_per_request(skill: Any, clock: Fixe
     and one request always renders the same way (Alexa may retry a request)."""
     from skill.alexa.prompts import load_prompts
     from skill.devtools import envelopes
-    from skill.devtools.envelopes import Device
 
     send = checked(in_process(skill))
-    device = Device()
+    device = Device()  # a plain launch: no PIN to ask for
     Conversation(send, device=device, clock=clock).launch()  # the first visit has its own greeting
     variants = load_prompts("en-US").variants("launch.welcome.back")
     greetings = []
@@ -354,8 +353,6 @@ def test_exception_becomes_an_apology_without_personal_data_in_logs(
 def test_wrong_skill_id_is_refused(skill: object, clock: FixedClock) -> None:
     from ask_sdk_core.exceptions import AskSdkException
 
-    from skill.devtools.envelopes import Device
-
-    convo = Conversation(in_process(skill), device=Device(skill_id="amzn1.ask.skill.someone-else"), clock=clock)
+    convo = Conversation(in_process(skill), device=linked(skill_id="amzn1.ask.skill.someone-else"), clock=clock)
     with pytest.raises(AskSdkException):
         convo.launch()

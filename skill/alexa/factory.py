@@ -8,6 +8,8 @@ no side effects; the store, clock and API client are arguments.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.skill import CustomSkill
@@ -15,6 +17,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model.services import ApiClient
 
 from skill.alexa.handlers import (
+    account,
     answers,
     howto,
     launch,
@@ -36,6 +39,9 @@ from skill.domain.catalog import Catalog, load_catalog
 from skill.domain.clock import system_clock
 from skill.domain.profile import Profile, from_environment
 
+if TYPE_CHECKING:  # PyJWT is imported only by a profile that links accounts
+    from skill.alexa.account import TokenCheck
+
 
 def handlers() -> list[AbstractRequestHandler]:
     """Every request handler, in the order they are asked: the first whose predicate matches
@@ -43,6 +49,9 @@ def handlers() -> list[AbstractRequestHandler]:
     can match the same request; the rules, each shown by tests/test_handler_order.py (swap
     the pair and the answer changes):
 
+    - under the clinic profile, a recognised person's first request that would open their
+      records waits for their voice PIN (``PinNeededHandler``), before every handler but
+      the symptom's (a symptom is answered at once, keeping nothing until the PIN);
     - a symptom is answered whatever else is going on: ``SymptomHandler`` comes before every
       handler that could take its request, down to the catch-all at the end, and so does
       ``RedFlagInWordsHandler`` (a red flag in the unknown words of another intent's slot);
@@ -71,6 +80,9 @@ def handlers() -> list[AbstractRequestHandler]:
         # safety first: a symptom is answered whatever else is going on
         safety.SymptomHandler(),
         safety.RedFlagInWordsHandler(),
+        # the clinic profile: a person's records open only after their voice PIN
+        account.PinNeededHandler(),
+        account.PinOutcomeHandler(),
         launch.LaunchHandler(),
         # mid-session, anything not understood pauses and checks in (never "say ready" again)
         progress.PainScoreMidSetHandler(),
@@ -153,14 +165,23 @@ def build_skill(
     catalog: Catalog | None = None,
     skill_id: str | None = None,
     profile: Profile | None = None,
+    token_check: TokenCheck | None = None,
 ) -> CustomSkill:
     """Assemble the skill around a persistence adapter, a clock and an API client; what it
-    keeps is the ``profile``'s (default: the one ``SPINE_COACH_PROFILE`` names, else consumer)."""
+    keeps is the ``profile``'s (default: the one ``SPINE_COACH_PROFILE`` names, else consumer).
+    A profile that links accounts checks tokens with ``token_check`` (default: the provider
+    the environment names, ``skill.alexa.account``; none named is an error)."""
+    chosen = profile if profile is not None else from_environment()
+    if chosen.links_accounts and token_check is None:
+        from skill.alexa import account
+
+        token_check = account.from_environment()
     deps = Deps(
         catalog=catalog if catalog is not None else load_catalog(),
         clock=clock,
         store=store,
-        profile=profile if profile is not None else from_environment(),
+        profile=chosen,
+        accounts=token_check,
     )
     builder = CustomSkillBuilder(persistence_adapter=store, api_client=api_client)
     builder.skill_id = skill_id

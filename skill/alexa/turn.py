@@ -20,15 +20,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import Directive, Response
-from ask_sdk_model.ui import AskForPermissionsConsentCard, SimpleCard
+from ask_sdk_model.ui import AskForPermissionsConsentCard, LinkAccountCard, SimpleCard
 
-from skill.alexa import logs, screens, slots
+from skill.alexa import logs, pin, screens, slots
 from skill.alexa.prompts import load_prompts
 from skill.alexa.speech import Renderer, SeededChoice, is_rendered_ssml
 from skill.domain import history, pain, progress
@@ -36,9 +36,12 @@ from skill.domain.catalog import Catalog
 from skill.domain.guided import Guide
 from skill.domain.merge import merge
 from skill.domain.output import CoachingScreen, Output, Say
-from skill.domain.profile import CONSUMER, Profile
+from skill.domain.profile import CONSUMER, NEEDS_LINK, Access, Identity, Profile
 from skill.domain.session import SessionState
 from skill.domain.user import Entry, UserRecord, split_legacy
+
+if TYPE_CHECKING:  # PyJWT is imported only by a profile that links accounts
+    from skill.alexa.account import TokenCheck
 
 log = logs.getLogger("spine_coach")
 
@@ -59,6 +62,7 @@ class Deps:
     clock: Clock
     store: Any  # the persistence adapter (AbstractPersistenceAdapter, maybe with ``save_if``)
     profile: Profile = CONSUMER  # what is kept (``skill.domain.profile``)
+    accounts: TokenCheck | None = None  # checks account-link tokens (a profile that links accounts)
 
 
 class Turn:
@@ -78,6 +82,8 @@ class Turn:
         self.in_session = envelope.session is not None
         raw_session = handler_input.attributes_manager.session_attributes if self.in_session else None
         self.session = SessionState.from_attributes(raw_session)
+        if self._resume_after_pin(envelope):
+            raw_session = self.session.to_attributes()  # an apology later keeps the PIN's outcome
         # For ``rollback``: what the request brought. Never changed in place (the SDK gives
         # each request its own copy; ``_store_session`` assigns a new dict), so no snapshot.
         self._session_at_start = raw_session
@@ -86,7 +92,80 @@ class Turn:
         self._user: UserRecord | None = None
         self._guide: Guide | None = None
         self._saved_user: dict[str, Any] = {}  # the record as loaded or last saved (``to_dict`` form)
+        self._access: Access | None = None
+        self.link_card = False  # send the link-account card with the response
         self.request_cache: dict[str, Any] = {}  # reads other modules make once per request (the linked plan)
+
+    # -- who is speaking ------------------------------------------------------------------
+
+    @property
+    def person(self) -> str | None:
+        """Alexa's ``personId`` for a voice it recognised, else None."""
+        system = getattr(getattr(self.handler_input.request_envelope, "context", None), "system", None)
+        person = getattr(getattr(system, "person", None), "person_id", None)
+        return person if isinstance(person, str) and person else None
+
+    @property
+    def access(self) -> Access:
+        """What this request may do with health information (``skill.domain.profile``)."""
+        if self._access is None:
+            self._access = self.deps.profile.access(self._identity())
+        return self._access
+
+    def _identity(self) -> Identity:
+        if not self.deps.profile.links_accounts:
+            return Identity()
+        system = getattr(self.handler_input.request_envelope.context, "system", None)
+        # A recognised person may have linked an account of their own; else the account's.
+        token = getattr(getattr(system, "person", None), "access_token", None) or getattr(
+            getattr(system, "user", None), "access_token", None
+        )
+        from skill.alexa.account import ProviderUnavailable
+
+        person = self.person
+        try:
+            linked = self.deps.accounts is not None and self.deps.accounts.check(token) is not None
+        except ProviderUnavailable:
+            log.warning("identity provider unavailable")
+            return Identity(person=person, provider_down=True)
+        return Identity(
+            linked=linked,
+            person=person,
+            pin_confirmed=person is not None and self.session.pin_person == person,
+            pin_declined=self.session.pin_declined,
+        )
+
+    def _resume_after_pin(self, envelope: Any) -> bool:
+        """Alexa resumed the session after asking for the PIN: when it was confirmed, the
+        request that waited for it takes the resumed request's place. False for any other
+        request."""
+        outcome = pin.outcome(self.request)
+        if outcome is None:
+            return False
+        waiting, self.session.after_pin = self.session.after_pin, None
+        if outcome != pin.ACHIEVED:
+            self.session.pin_declined = True
+            return True
+        self.session.pin_person = self.person
+        back = pin.restored(waiting, self.request) if waiting is not None else None
+        if back is not None:
+            envelope.request = back
+            self.request = back
+        return True
+
+    def unkept(self, key: str) -> Say:
+        """What to say when health information is not kept: the consumer profile's reason
+        (the prompt ``key``), or, under a profile that links accounts, what is missing for
+        it (with the link-account card when it is the link)."""
+        needs = self.access.needs
+        if needs is None:
+            return Say.of(key)
+        self.link_card = self.link_card or needs == NEEDS_LINK
+        return Say.of(f"account.needs.{needs}")
+
+    def wait_for_pin(self) -> None:
+        """Keep this request to answer once Alexa has confirmed the PIN."""
+        self.session.after_pin = pin.waiting(self.request)
 
     # -- the user's record -------------------------------------------------------------
 
@@ -111,13 +190,10 @@ class Turn:
             log.warning("store read failed: %s", type(exc).__name__)
             self.store_failed = True
             return UserRecord()
-        stored = UserRecord.from_dict(raw)
         # A snapshot, not a reference: ``to_dict`` copies the containers that handlers change.
-        self._saved_user = stored.to_dict()
-        if not self.session.health:
-            return stored
+        self._saved_user = UserRecord.from_dict(raw).to_dict()
         # What this session was told and the profile does not store serves the session.
-        return UserRecord.from_dict({**self._saved_user, **self.session.health})
+        return UserRecord.from_dict({**self.access.seen(self._saved_user), **(self.session.health or {})})
 
     def _migrate(self, raw: dict[str, Any], hot: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
         """Move a version 1 record's history into rows of its own, then save the hot record
@@ -125,7 +201,7 @@ class Turn:
         are keyed, so moving them twice changes nothing."""
         store = self.deps.store
         envelope = self.handler_input.request_envelope
-        store.append_history(envelope, self.deps.profile.entries_kept(entries))
+        store.append_history(envelope, self.access.entries_kept(entries))
         expected = int(raw.get("rev") or 0)
         hot = {**hot, "rev": expected + 1}
         if store.save_if(envelope, hot, expected):
@@ -133,13 +209,19 @@ class Turn:
         fresh: dict[str, Any] = store.get_attributes(envelope)
         return fresh
 
-    def forget_user(self) -> bool:
-        """Delete everything stored for this user; nothing is written back afterwards.
-        False if the store could not do it."""
+    def forget_user(self, *, whole_account: bool = False) -> bool:
+        """Delete everything stored for this user (``whole_account``: and for every person
+        recognised on the account); nothing is written back afterwards. False if the store
+        could not do it."""
         self.forgotten = True
         self.session = SessionState()
+        store = self.deps.store
+        envelope = self.handler_input.request_envelope
         try:
-            self.deps.store.delete_attributes(self.handler_input.request_envelope)
+            if whole_account and hasattr(store, "delete_account"):
+                store.delete_account(envelope)
+            else:
+                store.delete_attributes(envelope)
         except Exception as exc:
             log.warning("store delete failed: %s", type(exc).__name__)
             self.store_failed = True
@@ -153,11 +235,11 @@ class Turn:
         user = self._user
         if user is None or self.store_failed or self.forgotten:
             return
-        profile = self.deps.profile
-        ours, health = profile.kept(user.to_dict())
-        self.session.health = health or None  # what is not stored lives in the session only
-        user.appended = profile.entries_kept(user.appended)
+        access = self.access
         base = self._saved_user
+        ours, health = access.kept(user.to_dict(), base)
+        self.session.health = health or None  # what is not stored lives in the session only
+        user.appended = access.entries_kept(user.appended)
         if ours == base and not user.appended:
             return
         envelope = self.handler_input.request_envelope
@@ -180,10 +262,10 @@ class Turn:
                 raw = store.get_attributes(envelope)
                 legacy = split_legacy(raw)
                 if legacy is not None:  # saved by a version from before history rows
-                    store.append_history(envelope, profile.entries_kept(legacy[1]))
+                    store.append_history(envelope, access.entries_kept(legacy[1]))
                     raw = legacy[0]
                 theirs = UserRecord.from_dict(raw).to_dict()
-                ours, base = profile.kept(merge(base, ours, theirs))[0], theirs
+                ours, base = access.kept(merge(base, ours, theirs), theirs)[0], theirs
             else:
                 raise RuntimeError("the record kept changing under us")
         except Exception as exc:
@@ -198,20 +280,18 @@ class Turn:
         what was loaded (or last saved), the session to what the request brought. The
         apology after a failed handler must not save that handler's half-done changes
         (nor append its history entries)."""
+        self.session = SessionState.from_attributes(self._session_at_start)
         if self._user is not None:
             rev = self._user.rev
-            self._user = UserRecord.from_dict(self._saved_user)
+            self._user = UserRecord.from_dict({**self.access.seen(self._saved_user), **(self.session.health or {})})
             self._user.rev = rev
-        self.session = SessionState.from_attributes(self._session_at_start)
         self._guide = None  # built on the old record and session
 
     @property
     def guide(self) -> Guide:
         """The user's guided sessions (loads the user's record)."""
         if self._guide is None:
-            self._guide = Guide(
-                self.catalog, self.user, self.session, self.now, asks_pain=self.deps.profile.keeps_health
-            )
+            self._guide = Guide(self.catalog, self.user, self.session, self.now, asks_pain=self.access.keeps_health)
         return self._guide
 
     # -- history --------------------------------------------------------------------------
@@ -234,7 +314,7 @@ class Turn:
     def pain_since(self, day: date) -> list[dict[str, Any]]:
         """Pain scores from ``day`` on, oldest first. One range query. None under a profile
         that keeps none (scores stored before it was chosen are not read either)."""
-        if not self.deps.profile.keeps_health:
+        if not self.access.keeps_health:
             return []
         start, end = history.since(history.PAIN, day)
         return self._history(start, end, history.PAIN)
@@ -302,7 +382,9 @@ class Turn:
         self.save_user()
         if self._user is not None and self.session.health and not told_before:
             # Health details this profile does not keep: said once a session, after the answer.
-            output = replace(output, speech=(*output.speech[:1], Say.of("profile.session_only"), *output.speech[1:]))
+            output = replace(
+                output, speech=(*output.speech[:1], self.unkept("profile.session_only"), *output.speech[1:])
+            )
         if self.store_failed and not self.session.store_warned:
             output = output.before(Say.of("store.unavailable"))
             self.session.store_warned = True
@@ -327,6 +409,8 @@ class Turn:
             builder.set_card(SimpleCard(title=output.card_title, content=self.renderer.render(output.card_body).text))
         if output.permissions_card:
             builder.set_card(AskForPermissionsConsentCard(permissions=list(output.permissions_card)))
+        elif self.link_card:
+            builder.set_card(LinkAccountCard())
         if output.screen is not None and screens.can_show(screens.apl_max_version(self.handler_input.request_envelope)):
             builder.add_directive(
                 _SERIALIZER.deserialize(

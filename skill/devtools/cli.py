@@ -200,6 +200,9 @@ def _chat(args: argparse.Namespace) -> int:
         voice=args.voice,
         screen=args.screen,
         profile=args.profile,
+        linked=not args.unlinked,
+        recognised=not args.unrecognised,
+        pin={"confirmed": "ACHIEVED", "wrong": "NOT_ACHIEVED", "none": "NOT_ENABLED"}[args.pin],
     )
     return chat(options, scripted=args.say)
 
@@ -436,6 +439,17 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--voice", action="store_true", help="also speak answers aloud with espeak-ng")
     chat.add_argument("--screen", action="store_true", help="pretend to be an Echo Show (APL screens)")
     chat.add_argument("--profile", type=_profile, help=PROFILE_HELP)
+    clinic = chat.add_argument_group(
+        "clinic profile", "who the console plays (default: a linked account, a recognised voice, a confirmed PIN)"
+    )
+    clinic.add_argument("--unlinked", action="store_true", help="the account is not linked to the clinic")
+    clinic.add_argument("--unrecognised", action="store_true", help="Alexa does not recognise the voice")
+    clinic.add_argument(
+        "--pin",
+        choices=("confirmed", "wrong", "none"),
+        default="confirmed",
+        help="what happens when Alexa asks for the voice PIN",
+    )
     chat.set_defaults(run=_chat)
 
     models = commands.add_parser("models", help="build the Alexa interaction models")

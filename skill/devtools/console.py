@@ -45,6 +45,11 @@ class ConsoleOptions:
     voice: bool = False
     screen: bool = False
     profile: str | None = None  # what is kept (``skill.domain.profile``); default $SPINE_COACH_PROFILE
+    # Under a profile that links accounts (clinic), who the console plays: by default a person
+    # whose account is linked, whose voice Alexa recognises and who confirms their PIN.
+    linked: bool = True
+    recognised: bool = True
+    pin: str = "ACHIEVED"  # ACHIEVED, NOT_ACHIEVED (a wrong PIN) or NOT_ENABLED (none set up)
 
 
 def console_user_id(name: str | None) -> str:
@@ -66,15 +71,10 @@ def start_standin(options: ConsoleOptions) -> StandIn:
 def build_conversation(options: ConsoleOptions, standin: StandIn) -> Conversation:
     from skill.alexa.api_client import TimeoutApiClient
     from skill.alexa.factory import build_skill
-    from skill.domain.profile import profile_named
+    from skill.domain.profile import from_environment, profile_named
     from skill.store import open_store
 
-    skill = build_skill(
-        store=open_store(options.store_url),
-        skill_id=LOCAL_SKILL_ID,
-        api_client=TimeoutApiClient(ca_bundle=standin.ca_path),
-        profile=profile_named(options.profile) if options.profile else None,
-    )
+    profile = profile_named(options.profile) if options.profile else from_environment()
     user_id = console_user_id(options.user)
     device = Device(
         user_id=user_id,
@@ -83,9 +83,27 @@ def build_conversation(options: ConsoleOptions, standin: StandIn) -> Conversatio
         api_endpoint=standin.url,
         api_access_token=f"console-token-{user_id[-12:]}",
     )
+    token_check = None
+    if profile.links_accounts:
+        from skill.devtools.identity_provider import local_link
+
+        token_check, token = local_link(options.user or getpass.getuser())
+        device.access_token = token if options.linked else None
+        device.person_id = f"amzn1.ask.person.CONSOLE{user_id[-24:]}" if options.recognised else None
+        device.pin = options.pin
+    skill = build_skill(
+        store=open_store(options.store_url),
+        skill_id=LOCAL_SKILL_ID,
+        api_client=TimeoutApiClient(ca_bundle=standin.ca_path),
+        profile=profile,
+        token_check=token_check,
+    )
     if REMINDERS_SCOPE in standin.granted.get(device.api_access_token, set()):
         device.permissions.append(REMINDERS_SCOPE)
     return Conversation(in_process(skill), device=device)
+
+
+PIN_PLAYED = {"ACHIEVED": "confirmed", "NOT_ACHIEVED": "a wrong PIN", "NOT_ENABLED": "no PIN set up"}
 
 
 class Console:
@@ -185,6 +203,11 @@ class Console:
             }
             shown = f" {json.dumps(slots)}" if slots else ""
             self._print(f"  [intent {reply.interpretation.intent}{shown}]")
+        if reply.asked_pin is not None:
+            if reply.asked_pin.text:
+                self._say(reply.asked_pin.text, "alexa")
+            played = PIN_PLAYED.get(self.options.pin, self.options.pin)
+            self._print(f"  (Alexa asks for your voice PIN; the console plays: {played})")
         if reply.text:
             self._say(reply.text, "alexa")
         for directive in reply.directives:

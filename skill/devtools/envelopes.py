@@ -31,12 +31,24 @@ class Device:
     api_access_token: str = "local-console-token"
     permissions: list[str] = field(default_factory=list)
     apl_max_version: str | None = None  # e.g. "2023.3" for an Echo Show
+    # Account linking and personalization (the clinic profile): the access token the
+    # clinic's provider issued when the account was linked, the voice Alexa recognised, and
+    # how that person answers when Alexa asks for their voice PIN (``skill.alexa.pin``).
+    access_token: str | None = None
+    person_id: str | None = None
+    pin: str = "ACHIEVED"
+
+    def session_user(self) -> dict[str, Any]:
+        user: dict[str, Any] = {"userId": self.user_id}
+        if self.access_token:
+            user["accessToken"] = self.access_token
+        return user
 
     def context(self) -> dict[str, Any]:
         interfaces: dict[str, Any] = {}
         if self.apl_max_version:
             interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": self.apl_max_version}}
-        user: dict[str, Any] = {"userId": self.user_id}
+        user: dict[str, Any] = self.session_user()
         if self.permissions:
             user["permissions"] = {
                 "consentToken": self.api_access_token,
@@ -49,6 +61,8 @@ class Device:
             "apiEndpoint": self.api_endpoint,
             "apiAccessToken": self.api_access_token,
         }
+        if self.person_id:
+            system["person"] = {"personId": self.person_id}
         context: dict[str, Any] = {"System": system}
         if self.apl_max_version:
             context["Viewport"] = {
@@ -90,7 +104,7 @@ def envelope(
             "sessionId": session_id,
             "application": {"applicationId": device.skill_id},
             "attributes": dict(attributes or {}),
-            "user": {"userId": device.user_id},
+            "user": device.session_user(),
         }
     return body
 
@@ -178,6 +192,23 @@ def connections_response(
         "name": name,
         "payload": {"permissionScope": REMINDERS_SCOPE, "status": status},
         "token": "",
+    }
+
+
+def session_resumed(device: Device, token: str, outcome: str, now: datetime | None = None) -> dict[str, Any]:
+    """Alexa gives control back after a skill connection it ran (the PIN: ``outcome`` is
+    ACHIEVED, NOT_ACHIEVED or NOT_ENABLED; FAILED stands for a connection that failed)."""
+    cause: dict[str, Any] = {"type": "ConnectionCompleted", "token": token}
+    if outcome == "FAILED":
+        cause |= {"status": {"code": "500", "message": "Internal error"}, "result": {"version": "2"}}
+    else:
+        cause |= {"status": {"code": "200", "message": "OK"}, "result": {"version": "2", "status": outcome}}
+    return {
+        "type": "SessionResumedRequest",
+        "requestId": _request_id(),
+        "timestamp": _timestamp(now),
+        "locale": device.locale,
+        "cause": cause,
     }
 
 

@@ -280,10 +280,11 @@ def _zip(source: Path, destination: Path) -> None:
 
 def build_package(options: PackageOptions) -> str:
     profile = profile_named(options.profile)
-    if not profile.deployable:
+    if profile.links_accounts:
         raise SystemExit(
-            f"the {profile.name} profile cannot be packaged yet: it needs account linking and PIN "
-            "confirmation before any health information is spoken, which are not built (issue 28)"
+            f"the {profile.name} profile cannot be packaged yet: the skill checks account links and "
+            "voice PINs, but the package does not yet write the manifest's account-linking and "
+            "personalization settings (issue 28)"
         )
     if options.privacy_url and not _https_url(options.privacy_url):
         raise SystemExit(f"--privacy-url must be an https:// address, not {options.privacy_url!r}")

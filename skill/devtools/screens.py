@@ -89,6 +89,7 @@ def renderer_missing() -> str | None:
 
 def _conversation(store_path: Path) -> Conversation:
     from skill.alexa.factory import build_skill
+    from skill.devtools.identity_provider import local_link
     from skill.domain.catalog import default_content_dir, load_catalog
     from skill.domain.clock import FixedClock
     from skill.domain.profile import CLINIC
@@ -96,15 +97,19 @@ def _conversation(store_path: Path) -> Conversation:
 
     clock = FixedClock(datetime(2026, 11, 16, 9, 0, tzinfo=UTC))  # a Monday
     # The clinic profile, whatever the shell says: its screens are a superset (the pain
-    # scores on the progress screen, a stage that outlives the session that set it).
+    # scores on the progress screen, a stage that outlives the session that set it), for a
+    # linked patient Alexa recognises, who confirms their PIN.
+    token_check, token = local_link()
     skill = build_skill(
         store=SQLiteStore(store_path),
         clock=clock,
         catalog=load_catalog(default_content_dir()),
         skill_id=LOCAL_SKILL_ID,
         profile=CLINIC,
+        token_check=token_check,
     )
-    return Conversation(in_process(skill), device=Device(apl_max_version="2024.3"), clock=clock)
+    device = Device(apl_max_version="2024.3", access_token=token, person_id="amzn1.ask.person.SCREENS")
+    return Conversation(in_process(skill), device=device, clock=clock)
 
 
 def _until_done(convo: Conversation, limit: int = 40) -> Iterator[Reply]:

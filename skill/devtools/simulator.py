@@ -13,7 +13,7 @@ import html
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -61,6 +61,10 @@ def readable(ssml: str | None) -> str:
     return " ".join(html.unescape(text).split())
 
 
+HAND_OFFS = ("Connections.SendRequest", "Connections.StartConnection")
+VERIFY_PERSON = "connection://AMAZON.VerifyPerson/2"
+
+
 @dataclass
 class Reply:
     """What the skill answered to one request."""
@@ -68,6 +72,8 @@ class Reply:
     request: dict[str, Any]
     response: dict[str, Any]
     interpretation: Interpretation | None = None
+    # Alexa asked for the voice PIN before this answer: the skill's reply that asked for it.
+    asked_pin: Reply | None = None
 
     @property
     def body(self) -> dict[str, Any]:
@@ -93,8 +99,13 @@ class Reply:
 
     @property
     def hands_off(self) -> bool:
-        """Alexa takes over (a Connections.SendRequest); the session resumes with its answer."""
-        return any(d.get("type") == "Connections.SendRequest" for d in self.directives)
+        """Alexa takes over (a skill connection); the session resumes with its answer."""
+        return any(d.get("type") in HAND_OFFS for d in self.directives)
+
+    @property
+    def pin_connection(self) -> dict[str, Any] | None:
+        """The skill connection asking Alexa to confirm the speaker's voice PIN, if any."""
+        return next((d for d in self.directives if d.get("uri") == VERIFY_PERSON), None)
 
     @property
     def ends_session(self) -> bool:
@@ -207,6 +218,13 @@ class Conversation:
             self.attributes = {}
         else:
             self.attributes = reply.session_attributes
+        asking = reply.pin_connection
+        if asking is not None:
+            # Alexa asks the person for their PIN and resumes the session with the outcome.
+            resumed = envelopes.session_resumed(self.device, str(asking.get("token", "")), self.device.pin, self._now())
+            # The answer is the resumed one; what was asked stays the person's request.
+            answered = self._send(resumed)
+            return replace(answered, request=reply.request, interpretation=interpretation, asked_pin=reply)
         return reply
 
     def _invocation(self, utterance: str) -> tuple[str, str]:

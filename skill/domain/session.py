@@ -39,6 +39,11 @@ class SessionState:
     # What a profile that keeps no health information was told this session (the surgery
     # date, the week, a clearance): it serves the session and is never stored.
     health: dict[str, Any] | None = None
+    # Voice PIN (clinic profile): the person who confirmed theirs this session, whether it
+    # could not be confirmed, and the request that waits for it (as the SDK serializes it).
+    pin_person: str | None = None
+    pin_declined: bool = False
+    after_pin: dict[str, Any] | None = None
 
     @staticmethod
     def from_attributes(raw: Mapping[str, Any] | None) -> SessionState:
@@ -54,6 +59,9 @@ class SessionState:
             workout=_document(raw.get("workout")),
             before_count=_document(raw.get("before_count")),
             health=_document(raw.get("health")),
+            pin_person=_str_or_none(raw.get("pin_person")),
+            pin_declined=raw.get("pin_declined") is True,
+            after_pin=_document(raw.get("after_pin")),
         )
 
     def to_attributes(self) -> dict[str, Any]:
@@ -74,6 +82,12 @@ class SessionState:
             attributes["before_count"] = _compact(self.before_count)
         if self.health:
             attributes["health"] = _compact(self.health)
+        if self.pin_person is not None:
+            attributes["pin_person"] = self.pin_person
+        if self.pin_declined:
+            attributes["pin_declined"] = True
+        if self.after_pin is not None:
+            attributes["after_pin"] = _compact(self.after_pin)
         return attributes
 
 

@@ -37,13 +37,17 @@ from skill.store.keys import (
     CODE,
     LINK,
     LINK_SECRET_ENV,
+    PERSON_ROW,
     PLAN,
     REFUSALS_ID,
     LinkSecretMissing,
+    account_key,
     code_index,
     indexed_link,
     link_id,
     link_secret,
+    listed_person,
+    person_row,
     refusal_window,
     user_key,
 )
@@ -107,7 +111,19 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         return data if isinstance(data, dict) else {}
 
     def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
+        self._list_person(request_envelope)
         self.adapter.save_attributes(request_envelope=request_envelope, attributes=to_dynamo(attributes))
+
+    def _list_person(self, request_envelope: Any) -> None:
+        """List the request's person under its account, so that disabling the skill finds
+        their record; first, so that a failure between the two leaves nothing unlisted."""
+        listed = person_row(request_envelope)
+        if listed is None:
+            return
+        try:
+            self.history_table.put_item(Item={"id": account_key(request_envelope), "sk": listed})
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB write failed: {type(exc).__name__}") from exc
 
     def save_if(self, request_envelope: Any, attributes: dict[str, Any], expected_rev: int) -> bool:
         """A conditional put: only if the stored record is still at ``expected_rev``."""
@@ -116,6 +132,7 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         condition = "attribute_not_exists(#pk) OR #attrs.#rev = :rev"
         if expected_rev == 0:
             condition += " OR attribute_not_exists(#attrs.#rev)"
+            self._list_person(request_envelope)  # a first record
         return _conditional(
             lambda: adapter.dynamodb.Table(adapter.table_name).put_item(
                 Item={
@@ -182,9 +199,36 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
 
     def delete_attributes(self, request_envelope: Any) -> None:
         """Delete every history item (batches of 25), then the record."""
+        self._delete(user_key(request_envelope))
+        listed = person_row(request_envelope)
+        if listed is not None:  # nothing of the person is left to find
+            try:
+                self.history_table.delete_item(Key={"id": account_key(request_envelope), "sk": listed})
+            except Exception as exc:
+                raise PersistenceException(f"DynamoDB delete failed: {type(exc).__name__}") from exc
+
+    def delete_account(self, request_envelope: Any) -> None:
+        """``delete_attributes`` for every person recognised on the account, then for the
+        account (the skill was disabled: nothing of anyone is kept)."""
         from boto3.dynamodb.conditions import Key
 
-        key = user_key(request_envelope)
+        account = account_key(request_envelope)
+        try:
+            rows = list(
+                self._query(
+                    KeyConditionExpression=Key("id").eq(account) & Key("sk").begins_with(PERSON_ROW),
+                    ProjectionExpression="sk",
+                )
+            )
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB read failed: {type(exc).__name__}") from exc
+        for row in rows:
+            self._delete(listed_person(account, str(row["sk"])))
+        self._delete(account)
+
+    def _delete(self, key: str) -> None:
+        from boto3.dynamodb.conditions import Key
+
         try:
             keys = list(self._query(KeyConditionExpression=Key("id").eq(key), ProjectionExpression="id, sk"))
             with self.history_table.batch_writer() as batch:
@@ -194,7 +238,11 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
                         batch.delete_item(Key={"id": indexed_link(str(item["sk"])), "sk": LINK})
         except Exception as exc:
             raise PersistenceException(f"DynamoDB history delete failed: {type(exc).__name__}") from exc
-        self.adapter.delete_attributes(request_envelope=request_envelope)
+        adapter = self.adapter
+        try:
+            adapter.dynamodb.Table(adapter.table_name).delete_item(Key={adapter.partition_key_name: key})
+        except Exception as exc:
+            raise PersistenceException(f"DynamoDB delete failed: {type(exc).__name__}") from exc
 
     # -- a physiotherapist's plan and its link codes (items of the history table) ----------
 
@@ -332,6 +380,8 @@ def dynamodb_store(
         adapter = adapter_class(
             table_name=table,
             partition_key_name="id",
+            # The recognised person's record, else the account's (``skill.store.keys``).
+            partition_keygen=user_key,
             attribute_name=ATTRIBUTES_NAME,
             create_table=create_table,
             dynamodb_resource=resource,

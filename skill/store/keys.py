@@ -11,8 +11,8 @@ from typing import Any
 from ask_sdk_core.exceptions import PersistenceException
 
 
-def user_key(request_envelope: Any) -> str:
-    """``context.System.user.userId``; one record per Alexa account and skill."""
+def account_key(request_envelope: Any) -> str:
+    """``context.System.user.userId``: the Alexa account, for this skill."""
     try:
         user_id = request_envelope.context.system.user.user_id
     except AttributeError:
@@ -20,6 +20,39 @@ def user_key(request_envelope: Any) -> str:
     if not isinstance(user_id, str) or not user_id:
         raise PersistenceException("request has no user id")
     return user_id
+
+
+# A voice Alexa recognises (``context.System.person.personId``, sent only to a skill that asks
+# for personalization: the clinic profile) has a record of its own, beside the account's.
+PERSON = "#person#"
+# ... and each such person is listed under the account ("person#<personId>", sorting after
+# every "p#" history key), so that disabling the skill finds and deletes every one of them.
+PERSON_ROW = "person#"
+
+
+def person_id(request_envelope: Any) -> str | None:
+    person = getattr(
+        getattr(getattr(getattr(request_envelope, "context", None), "system", None), "person", None), "person_id", None
+    )
+    return person if isinstance(person, str) and person else None
+
+
+def user_key(request_envelope: Any) -> str:
+    """Whose record a request reads and writes: the recognised person's, else the account's."""
+    account = account_key(request_envelope)
+    person = person_id(request_envelope)
+    return f"{account}{PERSON}{person}" if person else account
+
+
+def person_row(request_envelope: Any) -> str | None:
+    """The sort key listing the request's person under its account; None for no person."""
+    person = person_id(request_envelope)
+    return f"{PERSON_ROW}{person}" if person else None
+
+
+def listed_person(account: str, row: str) -> str:
+    """The key of the person an account's "person#..." row lists."""
+    return f"{account}{PERSON}{row.removeprefix(PERSON_ROW)}"
 
 
 # A linked physiotherapist's plan is one more row or item under the user's id (so deleting

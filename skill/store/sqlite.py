@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +34,18 @@ from skill.store.keys import (
     CODE,
     CODE_END,
     LINK,
+    PERSON_ROW,
     PLAN,
     REFUSALS,
     REFUSALS_ID,
+    account_key,
     code_index,
     indexed_link,
     link_id,
     link_index,
     link_secret,
+    listed_person,
+    person_row,
     user_key,
 )
 
@@ -125,7 +130,19 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
     def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
         key = user_key(request_envelope)
         data = json.dumps(attributes, separators=(",", ":"))
+        self._list_person(request_envelope)
         self._execute("write", _UPSERT, (key, data, _rev(attributes)))
+
+    def _list_person(self, request_envelope: Any) -> None:
+        """List the request's person under its account (once), so that disabling the skill
+        finds their record; first, so that a failure between the two leaves nothing unlisted."""
+        listed = person_row(request_envelope)
+        if listed is not None:
+            self._execute(
+                "write",
+                "INSERT OR IGNORE INTO history (id, sk, data) VALUES (?, ?, '{}')",
+                (account_key(request_envelope), listed),
+            )
 
     def save_if(self, request_envelope: Any, attributes: dict[str, Any], expected_rev: int) -> bool:
         """Save only if the stored record is still at ``expected_rev`` (or absent and 0).
@@ -137,7 +154,8 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         key = user_key(request_envelope)
         data = json.dumps(attributes, separators=(",", ":"))
         rev = _rev(attributes)
-        if expected_rev == 0:
+        if expected_rev == 0:  # a first record
+            self._list_person(request_envelope)
             return self._execute("write", _INSERT_FIRST, (key, data, rev)) == 1
         return self._execute("write", _UPDATE_IF, (data, rev, key, expected_rev)) == 1
 
@@ -176,12 +194,32 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         """Delete the user's record, every history row and every link code issued to them,
         in one transaction; then checkpoint the write-ahead log, so the deleted rows are not
         left in it while the service runs."""
-        key = user_key(request_envelope)
+        listed = person_row(request_envelope)
+        # A person's listing under the account goes too: nothing of them is left to find.
+        self._delete([user_key(request_envelope)], [(account_key(request_envelope), listed)] if listed else [])
+
+    def delete_account(self, request_envelope: Any) -> None:
+        """``delete_attributes`` for the account and for every person recognised on it (the
+        skill was disabled: nothing of anyone is kept)."""
+        account = account_key(request_envelope)
+        try:
+            rows = self._connection().execute(
+                "SELECT sk FROM history WHERE id = ? AND sk >= ? AND sk < ?", (account, PERSON_ROW, PERSON_ROW + "~")
+            )
+            people = [listed_person(account, sk) for (sk,) in rows]
+        except (sqlite3.Error, OSError) as exc:
+            raise PersistenceException(f"SQLite read failed: {type(exc).__name__}") from exc
+        self._delete([*people, account])
+
+    def _delete(self, keys: list[str], rows: Sequence[tuple[str, str]] = ()) -> None:
+        """Everything under ``keys`` and the history ``rows`` (id, sort key), in one transaction."""
         try:
             with _write(self._connection()) as connection:
-                _revoke_codes(connection, key)
-                connection.execute("DELETE FROM history WHERE id = ?", (key,))
-                connection.execute("DELETE FROM attributes WHERE id = ?", (key,))
+                for key in keys:
+                    _revoke_codes(connection, key)
+                    connection.execute("DELETE FROM history WHERE id = ?", (key,))
+                    connection.execute("DELETE FROM attributes WHERE id = ?", (key,))
+                connection.executemany("DELETE FROM history WHERE id = ? AND sk = ?", rows)
             self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except (sqlite3.Error, OSError) as exc:
             raise PersistenceException(f"SQLite delete failed: {type(exc).__name__}") from exc

@@ -39,7 +39,7 @@ def current_plan(turn: Turn) -> LinkedPlan | None:
     found = None
     # A clinician's plan is health information: a profile that keeps none uses none, even one
     # stored before it was chosen or assigned from the clinic's command line.
-    if store is not None and not turn.store_failed and turn.deps.profile.keeps_health:
+    if store is not None and not turn.store_failed and turn.access.keeps_health:
         try:
             found = linked_plan(store, _user(turn), turn.catalog)
         except Exception as exc:  # the store is down: no plan this turn, stock coaching works
@@ -54,9 +54,9 @@ class LinkPlanHandler(Handler):
     when = intent("LinkPlanIntent")
 
     def answer(self, turn: Turn) -> Output:
-        if not turn.deps.profile.keeps_health:
+        if not turn.access.keeps_health:
             # A clinician's plan is health information: a profile that keeps none links none.
-            return ask(Say.of("plan.not_kept"), reprompt=Say.of("plan.anything_else"))
+            return ask(turn.unkept("plan.not_kept"), reprompt=Say.of("plan.anything_else"))
         store = _store(turn)
         try:
             if store is None:

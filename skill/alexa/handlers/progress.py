@@ -88,8 +88,8 @@ class PainTrendHandler(Handler):
     when = intent("PainTrendIntent")
 
     def answer(self, turn: Turn) -> Output:
-        if not turn.deps.profile.keeps_health:
-            return _noted(turn, Say.of("pain.not_kept"), Say.of("pain.trend.if_worse"))
+        if not turn.access.keeps_health:
+            return _noted(turn, turn.unkept("pain.not_kept"), Say.of("pain.trend.if_worse"))
         on = turn.today()
         found = pain.trend(turn.pain_since(on - timedelta(days=pain.RECENT_DAYS)), on)
         if found is None:
@@ -175,7 +175,7 @@ def log_pain(turn: Turn, score: int | None, *, after_routine: bool) -> Output:
     A high score, or a jump from the recent ones, is the stop rule's "increased pain": the
     stop answer, and a running set stops with its place kept. Mid-set, any other score is
     noted and the workout carries on."""
-    if not turn.deps.profile.keeps_health:
+    if not turn.access.keeps_health:
         return _pain_not_kept(turn, score)
     if score is None or not 0 <= score <= 10:
         return ask(Say.of("pain.out_of_range"), reprompt=Say.of("pain.ask.reprompt"), pending=Pending.of("pain_rating"))
@@ -202,8 +202,8 @@ def _pain_not_kept(turn: Turn, score: int | None) -> Output:
     score is still the stop rule's increased pain."""
     if score is not None and pain.HIGH <= score <= 10:
         stopped = _stopped_for_pain(turn, Say.of("pain.alert.high", score=score))
-        return replace(stopped, speech=(*stopped.speech, Say.of("pain.not_kept")))
-    return _noted(turn, Say.of("pain.not_kept"))
+        return replace(stopped, speech=(*stopped.speech, turn.unkept("pain.not_kept")))
+    return _noted(turn, turn.unkept("pain.not_kept"))
 
 
 def _stopped_for_pain(turn: Turn, lead: Segment) -> Output:
@@ -255,9 +255,7 @@ class StrayNumberHandler(Handler):
         score = turn.slot_number("score")
         if score is not None and pain.HIGH <= score <= 10:
             return _high_stray_number(turn, score)
-        unknown = (
-            Say.of("pain.stray_number") if turn.deps.profile.keeps_health else Say.of("pain.stray_number.not_kept")
-        )
+        unknown = Say.of("pain.stray_number") if turn.access.keeps_health else Say.of("pain.stray_number.not_kept")
         return ask(unknown, reprompt=Say.of("reminder.anything_else.reprompt"))
 
 
@@ -265,7 +263,7 @@ def _high_stray_number(turn: Turn, score: int) -> Output:
     """The stop rule on the condition that the number was pain out of ten, and how to log it
     (a number alone is never logged: it may have been a count)."""
     stopped = _stopped_for_pain(turn, Say.of("pain.stray_high", score=score))
-    if not turn.deps.profile.keeps_health:
+    if not turn.access.keeps_health:
         return stopped  # nothing to log it in
     return replace(stopped, speech=(*stopped.speech, Say.of("pain.stray_log", score=score)))
 
@@ -300,9 +298,7 @@ class DeleteDataHandler(Handler):
 
     def answer(self, turn: Turn) -> Output:
         # What is kept depends on the profile; either way everything stored goes.
-        kept = (
-            Say.of("data.delete.confirm") if turn.deps.profile.keeps_health else Say.of("data.delete.confirm.consumer")
-        )
+        kept = Say.of("data.delete.confirm") if turn.access.keeps_health else Say.of("data.delete.confirm.consumer")
         return ask(kept, reprompt=Say.of("data.delete.confirm.reprompt"), pending=Pending.of("delete_data"))
 
 
@@ -336,6 +332,6 @@ class SkillDisabledHandler(Handler):
         turn = turn_of(handler_input)
         if turn.user.reminders:
             flow(turn).cancel_all()  # best effort: this event may carry no permission
-        turn.forget_user()
+        turn.forget_user(whole_account=True)
         log.info("skill disabled: user data deleted")
         return turn.finish()

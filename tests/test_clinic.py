@@ -1,0 +1,300 @@
+"""The clinic profile (issue 28): account linking, a record per recognised voice, and the
+voice PIN before anything of a person's records is used or said.
+
+Tokens come from real identity providers on loopback (``skill.devtools.identity_provider``,
+Authlib's authorization server, by the authorization code grant Alexa uses): valid ones,
+and the ones a skill must refuse. The skill checks them with PyJWT against the provider's
+published keys. The stores are read directly.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+
+from skill.alexa.account import AccountsNotConfigured, ProviderUnavailable, TokenCheck, from_environment
+from skill.alexa.factory import build_skill
+from skill.devtools import envelopes
+from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
+from skill.devtools.identity_provider import OTHER_CLIENT, Provider, ProviderSettings, new_key, running
+from skill.devtools.simulator import Conversation, Reply, in_process
+from skill.domain.catalog import Catalog
+from skill.domain.clock import FixedClock
+from skill.domain.profile import CLINIC
+from skill.store.dynamodb import dynamodb_store
+from skill.store.sqlite import SQLiteStore
+from tests.dynamo import Emulator
+from tests.support import checked, free_port
+
+ACCOUNT = "amzn1.ask.account.HOUSEHOLD"
+ANNA = "amzn1.ask.person.ANNA"
+BEN = "amzn1.ask.person.BEN"
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[Provider]:
+    with running() as running_provider:
+        yield running_provider
+
+
+@pytest.fixture(scope="module")
+def check(provider: Provider) -> TokenCheck:
+    return TokenCheck(issuer=provider.issuer, audience="spine-coach", jwks_url=f"{provider.url}/jwks", leeway=0)
+
+
+def conversation(store: Any, check: TokenCheck, clock: FixedClock, catalog: Catalog, **device: Any) -> Conversation:
+    skill = build_skill(
+        store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID, profile=CLINIC, token_check=check
+    )
+    return Conversation(checked(in_process(skill)), device=Device(user_id=ACCOUNT, **device), clock=clock)
+
+
+def person_key(person: str) -> str:
+    return f"{ACCOUNT}#person#{person}"
+
+
+def rows(path: Path) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]]]:
+    """Every record (by key) and every history row (key, sort key) in a SQLite store."""
+    with sqlite3.connect(path) as db:
+        records = {key: json.loads(data) for key, data in db.execute("SELECT id, data FROM attributes")}
+        history = list(db.execute("SELECT id, sk FROM history"))
+    return records, history
+
+
+# -- the token check ------------------------------------------------------------------------
+
+
+def test_a_token_from_the_clinic_for_this_skill_is_accepted(provider: Provider, check: TokenCheck) -> None:
+    linked = check.check(provider.link("patient-0042"))
+    assert linked is not None and linked.subject == "patient-0042"
+
+
+def test_a_token_for_another_audience_is_refused(provider: Provider, check: TokenCheck) -> None:
+    token = provider.link(client=OTHER_CLIENT)
+    assert jwt.decode(token, options={"verify_signature": False})["aud"] == OTHER_CLIENT  # a real token, though
+    assert check.check(token) is None
+
+
+def test_a_token_from_another_issuer_is_refused_even_signed_with_the_same_key() -> None:
+    key = new_key()
+    with (
+        running(ProviderSettings(key=key)) as ours,
+        running(ProviderSettings(key=key, issuer="https://elsewhere")) as theirs,
+    ):
+        checking = TokenCheck(issuer=ours.issuer, audience="spine-coach", jwks_url=f"{ours.url}/jwks", leeway=0)
+        assert checking.check(ours.link()) is not None
+        assert checking.check(theirs.link()) is None  # the signature is good: only the issuer is wrong
+
+
+def test_an_expired_token_is_refused() -> None:
+    with running(ProviderSettings(token_seconds=1)) as short:
+        checking = TokenCheck(issuer=short.issuer, audience="spine-coach", jwks_url=f"{short.url}/jwks", leeway=0)
+        token = short.link()
+        assert checking.check(token) is not None
+        time.sleep(2.1)
+        assert checking.check(token) is None
+
+
+def test_a_forged_or_unsigned_token_is_refused(provider: Provider, check: TokenCheck) -> None:
+    header, payload, signature = provider.link("patient-0001").split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    other = base64.urlsafe_b64encode(json.dumps({**claims, "sub": "patient-9999"}).encode()).rstrip(b"=").decode()
+    assert check.check(f"{header}.{other}.{signature}") is None  # the claims changed under the signature
+    # Signed with a key of the attacker's own, naming the provider's key id.
+    kid = jwt.get_unverified_header(provider.link())["kid"]
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    attacker = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    assert check.check(jwt.encode(claims, attacker, algorithm="RS256", headers={"kid": kid})) is None
+    assert check.check(jwt.encode(claims, "", algorithm="none", headers={"kid": kid})) is None
+    assert check.check("not a token") is None and check.check(None) is None
+
+
+def test_a_provider_that_cannot_be_reached_is_not_a_refusal() -> None:
+    checking = TokenCheck(issuer="x", audience="spine-coach", jwks_url=f"http://127.0.0.1:{free_port()}/jwks")
+    with running() as provider, pytest.raises(ProviderUnavailable):
+        checking.check(provider.link())
+
+
+def test_the_provider_is_found_from_its_issuer_and_must_be_named(
+    provider: Provider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = {"SPINE_COACH_OIDC_ISSUER": provider.issuer, "SPINE_COACH_OIDC_AUDIENCE": "spine-coach"}
+    assert from_environment(env).check(provider.link()) is not None  # keys found by discovery
+    with pytest.raises(AccountsNotConfigured, match="https"):
+        TokenCheck(issuer="x", audience="y", jwks_url="http://clinic.example/jwks")  # keys in the clear
+    for name in ("SPINE_COACH_OIDC_ISSUER", "SPINE_COACH_OIDC_AUDIENCE", "SPINE_COACH_OIDC_JWKS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(AccountsNotConfigured):
+        build_skill(store=SQLiteStore(tmp_path / "never.db"), profile=CLINIC)  # no provider: no clinic skill
+
+
+# -- conversations --------------------------------------------------------------------------
+
+
+def test_without_a_linked_account_nothing_is_kept_and_the_link_card_is_sent(
+    store_path: Path, check: TokenCheck, clock: FixedClock, catalog: Catalog
+) -> None:
+    convo = conversation(SQLiteStore(store_path), check, clock, catalog, person_id=ANNA)
+    welcome = convo.launch()
+    assert welcome.asked_pin is None and "Welcome" in welcome.text
+    logged = convo.say("log my pain as four")
+    assert "link your clinic account" in logged.text and logged.body["card"] == {"type": "LinkAccount"}
+    convo.say("my surgery was on october third")
+    started = convo.say("let's do the in-hospital exercises")
+    assert "in-hospital exercises: 6 exercises" in started.text  # coached all the same
+    records, history = rows(store_path)
+    assert not [sk for _, sk in history if sk.startswith(("p#", "y#"))]
+    assert all(not record.get("surgery_date") for record in records.values())
+
+
+@pytest.mark.parametrize("token", ["expired", "forged"])
+def test_an_expired_or_forged_token_is_no_link(
+    store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog, token: str
+) -> None:
+    if token == "expired":
+        with running(ProviderSettings(token_seconds=1, key=None)) as short:
+            value = short.link()
+    else:
+        header, payload, signature = provider.link().split(".")
+        value = f"{header}.{payload}.{signature[:-4]}AAAA"
+    convo = conversation(SQLiteStore(store_path), check, clock, catalog, access_token=value, person_id=ANNA)
+    assert convo.launch().asked_pin is None  # no PIN is asked for a link that is not one
+    reply = convo.say("log my pain as four")
+    assert "link your clinic account" in reply.text and reply.body["card"] == {"type": "LinkAccount"}
+
+
+def test_a_linked_recognised_person_confirms_their_pin_before_their_records_open(
+    store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
+) -> None:
+    convo = conversation(SQLiteStore(store_path), check, clock, catalog, access_token=provider.link(), person_id=ANNA)
+    welcome = convo.launch()
+    assert welcome.asked_pin is not None  # the launch waited for the PIN ...
+    directive = welcome.asked_pin.pin_connection
+    assert directive is not None and directive["input"] == {
+        "requestedAuthenticationConfidenceLevel": {"level": 400, "customPolicy": {"policyName": "VOICE_PIN"}}
+    }
+    assert directive["onCompletion"] == "RESUME_SESSION" and "shouldEndSession" not in welcome.asked_pin.body
+    assert "Welcome" in welcome.text  # ... and was answered once it was confirmed
+    assert convo.say("my surgery was on october third").asked_pin is None  # once a session
+    convo.say("log my pain as six")
+    records, history = rows(store_path)
+    assert records[person_key(ANNA)]["surgery_date"] == "2026-10-03"
+    assert [sk for key, sk in history if key == person_key(ANNA) and sk.startswith("p#")]
+    assert (ACCOUNT, "person#" + ANNA) in history  # listed under the account, for deletion
+
+
+def test_a_pin_not_confirmed_opens_nothing_and_keeps_what_was_stored(
+    store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
+) -> None:
+    store = SQLiteStore(store_path)
+    token = provider.link()
+    first = conversation(store, check, clock, catalog, access_token=token, person_id=ANNA)
+    first.launch()
+    first.say("my surgery was on october third")
+    first.say("log my pain as six")
+    first.say("log my pain as seven")
+    assert "6" in first.say("how is my pain trending").text
+    before = rows(store_path)[0][person_key(ANNA)]
+    outcomes = [
+        ("NOT_ACHIEVED", "couldn't confirm your PIN"),
+        ("NOT_ENABLED", "your voice has none set up"),
+        ("FAILED", "couldn't check your PIN"),
+    ]
+    for outcome, heard in outcomes:
+        later = conversation(store, check, clock, catalog, access_token=token, person_id=ANNA, pin=outcome)
+        refused = later.say("ask spine coach how is my pain trending")
+        assert refused.asked_pin is not None and heard in refused.text, refused.text
+        again = later.say("how is my pain trending")
+        assert again.asked_pin is None  # not asked twice in a session
+        assert "6" not in again.text and "7" not in again.text and "PIN" in again.text, again.text
+        week = later.say("what week am I in")
+        assert "I don't know yet" in week.text, week.text  # the stored surgery date is not used
+        later.say("let's do the in-hospital exercises")
+        later.say("ready")
+        later.say("stop")
+    after = rows(store_path)[0][person_key(ANNA)]
+    assert after["surgery_date"] == before["surgery_date"] == "2026-10-03"  # kept as it was, unseen
+
+
+def test_two_people_on_one_account_keep_separate_records(
+    store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
+) -> None:
+    store = SQLiteStore(store_path)
+    token = provider.link()
+    anna = conversation(store, check, clock, catalog, access_token=token, person_id=ANNA)
+    anna.launch()
+    anna.say("log my pain as six")
+    anna.say("my surgery was on october third")
+    ben = conversation(store, check, clock, catalog, access_token=token, person_id=BEN)
+    ben.launch()
+    heard = ben.say("how is my pain trending").text
+    assert "don't have enough pain scores" in heard, heard
+    assert "I don't know yet" in ben.say("what week am I in").text
+    nobody = conversation(store, check, clock, catalog, access_token=token)
+    nobody.launch()
+    assert "voice I recognise" in nobody.say("how is my pain trending").text
+    records, _ = rows(store_path)
+    assert records[person_key(ANNA)]["surgery_date"] == "2026-10-03"
+    assert not records.get(person_key(BEN), {}).get("surgery_date")
+    assert not records.get(ACCOUNT, {}).get("surgery_date")
+
+
+def test_a_symptom_is_answered_before_any_pin(
+    store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
+) -> None:
+    convo = conversation(SQLiteStore(store_path), check, clock, catalog, access_token=provider.link(), person_id=ANNA)
+    reply = convo.say("ask spine coach, I can't feel my legs")
+    assert reply.asked_pin is None and "Call emergency services now" in reply.text
+
+
+def _disable(convo: Conversation) -> Reply:
+    return convo.request(envelopes.skill_disabled_event(Device(user_id=ACCOUNT)), in_session=False)
+
+
+def test_disabling_the_skill_deletes_every_person_on_the_account_in_sqlite(
+    store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
+) -> None:
+    store = SQLiteStore(store_path)
+    token = provider.link()
+    for person in (ANNA, BEN, None):
+        convo = conversation(store, check, clock, catalog, access_token=token, person_id=person)
+        convo.launch()
+        convo.say("log my pain as five")
+        convo.say("let's do the in-hospital exercises")
+        convo.say("ready")
+        convo.say("stop")
+    assert {key for key, _ in rows(store_path)[1]} >= {person_key(ANNA), person_key(BEN)}
+    _disable(conversation(store, check, clock, catalog))
+    assert rows(store_path) == ({}, [])
+
+
+def test_disabling_the_skill_deletes_every_person_on_the_account_in_dynamodb(
+    emulator: Emulator, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
+) -> None:
+    emulator.create_table("clinic")
+    store = dynamodb_store(table="clinic", region="us-east-1", endpoint=emulator.endpoint)
+    token = provider.link()
+    for person in (ANNA, BEN):
+        convo = conversation(store, check, clock, catalog, access_token=token, person_id=person)
+        convo.launch()
+        convo.say("log my pain as five")
+    resource = emulator.resource()
+    ids = {item["id"] for item in resource.Table("clinic").scan()["Items"]}
+    assert ids == {person_key(ANNA), person_key(BEN)}
+    history = resource.Table("clinic-history").scan()["Items"]
+    assert {(item["id"], item["sk"]) for item in history if str(item["sk"]).startswith("person#")} == {
+        (ACCOUNT, "person#" + ANNA),
+        (ACCOUNT, "person#" + BEN),
+    }
+    _disable(conversation(store, check, clock, catalog))
+    assert resource.Table("clinic").scan()["Items"] == []
+    assert resource.Table("clinic-history").scan()["Items"] == []
