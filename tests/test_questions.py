@@ -236,12 +236,24 @@ def test_about_four_weeks_to_the_week_question_is_a_week_not_a_stray_number(conv
     assert "week 4 after surgery" in reply.text, reply.text
 
 
-def test_seven_out_of_ten_to_the_week_question_is_not_a_week(convo: Conversation) -> None:
-    """From seven up a bare number may be pain out of ten: the conditional stop rule, not a week."""
+@pytest.mark.parametrize("said", ["seven", "seven out of ten"])
+def test_seven_to_the_week_question_is_the_week_with_what_to_do_if_it_was_pain(convo: Conversation, said: str) -> None:
+    """The review of stop 29: a bare "seven" to the week question stopped the session as high
+    pain. "Seven out of ten" is heard as the same number, so both get the week said back
+    (to correct) and the stop rule on the condition that it was pain; the session goes on."""
     convo.launch()
-    convo.intent("StartRoutineIntent")  # "which week after surgery are you in?"
-    reply = convo.intent("PainAnswerIntent", score=SlotFill("score", "7", slot_type="AMAZON.NUMBER"))
-    assert "week 7 after surgery" not in reply.text and "Stop the exercise now" in reply.text, reply.text
+    convo.say("start my exercises")  # "which week after surgery are you in?"
+    reply = convo.say(said)
+    assert "week 7 after surgery" in reply.text, reply.text
+    assert "if 7 was your pain out of ten, that's high: don't do your exercises today" in reply.text
+    assert not reply.ends_session
+
+
+def test_a_week_past_ten_cannot_be_pain(convo: Conversation) -> None:
+    convo.launch()
+    convo.say("start my exercises")
+    reply = convo.intent("PainAnswerIntent", score=SlotFill("score", "12", slot_type="AMAZON.NUMBER"))
+    assert "week 12 after surgery" in reply.text and "pain out of ten" not in reply.text, reply.text
 
 
 def test_no_to_an_open_question_is_no_goodbye(convo: Conversation) -> None:

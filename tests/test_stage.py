@@ -249,3 +249,48 @@ def test_record_round_trip_keeps_stage_fields() -> None:
     broken = {**record.to_dict(), "surgery_date": "not a date", "reported_week": {"week": "x"}, "stage_override": 5}
     parsed = UserRecord.from_dict(broken)
     assert (parsed.surgery_date, parsed.reported_week, parsed.stage_override) == (None, None, None)
+
+
+# -- the review of stop 29 -------------------------------------------------------------------
+
+
+def test_no_surgery_after_a_known_week_asks_before_switching(convo: Conversation) -> None:
+    """Words that mention surgery ("I had surgery, not just a bad back") reach the no-surgery
+    intent; with a week after surgery known they no longer replace it unasked."""
+    convo.launch()
+    convo.say("I'm in week two")
+    convo.say("no")
+    asked = convo.say("I had surgery, not just a bad back")
+    assert "You told me you're in week 2 after surgery" in asked.text and "Should I switch" in asked.text
+    kept = convo.say("no")
+    assert "I'll keep the routine for your week after surgery" in kept.text
+    assert "week 2" in convo.say("what week am I in").text
+    convo.say("I didn't have surgery")
+    switched = convo.say("yes")
+    assert "I've moved you to the general low back routine" in switched.text
+
+
+def test_no_surgery_with_nothing_known_is_the_general_routine(convo: Conversation) -> None:
+    convo.launch()
+    reply = convo.say("I didn't have surgery, I just hurt my back")
+    assert "I've moved you to the general low back routine" in reply.text, reply.text
+
+
+def test_asking_about_the_routine_for_some_weeks_keeps_what_was_told(convo: Conversation) -> None:
+    convo.launch()
+    convo.say("my physio moved me to the week six routine")
+    convo.say("no")
+    convo.say("what's the routine for four weeks")
+    assert "moved you to the week six routine" in convo.say("what week am I in").text
+    other = convo  # a stored date is kept the same way
+    other.say("my surgery was on November twentieth")
+    other.say("what's the routine for three weeks")
+    assert "week 1 after surgery" in other.say("what week am I in").text
+
+
+def test_a_correction_of_the_surgery_date_between_sets_is_taken(convo: Conversation) -> None:
+    convo.launch()
+    convo.say("I'm in week four")
+    convo.say("yes")  # the workout starts
+    reply = convo.say("actually I had my surgery eight weeks ago")
+    assert "you're in week 9 after surgery" in reply.text, reply.text

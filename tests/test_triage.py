@@ -595,6 +595,14 @@ def test_a_sign_said_before_the_question_is_reported(catalog: Catalog) -> None:
         ("i took a spill on the patio", "stop"),
         ("took a spill something fierce my hip hurts", "emergency"),  # a fall that hurts (the review)
         ("I took a spill, water everywhere", "stop"),
+        # The review of stop 29: spilt some water or something on the floor is no fall either;
+        # "number" as in "more numb" is numbness, as in "the same number of reps" it is not.
+        ("i spilled some water", None),
+        ("I spilled something on the floor", None),
+        ("my leg feels number than yesterday", "surgeon_today"),
+        ("my foot is getting number", "stop"),
+        ("do I do the same number of reps on the left leg", None),
+        ("what number am I on", None),
         ("something snapped in my back", "stop"),
         # Muscles named as working are the exercise doing its job; pain beside them still stops.
         ("i can feel my core working", "expected"),

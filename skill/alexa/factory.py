@@ -104,6 +104,8 @@ def handlers() -> list[AbstractRequestHandler]:
         workout.ConfirmStartHandler(),
         workout.OfferedRoutineHandler(),
         workout.StartRoutineNoHandler(),
+        stage.NoSurgeryYesHandler(),
+        stage.NoSurgeryNoHandler(),
         # starting a guided session
         workout.StartRoutineHandler(),
         workout.CoachExerciseHandler(),

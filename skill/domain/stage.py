@@ -178,7 +178,7 @@ def set_surgery_date(user: UserRecord, said: str | None, today: date) -> StageCh
 
 def set_weeks_ago(user: UserRecord, duration: str | None, today: date) -> StageCheck:
     """ "I had surgery <AMAZON.DURATION> ago": P5W, P10D, P2M..."""
-    days = _duration_days(duration or "")
+    days = duration_days(duration or "")
     if days is None:
         return StageCheck("unclear")
     return set_surgery_date(user, (today - timedelta(days=days)).isoformat(), today)
@@ -218,9 +218,14 @@ def set_from_week_words(user: UserRecord, said: str, today: date) -> StageCheck 
 def set_from_weeks_since(user: UserRecord, said: str, today: date) -> StageCheck | None:
     """ "two weeks", "about six weeks out" heard as a routine's name ("I had surgery two weeks
     back, what should I be doing this week"): the time since surgery, stored, as "two weeks
-    ago" would be; ``None`` for any other words. ("week two" is the routine's name.)"""
+    ago" would be, when no stage is known yet; ``None`` for any other words, or when one is.
+    ("week two" is the routine's name.)"""
     since = re.fullmatch(_WEEKS_SINCE, said.strip().lower())
     if since is None:
+        return None
+    if user.stage_override is not None or current_week(user, today) is not None:
+        # A stage is known (a surgery date, a week, a physiotherapist's routine): "what's the
+        # routine for four weeks" asks about one, it does not replace what was told.
         return None
     count = parse_number(since.group(1))
     return set_weeks_ago(user, f"P{count}W" if count is not None else None, today)
@@ -260,7 +265,8 @@ def _year_earlier(when: date) -> date:
 _DURATION = r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"  # compiled at first use (re's cache), not at import
 
 
-def _duration_days(duration: str) -> int | None:
+def duration_days(duration: str) -> int | None:
+    """The days an ``AMAZON.DURATION`` value (P5W, P10D, P2M...) spans; None for anything else."""
     match = re.fullmatch(_DURATION, duration)
     if not match or not any(match.groups()):
         return None

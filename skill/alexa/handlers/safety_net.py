@@ -22,7 +22,7 @@ from skill.alexa.handlers.base import Handler, Predicate, all_of, intent, pendin
 from skill.alexa.handlers.safety import ASK_WHAT, CHECK_INS, answer_verdict, check_in
 from skill.alexa.handlers.workout import in_workout
 from skill.alexa.turn import Turn, turn_of
-from skill.domain import safety
+from skill.domain import safety, stage
 from skill.domain.output import Output, Pending, Say, ask, tell
 from skill.domain.triage import Verdict, triage
 
@@ -30,9 +30,12 @@ from skill.domain.triage import Verdict, triage
 OUT_OF_STATE = frozenset({"TimeAnswerIntent", "PainAnswerIntent", "StageIntent"})
 # Intents that mean nothing mid-set, where a learned understanding puts symptoms it is
 # unsure of ("my back's agony since yesterday" on yesterday's exercises, "my pain's going up
-# the more I do" on the pain trend, "I hurt my back" on the no-surgery intent, "about two
-# days" on the time since surgery): check in before anything else.
-MID_SET_MISFITS = frozenset({"YesterdayIntent", "PainTrendIntent", "NoSurgeryIntent", "SurgeryAgoIntent"})
+# the more I do" on the pain trend, "I hurt my back" on the no-surgery intent): check in
+# before anything else.
+MID_SET_MISFITS = frozenset({"YesterdayIntent", "PainTrendIntent", "NoSurgeryIntent"})
+# The time since surgery is one too when it is days ("it's been hurting about two days" heard
+# as "about two days"), or missing; "actually I had my surgery eight weeks ago" is a correction.
+SURGERY_DAYS_MISFIT = 14
 # Intents that need a number to mean anything; without one they are checked in on too.
 NEEDS_NUMBER = {"LogPainIntent": "score"}
 # Custom slots whose words must mean something for the request to be understood.
@@ -56,6 +59,9 @@ def not_understood(turn: Turn) -> bool:
         return True
     if name in MID_SET_MISFITS:
         return True
+    if name == "SurgeryAgoIntent":
+        days = stage.duration_days(turn.slot_duration("duration") or "")
+        return days is None or days < SURGERY_DAYS_MISFIT
     if name in NEEDS_NUMBER and turn.slot_number(NEEDS_NUMBER[name]) is None:
         return True
     if name == "SymptomIntent":

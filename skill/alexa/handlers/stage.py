@@ -101,20 +101,26 @@ def _week_said(turn: Turn, week: int | None) -> Output:
     return after_statement(turn, stage.set_week(turn.user, said, turn.now.date()))
 
 
-def _below_high_pain(hi: HandlerInput) -> bool:
+def _a_week(hi: HandlerInput) -> bool:
     score = turn_of(hi).slot_number("score")
-    return score is not None and score < pain.HIGH
+    return score is not None and 1 <= score <= stage.MAX_WEEKS
 
 
 class WeekNumberAnswerHandler(Handler):
     """A bare number ("four", "about four") answering "which week after surgery are you in?"
-    is the week, not a pain score nobody asked for. From seven up it may be pain out of ten
-    ("seven out of ten"): the stray number's conditional stop rule answers it, not a week."""
+    is the week, not a pain score nobody asked for. From seven to ten it might have been
+    pain out of ten ("seven out of ten" is heard as the same number): the week is said back
+    for the patient to correct, with what to do if it was pain (no set is running to stop,
+    and ending the session on a week number would be a false alarm)."""
 
-    when = all_of(intent("PainAnswerIntent"), pending("ask_stage"), _below_high_pain)
+    when = all_of(intent("PainAnswerIntent"), pending("ask_stage"), _a_week)
 
     def answer(self, turn: Turn) -> Output:
-        return _week_said(turn, turn.slot_number("score"))
+        score = turn.slot_number("score")
+        said = _week_said(turn, score)
+        if score is None or not pain.HIGH <= score <= 10:
+            return said
+        return said.then(Say.of("stage.week.or_pain", score=score))
 
 
 class StageOverrideHandler(Handler):
@@ -139,7 +145,32 @@ class NoSurgeryHandler(Handler):
     when = intent("NoSurgeryIntent")
 
     def answer(self, turn: Turn) -> Output:
+        week = stage.current_week(turn.user, turn.now.date())
+        if week is not None and turn.user.stage_override is None:
+            # A week after surgery was told or worked out from a date: words that merely mention
+            # surgery ("I didn't have surgery till last month") must not replace it unasked.
+            return ask(
+                Say.of("stage.no_surgery.confirm", week=week),
+                reprompt=Say.of("stage.no_surgery.confirm.reprompt"),
+                pending=Pending.of("no_surgery"),
+            )
         return override(turn, stage.GENERAL)
+
+
+class NoSurgeryYesHandler(Handler):
+    """ "yes" to "you told me week N after surgery: switch to the general routine?"."""
+
+    when = all_of(intent("AMAZON.YesIntent"), pending("no_surgery"))
+
+    def answer(self, turn: Turn) -> Output:
+        return override(turn, stage.GENERAL)
+
+
+class NoSurgeryNoHandler(Handler):
+    when = all_of(intent("AMAZON.NoIntent"), pending("no_surgery"))
+
+    def answer(self, turn: Turn) -> Output:
+        return ask(Say.of("stage.no_surgery.kept"), reprompt=Say.of("reminder.anything_else.reprompt"))
 
 
 def override(turn: Turn, routine_id: str) -> Output:
