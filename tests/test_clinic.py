@@ -57,6 +57,15 @@ def conversation(store: Any, check: TokenCheck, clock: FixedClock, catalog: Cata
     return Conversation(checked(in_process(skill)), device=Device(user_id=ACCOUNT, **device), clock=clock)
 
 
+def anna_tells(convo: Conversation, *scores: int) -> Conversation:
+    """Anna's first visit (PIN confirmed): her surgery date and pain scores."""
+    convo.launch()
+    convo.say("my surgery was on october third")
+    for score in scores:
+        convo.say(f"log my pain as {score}")
+    return convo
+
+
 def person_key(person: str) -> str:
     return f"{ACCOUNT}#person#{person}"
 
@@ -197,11 +206,7 @@ def test_a_pin_not_confirmed_opens_nothing_and_keeps_what_was_stored(
 ) -> None:
     store = SQLiteStore(store_path)
     token = provider.link()
-    first = conversation(store, check, clock, catalog, access_token=token, person_id=ANNA)
-    first.launch()
-    first.say("my surgery was on october third")
-    first.say("log my pain as six")
-    first.say("log my pain as seven")
+    first = anna_tells(conversation(store, check, clock, catalog, access_token=token, person_id=ANNA), 6, 7)
     assert "6" in first.say("how is my pain trending").text
     before = rows(store_path)[0][person_key(ANNA)]
     outcomes = [
@@ -230,10 +235,7 @@ def test_two_people_on_one_account_keep_separate_records(
 ) -> None:
     store = SQLiteStore(store_path)
     token = provider.link()
-    anna = conversation(store, check, clock, catalog, access_token=token, person_id=ANNA)
-    anna.launch()
-    anna.say("log my pain as six")
-    anna.say("my surgery was on october third")
+    anna_tells(conversation(store, check, clock, catalog, access_token=token, person_id=ANNA), 6)
     ben = conversation(store, check, clock, catalog, access_token=token, person_id=BEN)
     ben.launch()
     heard = ben.say("how is my pain trending").text
