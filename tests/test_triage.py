@@ -603,6 +603,9 @@ def test_a_sign_said_before_the_question_is_reported(catalog: Catalog) -> None:
         ("my foot is getting number", "stop"),
         ("do I do the same number of reps on the left leg", None),
         ("what number am I on", None),
+        # Round ten's blind set: bowel control lost without the words "control" or "bowel".
+        ("I passed stool without knowing, is it serious", "emergency"),
+        ("I passed a stool this morning, finally", None),
         ("something snapped in my back", "stop"),
         # Muscles named as working are the exercise doing its job; pain beside them still stops.
         ("i can feel my core working", "expected"),
