@@ -12,8 +12,11 @@ from __future__ import annotations
 import base64
 import json
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +42,12 @@ ANNA = "amzn1.ask.person.ANNA"
 BEN = "amzn1.ask.person.BEN"
 
 
+KEY = new_key()  # the module's provider signs with it; so does a short-lived twin of it
+
+
 @pytest.fixture(scope="module")
 def provider() -> Iterator[Provider]:
-    with running() as running_provider:
+    with running(ProviderSettings(key=KEY)) as running_provider:
         yield running_provider
 
 
@@ -170,8 +176,11 @@ def test_an_expired_or_forged_token_is_no_link(
     store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog, token: str
 ) -> None:
     if token == "expired":
-        with running(ProviderSettings(token_seconds=1, key=None)) as short:
+        # The same provider (key and issuer), its token expired: only the expiry is wrong.
+        with running(ProviderSettings(token_seconds=2, key=KEY, issuer=provider.issuer)) as short:
             value = short.link()
+        assert check.check(value) is not None
+        time.sleep(3.1)
     else:
         header, payload, signature = provider.link().split(".")
         value = f"{header}.{payload}.{signature[:-4]}AAAA"
@@ -300,3 +309,149 @@ def test_disabling_the_skill_deletes_every_person_on_the_account_in_dynamodb(
     _disable(conversation(store, check, clock, catalog))
     assert resource.Table("clinic").scan()["Items"] == []
     assert resource.Table("clinic-history").scan()["Items"] == []
+
+
+# -- the review of the clinic profile ----------------------------------------------------------
+
+
+def stored_place(path: Path, key: str) -> Any:
+    return rows(path)[0][key].get("place")
+
+
+def anna_stopped_for_a_symptom(store: Any, check: TokenCheck, token: str, clock: FixedClock, catalog: Catalog) -> None:
+    anna = anna_tells(conversation(store, check, clock, catalog, access_token=token, person_id=ANNA), 6)
+    anna.say("let's do the in-hospital exercises")
+    anna.say("ready")
+    anna.say("my leg is numb")  # the set stops; the place is kept, and why
+
+
+@pytest.mark.parametrize("pin", ["NOT_ACHIEVED", "NOT_ENABLED"])
+def test_without_the_pin_nothing_of_the_persons_record_is_used_changed_or_deleted(
+    store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog, pin: str
+) -> None:
+    store = SQLiteStore(store_path)
+    token = provider.link()
+    anna_stopped_for_a_symptom(store, check, token, clock, catalog)
+    before = rows(store_path)[0][person_key(ANNA)]
+    assert before["place"]["after_symptom"] is True
+    later = conversation(store, check, clock, catalog, access_token=token, person_id=ANNA, pin=pin)
+    welcome = later.launch()
+    assert "exercise 1 of 6" not in welcome.text and "didn't feel right" not in welcome.text, welcome.text
+    assert "exercise 1 of 6" not in later.say("resume my exercises").text
+    later.say("delete my data")
+    later.say("yes")
+    # a touch on a screen still showing: no PIN was asked for it, and it opens nothing either
+    touch = conversation(store, check, clock, catalog, access_token=token, person_id=ANNA)
+    touch.request(envelopes.user_event(touch.device, ["coach", "bridging"], "routine"))
+    assert rows(store_path)[0][person_key(ANNA)] == before
+
+
+def test_an_unlinked_launch_does_not_offer_the_persons_saved_place(
+    store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
+) -> None:
+    store = SQLiteStore(store_path)
+    anna_stopped_for_a_symptom(store, check, provider.link(), clock, catalog)
+    unlinked = conversation(store, check, clock, catalog, person_id=ANNA)
+    welcome = unlinked.launch()
+    assert "exercise 1 of 6" not in welcome.text and "didn't feel right" not in welcome.text, welcome.text
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "dynamodb"])
+def test_a_guests_deletion_leaves_the_people_to_be_found_when_the_skill_is_disabled(
+    store_path: Path,
+    check: TokenCheck,
+    provider: Provider,
+    clock: FixedClock,
+    catalog: Catalog,
+    kind: str,
+    request: pytest.FixtureRequest,
+) -> None:
+    if kind == "sqlite":
+        store: Any = SQLiteStore(store_path)
+    else:
+        emulator: Emulator = request.getfixturevalue("emulator")
+        emulator.create_table("guest")
+        store = dynamodb_store(table="guest", region="us-east-1", endpoint=emulator.endpoint)
+    token = provider.link()
+    anna_tells(conversation(store, check, clock, catalog, access_token=token, person_id=ANNA), 6)
+    guest = conversation(store, check, clock, catalog, access_token=token)
+    guest.say("ask spine coach to delete my data")
+    assert "I've deleted everything" in guest.say("yes").text
+    anna = conversation(store, check, clock, catalog, access_token=token, person_id=ANNA)
+    assert "week 8" in anna.say("ask spine coach what week am I in").text  # not the guest's to delete
+    _disable(conversation(store, check, clock, catalog))
+    if kind == "sqlite":
+        assert rows(store_path) == ({}, [])
+    else:
+        resource = emulator.resource()
+        assert resource.Table("guest").scan()["Items"] == [] and resource.Table("guest-history").scan()["Items"] == []
+
+
+def test_a_person_whose_first_words_were_a_pain_score_is_deleted_with_the_account(
+    store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
+) -> None:
+    store = SQLiteStore(store_path)
+    ben = conversation(store, check, clock, catalog, access_token=provider.link(), person_id=BEN)
+    assert "logged your pain as 5" in ben.say("ask spine coach to log my pain as five").text
+    _disable(conversation(store, check, clock, catalog))
+    assert rows(store_path)[1] == []
+
+
+@contextmanager
+def maintenance_page() -> Iterator[str]:
+    """A loopback address that answers every GET with 200 and an HTML page."""
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"<html>maintenance</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/jwks"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_keys_that_are_not_a_key_set_are_a_provider_down_and_a_red_flag_still_gets_911(
+    store_path: Path, clock: FixedClock, catalog: Catalog, provider: Provider
+) -> None:
+    with maintenance_page() as url:
+        broken = TokenCheck(issuer=provider.issuer, audience="spine-coach", jwks_url=url)
+        with pytest.raises(ProviderUnavailable):
+            broken.check(provider.link())
+        convo = conversation(
+            SQLiteStore(store_path), broken, clock, catalog, access_token=provider.link(), person_id=ANNA
+        )
+        assert "Call emergency services now" in convo.say("ask spine coach, I can't feel my legs").text
+        assert "can't reach your clinic's sign-in service" in convo.say("ask spine coach to log my pain as five").text
+
+
+def test_a_session_belongs_to_the_voice_that_started_it(
+    store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
+) -> None:
+    store = SQLiteStore(store_path)
+    token = provider.link()
+    anna = anna_tells(conversation(store, check, clock, catalog, access_token=token, person_id=ANNA), 6, 7)
+    assert "from about 6 to 7" in anna.say("how is my pain trending").text
+    # The next words in the same session come from a voice Alexa does not know.
+    anna.device.person_id = None
+    replayed = anna.say("repeat that")
+    assert "6" not in replayed.text and "7" not in replayed.text, replayed.text
+
+
+def test_repeat_after_the_pin_repeats_no_pin_question(
+    store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
+) -> None:
+    convo = conversation(SQLiteStore(store_path), check, clock, catalog, access_token=provider.link(), person_id=ANNA)
+    reply = convo.say("ask spine coach to repeat that")
+    assert reply.asked_pin is not None and "voice PIN" not in reply.text, reply.text

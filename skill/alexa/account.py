@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import urllib.parse
 import urllib.request
 from collections.abc import Mapping
@@ -65,12 +66,24 @@ class Linked:
 class TokenCheck:
     """Checks access tokens against one provider (thread-safe: PyJWT's key client locks its cache)."""
 
-    def __init__(self, *, issuer: str, audience: str, jwks_url: str, leeway: float = LEEWAY) -> None:
-        _require_https(jwks_url)
+    def __init__(self, *, issuer: str, audience: str, jwks_url: str | None = None, leeway: float = LEEWAY) -> None:
+        """``jwks_url`` None: found from the issuer's OpenID configuration on first use (a
+        provider down when the service starts is then a provider down, not a service that
+        cannot start)."""
+        _require_https(jwks_url if jwks_url is not None else issuer)
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
-        self._keys = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=TIMEOUT)
+        self._jwks_url = jwks_url
+        self._keys: jwt.PyJWKClient | None = None
+        self._lock = threading.Lock()
+
+    def _key_client(self) -> jwt.PyJWKClient:
+        with self._lock:
+            if self._keys is None:
+                url = self._jwks_url or discover_jwks(self.issuer)
+                self._keys = jwt.PyJWKClient(url, cache_keys=True, lifespan=300, timeout=TIMEOUT)
+            return self._keys
 
     def check(self, token: str | None) -> Linked | None:
         """The link ``token`` proves, or None (no token, or one that is forged, expired, for
@@ -79,7 +92,7 @@ class TokenCheck:
         if not token:
             return None
         try:
-            key = self._keys.get_signing_key_from_jwt(token)
+            key = self._key_client().get_signing_key_from_jwt(token)
             claims = jwt.decode(
                 token,
                 key.key,
@@ -90,10 +103,13 @@ class TokenCheck:
                 options={"require": ["exp", "iss", "aud", "sub"]},
             )
         except jwt.PyJWKClientConnectionError as exc:
-            raise ProviderUnavailable(str(exc)) from exc
-        except jwt.PyJWTError as exc:  # forged, expired, wrong issuer or audience, unknown key, not a JWT
+            raise ProviderUnavailable(type(exc).__name__) from exc
+        except (jwt.InvalidTokenError, jwt.PyJWKClientError) as exc:
+            # forged, expired, wrong issuer or audience, a key the provider never published, not a JWT
             log.info("access token refused: %s", type(exc).__name__)
             return None
+        except Exception as exc:  # keys that are not a key set (an error page), discovery failing ...
+            raise ProviderUnavailable(type(exc).__name__) from exc
         subject = claims.get("sub")
         return Linked(subject) if isinstance(subject, str) and subject else None
 
@@ -106,8 +122,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> TokenCheck:
         raise AccountsNotConfigured(
             f"the clinic profile links accounts: set {ISSUER} and {AUDIENCE} to the clinic's identity provider"
         )
-    jwks_url = env.get(JWKS_URL, "").strip() or discover_jwks(issuer)
-    return TokenCheck(issuer=issuer, audience=audience, jwks_url=jwks_url)
+    return TokenCheck(issuer=issuer, audience=audience, jwks_url=env.get(JWKS_URL, "").strip() or None)
 
 
 def discover_jwks(issuer: str) -> str:
@@ -118,10 +133,11 @@ def discover_jwks(issuer: str) -> str:
         with urllib.request.urlopen(url, timeout=TIMEOUT) as answer:
             document: Any = json.load(answer)
     except (OSError, ValueError) as exc:
-        raise AccountsNotConfigured(f"could not read {url}: {exc}; set {JWKS_URL}") from exc
+        raise ProviderUnavailable(f"could not read {url}: {type(exc).__name__}") from exc
     jwks = document.get("jwks_uri") if isinstance(document, dict) else None
     if not isinstance(jwks, str) or not jwks:
-        raise AccountsNotConfigured(f"{url} names no jwks_uri; set {JWKS_URL}")
+        raise ProviderUnavailable(f"{url} names no jwks_uri")
+    _require_https(jwks)
     return jwks
 
 

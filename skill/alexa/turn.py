@@ -14,6 +14,7 @@ other request in a threaded server.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import time
@@ -82,6 +83,8 @@ class Turn:
         self.in_session = envelope.session is not None
         raw_session = handler_input.attributes_manager.session_attributes if self.in_session else None
         self.session = SessionState.from_attributes(raw_session)
+        if deps.profile.links_accounts and self._new_speaker():
+            raw_session = self.session.to_attributes()
         if self._resume_after_pin(envelope):
             raw_session = self.session.to_attributes()  # an apology later keeps the PIN's outcome
         # For ``rollback``: what the request brought. Never changed in place (the SDK gives
@@ -93,6 +96,7 @@ class Turn:
         self._guide: Guide | None = None
         self._saved_user: dict[str, Any] = {}  # the record as loaded or last saved (``to_dict`` form)
         self._access: Access | None = None
+        self._store_envelope: Any = None
         self.link_card = False  # send the link-account card with the response
         self.request_cache: dict[str, Any] = {}  # reads other modules make once per request (the linked plan)
 
@@ -153,6 +157,36 @@ class Turn:
             self.request = back
         return True
 
+    def _new_speaker(self) -> bool:
+        """A session belongs to the voice that started it: when another speaks (or a voice
+        where there was none), nothing of the session carries over, neither the workout, the
+        last answer, the question asked, the PIN's outcome nor what was told in it. True
+        when the session was started afresh."""
+        speaker = self.person or ""
+        if self.session.speaker == speaker:
+            return False
+        if self.session.speaker is None:  # the session's first request, or one from before speakers
+            self.session.speaker = speaker
+            return False
+        self.session = SessionState(speaker=speaker)
+        return True
+
+    @property
+    def store_envelope(self) -> Any:
+        """The request as the store sees it: a recognised person's own record only when this
+        request may use it (the clinic profile's link, voice and PIN); else the account's,
+        which never holds health information, so the person's record is neither read,
+        changed nor deleted."""
+        if self._store_envelope is None:
+            envelope = self.handler_input.request_envelope
+            if self.deps.profile.links_accounts and self.person is not None and not self.access.keeps_health:
+                envelope = copy.copy(envelope)
+                envelope.context = copy.copy(envelope.context)
+                envelope.context.system = copy.copy(envelope.context.system)
+                envelope.context.system.person = None
+            self._store_envelope = envelope
+        return self._store_envelope
+
     def unkept(self, key: str) -> Say:
         """What to say when health information is not kept: the consumer profile's reason
         (the prompt ``key``), or, under a profile that links accounts, what is missing for
@@ -178,7 +212,7 @@ class Turn:
         return self._user
 
     def _load_user(self) -> UserRecord:
-        envelope = self.handler_input.request_envelope
+        envelope = self.store_envelope
         try:
             raw = self.deps.store.get_attributes(envelope)
             for _ in range(MIGRATE_ATTEMPTS):
@@ -200,7 +234,7 @@ class Turn:
         if nobody else saved in between (otherwise the caller looks again). History rows
         are keyed, so moving them twice changes nothing."""
         store = self.deps.store
-        envelope = self.handler_input.request_envelope
+        envelope = self.store_envelope
         store.append_history(envelope, self.access.entries_kept(entries))
         expected = int(raw.get("rev") or 0)
         hot = {**hot, "rev": expected + 1}
@@ -216,7 +250,7 @@ class Turn:
         self.forgotten = True
         self.session = SessionState()
         store = self.deps.store
-        envelope = self.handler_input.request_envelope
+        envelope = self.store_envelope
         try:
             if whole_account and hasattr(store, "delete_account"):
                 store.delete_account(envelope)
@@ -242,7 +276,7 @@ class Turn:
         user.appended = access.entries_kept(user.appended)
         if ours == base and not user.appended:
             return
-        envelope = self.handler_input.request_envelope
+        envelope = self.store_envelope
         store = self.deps.store
         try:
             if user.appended:
@@ -332,7 +366,7 @@ class Turn:
         user = self.user
         try:
             found: list[dict[str, Any]] = (
-                [] if self.store_failed else self.deps.store.history(self.handler_input.request_envelope, start, end)
+                [] if self.store_failed else self.deps.store.history(self.store_envelope, start, end)
             )
         except Exception as exc:
             log.warning("store read failed: %s", type(exc).__name__)
@@ -403,7 +437,8 @@ class Turn:
             builder.ask(reprompt.ssml)
             self.session.last_reprompt = reprompt.ssml
             self.session.pending = output.pending
-        self.session.last_speech = speech.ssml
+        if not output.hand_off:  # "repeat" after Alexa's own question repeats what we said before it
+            self.session.last_speech = speech.ssml
         self.session.last_counted = isinstance(output.screen, CoachingScreen) and output.screen.counting
         if output.card_title:
             builder.set_card(SimpleCard(title=output.card_title, content=self.renderer.render(output.card_body).text))

@@ -43,6 +43,9 @@ class SessionState:
     # could not be confirmed, and the request that waits for it (as the SDK serializes it).
     pin_person: str | None = None
     pin_declined: bool = False
+    # Whose session it is (clinic profile): Alexa's personId, "" for a voice it does not know,
+    # None before the first request looked.
+    speaker: str | None = None
     after_pin: dict[str, Any] | None = None
 
     @staticmethod
@@ -61,6 +64,7 @@ class SessionState:
             health=_document(raw.get("health")),
             pin_person=_str_or_none(raw.get("pin_person")),
             pin_declined=raw.get("pin_declined") is True,
+            speaker=_str_or_none(raw.get("speaker")),
             after_pin=_document(raw.get("after_pin")),
         )
 
@@ -86,6 +90,8 @@ class SessionState:
             attributes["pin_person"] = self.pin_person
         if self.pin_declined:
             attributes["pin_declined"] = True
+        if self.speaker is not None:
+            attributes["speaker"] = self.speaker
         if self.after_pin is not None:
             attributes["after_pin"] = _compact(self.after_pin)
         return attributes

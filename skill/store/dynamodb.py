@@ -151,6 +151,9 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
 
     def append_history(self, request_envelope: Any, entries: list[tuple[str, dict[str, Any]]]) -> None:
         """One item per entry (sort key, entry); an item with the same key is replaced."""
+        if not entries:
+            return
+        self._list_person(request_envelope)  # a person whose first words were a pain score
         key = user_key(request_envelope)
         expires = int(time.time()) + self.retention_days * 86400 if self.retention_days else None
         try:
@@ -198,8 +201,9 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def delete_attributes(self, request_envelope: Any) -> None:
-        """Delete every history item (batches of 25), then the record."""
-        self._delete(user_key(request_envelope))
+        """Delete every history item (batches of 25), then the record. The account's own
+        record keeps the people listed under it: they are theirs."""
+        self._delete(user_key(request_envelope), keep_people=True)
         listed = person_row(request_envelope)
         if listed is not None:  # nothing of the person is left to find
             try:
@@ -223,16 +227,18 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         except Exception as exc:
             raise PersistenceException(f"DynamoDB read failed: {type(exc).__name__}") from exc
         for row in rows:
-            self._delete(listed_person(account, str(row["sk"])))
-        self._delete(account)
+            self._delete(listed_person(account, str(row["sk"])), keep_people=False)
+        self._delete(account, keep_people=False)
 
-    def _delete(self, key: str) -> None:
+    def _delete(self, key: str, *, keep_people: bool) -> None:
         from boto3.dynamodb.conditions import Key
 
         try:
             keys = list(self._query(KeyConditionExpression=Key("id").eq(key), ProjectionExpression="id, sk"))
             with self.history_table.batch_writer() as batch:
                 for item in keys:
+                    if keep_people and str(item["sk"]).startswith(PERSON_ROW):
+                        continue
                     batch.delete_item(Key={"id": item["id"], "sk": item["sk"]})
                     if str(item["sk"]).startswith(CODE):  # a link code issued to the user
                         batch.delete_item(Key={"id": indexed_link(str(item["sk"])), "sk": LINK})

@@ -161,6 +161,9 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
 
     def append_history(self, request_envelope: Any, entries: list[tuple[str, dict[str, Any]]]) -> None:
         """Add history rows (sort key, entry); a row with the same key is replaced."""
+        if not entries:
+            return
+        self._list_person(request_envelope)  # a person whose first words were a pain score
         key = user_key(request_envelope)
         rows = [(key, sk, json.dumps(entry, separators=(",", ":"))) for sk, entry in entries]
         try:
@@ -195,8 +198,11 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         in one transaction; then checkpoint the write-ahead log, so the deleted rows are not
         left in it while the service runs."""
         listed = person_row(request_envelope)
-        # A person's listing under the account goes too: nothing of them is left to find.
-        self._delete([user_key(request_envelope)], [(account_key(request_envelope), listed)] if listed else [])
+        # A person's listing under the account goes too: nothing of them is left to find. The
+        # account's own record keeps the other people's listings: they are theirs.
+        self._delete(
+            [user_key(request_envelope)], [(account_key(request_envelope), listed)] if listed else [], keep_people=True
+        )
 
     def delete_account(self, request_envelope: Any) -> None:
         """``delete_attributes`` for the account and for every person recognised on it (the
@@ -209,15 +215,17 @@ class SQLiteStore(AbstractPersistenceAdapter):  # type: ignore[misc]
             people = [listed_person(account, sk) for (sk,) in rows]
         except (sqlite3.Error, OSError) as exc:
             raise PersistenceException(f"SQLite read failed: {type(exc).__name__}") from exc
-        self._delete([*people, account])
+        self._delete([*people, account], keep_people=False)
 
-    def _delete(self, keys: list[str], rows: Sequence[tuple[str, str]] = ()) -> None:
-        """Everything under ``keys`` and the history ``rows`` (id, sort key), in one transaction."""
+    def _delete(self, keys: list[str], rows: Sequence[tuple[str, str]] = (), *, keep_people: bool) -> None:
+        """Everything under ``keys`` (but the people listed under them, with ``keep_people``)
+        and the history ``rows`` (id, sort key), in one transaction."""
+        listing = (PERSON_ROW, PERSON_ROW + "~") if keep_people else ("", "")
         try:
             with _write(self._connection()) as connection:
                 for key in keys:
                     _revoke_codes(connection, key)
-                    connection.execute("DELETE FROM history WHERE id = ?", (key,))
+                    connection.execute("DELETE FROM history WHERE id = ? AND NOT (sk >= ? AND sk < ?)", (key, *listing))
                     connection.execute("DELETE FROM attributes WHERE id = ?", (key,))
                 connection.executemany("DELETE FROM history WHERE id = ? AND sk = ?", rows)
             self._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")

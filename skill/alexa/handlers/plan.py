@@ -27,7 +27,7 @@ def _store(turn: Turn) -> PlanStore | None:
 
 
 def _user(turn: Turn) -> str:
-    return user_key(turn.handler_input.request_envelope)
+    return user_key(turn.store_envelope)
 
 
 def current_plan(turn: Turn) -> LinkedPlan | None:
