@@ -291,6 +291,19 @@ def test_the_privacy_policy_page_says_what_the_profile_keeps(package_dir: Path) 
     assert "deleted automatically" not in page  # no retention is configured for a deployment
 
 
+def test_the_clinic_privacy_page_says_what_is_kept_only_with_the_link_the_voice_and_the_pin() -> None:
+    from skill.devtools.package import privacy_policy
+    from skill.domain.profile import CLINIC
+
+    page = privacy_policy(CLINIC)
+    kept = page.split("## What Spine Coach keeps")[1].split("## What it does not keep")[0]
+    not_kept = page.split("## What it does not keep")[1].split("## Where")[0]
+    assert "pain scores" in kept and "surgery date" in kept and "plan your clinician" in kept
+    assert "not linked" in not_kept and "does not recognise your voice" in not_kept and "voice PIN" in not_kept
+    assert "voice profile" in page and "each person in a household has their own" in page
+    assert "only for you" in page and "everyone on your Amazon account" in page
+
+
 def test_packaging_refuses_a_profile_not_ready_to_ship(tmp_path: Path) -> None:
     """The clinic profile needs account linking and PIN confirmation first (issue 28)."""
     with pytest.raises(SystemExit, match="clinic profile cannot be packaged yet"):
