@@ -40,6 +40,7 @@ from skill.domain.output import CoachingScreen, Output, Say
 from skill.domain.profile import CONSUMER, NEEDS_LINK, Access, Identity, Profile
 from skill.domain.session import SessionState
 from skill.domain.user import Entry, UserRecord, split_legacy
+from skill.store.keys import person_id
 
 if TYPE_CHECKING:  # PyJWT is imported only by a profile that links accounts
     from skill.alexa.account import TokenCheck
@@ -105,9 +106,7 @@ class Turn:
     @property
     def person(self) -> str | None:
         """Alexa's ``personId`` for a voice it recognised, else None."""
-        system = getattr(getattr(self.handler_input.request_envelope, "context", None), "system", None)
-        person = getattr(getattr(system, "person", None), "person_id", None)
-        return person if isinstance(person, str) and person else None
+        return person_id(self.handler_input.request_envelope)
 
     @property
     def access(self) -> Access:

@@ -73,6 +73,14 @@ class _Client:
         return grant_type in ("authorization_code", "refresh_token")
 
 
+# The clinic's registered clients: Alexa's account linking, and another application of the
+# clinic's (its tokens are for another audience).
+CLIENTS = {
+    ALEXA_CLIENT: _Client(ALEXA_CLIENT, ALEXA_SECRET, ALEXA_REDIRECT),
+    OTHER_CLIENT: _Client(OTHER_CLIENT, "portal-secret", "https://portal.clinic.example/callback"),
+}
+
+
 @dataclass(frozen=True)
 class _Patient:
     subject: str
@@ -127,10 +135,6 @@ def new_key() -> Any:
 def build_app(settings: ProviderSettings, base_url: str) -> Flask:
     issuer = settings.issuer or base_url
     key = settings.key if settings.key is not None else new_key()
-    clients = {
-        ALEXA_CLIENT: _Client(ALEXA_CLIENT, ALEXA_SECRET, ALEXA_REDIRECT),
-        OTHER_CLIENT: _Client(OTHER_CLIENT, "portal-secret", "https://portal.clinic.example/callback"),
-    }
     codes: dict[str, _Code] = {}
 
     class Tokens(JWTBearerTokenGenerator):  # type: ignore[misc]
@@ -159,7 +163,7 @@ def build_app(settings: ProviderSettings, base_url: str) -> Flask:
             return _Patient(authorization_code.subject)
 
     app = Flask("spine-coach-identity-provider")
-    server = AuthorizationServer(app, query_client=clients.get, save_token=lambda token, req: None)
+    server = AuthorizationServer(app, query_client=CLIENTS.get, save_token=lambda token, req: None)
     server.register_grant(CodeGrant)
     server.register_token_generator(
         "default", Tokens(issuer=issuer, expires_generator=lambda client, grant_type: settings.token_seconds)
@@ -209,8 +213,8 @@ class Provider:
     def link(self, patient: str = DEFAULT_PATIENT, client: str = ALEXA_CLIENT) -> str:
         """An access token for ``patient``, by the authorization code grant: what Alexa holds
         once the patient has linked their account."""
-        secret = ALEXA_SECRET if client == ALEXA_CLIENT else "portal-secret"
-        redirect = ALEXA_REDIRECT if client == ALEXA_CLIENT else "https://portal.clinic.example/callback"
+        registered = CLIENTS[client]
+        redirect = registered.redirect_uri
         state = secrets.token_urlsafe(8)
         sent = requests.get(
             f"{self.url}/authorize",
@@ -231,7 +235,7 @@ class Provider:
         answer = requests.post(
             f"{self.url}/token",
             data={"grant_type": "authorization_code", "code": query["code"][0], "redirect_uri": redirect},
-            auth=(client, secret),
+            auth=(client, registered.secret),
             timeout=10,
         )
         answer.raise_for_status()

@@ -70,8 +70,9 @@ class Access:
 
     keeps_health: bool  # pain scores, symptom stops, surgery date and week, clearances, plans
     needs: str | None = None  # what is missing (``NEEDS_*``); None under the consumer profile
-    # What is already stored stays as it is, unseen (a clinic record waiting for its PIN);
-    # otherwise a save writes the health fields blank (the consumer profile keeps none).
+    # What is already stored stays as it is, unseen (under the clinic profile the account's
+    # record, which an earlier version keyed by account may have filled); otherwise a save
+    # writes the health fields blank (the consumer profile keeps none).
     preserves: bool = False
 
     def kept(self, record: Mapping[str, Any], stored: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -118,7 +119,6 @@ class Profile:
     name: str
     keeps_health: bool  # for someone (the privacy policy and the package say so)
     links_accounts: bool  # account linking, personalization and PIN confirmation
-    locales: tuple[str, ...] | None = None  # where it may be published; None: every locale
 
     def access(self, identity: Identity) -> Access:
         """What a request from ``identity`` may do with health information. Under a profile
@@ -141,8 +141,8 @@ class Profile:
 
 
 CONSUMER = Profile("consumer", keeps_health=False, links_accounts=False)
-# The HIPAA-eligible route is for the United States only.
-CLINIC = Profile("clinic", keeps_health=True, links_accounts=True, locales=("en-US",))
+# The HIPAA-eligible route is for the United States only (the package will restrict it).
+CLINIC = Profile("clinic", keeps_health=True, links_accounts=True)
 PROFILES = {profile.name: profile for profile in (CONSUMER, CLINIC)}
 
 

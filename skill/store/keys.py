@@ -31,6 +31,7 @@ PERSON_ROW = "person#"
 
 
 def person_id(request_envelope: Any) -> str | None:
+    """``context.System.person.personId``: the voice Alexa recognised; None for any other."""
     person = getattr(
         getattr(getattr(getattr(request_envelope, "context", None), "system", None), "person", None), "person_id", None
     )
