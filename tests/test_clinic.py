@@ -36,6 +36,7 @@ from skill.store.dynamodb import dynamodb_store
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator
 from tests.support import checked, free_port
+from tests.test_store_sqlite import request_for
 
 ACCOUNT = "amzn1.ask.account.HOUSEHOLD"
 ANNA = "amzn1.ask.person.ANNA"
@@ -70,6 +71,15 @@ def anna_tells(convo: Conversation, *scores: int) -> Conversation:
     for score in scores:
         convo.say(f"log my pain as {score}")
     return convo
+
+
+def anna_hears_her_trend(
+    store: Any, check: TokenCheck, token: str, clock: FixedClock, catalog: Catalog
+) -> Conversation:
+    """Anna's first visit with two pain scores, and the trend they make said back to her."""
+    anna = anna_tells(conversation(store, check, clock, catalog, access_token=token, person_id=ANNA), 6, 7)
+    assert "from about 6 to 7" in anna.say("how is my pain trending").text
+    return anna
 
 
 def person_key(person: str) -> str:
@@ -215,8 +225,7 @@ def test_a_pin_not_confirmed_opens_nothing_and_keeps_what_was_stored(
 ) -> None:
     store = SQLiteStore(store_path)
     token = provider.link()
-    first = anna_tells(conversation(store, check, clock, catalog, access_token=token, person_id=ANNA), 6, 7)
-    assert "6" in first.say("how is my pain trending").text
+    anna_hears_her_trend(store, check, token, clock, catalog)
     before = rows(store_path)[0][person_key(ANNA)]
     outcomes = [
         ("NOT_ACHIEVED", "couldn't confirm your PIN"),
@@ -441,8 +450,7 @@ def test_a_session_belongs_to_the_voice_that_started_it(
 ) -> None:
     store = SQLiteStore(store_path)
     token = provider.link()
-    anna = anna_tells(conversation(store, check, clock, catalog, access_token=token, person_id=ANNA), 6, 7)
-    assert "from about 6 to 7" in anna.say("how is my pain trending").text
+    anna = anna_hears_her_trend(store, check, token, clock, catalog)
     # The next words in the same session come from a voice Alexa does not know.
     anna.device.person_id = None
     replayed = anna.say("repeat that")
@@ -455,3 +463,20 @@ def test_repeat_after_the_pin_repeats_no_pin_question(
     convo = conversation(SQLiteStore(store_path), check, clock, catalog, access_token=provider.link(), person_id=ANNA)
     reply = convo.say("ask spine coach to repeat that")
     assert reply.asked_pin is not None and "voice PIN" not in reply.text, reply.text
+
+
+def test_health_an_earlier_version_kept_on_the_account_is_neither_used_nor_erased(
+    store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
+) -> None:
+    """Before records per voice, the clinic profile kept health on the account's record. A
+    voice Alexa does not know works on that record now: it sees none of it, and its saves
+    leave it as it was (``Access.preserves``)."""
+    store = SQLiteStore(store_path)
+    store.save_attributes(request_for(ACCOUNT, person=None), {"v": 2, "rev": 1, "surgery_date": "2026-10-03"})
+    guest = conversation(store, check, clock, catalog, access_token=provider.link())
+    guest.launch()
+    assert "I don't know yet" in guest.say("what week am I in").text
+    guest.say("let's do the in-hospital exercises")
+    guest.say("ready")
+    guest.say("stop")
+    assert rows(store_path)[0][ACCOUNT]["surgery_date"] == "2026-10-03"
