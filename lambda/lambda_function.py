@@ -9,7 +9,9 @@ Settings (environment):
 - ``SPINE_COACH_STORE``: a store URL (``dynamodb://table?region=...`` or ``sqlite:///...``);
   if unset, DynamoDB table ``SPINE_COACH_DYNAMODB_TABLE`` (default ``spine-coach``) in
   ``AWS_REGION``, at ``SPINE_COACH_DYNAMODB_ENDPOINT`` if set (a local emulator), with history in
-  ``SPINE_COACH_HISTORY_TABLE`` (default: the table's name and ``-history``).
+  ``SPINE_COACH_HISTORY_TABLE`` (default: the table's name and ``-history``);
+- ``SPINE_COACH_HISTORY_RETENTION_DAYS``: days after which each history item expires by
+  DynamoDB's TTL (unset or 0: kept until the user deletes it).
 
 On Lambda there is no signature check (Alexa invokes the function directly); the skill-id
 check stays. The skill is built on the first request and reused while the container lives.
@@ -64,7 +66,19 @@ def _store() -> Any:
         region=os.environ.get("AWS_REGION"),
         endpoint=os.environ.get("SPINE_COACH_DYNAMODB_ENDPOINT") or None,
         history_table=os.environ.get(HISTORY_TABLE_ENV) or None,
+        retention_days=_retention_days(),
     )
+
+
+def _retention_days() -> int | None:
+    """``SPINE_COACH_HISTORY_RETENTION_DAYS``; a value that is no whole number of days is
+    refused (a typo must not keep health history for ever)."""
+    text = os.environ.get("SPINE_COACH_HISTORY_RETENTION_DAYS", "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise RefusedRequest(f"SPINE_COACH_HISTORY_RETENTION_DAYS is not a number of days: {text!r}")
+    return int(text) or None
 
 
 @functools.cache

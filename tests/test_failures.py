@@ -17,6 +17,7 @@ from skill.devtools.simulator import Conversation, in_process
 from skill.devtools.standin import StandIn
 from skill.domain.catalog import Catalog
 from skill.domain.clock import FixedClock
+from skill.domain.profile import CONSUMER
 from skill.store.sqlite import SQLiteStore
 from tests.support import checked, linked
 from tests.test_safety import user_record
@@ -115,6 +116,7 @@ def reminders(store: SQLiteStore, clock: FixedClock, catalog: Catalog) -> Iterat
         catalog=catalog,
         skill_id=LOCAL_SKILL_ID,
         api_client=TimeoutApiClient(ca_bundle=standin.ca_path),
+        profile=CONSUMER,  # the profile that sets reminders
     )
     device = linked(device_id=DEVICE, api_endpoint=standin.url, api_access_token=TOKEN, permissions=[REMINDERS_SCOPE])
     yield Conversation(checked(in_process(skill)), device=device, clock=clock), standin

@@ -97,7 +97,14 @@ def test_tables_follow_the_store_contract(template: dict[str, Any]) -> None:
     for table in tables.values():
         assert table["BillingMode"] == "PAY_PER_REQUEST"
         assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
-        assert table["SSESpecification"] == {"SSEEnabled": True}
+        # AWS's own key for the consumer profile; the clinic's tables use the deployment's key.
+        assert table["SSESpecification"] == {
+            "Fn::If": [
+                "IsClinic",
+                {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": {"Fn::GetAtt": ["DataKey", "Arn"]}},
+                {"SSEEnabled": True},
+            ]
+        }
     for name in tables:
         assert template["Resources"][name]["DeletionPolicy"] == "Retain"
 
@@ -108,7 +115,11 @@ def test_function_gets_the_tables_and_the_skill_id(template: dict[str, Any]) -> 
         "SPINE_COACH_SKILL_ID": {"Ref": "SkillId"},
         RECORDS_TABLE_ENV: {"Ref": "RecordsTable"},
         HISTORY_TABLE_ENV: {"Ref": "HistoryTable"},
-        "SPINE_COACH_PROFILE": "consumer",  # issue 28: no health information kept
+        "SPINE_COACH_PROFILE": {"Ref": "Profile"},  # issue 28: what is kept
+        "SPINE_COACH_OIDC_ISSUER": {"Fn::If": ["IsClinic", {"Ref": "OidcIssuer"}, {"Ref": "AWS::NoValue"}]},
+        "SPINE_COACH_OIDC_AUDIENCE": {"Fn::If": ["IsClinic", {"Ref": "OidcAudience"}, {"Ref": "AWS::NoValue"}]},
+        "SPINE_COACH_OIDC_JWKS_URL": {"Fn::If": ["HasJwksUrl", {"Ref": "OidcJwksUrl"}, {"Ref": "AWS::NoValue"}]},
+        "SPINE_COACH_HISTORY_RETENTION_DAYS": {"Ref": "HistoryRetentionDays"},
         # issue 30: generated per deployment, kept outside the tables
         "SPINE_COACH_LINK_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${LinkSecret}:SecretString}}"},
     }
@@ -128,12 +139,42 @@ def test_function_gets_the_tables_and_the_skill_id(template: dict[str, Any]) -> 
     assert template["Outputs"]["SkillEndpoint"]["Value"] == {"Fn::GetAtt": ["SkillFunction", "Arn"]}
 
 
+def test_the_clinic_profile_encrypts_with_its_own_key_and_names_its_provider(template: dict[str, Any]) -> None:
+    """Under the clinic profile the tables and the logs are encrypted with a key of the
+    deployment's own, kept with the tables it unlocks; the provider must be named."""
+    key = template["Resources"]["DataKey"]
+    assert key["Condition"] == "IsClinic" and key["DeletionPolicy"] == "Retain"
+    assert key["Properties"]["EnableKeyRotation"] is True
+    assert template["Conditions"]["IsClinic"] == {"Fn::Equals": [{"Ref": "Profile"}, "clinic"]}
+    log_group = resources(template, "AWS::Logs::LogGroup")["FunctionLogGroup"]
+    assert log_group["KmsKeyId"] == {
+        "Fn::If": ["IsClinic", {"Fn::GetAtt": ["DataKey", "Arn"]}, {"Ref": "AWS::NoValue"}]
+    }
+    (use,) = [
+        statement["Fn::If"][1]
+        for statement in resources(template, "AWS::IAM::Role")["FunctionRole"]["Policies"][0]["PolicyDocument"][
+            "Statement"
+        ]
+        if "Fn::If" in statement
+    ]
+    assert use["Condition"] == {
+        "StringEquals": {"kms:ViaService": {"Fn::Sub": "dynamodb.${AWS::Region}.amazonaws.com"}}
+    }
+    rule = template["Rules"]["ClinicNamesItsProvider"]
+    asserted = [a["Assert"] for a in rule["Assertions"]]
+    assert {"Fn::Not": [{"Fn::Equals": [{"Ref": "OidcIssuer"}, ""]}]} in asserted
+    assert {"Fn::Not": [{"Fn::Equals": [{"Ref": "OidcAudience"}, ""]}]} in asserted
+    assert template["Parameters"]["Profile"]["Default"] == "consumer"
+
+
 def _statements(template: dict[str, Any]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for role in resources(template, "AWS::IAM::Role").values():
         assert "ManagedPolicyArns" not in role
         for policy in role.get("Policies", []):
-            found.extend(policy["PolicyDocument"]["Statement"])
+            for statement in policy["PolicyDocument"]["Statement"]:
+                # A statement only one profile has: Fn::If [condition, statement, AWS::NoValue].
+                found.append(statement["Fn::If"][1] if "Fn::If" in statement else statement)
     for policy in resources(template, "AWS::IAM::Policy").values():
         found.extend(policy["PolicyDocument"]["Statement"])
     return found
@@ -149,7 +190,8 @@ def test_role_has_least_privilege(template: dict[str, Any]) -> None:
         assert list(target) == ["Fn::GetAtt"]
         assert target["Fn::GetAtt"][1] == "Arn"
         by_resource.setdefault(target["Fn::GetAtt"][0], set()).update(statement["Action"])
-    assert set(by_resource) == {"RecordsTable", "HistoryTable", "FunctionLogGroup"}
+    assert set(by_resource) == {"RecordsTable", "HistoryTable", "FunctionLogGroup", "DataKey"}
+    assert by_resource["DataKey"] == {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"}
     assert by_resource["RecordsTable"] <= ITEM_ACTIONS
     assert by_resource["HistoryTable"] <= ITEM_ACTIONS
     assert by_resource["FunctionLogGroup"] == {"logs:CreateLogStream", "logs:PutLogEvents"}
@@ -177,7 +219,16 @@ def _wait(cloudformation: Any, stack: str) -> dict[str, Any]:
         time.sleep(0.3)
 
 
-def test_stack_deploys_on_the_moto_server(emulator: Emulator) -> None:
+CLINIC_PARAMETERS = {
+    "Profile": "clinic",
+    "OidcIssuer": "https://id.clinic.example.org",
+    "OidcAudience": "spine-coach",
+    "HistoryRetentionDays": "730",
+}
+
+
+@pytest.mark.parametrize("profile", ["consumer", "clinic"])
+def test_stack_deploys_on_the_moto_server(emulator: Emulator, profile: str) -> None:
     import boto3
 
     settings = {
@@ -202,22 +253,22 @@ def test_stack_deploys_on_the_moto_server(emulator: Emulator) -> None:
         "CodeBucket": "ask-spine-coach-code",
         "CodeKey": "endpoint/build.zip",
         "CodeVersion": version,
+        **(CLINIC_PARAMETERS if profile == "clinic" else {}),
     }
+    stack_name = f"ask-spinecoach-{profile}-skillStack"
     cloudformation = boto3.client("cloudformation", **settings)
     cloudformation.create_stack(
-        StackName="ask-spinecoach-default-skillStack",
+        StackName=stack_name,
         TemplateBody=TEMPLATE.read_text(),
         Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
         Capabilities=["CAPABILITY_IAM"],
     )
-    stack = _wait(cloudformation, "ask-spinecoach-default-skillStack")
+    stack = _wait(cloudformation, stack_name)
     assert stack["StackStatus"] == "CREATE_COMPLETE", stack.get("StackStatusReason")
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
     created = {
         r["LogicalResourceId"]: r.get("PhysicalResourceId")
-        for r in cloudformation.describe_stack_resources(StackName="ask-spinecoach-default-skillStack")[
-            "StackResources"
-        ]
+        for r in cloudformation.describe_stack_resources(StackName=stack_name)["StackResources"]
         if "LogicalResourceId" in r  # the emulator lists its generated secret without one
     }
 
@@ -236,16 +287,23 @@ def test_stack_deploys_on_the_moto_server(emulator: Emulator) -> None:
     function = functions.get_function(FunctionName=created["SkillFunction"])["Configuration"]
     assert outputs["SkillEndpoint"] == function["FunctionArn"]
     assert function["Runtime"] == "python3.11"
-    variables = dict(function["Environment"]["Variables"])
+    # A Number parameter: CloudFormation passes its text, the emulator the number.
+    variables = {name: str(value) for name, value in function["Environment"]["Variables"].items()}
     # CloudFormation resolves the secret's dynamic reference at deploy time; the emulator
     # passes the reference through as written, so only its presence is checked here.
     assert variables.get("SPINE_COACH_LINK_SECRET")
+    clinic = {
+        "SPINE_COACH_OIDC_ISSUER": "https://id.clinic.example.org",
+        "SPINE_COACH_OIDC_AUDIENCE": "spine-coach",
+    }
     assert variables == {
         "SPINE_COACH_SKILL_ID": SKILL_ID,
         RECORDS_TABLE_ENV: created["RecordsTable"],
         HISTORY_TABLE_ENV: created["HistoryTable"],
-        "SPINE_COACH_PROFILE": "consumer",
+        "SPINE_COACH_PROFILE": profile,
         "SPINE_COACH_LINK_SECRET": variables.get("SPINE_COACH_LINK_SECRET"),
+        "SPINE_COACH_HISTORY_RETENTION_DAYS": "730" if profile == "clinic" else "0",
+        **(clinic if profile == "clinic" else {}),
     }
     trigger = functions.get_policy(FunctionName=created["SkillFunction"])["Policy"]
     assert '"Principal": "alexa-appkit.amazon.com"' in trigger
@@ -256,12 +314,22 @@ def test_stack_deploys_on_the_moto_server(emulator: Emulator) -> None:
     granted: dict[str, set[str]] = {}
     for policy_name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
         document = _document(iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"])
-        for statement in document["Statement"]:
+        # The emulator leaves AWS::NoValue in a list as None; CloudFormation drops it.
+        for statement in filter(None, document["Statement"]):
             granted.setdefault(statement["Resource"], set()).update(statement["Action"])
     assert iam.list_attached_role_policies(RoleName=role_name)["AttachedPolicies"] == []
     logs = boto3.client("logs", **settings)
     (group,) = logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{created['SkillFunction']}")["logGroups"]
     assert group["retentionInDays"] == 30
+    if profile == "clinic":
+        # The deployment's own key, rotated, and the function may use it through DynamoDB only.
+        # The deployment's own key, and the function may use it (through DynamoDB only).
+        keys = {k["KeyArn"] for k in boto3.client("kms", **settings).list_keys()["Keys"]}
+        (key_arn,) = [arn for arn in granted if ":kms:" in arn]
+        assert key_arn in keys
+        assert granted.pop(key_arn) == {"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"}
+    else:
+        assert "DataKey" not in created
     assert set(granted) == {records["TableArn"], history["TableArn"], group["logGroupArn"]}
     assert granted[records["TableArn"]] == {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}
     assert granted[history["TableArn"]] <= ITEM_ACTIONS

@@ -159,3 +159,36 @@ def test_decimal_conversion_round_trip() -> None:
     assert back == record
     assert isinstance(back["levels"]["bridging"], int)
     assert isinstance(back["pace"], float)
+
+
+@pytest.mark.parametrize(("days", "expires"), [("90", True), ("0", False), ("", False)])
+def test_history_expires_after_the_stacks_retention(
+    handler: ModuleType, emulator: Emulator, monkeypatch: pytest.MonkeyPatch, days: str, expires: bool
+) -> None:
+    """``SPINE_COACH_HISTORY_RETENTION_DAYS`` (the stack's HistoryRetentionDays) puts a TTL
+    on every history item the function writes; 0 or unset keeps them until deleted."""
+    import time
+
+    monkeypatch.setenv("SPINE_COACH_HISTORY_RETENTION_DAYS", days)
+    convo = talk_to(handler)
+    convo.launch()
+    convo.say("coach me through ankle pumps")
+    convo.say("ready")
+    convo.say("ready")  # both feet: the session is a history item
+    items = emulator.resource().Table(f"{handler.table}-history").scan()["Items"]
+    sessions = [item for item in items if item["sk"].startswith("s#")]
+    assert len(sessions) == 1
+    # The listing of the person under the account is what deletion finds: it never expires.
+    assert all("expires_at" not in item for item in items if item["sk"].startswith("person#"))
+    for item in sessions:
+        if expires:
+            assert abs(int(item["expires_at"]) - (time.time() + 90 * 86400)) < 600
+        else:
+            assert "expires_at" not in item
+
+
+def test_a_retention_that_is_no_number_of_days_is_refused(handler: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A typo must not keep health history for ever: the function refuses to start."""
+    monkeypatch.setenv("SPINE_COACH_HISTORY_RETENTION_DAYS", "90d")
+    with pytest.raises(handler.RefusedRequest, match="not a number of days"):
+        handler.lambda_handler(json.loads(launch_body()), None)

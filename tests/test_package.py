@@ -10,6 +10,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -265,7 +266,7 @@ def test_lambda_zip_carries_no_developer_tools(package_dir: Path, tmp_path: Path
 
 def test_packaging_refuses_without_a_privacy_policy(tmp_path: Path) -> None:
     """The skill keeps personal information: certification needs a privacy policy's URL."""
-    with pytest.raises(SystemExit, match="needs --privacy-url"):
+    with pytest.raises(SystemExit, match="--privacy-url is needed"):
         build_package(PackageOptions(out=tmp_path / "out", deps=False))
     assert not (tmp_path / "out").exists()
 
@@ -304,10 +305,214 @@ def test_the_clinic_privacy_page_says_what_is_kept_only_with_the_link_the_voice_
     assert "only for you" in page and "everyone on your Amazon account" in page
 
 
-def test_packaging_refuses_a_profile_not_ready_to_ship(tmp_path: Path) -> None:
-    """The clinic profile needs account linking and PIN confirmation first (issue 28)."""
-    with pytest.raises(SystemExit, match="clinic profile cannot be packaged yet"):
-        build_package(
-            PackageOptions(out=tmp_path / "out", deps=False, privacy_url="https://x.example/p", profile="clinic")
-        )
+CLINIC_OPTIONS: dict[str, Any] = {
+    "profile": "clinic",
+    "privacy_url": "https://clinic.example.org/privacy",
+    "oidc_issuer": "https://id.clinic.example.org",
+    "oidc_audience": "spine-coach",
+    "authorization_url": "https://id.clinic.example.org/authorize",
+    "token_url": "https://id.clinic.example.org/token",
+    "client_id": "alexa-skill",
+    "retention_days": 730,
+}
+
+
+@pytest.mark.parametrize(
+    ("missing", "flag"),
+    [
+        ("oidc_issuer", "--oidc-issuer"),
+        ("oidc_audience", "--oidc-audience"),
+        ("authorization_url", "--authorization-url"),
+        ("token_url", "--token-url"),
+        ("client_id", "--client-id"),
+        ("retention_days", "--retention-days"),
+        ("privacy_url", "--privacy-url"),
+    ],
+)
+def test_the_clinic_package_refuses_without_each_setting_it_needs(tmp_path: Path, missing: str, flag: str) -> None:
+    options = {**CLINIC_OPTIONS, missing: None}
+    with pytest.raises(SystemExit, match=f"- {flag} is needed") as refused:
+        build_package(PackageOptions(out=tmp_path / "out", deps=False, **options))
+    assert str(refused.value).count("\n- ") == 1  # that one problem, and no other
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"locales": ("en-US", "en-GB")}, "ships in en-US only, not en-GB"),
+        ({"locales": ("en-IN",)}, "ships in en-US only, not en-IN"),
+        ({"locales": ("fr-FR",)}, "no interaction model for fr-FR"),
+        ({"oidc_issuer": "http://id.clinic.example.org"}, "--oidc-issuer must be an https:// address"),
+        ({"token_url": "id.clinic.example.org/token"}, "--token-url must be an https:// address"),
+        ({"retention_days": 0}, "--retention-days must be a whole number of days"),
+        ({"approved_apis": ("reminders",)}, "--approved-api knows apl, not reminders"),
+    ],
+)
+def test_the_clinic_package_refuses_what_certification_would(tmp_path: Path, change: dict[str, Any], says: str) -> None:
+    with pytest.raises(SystemExit, match=says):
+        build_package(PackageOptions(out=tmp_path / "out", deps=False, **{**CLINIC_OPTIONS, **change}))
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_consumer_package_takes_no_identity_provider(tmp_path: Path) -> None:
+    """Settings for accounts the consumer profile never links are a mistake, not ignored."""
+    options = {**CLINIC_OPTIONS, "profile": "consumer"}
+    with pytest.raises(SystemExit, match="links no accounts"):
+        build_package(PackageOptions(out=tmp_path / "out", deps=False, **options))
+
+
+def test_the_consumer_manifest_keeps_no_health_information(package_dir: Path) -> None:
+    manifest = json.loads((package_dir / "skill-package" / "skill.json").read_text())["manifest"]
+    assert manifest["privacyAndCompliance"]["usesHealthInfo"] is False
+    assert manifest["permissions"] == [{"name": package_module.REMINDERS_PERMISSION}]
+    assert manifest["apis"]["custom"]["interfaces"] == [{"type": "ALEXA_PRESENTATION_APL"}]
+    assert sorted(manifest["publishingInformation"]["distributionCountries"]) == ["AU", "CA", "GB", "IN", "US"]
+    assert not (package_dir / "account-linking.json").exists()
+    config = json.loads((package_dir / "ask-resources.json").read_text())
+    assert "Profile" not in config["profiles"]["default"]["skillInfrastructure"]["userConfig"]["cfn"]["parameters"]
+
+
+@pytest.fixture(scope="module")
+def clinic_dir(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("clinic") / "ask"
+    report = build_package(PackageOptions(out=out, skill_id="amzn1.ask.skill.clinic", **CLINIC_OPTIONS))
+    return out, report
+
+
+def test_the_clinic_manifest_is_the_hipaa_eligible_route(clinic_dir: tuple[Path, str]) -> None:
+    out, _ = clinic_dir
+    skill_json = json.loads((out / "skill-package" / "skill.json").read_text())
+    jsonschema.validate(skill_json, SCHEMA)
+    manifest = skill_json["manifest"]
+    assert list(manifest["publishingInformation"]["locales"]) == ["en-US"]
+    assert manifest["publishingInformation"]["distributionCountries"] == ["US"]
+    assert sorted(p.name for p in (out / "skill-package" / "interactionModels" / "custom").iterdir()) == ["en-US.json"]
+    privacy = manifest["privacyAndCompliance"]
+    assert privacy["usesHealthInfo"] is True and privacy["isChildDirected"] is False
+    assert privacy["locales"] == {"en-US": {"privacyPolicyUrl": CLINIC_OPTIONS["privacy_url"]}}
+    # Personalization (a record per voice, and the PIN); no Reminders API, no screens unasked.
+    assert manifest["permissions"] == [{"name": package_module.PERSON_PERMISSION}]
+    assert "interfaces" not in manifest["apis"]["custom"]
+    assert manifest["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
+
+
+def test_the_clinic_package_declares_screens_only_when_the_publisher_checked_them(tmp_path: Path) -> None:
+    options = PackageOptions(out=tmp_path, **{**CLINIC_OPTIONS, "approved_apis": ("apl",)})
+    assert manifest(options)["manifest"]["apis"]["custom"]["interfaces"] == [{"type": "ALEXA_PRESENTATION_APL"}]
+
+
+def test_the_clinic_package_links_accounts_to_the_clinic_without_its_secret(clinic_dir: tuple[Path, str]) -> None:
+    out, report = clinic_dir
+    linking = json.loads((out / "account-linking.json").read_text())
+    assert linking == {
+        "accountLinkingRequest": {
+            "type": "AUTH_CODE",
+            "authorizationUrl": "https://id.clinic.example.org/authorize",
+            "accessTokenUrl": "https://id.clinic.example.org/token",
+            "clientId": "alexa-skill",
+            "accessTokenScheme": "HTTP_BASIC",
+            "skipOnEnablement": False,
+        }
+    }
+    assert not any("clientSecret" in path.read_text(errors="ignore") for path in out.rglob("*.json"))
+    config = json.loads((out / "ask-resources.json").read_text())["profiles"]["default"]["skillInfrastructure"]
+    assert config["userConfig"]["cfn"]["parameters"] == {
+        "LambdaArchitecture": "x86_64",
+        "HistoryRetentionDays": "730",
+        "Profile": "clinic",
+        "OidcIssuer": "https://id.clinic.example.org",
+        "OidcAudience": "spine-coach",
+    }
+    template = yaml_parameters(out / config["userConfig"]["templatePath"])
+    assert set(config["userConfig"]["cfn"]["parameters"]) <= template
+    requirements = (out / "lambda" / "requirements.txt").read_text()
+    assert "PyJWT==" in requirements and "cryptography==" in requirements and "boto3==" in requirements
+    # What only the developer console or SMAPI can do, printed for the publisher.
+    steps = report.split("still to do by hand:")[1]
+    for words in (
+        "protected health information",
+        "Business Associate Agreement",
+        "update-account-linking-info --skill-id amzn1.ask.skill.clinic",
+        "clientSecret",
+        "PIN confirmation",
+        "redirect",
+    ):
+        assert words in steps, words
+
+
+def yaml_parameters(template: Path) -> set[str]:
+    """The parameter names a CloudFormation template declares (its short tags aside)."""
+    names, inside = set(), False
+    for line in template.read_text().splitlines():
+        if line.startswith("Parameters:"):
+            inside = True
+        elif inside and line and not line.startswith(" "):
+            break
+        elif inside and line.startswith("  ") and not line.startswith("   ") and line.strip().endswith(":"):
+            names.add(line.strip().rstrip(":"))
+    return names
+
+
+def test_the_clinic_privacy_page_says_how_long_history_is_kept(clinic_dir: tuple[Path, str]) -> None:
+    out, _ = clinic_dir
+    page = (out / "privacy-policy.md").read_text()
+    assert "is deleted automatically 730 days after it was recorded" in page
+    assert "voice PIN" in page
+
+
+def test_the_clinic_zip_checks_the_clinics_tokens_in_a_clean_virtual_environment(
+    clinic_dir: tuple[Path, str], tmp_path: Path
+) -> None:
+    """The zip carries what checks a token (PyJWT, cryptography for RS256): a linked,
+    recognised patient's launch is verified and handed to Alexa for the voice PIN; a forged
+    token gets the link card."""
+    from skill.alexa import account
+    from skill.devtools.nlu import SlotFill
+    from tests.support import linked
+
+    out, _ = clinic_dir
+    unpacked = tmp_path / "function"
+    with zipfile.ZipFile(out / "lambda.zip") as archive:
+        archive.extractall(unpacked)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    patient = linked(skill_id="amzn1.ask.skill.clinic")
+    forger = linked(skill_id="amzn1.ask.skill.clinic", access_token="eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")
+    pain = intent_request(forger, "LogPainIntent", {"score": SlotFill("score", "5", slot_type="AMAZON.NUMBER")})
+    events = [
+        envelope(patient, launch_request(patient), session_id=new_session_id(), new=True),
+        envelope(forger, pain, session_id=new_session_id(), new=True),
+    ]
+    script = (
+        "import json, sys, lambda_function\n"
+        "for event in json.loads(sys.argv[1]):\n"
+        "    print(json.dumps(lambda_function.lambda_handler(event, None)))\n"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "SPINE_COACH_STORE": f"sqlite:///{tmp_path}/lambda.db",
+        "SPINE_COACH_SKILL_ID": "amzn1.ask.skill.clinic",
+        "SPINE_COACH_PROFILE": "clinic",
+        "HOME": str(tmp_path),
+        **{name: os.environ[name] for name in (account.ISSUER, account.AUDIENCE, account.JWKS_URL)},
+    }
+    result = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-I",
+            "-c",
+            f"import sys; sys.path.insert(0, {str(unpacked)!r})\n" + script,
+            json.dumps(events),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    patient_answer, forger_answer = (json.loads(line)["response"] for line in result.stdout.splitlines())
+    assert [d["type"] for d in patient_answer["directives"]] == ["Connections.StartConnection"]
+    assert patient_answer["directives"][0]["uri"] == "connection://AMAZON.VerifyPerson/2"
+    assert forger_answer["card"]["type"] == "LinkAccount"

@@ -25,6 +25,12 @@ SPOKEN = "Time for your back exercises. Just say: Alexa, ask Spine Coach to star
 DEVICE = "amzn1.ask.device.TESTDEVICE"
 
 
+@pytest.fixture(autouse=True)
+def consumer_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reminders are the consumer profile's: the clinic's sets none (the last test here)."""
+    monkeypatch.setenv("SPINE_COACH_PROFILE", "consumer")
+
+
 @pytest.fixture
 def standin() -> Iterator[StandIn]:
     running = StandIn(time_zones={DEVICE: "Europe/Berlin"}).start()
@@ -137,8 +143,10 @@ def test_twice_a_day_routine_offers_a_second_reminder(
     remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore
 ) -> None:
     convo = remind()
-    convo.say("ask spine coach my physio moved me to the week six routine")  # stretches twice a day
-    first = convo.say("ask spine coach to set a daily reminder for my exercises at 9 am")
+    convo.launch()
+    # Stretches twice a day. The consumer profile keeps the stage for this session only.
+    convo.say("my physio moved me to the week six routine")
+    first = convo.say("set a daily reminder for my exercises at 9 am")
     assert "Would you like a second daily reminder?" in first.text
     assert "What time should the second reminder be?" in convo.say("yes").text
     second = convo.say("six pm")
@@ -322,3 +330,35 @@ def test_the_standin_leaves_no_key_or_folder_behind() -> None:
     assert sorted(p.name for p in folder.iterdir()) == ["cert.pem"]
     running.stop()
     assert not folder.exists()
+
+
+def test_the_clinic_profile_sets_no_reminders_and_says_how_alexa_can(
+    store: SQLiteStore, clock: FixedClock, catalog: Catalog, standin: StandIn
+) -> None:
+    """The Reminders API is not one the clinic's HIPAA-eligible skill uses: asked for a
+    reminder, list or change, it says so and how to ask Alexa for one, and calls nothing."""
+    from skill.domain.profile import CLINIC
+
+    skill = build_skill(
+        store=store,
+        clock=clock,
+        catalog=catalog,
+        skill_id=LOCAL_SKILL_ID,
+        api_client=TimeoutApiClient(ca_bundle=standin.ca_path),
+        profile=CLINIC,
+    )
+    device = linked(device_id=DEVICE, api_endpoint=standin.url, api_access_token=TOKEN, permissions=[REMINDERS_SCOPE])
+    standin.grant(TOKEN)
+    convo = Conversation(checked(in_process(skill)), device=device, clock=clock)
+    convo.launch()
+    for words in ("remind me every day at 9 am", "what reminders do i have", "change my reminder to 8 am"):
+        reply = convo.say(words)
+        assert "doesn't set reminders, but Alexa can" in reply.text, (words, reply.text)
+        assert "remind me every day at nine a.m. to do my back exercises" in reply.text
+        assert not reply.ends_session
+    assert standin.reminder_requests() == []
+    assert user_record(store).reminders == []
+    # Mid-set, the set carries on after the answer.
+    convo.say("start my in hospital routine")
+    during = convo.say("remind me every day at 9 am")
+    assert "doesn't set reminders" in during.text and "say ready" in during.text.lower(), during.text

@@ -127,6 +127,7 @@ def handlers() -> list[AbstractRequestHandler]:
         stage.WhatWeekHandler(),
         stage.ClearanceHandler(),
         # reminders, progress, pain, data
+        reminders.NoRemindersHandler(),
         reminders.ReminderTimeHandler(),
         reminders.SetReminderHandler(),
         progress.StrayNumberHandler(),

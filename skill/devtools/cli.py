@@ -243,6 +243,16 @@ def _package(args: argparse.Namespace) -> int:
             lambda_arch=args.lambda_arch,
             aws_region=args.aws_region,
             profile=args.profile or from_environment().name,
+            locales=tuple(args.locale or ()),
+            retention_days=args.retention_days,
+            oidc_issuer=args.oidc_issuer,
+            oidc_audience=args.oidc_audience,
+            oidc_jwks_url=args.oidc_jwks_url,
+            authorization_url=args.authorization_url,
+            token_url=args.token_url,
+            client_id=args.client_id,
+            scopes=tuple(args.scope or ()),
+            approved_apis=tuple(args.approved_api or ()),
         )
     )
     print(report)
@@ -526,6 +536,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--privacy-url", required=True, help="your privacy policy's URL (the skill keeps personal information)"
     )
     package.add_argument("--profile", type=_profile, help=PROFILE_HELP)
+    package.add_argument(
+        "--locale", action="append", help="a locale to ship (repeat; default: every model, or en-US for clinic)"
+    )
+    package.add_argument("--retention-days", type=int, help="history expires after this many days (needed for clinic)")
+    clinic = package.add_argument_group("clinic profile: the clinic's identity provider (account linking)")
+    clinic.add_argument("--oidc-issuer", help="its issuer, exactly as its access tokens carry it")
+    clinic.add_argument("--oidc-audience", help="the audience its access tokens for this skill carry")
+    clinic.add_argument("--oidc-jwks-url", help="where it publishes its signing keys (default: from the issuer)")
+    clinic.add_argument("--authorization-url", help="its OAuth 2.0 authorization endpoint")
+    clinic.add_argument("--token-url", help="its OAuth 2.0 token endpoint")
+    clinic.add_argument("--client-id", help="the client it registered for Alexa")
+    clinic.add_argument("--scope", action="append", help="a scope Alexa asks for when linking (repeat)")
+    clinic.add_argument(
+        "--approved-api",
+        action="append",
+        choices=["apl"],
+        help="an API you checked is on Amazon's approved list for HIPAA-eligible skills (apl: screens)",
+    )
     package.set_defaults(run=_package)
 
     plan = commands.add_parser("plan", help="a physiotherapist's plan: check a plan file, assign it to a patient")

@@ -17,11 +17,18 @@ Writes into the output folder:
   ``@ask-cli/cfn-deployer``, which passes the skill id to the stack and so to the function,
   and subscribes the function to the SkillDisabled event (``skillEvents``);
 - ``.ask/ask-states.json`` - with ``--skill-id``: the skill ``ask deploy`` updates;
-- ``privacy-policy.md`` - the privacy policy page for the profile, to host at ``--privacy-url``.
+- ``privacy-policy.md`` - the privacy policy page for the profile, to host at ``--privacy-url``;
+- ``account-linking.json`` - clinic profile: Alexa's account-linking settings for the
+  clinic's identity provider, without the client secret.
 
-It refuses without a privacy policy's URL (the skill keeps personal information), and
-refuses a profile that is not ready to ship (``skill.domain.profile``: the clinic profile
-until its account linking and PIN confirmation are built).
+``preflight`` refuses, all problems at once: no https privacy policy URL (the skill keeps
+personal information); a locale with no model; for the clinic profile (the HIPAA-eligible
+route) a locale other than en-US, no identity provider, no history retention, or an API
+not on Amazon's approved list. The manifest follows the profile: the clinic's declares
+personalization and health information, no Reminders API, and screens only when
+``--approved-api apl`` says the publisher checked them. The report ends with what must
+still be done by hand (``by_hand``): the PHI declaration and the BAA, the client secret,
+the PIN confirmation setting.
 
 Content is checked first and the package refuses to build from content with problems, or
 with a committed interaction model that breaks one of Alexa's rules or documented limits
@@ -43,6 +50,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from skill.alexa import dataclass_cache
 from skill.devtools.interaction_model import MODELS_DIR, build_all, locales, shipped_problems
@@ -65,6 +73,15 @@ RUNTIME_PACKAGES = ("domain", "alexa", "store")
 RUNTIME_FILES = ("__init__.py", "py.typed", "resources.py")
 
 
+PERSON_PERMISSION = "alexa::person_id:read"  # personalization: the recognised speaker's personId
+# What a HIPAA-eligible skill may use besides account linking, personalization and the PIN
+# connection, which that profile needs and Amazon's requirements page names: each only when
+# the publisher has checked it is on Amazon's current approved list ("Requirements for
+# Skills that are HIPAA-Eligible", Approved APIs) and says so with ``--approved-api``.
+OPTIONAL_CLINIC_APIS = {"apl": "ALEXA_PRESENTATION_APL"}  # Echo Show screens
+CLINIC_REQUIREMENTS = "requirements/lambda-clinic.txt"  # token checks: PyJWT and cryptography
+
+
 @dataclass
 class PackageOptions:
     out: Path
@@ -75,6 +92,17 @@ class PackageOptions:
     privacy_url: str | None = None
     aws_region: str = "us-east-1"
     profile: str = "consumer"  # what the skill keeps (``skill.domain.profile``)
+    locales: tuple[str, ...] = ()  # empty: the profile's (every model's; en-US for clinic)
+    retention_days: int | None = None  # history expires after this many days (TTL)
+    # The clinic profile's identity provider: the token check and Alexa's account linking.
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
+    authorization_url: str | None = None
+    token_url: str | None = None
+    client_id: str | None = None
+    scopes: tuple[str, ...] = ()
+    approved_apis: tuple[str, ...] = ()  # OPTIONAL_CLINIC_APIS the publisher checked
 
 
 def source_tree() -> Path:
@@ -85,12 +113,74 @@ def source_tree() -> Path:
     return root
 
 
+def shipped_locales(options: PackageOptions) -> list[str]:
+    """The locales the package ships: those asked for, else the profile's, else every model's."""
+    profile = profile_named(options.profile)
+    return list(options.locales or profile.locales or locales())
+
+
+def preflight(options: PackageOptions) -> list[str]:
+    """What stops this package passing Amazon's certification, one line each (empty: none)."""
+    profile = profile_named(options.profile)
+    problems: list[str] = []
+    if not options.privacy_url:
+        # The manifest says personal information is kept (usesPersonalInfo): certification
+        # refuses such a skill without a privacy policy, so the package does now.
+        problems.append(
+            "--privacy-url is needed: the skill keeps personal information (progress, reminders), "
+            "and Amazon's certification requires a privacy policy for that"
+        )
+    elif not _https_url(options.privacy_url):
+        problems.append(f"--privacy-url must be an https:// address, not {options.privacy_url!r}")
+    known = locales()
+    unknown = [locale for locale in options.locales if locale not in known]
+    if unknown:
+        problems.append(f"no interaction model for {', '.join(unknown)} (models: {', '.join(known)})")
+    if profile.locales is not None:
+        outside = [locale for locale in shipped_locales(options) if locale not in profile.locales]
+        if outside:
+            problems.append(
+                f"the {profile.name} profile ships in {', '.join(profile.locales)} only, not {', '.join(outside)}: "
+                "a HIPAA-eligible skill must be distributed in the United States only"
+            )
+    if options.retention_days is not None and options.retention_days < 1:
+        problems.append("--retention-days must be a whole number of days, 1 or more")
+    if profile.links_accounts:
+        problems += _clinic_problems(options)
+    elif options.approved_apis or options.oidc_issuer or options.client_id:
+        problems.append(f"the {profile.name} profile links no accounts: drop the identity provider's settings")
+    return problems
+
+
+def _clinic_problems(options: PackageOptions) -> list[str]:
+    problems = [
+        f"--{flag.replace('_', '-')} is needed: the clinic profile links accounts to the clinic's identity provider"
+        for flag in ("oidc_issuer", "oidc_audience", "authorization_url", "token_url", "client_id")
+        if not getattr(options, flag)
+    ]
+    for flag in ("oidc_issuer", "oidc_jwks_url", "authorization_url", "token_url"):
+        value = getattr(options, flag)
+        if value and not _https_url(value):
+            problems.append(f"--{flag.replace('_', '-')} must be an https:// address, not {value!r}")
+    if options.retention_days is None:
+        problems.append(
+            "--retention-days is needed: the clinic profile keeps health history, and the clinic "
+            "decides how long (the privacy policy says it)"
+        )
+    unknown = [name for name in options.approved_apis if name not in OPTIONAL_CLINIC_APIS]
+    if unknown:
+        problems.append(f"--approved-api knows {', '.join(OPTIONAL_CLINIC_APIS)}, not {', '.join(unknown)}")
+    return problems
+
+
 def manifest(options: PackageOptions) -> dict[str, Any]:
+    profile = profile_named(options.profile)
+    shipped = shipped_locales(options)
     catalog = load_catalog()
     listing = json.loads(files("skill.devtools").joinpath("listing.json").read_text(encoding="utf-8"))
     disclaimer = catalog.guidance.disclaimer.text.replace("{therapist}", "physiotherapist")
     locale_info: dict[str, Any] = {}
-    for locale in locales():
+    for locale in shipped:
         entry = {**listing["default"], **listing["locales"].get(locale, {})}
         locale_info[locale] = {
             "name": entry["name"],
@@ -101,7 +191,13 @@ def manifest(options: PackageOptions) -> dict[str, Any]:
             "smallIconUri": "file://assets/images/smallIcon.png",
             "largeIconUri": "file://assets/images/largeIcon.png",
         }
-    custom: dict[str, Any] = {"interfaces": [{"type": "ALEXA_PRESENTATION_APL"}]}
+    interfaces = ["ALEXA_PRESENTATION_APL"]
+    permissions = [REMINDERS_PERMISSION] if profile.sets_reminders else []
+    if profile.links_accounts:
+        # Only what Amazon lets a HIPAA-eligible skill use (see OPTIONAL_CLINIC_APIS).
+        interfaces = [OPTIONAL_CLINIC_APIS[name] for name in sorted(set(options.approved_apis))]
+        permissions.append(PERSON_PERMISSION)
+    custom: dict[str, Any] = {"interfaces": [{"type": kind} for kind in interfaces]} if interfaces else {}
     events: dict[str, Any] = {"subscriptions": [{"eventName": name} for name in SUBSCRIBED_EVENTS]}
     if options.endpoint:
         endpoint = {"uri": options.endpoint}
@@ -115,22 +211,23 @@ def manifest(options: PackageOptions) -> dict[str, Any]:
         "isChildDirected": False,
         "isExportCompliant": True,
         "containsAds": False,
-        "usesHealthInfo": False,  # not a HIPAA-eligible skill: no protected health information is sent anywhere
+        # Protected health information: only the clinic profile (HIPAA-eligible) keeps any.
+        "usesHealthInfo": profile.keeps_health,
     }
     if options.privacy_url:
-        privacy["locales"] = {locale: {"privacyPolicyUrl": options.privacy_url} for locale in locales()}
+        privacy["locales"] = {locale: {"privacyPolicyUrl": options.privacy_url} for locale in shipped}
     return {
         "manifest": {
             "manifestVersion": "1.0",
             "publishingInformation": {
                 "locales": locale_info,
                 "isAvailableWorldwide": False,
-                "distributionCountries": [COUNTRIES[locale] for locale in locales()],
+                "distributionCountries": sorted({COUNTRIES[locale] for locale in shipped}),
                 "testingInstructions": listing["default"]["testingInstructions"],
                 "category": "HEALTH_AND_FITNESS",
             },
             "apis": {"custom": custom},
-            "permissions": [{"name": REMINDERS_PERMISSION}],
+            "permissions": [{"name": name} for name in permissions],
             "events": events,
             "privacyAndCompliance": privacy,
         }
@@ -152,7 +249,7 @@ def ask_resources(options: PackageOptions) -> dict[str, Any]:
                         "handler": "lambda_function.lambda_handler",
                         "templatePath": f"./{TEMPLATE}",
                         "awsRegion": options.aws_region,
-                        "cfn": {"parameters": {"LambdaArchitecture": options.lambda_arch}},
+                        "cfn": {"parameters": stack_parameters(options)},
                         # The deployer writes the events endpoint (the function) into the
                         # manifest only for events named here: without it, SKILL_DISABLED
                         # never reaches the function and disabling deletes nothing.
@@ -162,6 +259,64 @@ def ask_resources(options: PackageOptions) -> dict[str, Any]:
             }
         },
     }
+
+
+def stack_parameters(options: PackageOptions) -> dict[str, str]:
+    """The CloudFormation parameters the deployer passes besides the skill id and the code."""
+    profile = profile_named(options.profile)
+    parameters = {"LambdaArchitecture": options.lambda_arch}
+    if options.retention_days:
+        parameters["HistoryRetentionDays"] = str(options.retention_days)
+    if profile.links_accounts:
+        parameters["Profile"] = profile.name
+        parameters["OidcIssuer"] = options.oidc_issuer or ""
+        parameters["OidcAudience"] = options.oidc_audience or ""
+        if options.oidc_jwks_url:
+            parameters["OidcJwksUrl"] = options.oidc_jwks_url
+    return parameters
+
+
+def account_linking(options: PackageOptions) -> dict[str, Any]:
+    """The account-linking settings (SMAPI's ``accountLinkingRequest``) for the clinic's
+    identity provider: the authorization code grant. Without the client secret, which
+    stays out of build output: it is added by hand (see ``by_hand``)."""
+    request: dict[str, Any] = {
+        "type": "AUTH_CODE",
+        "authorizationUrl": options.authorization_url,
+        "accessTokenUrl": options.token_url,
+        "clientId": options.client_id,
+        "accessTokenScheme": "HTTP_BASIC",
+        # Linking is asked for when the skill is enabled: the clinic's skill is for its patients.
+        "skipOnEnablement": False,
+    }
+    if options.scopes:
+        request["scopes"] = list(options.scopes)
+    return {"accountLinkingRequest": request}
+
+
+def by_hand(options: PackageOptions) -> list[str]:
+    """What ``ask deploy`` cannot do and someone must, in the developer console or with SMAPI."""
+    profile = profile_named(options.profile)
+    steps = [f"host privacy-policy.md at {options.privacy_url} (the manifest links to it)"]
+    if profile.links_accounts:
+        skill = options.skill_id or "<skill-id>"
+        steps += [
+            "before anything is published: in the developer console, declare that the skill handles "
+            "protected health information and accept the Alexa Skills Business Associate Agreement "
+            "(the skill must never have been published before that)",
+            'add the client secret to account-linking.json ("clientSecret"), then: ask smapi '
+            f"update-account-linking-info --skill-id {skill} --stage development "
+            "--account-linking-request file:account-linking.json",
+            "register the Alexa redirect URLs the console's Account Linking page shows with the "
+            "clinic's identity provider, as redirect URIs of client " + str(options.client_id),
+            "in the developer console, turn on skill personalization and PIN confirmation (the "
+            "mandatory flow): the skill asks for the PIN itself before it opens a person's records",
+            "check Amazon's current list of approved APIs for HIPAA-eligible skills; this package uses "
+            "account linking, personalization and the PIN confirmation connection"
+            + "".join(f", {name}" for name in sorted(set(options.approved_apis))),
+            "test with made-up patients only: no protected health information in development, testing or certification",
+        ]
+    return steps
 
 
 def ask_states(options: PackageOptions) -> dict[str, Any] | None:
@@ -196,7 +351,7 @@ def _png(size: int) -> bytes:
     )
 
 
-def _copy_code(source: Path, content: Path, target: Path) -> None:
+def _copy_code(source: Path, content: Path, target: Path, profile: Profile) -> None:
     """The function's own code: entry point, the runtime modules, checked content."""
     shutil.copy2(source / "lambda" / "lambda_function.py", target / "lambda_function.py")
     (target / "skill").mkdir(parents=True)
@@ -208,10 +363,19 @@ def _copy_code(source: Path, content: Path, target: Path) -> None:
         )
     # Where skill.resources finds the catalog: the package skill.content.
     shutil.copytree(content, target / "skill" / "content", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy2(source / "requirements" / "lambda.txt", target / "requirements.txt")
+    (target / "requirements.txt").write_text(requirements(source, profile), encoding="utf-8")
 
 
-def _install_deps(source: Path, target: Path, arch: str) -> None:
+def requirements(source: Path, profile: Profile) -> str:
+    """The function's pinned dependencies: ``lambda.txt``, and for a profile that links
+    accounts the token check's (``CLINIC_REQUIREMENTS``), as one file ``ask deploy`` installs."""
+    text = (source / "requirements" / "lambda.txt").read_text(encoding="utf-8")
+    if profile.links_accounts:
+        text += (source / CLINIC_REQUIREMENTS).read_text(encoding="utf-8")
+    return text
+
+
+def _install_deps(target: Path, arch: str) -> None:
     platform = "manylinux2014_x86_64" if arch == "x86_64" else "manylinux2014_aarch64"
     subprocess.run(
         [
@@ -232,7 +396,7 @@ def _install_deps(source: Path, target: Path, arch: str) -> None:
             "3.11",
             "--only-binary=:all:",
             "-r",
-            str(source / "requirements" / "lambda.txt"),
+            str(target / "requirements.txt"),
         ],
         check=True,
     )
@@ -279,22 +443,13 @@ def _zip(source: Path, destination: Path) -> None:
 
 
 def build_package(options: PackageOptions) -> str:
+    """Checks (``preflight``, the content, the models), then writes the project; returns
+    the report, with what must still be done by hand."""
     profile = profile_named(options.profile)
-    if profile.links_accounts:
-        raise SystemExit(
-            f"the {profile.name} profile cannot be packaged yet: the skill checks account links and "
-            "voice PINs, but the package does not yet write the manifest's account-linking and "
-            "personalization settings (issue 28)"
-        )
-    if options.privacy_url and not _https_url(options.privacy_url):
-        raise SystemExit(f"--privacy-url must be an https:// address, not {options.privacy_url!r}")
-    if not options.privacy_url:
-        # The manifest says personal information is kept (usesPersonalInfo): certification
-        # refuses such a skill without a privacy policy, so the package does now.
-        raise SystemExit(
-            "spine-coach package needs --privacy-url: the skill keeps personal information "
-            "(progress, reminders), and Amazon's certification requires a privacy policy for that"
-        )
+    refused = preflight(options)
+    if refused:
+        raise SystemExit("spine-coach package refused:\n" + "\n".join(f"- {line}" for line in refused))
+    shipped = shipped_locales(options)
     source = source_tree()
     content = default_content_dir()
     problems = check_content(content)
@@ -318,7 +473,7 @@ def build_package(options: PackageOptions) -> str:
     (package / "interactionModels" / "custom").mkdir(parents=True)
     (package / "assets" / "images").mkdir(parents=True)
     (package / "skill.json").write_text(json.dumps(manifest(options), indent=2, ensure_ascii=False) + "\n")
-    for locale in locales():
+    for locale in shipped:
         shutil.copy2(MODELS_DIR / f"{locale}.json", package / "interactionModels" / "custom" / f"{locale}.json")
     (package / "assets" / "images" / "smallIcon.png").write_bytes(_png(108))
     (package / "assets" / "images" / "largeIcon.png").write_bytes(_png(512))
@@ -331,36 +486,42 @@ def build_package(options: PackageOptions) -> str:
     shutil.copy2(source / "infrastructure" / "skill-stack.yaml", out / TEMPLATE)
     code = out / "lambda"
     code.mkdir()
-    _copy_code(source, content, code)
+    _copy_code(source, content, code, profile)
+    if profile.links_accounts:
+        (out / "account-linking.json").write_text(json.dumps(account_linking(options), indent=2) + "\n")
     bundle = out / "lambda-bundle"
     shutil.copytree(code, bundle)
     if options.deps:
-        _install_deps(source, bundle, options.lambda_arch)
+        _install_deps(bundle, options.lambda_arch)
     _compile(bundle)
     dataclass_table(bundle / "skill" / "__pycache__" / dataclass_cache.FILE_NAME)
     _zip(bundle, out / "lambda.zip")
     shutil.rmtree(bundle)
     size = (out / "lambda.zip").stat().st_size
-    (out / "privacy-policy.md").write_text(privacy_policy(profile), encoding="utf-8")
+    (out / "privacy-policy.md").write_text(privacy_policy(profile, options.retention_days), encoding="utf-8")
     pending = _pending_review(content, out)
+    steps = "".join(f"\n  {number}. {step}" for number, step in enumerate(by_hand(options), 1))
     return (
-        f"wrote {out}: skill-package/ ({len(locales())} locales), lambda/, lambda.zip "
-        f"({size / 1e6:.1f} MB{'' if options.deps else ', no dependencies'}), {TEMPLATE}, ask-resources.json\n"
-        f"{pending}"
+        f"wrote {out} ({profile.name} profile): skill-package/ ({', '.join(shipped)}), lambda/, lambda.zip "
+        f"({size / 1e6:.1f} MB{'' if options.deps else ', no dependencies'}), {TEMPLATE}, ask-resources.json"
+        f"{', account-linking.json' if profile.links_accounts else ''}\n"
+        f"{pending}\n"
+        f"still to do by hand:{steps}"
     )
 
 
 def _https_url(text: str) -> bool:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(text)
     return parts.scheme == "https" and bool(parts.netloc) and " " not in text
 
 
-def privacy_policy(profile: Profile) -> str:
+def privacy_policy(profile: Profile, retention_days: int | None = None) -> str:
     """The privacy policy page for ``profile`` (``privacy.json``), to host at the
-    ``--privacy-url``: what is kept, what is not, where, for how long, how to delete it."""
+    ``--privacy-url``: what is kept, what is not, where, for how long (with the deployment's
+    retention, if it sets one), how to delete it."""
     page = json.loads(files("skill.devtools").joinpath("privacy.json").read_text(encoding="utf-8"))[profile.name]
+    if retention_days:
+        page["how_long"] += " " + page["retention"].format(days=retention_days)
     lines = [f"# {page['title']}", "", page["intro"], "", "## What Spine Coach keeps", ""]
     lines += [f"- {item}" for item in page["kept"]]
     lines += ["", "## What it does not keep", ""] + [f"- {item}" for item in page["not_kept"]]

@@ -119,6 +119,13 @@ class Profile:
     name: str
     keeps_health: bool  # for someone (the privacy policy and the package say so)
     links_accounts: bool  # account linking, personalization and PIN confirmation
+    # The locales it may ship in (None: every locale the models have). The HIPAA-eligible
+    # route is for the United States only.
+    locales: tuple[str, ...] | None = None
+    # Alexa's Reminders API. Amazon lets a HIPAA-eligible skill use only the APIs on its
+    # approved list, and a reminder's words are kept by Amazon, outside the skill: the
+    # clinic profile sets none and says how to ask Alexa for one instead.
+    sets_reminders: bool = True
 
     def access(self, identity: Identity) -> Access:
         """What a request from ``identity`` may do with health information. Under a profile
@@ -141,8 +148,7 @@ class Profile:
 
 
 CONSUMER = Profile("consumer", keeps_health=False, links_accounts=False)
-# The HIPAA-eligible route is for the United States only (the package will restrict it).
-CLINIC = Profile("clinic", keeps_health=True, links_accounts=True)
+CLINIC = Profile("clinic", keeps_health=True, links_accounts=True, locales=("en-US",), sets_reminders=False)
 PROFILES = {profile.name: profile for profile in (CONSUMER, CLINIC)}
 
 

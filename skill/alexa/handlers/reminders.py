@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ask_sdk_core.handler_input import HandlerInput
+
 from skill.alexa.handlers.base import Handler, all_of, any_of, intent, pending, request_type
-from skill.alexa.turn import Turn
+from skill.alexa.turn import Turn, turn_of
 from skill.domain.output import Output, Say, ask
 
 if TYPE_CHECKING:
@@ -41,6 +43,28 @@ def flow(turn: Turn) -> ReminderFlow:
         spoken_text=turn.renderer.words(Say.of("reminder.spoken")),
         permitted=has_permission(envelope),
     )
+
+
+def _no_reminders(hi: HandlerInput) -> bool:
+    return not turn_of(hi).deps.profile.sets_reminders
+
+
+class NoRemindersHandler(Handler):
+    """A profile that uses no Reminders API (the clinic's: not on Amazon's list for
+    HIPAA-eligible skills) says so, and how to ask Alexa for a reminder of one's own; a
+    running set carries on."""
+
+    when = all_of(
+        intent("SetReminderIntent", "ListRemindersIntent", "ChangeReminderIntent", "CancelRemindersIntent"),
+        _no_reminders,
+    )
+
+    def answer(self, turn: Turn) -> Output:
+        lead = Say.of("reminder.not_in_profile")
+        carry_on = turn.guide.prompt([lead])
+        if carry_on is not None:
+            return carry_on
+        return ask(lead, Say.of("reminder.anything_else"), reprompt=Say.of("reminder.anything_else.reprompt"))
 
 
 class SetReminderHandler(Handler):
