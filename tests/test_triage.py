@@ -365,6 +365,7 @@ FLOORS = {
     "statements-3.jsonl": {"emergency": 34, "today": 32, "stop": 39, "expected": 40},
     "statements-4.jsonl": {"emergency": 40, "today": 38, "stop": 39, "expected": 39},
     "statements-5.jsonl": {"emergency": 40, "today": 30, "stop": 34, "expected": 31},
+    "statements-6.jsonl": {"emergency": 29, "today": 21, "stop": 15, "expected": 25},
 }
 # Emergencies whose words never reach the triage: the console's understanding (as Alexa may)
 # hears the first as nothing at all (the safety net checks in mid-set), the second as another
@@ -392,6 +393,9 @@ OVER_TRIAGED = {
     "bit of an ache in my back by the end of the day after being up and about, better once I lie down",
     "my abs are sore from all the bracing, like I've done sit-ups",
     "got a bit of a stitch in my side from walking, it's going already",
+    # The sixth round's writer put new confusion after a change of painkillers at today; the
+    # skill's confusion sign (NHS: sepsis, stroke, overdose) is an emergency.
+    "he's been kind of confused and drowsy since they upped his painkillers",
 }
 
 
@@ -627,4 +631,44 @@ def test_a_sign_said_before_the_question_is_reported(catalog: Catalog) -> None:
     ],
 )
 def test_the_sixth_rounds_rules(catalog: Catalog, words: str, tier: str | None) -> None:
+    assert triage(catalog, words).severity == tier
+
+
+# The sixth round (issue 26's blind set, 2026-12-07): what its writer's words taught, each
+# said both ways.
+@pytest.mark.parametrize(
+    ("words", "tier"),
+    [
+        # Someone else's accident, clinical words, a foot that won't lift: red flags.
+        ("he's wet himself and he didn't even know it was happening", "emergency"),
+        ("new onset bilateral lower extremity weakness since this morning", "emergency"),
+        ("i can't pull my toes up on the left side any more", "emergency"),
+        ("sudden weakness in both lower limbs", "emergency"),
+        # Not passing urine is retention, whatever pain is said beside it; pain passing it is not.
+        ("my father is not passing urine since morning and his back pain is very much", "emergency"),
+        ("it hurts when i pass urine", "surgeon_today"),
+        # A fall heard to crack.
+        ("i tripped over the dog and landed flat on my back and heard a crack", "emergency"),
+        ("i slipped on the stairs and something cracked", "emergency"),
+        # A stretch across the chest is the chest opener's; pain across it is not.
+        ("he says he can feel it pulling across his chest but it's not painful", "expected"),
+        ("i have a pulling pain across my chest", "emergency"),
+        ("i feel a stretch across my chest and it hurts", "emergency"),
+        # A mild ache in the muscles the day after is soreness; down the leg or in the chest it is not.
+        ("there's a mild ache in my back muscles the day after exercising", "expected"),
+        ("a mild ache going down my leg", "stop"),
+        ("a mild ache in my chest", "emergency"),
+        # Working muscles and tired ones.
+        ("i can feel my shoulder blades working", "expected"),
+        ("my inner thighs are knackered from squeezing the ball", "expected"),
+        # Pain that grows with each repetition stops the set; over days it is for the surgeon today.
+        ("the pelvic tilts hurt more every time i do one", "stop"),
+        ("it's getting more painful each time", "stop"),
+        ("the cat and cow thing is making it worse not better", "stop"),
+        ("the pain in my back has been getting steadily worse every day this week", "surgeon_today"),
+        ("the pain is not reducing even after taking the medicines for two days", "surgeon_today"),
+        ("my back feels better every day", "expected"),
+    ],
+)
+def test_the_sixth_rounds_words(catalog: Catalog, words: str, tier: str) -> None:
     assert triage(catalog, words).severity == tier
