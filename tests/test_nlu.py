@@ -184,3 +184,24 @@ def test_words_that_report_a_symptom_are_never_dropped_as_foreign() -> None:
     assert resolver.resolve("play some music").intent == "AMAZON.FallbackIntent"
     heard = resolver.resolve("Is it normal for my wound to be hot and puffy? It's like that now")
     assert heard.intent != "AMAZON.FallbackIntent" and heard.slots
+
+
+@pytest.mark.parametrize(
+    ("utterance", "intent", "slot", "value"),
+    [
+        # "no" is a number only at a pinch: a correction's "no" is not week zero (round 11).
+        ("no i meant i'm in week six not five", "WeekIntent", "week", "6"),
+        ("no i'm in week six", "WeekIntent", "week", "6"),
+    ],
+)
+def test_a_number_at_a_pinch_gives_way_to_a_real_one(
+    resolver: Resolver, utterance: str, intent: str, slot: str, value: str
+) -> None:
+    found = resolver.resolve(utterance)
+    assert (found.intent, found.slots[slot].value) == (intent, value)
+
+
+def test_a_number_at_a_pinch_is_still_one_when_nothing_else_is(resolver: Resolver) -> None:
+    """ "none, no pain": the words the slot's samples never use, with no number but "no"."""
+    found = resolver._spotted("score", "AMAZON.NUMBER", ["pain", "no", "really"], set(), None)
+    assert found is not None and found.value == "0"

@@ -344,6 +344,7 @@ def _stem(word: str) -> str:
 
 
 # Words that change what a sentence means: never dropped from a slot's words.
+_PINCH_NUMBERS = frozenset(["no", "a", "an", "oh"])  # numbers only when nothing else is one
 _NEVER_DROPPED = frozenset(["no", "not", "never", "without", "nothing", "none", "nor", "cannot"])
 
 # Words a slot tagger leaves outside a slot's value when they lead it.
@@ -610,8 +611,11 @@ class Resolver:
     def _spotted(
         self, name: str, slot_type: str, words: list[str], taken: set[int], today: date | None
     ) -> SlotFill | None:
-        """The longest run of words that is a value of the slot's type (marked as taken)."""
+        """The longest run of words that is a value of the slot's type (marked as taken). A
+        word that is a number only at a pinch ("no", "a", "oh") is taken only when no other
+        word of the sentence is one: "no, I'm in week six" is week six, not week zero."""
         for size in range(min(len(words), 8), 0, -1):
+            weak: tuple[range, str] | None = None
             for start in range(len(words) - size + 1):
                 span = range(start, start + size)
                 if taken & set(span):
@@ -621,12 +625,18 @@ class Resolver:
                     value = parse_builtin(slot_type, heard, today=today)
                     if value is None:
                         continue
+                    if heard in _PINCH_NUMBERS:
+                        weak = weak or (span, value)
+                        continue
                     taken.update(span)
                     return SlotFill(name, value, slot_type=slot_type)
                 found = self._values.get(slot_type, {}).get(heard)
                 if found is not None:
                     taken.update(span)
                     return SlotFill(name, heard, resolved_id=found[0], resolved_name=found[1], slot_type=slot_type)
+            if weak is not None:
+                taken.update(weak[0])
+                return SlotFill(name, weak[1], slot_type=slot_type)
         return None
 
     def _best_of(self, forms: list[str], today: date | None) -> tuple[tuple[int, ...], Interpretation] | None:
