@@ -13,12 +13,17 @@ from typing import Any
 
 from skill.alexa.speech import MAX_BREAK_SECONDS, MAX_SPEECH_CHARS, break_seconds
 from skill.devtools.simulator import Transport
+from skill.store.keys import bound_person
 
 # The clinic's patient as the conversation suites play them (the clinic profile): an account
 # linked with the local identity provider's token (``tests/conftest.py`` starts it) and a
 # voice Alexa recognises, who confirms their PIN when asked.
 PERSON = "amzn1.ask.person.SUITEPATIENT"
 LINK: dict[str, str] = {}  # "token": the linked account's access token, once the provider runs
+# The clinic's identifier for that patient (the token's ``sub``: the local provider's default
+# patient), and so the person's id as the stores key it (``skill.store.keys.bound_person``).
+SUBJECT = "patient-0001"
+STORED_PERSON = bound_person(PERSON, SUBJECT)
 
 
 def linked(**device: Any) -> Any:
@@ -114,4 +119,4 @@ def language_model(intents: list[dict[str, Any]], types: list[dict[str, Any]]) -
 
 def patient_key(user: str) -> str:
     """Where the stores keep the record of the suites' patient on ``user``'s account."""
-    return f"{user}#person#{PERSON}"
+    return f"{user}#person#{STORED_PERSON}"

@@ -27,12 +27,20 @@ from skill.alexa.account import AccountsNotConfigured, ProviderUnavailable, Toke
 from skill.alexa.factory import build_skill
 from skill.devtools import envelopes
 from skill.devtools.envelopes import LOCAL_SKILL_ID, Device
-from skill.devtools.identity_provider import OTHER_CLIENT, Provider, ProviderSettings, new_key, running
+from skill.devtools.identity_provider import (
+    DEFAULT_PATIENT,
+    OTHER_CLIENT,
+    Provider,
+    ProviderSettings,
+    new_key,
+    running,
+)
 from skill.devtools.simulator import Conversation, Reply, in_process
 from skill.domain.catalog import Catalog
 from skill.domain.clock import FixedClock
 from skill.domain.profile import CLINIC
 from skill.store.dynamodb import dynamodb_store
+from skill.store.keys import bound_person
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator
 from tests.support import checked, free_port
@@ -82,8 +90,14 @@ def anna_hears_her_trend(
     return anna
 
 
-def person_key(person: str) -> str:
-    return f"{ACCOUNT}#person#{person}"
+def listing(person: str, subject: str = DEFAULT_PATIENT) -> str:
+    """The row listing ``person`` (under that clinic patient) on the account, for deletion."""
+    return f"person#{bound_person(person, subject)}"
+
+
+def person_key(person: str, subject: str = DEFAULT_PATIENT) -> str:
+    """Where the stores keep ``person``'s record, linked to the clinic's patient ``subject``."""
+    return f"{ACCOUNT}#person#{bound_person(person, subject)}"
 
 
 def rows(path: Path) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]]]:
@@ -217,7 +231,7 @@ def test_a_linked_recognised_person_confirms_their_pin_before_their_records_open
     records, history = rows(store_path)
     assert records[person_key(ANNA)]["surgery_date"] == "2026-10-03"
     assert [sk for key, sk in history if key == person_key(ANNA) and sk.startswith("p#")]
-    assert (ACCOUNT, "person#" + ANNA) in history  # listed under the account, for deletion
+    assert (ACCOUNT, listing(ANNA)) in history  # listed under the account, for deletion
 
 
 def test_a_pin_not_confirmed_opens_nothing_and_keeps_what_was_stored(
@@ -268,6 +282,30 @@ def test_two_people_on_one_account_keep_separate_records(
     assert not records.get(ACCOUNT, {}).get("surgery_date")
 
 
+def test_a_voice_relinked_to_another_clinic_patient_opens_a_record_of_its_own(
+    store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
+) -> None:
+    """A person's record is theirs under the clinic account linked to them: the same voice
+    linked to another patient's clinic account sees none of the first's; linked back, it
+    does again; disabling the skill deletes both."""
+    store = SQLiteStore(store_path)
+    anna_tells(conversation(store, check, clock, catalog, access_token=provider.link(), person_id=ANNA), 6, 7)
+    other = conversation(store, check, clock, catalog, access_token=provider.link("patient-0002"), person_id=ANNA)
+    other.launch()
+    assert "I don't know yet" in other.say("what week am I in").text
+    assert "don't have enough pain scores" in other.say("how is my pain trending").text
+    again = conversation(store, check, clock, catalog, access_token=provider.link(), person_id=ANNA)
+    again.launch()
+    assert "from about 6 to 7" in again.say("how is my pain trending").text
+    records, history = rows(store_path)
+    assert records[person_key(ANNA)]["surgery_date"] == "2026-10-03"
+    assert not records.get(person_key(ANNA, "patient-0002"), {}).get("surgery_date")
+    assert {(ACCOUNT, listing(ANNA)), (ACCOUNT, listing(ANNA, "patient-0002"))} <= set(history)
+    assert "patient-000" not in "".join(records) + "".join(sk for _, sk in history)  # a digest, not the id
+    _disable(again)
+    assert rows(store_path) == ({}, [])
+
+
 def test_a_symptom_is_answered_before_any_pin(
     store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
 ) -> None:
@@ -312,8 +350,8 @@ def test_disabling_the_skill_deletes_every_person_on_the_account_in_dynamodb(
     assert ids == {person_key(ANNA), person_key(BEN)}
     history = resource.Table("clinic-history").scan()["Items"]
     assert {(item["id"], item["sk"]) for item in history if str(item["sk"]).startswith("person#")} == {
-        (ACCOUNT, "person#" + ANNA),
-        (ACCOUNT, "person#" + BEN),
+        (ACCOUNT, listing(ANNA)),
+        (ACCOUNT, listing(BEN)),
     }
     _disable(conversation(store, check, clock, catalog))
     assert resource.Table("clinic").scan()["Items"] == []

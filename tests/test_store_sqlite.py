@@ -17,12 +17,13 @@ from skill.devtools.envelopes import Device
 from skill.domain import history as keys
 from skill.store import default_sqlite_path, open_store
 from skill.store.sqlite import SQLiteStore
-from tests.support import PERSON
+from tests.support import STORED_PERSON
 
 
-def request_for(user_id: str, person: str | None = PERSON) -> Any:
-    """A request from ``user_id``'s account; by default from the suites' recognised patient
-    (``tests.support.linked``), whose record the conversation suites write."""
+def request_for(user_id: str, person: str | None = STORED_PERSON) -> Any:
+    """A request as the store sees it from ``user_id``'s account; by default from the suites'
+    recognised patient (``tests.support.linked``) under their clinic account, whose record
+    the conversation suites write."""
     device = Device(user_id=user_id, person_id=person)
     body = envelopes.envelope(device, envelopes.launch_request(device), session_id=envelopes.new_session_id(), new=True)
     import json

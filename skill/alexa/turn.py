@@ -40,7 +40,7 @@ from skill.domain.output import CoachingScreen, Output, Say
 from skill.domain.profile import CONSUMER, NEEDS_LINK, Access, Identity, Profile
 from skill.domain.session import SessionState
 from skill.domain.user import Entry, UserRecord, split_legacy
-from skill.store.keys import person_id
+from skill.store.keys import bound_person, person_id
 
 if TYPE_CHECKING:  # PyJWT is imported only by a profile that links accounts
     from skill.alexa.account import TokenCheck
@@ -98,6 +98,7 @@ class Turn:
         self._saved_user: dict[str, Any] = {}  # the record as loaded or last saved (``to_dict`` form)
         self._access: Access | None = None
         self._store_envelope: Any = None
+        self._identity_seen: Identity | None = None  # what ``access`` was decided from
         self.link_card = False  # send the link-account card with the response
         self.request_cache: dict[str, Any] = {}  # reads other modules make once per request (the linked plan)
 
@@ -112,7 +113,8 @@ class Turn:
     def access(self) -> Access:
         """What this request may do with health information (``skill.domain.profile``)."""
         if self._access is None:
-            self._access = self.deps.profile.access(self._identity())
+            self._identity_seen = self._identity()
+            self._access = self.deps.profile.access(self._identity_seen)
         return self._access
 
     def _identity(self) -> Identity:
@@ -127,12 +129,13 @@ class Turn:
 
         person = self.person
         try:
-            linked = self.deps.accounts is not None and self.deps.accounts.check(token) is not None
+            link = self.deps.accounts.check(token) if self.deps.accounts is not None else None
         except ProviderUnavailable:
             log.warning("identity provider unavailable")
             return Identity(person=person, provider_down=True)
         return Identity(
-            linked=linked,
+            linked=link is not None,
+            subject=link.subject if link is not None else None,
             person=person,
             pin_confirmed=person is not None and self.session.pin_person == person,
             pin_declined=self.session.pin_declined,
@@ -172,17 +175,24 @@ class Turn:
 
     @property
     def store_envelope(self) -> Any:
-        """The request as the store sees it: a recognised person's own record only when this
+        """The request as the store sees it: a recognised person's own record, under the
+        clinic account linked to them (``skill.store.keys.bound_person``), only when this
         request may use it (the clinic profile's link, voice and PIN); else the account's,
         which never holds health information, so the person's record is neither read,
         changed nor deleted."""
         if self._store_envelope is None:
             envelope = self.handler_input.request_envelope
-            if self.deps.profile.links_accounts and self.person is not None and not self.access.keeps_health:
+            if self.deps.profile.links_accounts and self.person is not None:
                 envelope = copy.copy(envelope)
                 envelope.context = copy.copy(envelope.context)
                 envelope.context.system = copy.copy(envelope.context.system)
-                envelope.context.system.person = None
+                keeps = self.access.keeps_health  # decides _identity_seen too
+                subject = self._identity_seen.subject if self._identity_seen is not None else None
+                if keeps and subject is not None:
+                    envelope.context.system.person = copy.copy(envelope.context.system.person)
+                    envelope.context.system.person.person_id = bound_person(self.person, subject)
+                else:
+                    envelope.context.system.person = None
             self._store_envelope = envelope
         return self._store_envelope
 

@@ -49,6 +49,7 @@ class Identity:
     """Who is speaking, as far as the request shows it."""
 
     linked: bool = False  # an access token the clinic's identity provider issued, verified
+    subject: str | None = None  # the clinic's identifier for the linked patient (the token's ``sub``)
     person: str | None = None  # Alexa's ``personId``: a voice it recognised
     pin_confirmed: bool = False  # that person confirmed their voice PIN in this session
     pin_declined: bool = False  # Alexa could not confirm it this session (wrong, none set, failed)

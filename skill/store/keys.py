@@ -38,6 +38,20 @@ def person_id(request_envelope: Any) -> str | None:
     return person if isinstance(person, str) and person else None
 
 
+# Under the clinic profile a person's record is also the linked clinic account's: the person's
+# id as stored carries a digest of the clinic's identifier for the patient (the token's
+# ``sub``), so a voice relinked to another clinic account opens a record of its own, never the
+# first patient's. A digest, not the identifier: the keys say nothing of who the patient is.
+BOUND = "~"
+
+
+def bound_person(person: str, subject: str) -> str:
+    """``person`` as the store keys it for the clinic patient ``subject`` linked to it."""
+    import hashlib
+
+    return f"{person}{BOUND}{hashlib.sha256(subject.encode()).hexdigest()[:24]}"
+
+
 def user_key(request_envelope: Any) -> str:
     """Whose record a request reads and writes: the recognised person's, else the account's."""
     account = account_key(request_envelope)
