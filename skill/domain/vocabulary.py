@@ -395,6 +395,9 @@ _CLAUSE_ENDS = frozenset(
 _ABILITY = ("able", "feel", "sensation", "strength", "control", "move", "hold", "breath", "pass", "pee", "wee", "urin")
 # Words an ability stem begins that name a symptom, not an ability: "not breathless" denies.
 _NOT_ABILITIES = ("breathless",)  # stems: "no breathlessness" denies it too
+# A negation of knowing denies nothing that follows: "I don't know, my back hurts", "not sure
+# but my leg's gone numb", "no idea why my chest is tight".
+_KNOWING = ("sure", "know", "certain", "idea", "remember", "why")
 # Words that start a circumstance, not what something is ("a pain WHEN I lift my leg").
 CIRCUMSTANCE = frozenset(["when", "whenever", "while", "if"])
 
@@ -445,6 +448,8 @@ def negated_positions(tokens: list[str]) -> frozenset[int]:
         if token == "no" and i + 1 < len(tokens) and tokens[i + 1] in _INTERJECTED:
             continue
         following = [t for t in tokens[i + 1 : i + 6] if t not in _NOT_DENIED]
+        if following and following[0].startswith(_KNOWING):
+            continue
         if (
             following
             and following[0].startswith(_ABILITY)
