@@ -299,3 +299,24 @@ def test_a_save_by_an_older_version_in_between_keeps_its_history(
     assert [s.get("exercise") for s in sessions_of(store, USER)] == ["bridging"]
     assert pains_of(store, USER) == [6]
     assert store.get_attributes(request)["v"] == 2
+
+
+def test_an_item_past_its_retention_is_no_longer_read(emulator: Emulator) -> None:
+    """DynamoDB's TTL sweep lags by up to days: an expired item still in the table is not
+    history any more (the privacy page says it is deleted after the retention)."""
+    import time
+
+    emulator.create_table("expired")
+    store = dynamodb_store(table="expired", region="us-east-1", endpoint=emulator.endpoint, retention_days=30)
+    request = request_for("amzn1.ask.account.OLD", person=None)
+    store.append_history(request, [("p#2026-11-21#x#1", {"date": "2026-11-21", "score": 1})])
+    history = emulator.resource().Table("expired-history")
+    history.put_item(
+        Item={
+            "id": "amzn1.ask.account.OLD",
+            "sk": "p#2026-01-02#x#1",
+            "d": '{"score": 9}',
+            "expires_at": int(time.time()) - 60,
+        }
+    )
+    assert [entry.get("score") for entry in store.history(request, "p#", "p#~")] == [1]

@@ -120,6 +120,7 @@ def test_function_gets_the_tables_and_the_skill_id(template: dict[str, Any]) -> 
         "SPINE_COACH_OIDC_AUDIENCE": {"Fn::If": ["IsClinic", {"Ref": "OidcAudience"}, {"Ref": "AWS::NoValue"}]},
         "SPINE_COACH_OIDC_JWKS_URL": {"Fn::If": ["HasJwksUrl", {"Ref": "OidcJwksUrl"}, {"Ref": "AWS::NoValue"}]},
         "SPINE_COACH_HISTORY_RETENTION_DAYS": {"Ref": "HistoryRetentionDays"},
+        "SPINE_COACH_TIME_ZONE": {"Fn::If": ["HasTimeZone", {"Ref": "TimeZone"}, {"Ref": "AWS::NoValue"}]},
         # issue 30: generated per deployment, kept outside the tables
         "SPINE_COACH_LINK_SECRET": {"Fn::Sub": "{{resolve:secretsmanager:${LinkSecret}:SecretString}}"},
     }
@@ -164,6 +165,7 @@ def test_the_clinic_profile_encrypts_with_its_own_key_and_names_its_provider(tem
     asserted = [a["Assert"] for a in rule["Assertions"]]
     assert {"Fn::Not": [{"Fn::Equals": [{"Ref": "OidcIssuer"}, ""]}]} in asserted
     assert {"Fn::Not": [{"Fn::Equals": [{"Ref": "OidcAudience"}, ""]}]} in asserted
+    assert {"Fn::Not": [{"Fn::Equals": [{"Ref": "HistoryRetentionDays"}, "0"]}]} in asserted
     assert template["Parameters"]["Profile"]["Default"] == "consumer"
 
 
@@ -224,6 +226,7 @@ CLINIC_PARAMETERS = {
     "OidcIssuer": "https://id.clinic.example.org",
     "OidcAudience": "spine-coach",
     "HistoryRetentionDays": "730",
+    "TimeZone": "America/Chicago",
 }
 
 
@@ -295,6 +298,7 @@ def test_stack_deploys_on_the_moto_server(emulator: Emulator, profile: str) -> N
     clinic = {
         "SPINE_COACH_OIDC_ISSUER": "https://id.clinic.example.org",
         "SPINE_COACH_OIDC_AUDIENCE": "spine-coach",
+        "SPINE_COACH_TIME_ZONE": "America/Chicago",
     }
     assert variables == {
         "SPINE_COACH_SKILL_ID": SKILL_ID,

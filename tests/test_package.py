@@ -314,6 +314,7 @@ CLINIC_OPTIONS: dict[str, Any] = {
     "token_url": "https://id.clinic.example.org/token",
     "client_id": "alexa-skill",
     "retention_days": 730,
+    "time_zone": "America/Chicago",
 }
 
 
@@ -326,6 +327,7 @@ CLINIC_OPTIONS: dict[str, Any] = {
         ("token_url", "--token-url"),
         ("client_id", "--client-id"),
         ("retention_days", "--retention-days"),
+        ("time_zone", "--time-zone"),
         ("privacy_url", "--privacy-url"),
     ],
 )
@@ -346,6 +348,7 @@ def test_the_clinic_package_refuses_without_each_setting_it_needs(tmp_path: Path
         ({"oidc_issuer": "http://id.clinic.example.org"}, "--oidc-issuer must be an https:// address"),
         ({"token_url": "id.clinic.example.org/token"}, "--token-url must be an https:// address"),
         ({"retention_days": 0}, "--retention-days must be a whole number of days"),
+        ({"time_zone": "Chicago"}, "--time-zone must be an IANA time zone"),
         ({"approved_apis": ("reminders",)}, "--approved-api knows apl, not reminders"),
     ],
 )
@@ -355,9 +358,22 @@ def test_the_clinic_package_refuses_what_certification_would(tmp_path: Path, cha
     assert not (tmp_path / "out").exists()
 
 
-def test_the_consumer_package_takes_no_identity_provider(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [
+        ("oidc_issuer", "https://id.clinic.example.org"),
+        ("oidc_audience", "spine-coach"),
+        ("oidc_jwks_url", "https://id.clinic.example.org/jwks"),
+        ("authorization_url", "http://id.clinic.example.org/authorize"),
+        ("token_url", "https://id.clinic.example.org/token"),
+        ("client_id", "alexa-skill"),
+        ("scopes", ("openid",)),
+        ("approved_apis", ("apl",)),
+    ],
+)
+def test_the_consumer_package_takes_no_identity_provider(tmp_path: Path, flag: str, value: Any) -> None:
     """Settings for accounts the consumer profile never links are a mistake, not ignored."""
-    options = {**CLINIC_OPTIONS, "profile": "consumer"}
+    options = {"privacy_url": "https://coach.example.org/privacy", flag: value}
     with pytest.raises(SystemExit, match="links no accounts"):
         build_package(PackageOptions(out=tmp_path / "out", deps=False, **options))
 
@@ -395,6 +411,10 @@ def test_the_clinic_manifest_is_the_hipaa_eligible_route(clinic_dir: tuple[Path,
     assert manifest["permissions"] == [{"name": package_module.PERSON_PERMISSION}]
     assert "interfaces" not in manifest["apis"]["custom"]
     assert manifest["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
+    # What certification is told: link a made-up patient, the PIN; nothing of the consumer's.
+    testing = manifest["publishingInformation"]["testingInstructions"]
+    assert "test patient" in testing and "voice PIN" in testing and "made-up data" in testing
+    assert "No account linking is needed" not in testing and "reminders permission" not in testing
 
 
 def test_the_clinic_package_declares_screens_only_when_the_publisher_checked_them(tmp_path: Path) -> None:
@@ -420,6 +440,7 @@ def test_the_clinic_package_links_accounts_to_the_clinic_without_its_secret(clin
     assert config["userConfig"]["cfn"]["parameters"] == {
         "LambdaArchitecture": "x86_64",
         "HistoryRetentionDays": "730",
+        "TimeZone": "America/Chicago",
         "Profile": "clinic",
         "OidcIssuer": "https://id.clinic.example.org",
         "OidcAudience": "spine-coach",
@@ -434,11 +455,14 @@ def test_the_clinic_package_links_accounts_to_the_clinic_without_its_secret(clin
         "protected health information",
         "Business Associate Agreement",
         "update-account-linking-info --skill-id amzn1.ask.skill.clinic",
-        "clientSecret",
+        "outside the build folder",
         "PIN confirmation",
         "redirect",
+        "test patient's sign-in",
+        "SKILL_DISABLED",
     ):
         assert words in steps, words
+    assert "file:account-linking.json" not in steps  # never the copy in the build folder
 
 
 def yaml_parameters(template: Path) -> set[str]:

@@ -7,9 +7,10 @@ import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -315,3 +316,31 @@ def test_delete_and_skill_disabled_leave_no_item_in_dynamodb(dynamo_lambda: tupl
     assert _held_in_dynamodb(emulator, convo.device.user_id) == 4
     convo.request(skill_disabled_event(convo.device), in_session=False)
     assert _held_in_dynamodb(emulator, convo.device.user_id) == 0
+
+
+@pytest.mark.parametrize(("zone", "yesterday"), [("America/Chicago", True), (None, False)])
+def test_a_day_is_the_deployments_time_zone_when_the_device_says_none(
+    store: SQLiteStore, catalog: Any, zone: str | None, yesterday: bool
+) -> None:
+    """The clinic's skill asks no device API for a time zone: a session at 9:30 p.m. in
+    Chicago (3:30 UTC the next day) is the evening's, and "yesterday" the next morning;
+    without the deployment's zone both fall on the same UTC day."""
+    from skill.alexa.factory import build_skill
+    from skill.devtools.envelopes import LOCAL_SKILL_ID
+    from skill.devtools.simulator import in_process
+    from tests.support import checked, linked
+
+    evening = FixedClock(datetime(2026, 12, 8, 3, 30, tzinfo=UTC))  # Monday 7 December, 9:30 p.m. CST
+    skill = build_skill(store=store, clock=evening, catalog=catalog, skill_id=LOCAL_SKILL_ID, time_zone=zone or "")
+    convo = Conversation(checked(in_process(skill)), device=linked(), clock=evening)
+    exercise_today(convo)
+    evening.advance(hours=12)  # Tuesday 8 December, 9:30 a.m. CST
+    reply = convo.say("ask spine coach what did I do yesterday").text
+    assert ("Yesterday you did 1 exercise: bridging" in reply) is yesterday, reply
+
+
+def test_a_time_zone_that_is_none_is_refused(store: SQLiteStore) -> None:
+    from skill.alexa.factory import build_skill
+
+    with pytest.raises(ValueError, match="not a time zone"):
+        build_skill(store=store, time_zone="America/Chicagoo")

@@ -319,3 +319,37 @@ def test_only_small_talk_outside_a_session_is_not_asked_about_as_a_symptom(convo
     assert "tell me what you feel" in reply.text and "9 1 1" in reply.text and not reply.ends_session
     serious = convo.intent("SymptomIntent", symptom=SlotFill("symptom", "i think i'm dying", slot_type="SYMPTOM"))
     assert "Is it pain, numbness or weakness" in serious.text and "9 1 1" in serious.text
+
+
+WEEK_AGAIN = "Before we start I need your week after surgery"
+
+
+def test_the_week_question_is_asked_again_for_what_answers_it_not(convo: Conversation, store: SQLiteStore) -> None:
+    """Live round 11: "start my exercises", then "ready", "skip", "pause" or "I'm not sure"
+    (no workout yet) got "there's no exercise session going right now" and the question was
+    forgotten. It is asked again, and still answered afterwards."""
+    convo.launch()
+    assert "Which week after surgery are you in?" in convo.say("start my exercises").text
+    for said in ("ready", "skip", "pause", "i'm not sure", "no idea"):
+        reply = convo.say(said)
+        assert reply.text.startswith(WEEK_AGAIN), (said, reply.text)
+        assert "general low back routine" in reply.text and not reply.ends_session
+    assert user_record(store).place is None, "nothing started"
+    assert "week 3 after surgery" in convo.say("i'm in week three").text
+
+
+def test_a_symptom_to_the_week_question_is_still_a_symptom(convo: Conversation) -> None:
+    convo.launch()
+    convo.say("start my exercises")
+    reply = convo.say("i don't know my back hurts")
+    assert WEEK_AGAIN not in reply.text
+    assert "contact your surgeon" in reply.text, reply.text
+    assert "Call emergency services now" in convo.say("no idea but my chest feels tight").text
+
+
+def test_ready_to_start_it_now_starts_it(convo: Conversation) -> None:
+    """ "Would you like to start it now?" "Ready." is a yes (live round 11)."""
+    convo.launch()
+    convo.say("start my exercises")
+    assert "Would you like to start it now?" in convo.say("i'm in week three").text
+    assert "Let's start your weeks three to six routine" in convo.say("ready").text

@@ -16,13 +16,21 @@ from skill.devtools.simulator import Conversation, in_process
 from skill.devtools.standin import StandIn
 from skill.domain.catalog import Catalog
 from skill.domain.clock import FixedClock
+from skill.domain.user import UserRecord
 from skill.store.sqlite import SQLiteStore
-from tests.support import checked, linked
-from tests.test_safety import user_record
+from tests.support import PERSON, STORED_PERSON, checked, linked
+from tests.test_store_sqlite import request_for
 
 TOKEN = "test-access-token"
 SPOKEN = "Time for your back exercises. Just say: Alexa, ask Spine Coach to start my exercises."
 DEVICE = "amzn1.ask.device.TESTDEVICE"
+
+
+def user_record(store: SQLiteStore, *, clinic: bool = False) -> UserRecord:
+    """The suites' patient's record: under the consumer profile keyed by their voice alone;
+    under the clinic's, by their voice and the clinic patient linked to it."""
+    person = STORED_PERSON if clinic else PERSON
+    return UserRecord.from_dict(store.get_attributes(request_for("amzn1.ask.account.LOCALCONSOLEUSER", person)))
 
 
 @pytest.fixture(autouse=True)
@@ -351,13 +359,13 @@ def test_the_clinic_profile_sets_no_reminders_and_says_how_alexa_can(
     standin.grant(TOKEN)
     convo = Conversation(checked(in_process(skill)), device=device, clock=clock)
     convo.launch()
-    for words in ("remind me every day at 9 am", "what reminders do i have", "change my reminder to 8 am"):
+    for words in ("remind me every day at 9 am", "what reminders do i have", "change my reminder to 8 am", "9 am"):
         reply = convo.say(words)
         assert "doesn't set reminders, but Alexa can" in reply.text, (words, reply.text)
         assert "remind me every day at nine a.m. to do my back exercises" in reply.text
         assert not reply.ends_session
     assert standin.reminder_requests() == []
-    assert user_record(store).reminders == []
+    assert user_record(store, clinic=True).rev > 0 and user_record(store, clinic=True).reminders == []
     # Mid-set, the set carries on after the answer.
     convo.say("start my in hospital routine")
     during = convo.say("remind me every day at 9 am")

@@ -8,6 +8,7 @@ no side effects; the store, clock and API client are arguments.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
@@ -38,6 +39,7 @@ from skill.alexa.turn import Clock, Deps, TurnInterceptor
 from skill.domain.catalog import Catalog, load_catalog
 from skill.domain.clock import system_clock
 from skill.domain.profile import Profile, from_environment
+from skill.domain.times import valid_zone
 
 if TYPE_CHECKING:  # PyJWT is imported only by a profile that links accounts
     from skill.alexa.account import TokenCheck
@@ -77,7 +79,9 @@ def handlers() -> list[AbstractRequestHandler]:
         # events outside a conversation
         progress.SkillDisabledHandler(),
         reminders.PermissionAnswerHandler(),
-        # safety first: a symptom is answered whatever else is going on
+        # safety first: a symptom is answered whatever else is going on (words that only say
+        # "I'm not sure" to the week question name no symptom)
+        answers.WeekAgainHandler(),
         safety.SymptomHandler(),
         safety.RedFlagInWordsHandler(),
         # the clinic profile: a person's records open only after their voice PIN
@@ -160,6 +164,9 @@ def handlers() -> list[AbstractRequestHandler]:
     ]
 
 
+TIME_ZONE_ENV = "SPINE_COACH_TIME_ZONE"
+
+
 def build_skill(
     *,
     store: AbstractPersistenceAdapter,
@@ -169,12 +176,18 @@ def build_skill(
     skill_id: str | None = None,
     profile: Profile | None = None,
     token_check: TokenCheck | None = None,
+    time_zone: str | None = None,
 ) -> CustomSkill:
     """Assemble the skill around a persistence adapter, a clock and an API client; what it
     keeps is the ``profile``'s (default: the one ``SPINE_COACH_PROFILE`` names, else consumer).
     A profile that links accounts checks tokens with ``token_check`` (default: the provider
-    the environment names, ``skill.alexa.account``; none named is an error)."""
+    the environment names, ``skill.alexa.account``; none named is an error). ``time_zone``
+    (default ``SPINE_COACH_TIME_ZONE``) is the day's zone for a user whose device has not said
+    theirs; a name that is no IANA time zone is an error."""
     chosen = profile if profile is not None else from_environment()
+    zone = (time_zone if time_zone is not None else os.environ.get(TIME_ZONE_ENV)) or None  # "": none
+    if zone is not None and valid_zone(zone) is None:
+        raise ValueError(f"{TIME_ZONE_ENV}={zone!r} is not a time zone (for example America/Chicago)")
     if chosen.links_accounts and token_check is None:
         from skill.alexa import account
 
@@ -185,6 +198,7 @@ def build_skill(
         store=store,
         profile=chosen,
         accounts=token_check,
+        time_zone=zone,
     )
     builder = CustomSkillBuilder(persistence_adapter=store, api_client=api_client)
     builder.skill_id = skill_id

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from skill.alexa import logs
 from skill.alexa.logs import failure
 from skill.domain.catalog import Catalog
 from skill.domain.output import ListOf, Output, Pending, Say, ask
+from skill.domain.times import valid_zone
 from skill.domain.user import UserRecord
 
 log = logs.getLogger("spine_coach.reminders")
@@ -93,16 +94,6 @@ def next_time(now: datetime, zone: str, at: ClockTime) -> datetime:
     if candidate <= local_now:
         candidate += timedelta(days=1)
     return candidate.replace(tzinfo=None)
-
-
-def valid_zone(zone: object) -> str | None:
-    if not isinstance(zone, str) or not zone:
-        return None
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return zone
 
 
 def daily_request(at: ClockTime, zone: str, locale: str, text: str, now: datetime) -> Any:

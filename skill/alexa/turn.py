@@ -65,6 +65,10 @@ class Deps:
     store: Any  # the persistence adapter (AbstractPersistenceAdapter, maybe with ``save_if``)
     profile: Profile = CONSUMER  # what is kept (``skill.domain.profile``)
     accounts: TokenCheck | None = None  # checks account-link tokens (a profile that links accounts)
+    # The deployment's time zone (``SPINE_COACH_TIME_ZONE``), for a user whose device has not
+    # told us theirs: the clinic's skill asks no device API for it (only the Reminders flow
+    # does), and without one a day would be a UTC day.
+    time_zone: str | None = None
 
 
 class Turn:
@@ -236,7 +240,10 @@ class Turn:
         # A snapshot, not a reference: ``to_dict`` copies the containers that handlers change.
         self._saved_user = UserRecord.from_dict(raw).to_dict()
         # What this session was told and the profile does not store serves the session.
-        return UserRecord.from_dict({**self.access.seen(self._saved_user), **(self.session.health or {})})
+        user = UserRecord.from_dict({**self.access.seen(self._saved_user), **(self.session.health or {})})
+        if user.time_zone is None:
+            user.time_zone = self.deps.time_zone
+        return user
 
     def _migrate(self, raw: dict[str, Any], hot: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
         """Move a version 1 record's history into rows of its own, then save the hot record

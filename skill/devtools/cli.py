@@ -245,6 +245,7 @@ def _package(args: argparse.Namespace) -> int:
             profile=args.profile or from_environment().name,
             locales=tuple(args.locale or ()),
             retention_days=args.retention_days,
+            time_zone=args.time_zone,
             oidc_issuer=args.oidc_issuer,
             oidc_audience=args.oidc_audience,
             oidc_jwks_url=args.oidc_jwks_url,
@@ -540,6 +541,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--locale", action="append", help="a locale to ship (repeat; default: every model, or en-US for clinic)"
     )
     package.add_argument("--retention-days", type=int, help="history expires after this many days (needed for clinic)")
+    package.add_argument(
+        "--time-zone", help="a day's IANA time zone for users whose device has not said theirs (needed for clinic)"
+    )
     clinic = package.add_argument_group("clinic profile: the clinic's identity provider (account linking)")
     clinic.add_argument("--oidc-issuer", help="its issuer, exactly as its access tokens carry it")
     clinic.add_argument("--oidc-audience", help="the audience its access tokens for this skill carry")

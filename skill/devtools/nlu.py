@@ -343,8 +343,10 @@ def _stem(word: str) -> str:
     return word[:4] if len(word) > 4 else word
 
 
+# Words that are a number only at a pinch ("no" pain, "a" one): taken when nothing else is.
+_PINCH_NUMBERS = frozenset(["no", "a", "an", "oh"])
+
 # Words that change what a sentence means: never dropped from a slot's words.
-_PINCH_NUMBERS = frozenset(["no", "a", "an", "oh"])  # numbers only when nothing else is one
 _NEVER_DROPPED = frozenset(["no", "not", "never", "without", "nothing", "none", "nor", "cannot"])
 
 # Words a slot tagger leaves outside a slot's value when they lead it.

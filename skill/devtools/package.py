@@ -58,6 +58,7 @@ from skill.domain import catalog_cache
 from skill.domain.catalog import default_content_dir, load_catalog
 from skill.domain.content_check import check_content
 from skill.domain.profile import Profile, profile_named
+from skill.domain.times import valid_zone
 from skill.resources import checkout
 
 REMINDERS_PERMISSION = "alexa::alerts:reminders:skill:readwrite"
@@ -80,6 +81,17 @@ PERSON_PERMISSION = "alexa::person_id:read"  # personalization: the recognised s
 # Skills that are HIPAA-Eligible", Approved APIs) and says so with ``--approved-api``.
 OPTIONAL_CLINIC_APIS = {"apl": "ALEXA_PRESENTATION_APL"}  # Echo Show screens
 CLINIC_REQUIREMENTS = "requirements/lambda-clinic.txt"  # token checks: PyJWT and cryptography
+# Options only a profile that links accounts takes (another profile refuses them).
+CLINIC_ONLY = (
+    "oidc_issuer",
+    "oidc_audience",
+    "oidc_jwks_url",
+    "authorization_url",
+    "token_url",
+    "client_id",
+    "scopes",
+    "approved_apis",
+)
 
 
 @dataclass
@@ -94,6 +106,7 @@ class PackageOptions:
     profile: str = "consumer"  # what the skill keeps (``skill.domain.profile``)
     locales: tuple[str, ...] = ()  # empty: the profile's (every model's; en-US for clinic)
     retention_days: int | None = None  # history expires after this many days (TTL)
+    time_zone: str | None = None  # a day's zone for users whose device has not said theirs
     # The clinic profile's identity provider: the token check and Alexa's account linking.
     oidc_issuer: str | None = None
     oidc_audience: str | None = None
@@ -145,9 +158,11 @@ def preflight(options: PackageOptions) -> list[str]:
             )
     if options.retention_days is not None and options.retention_days < 1:
         problems.append("--retention-days must be a whole number of days, 1 or more")
+    if options.time_zone is not None and valid_zone(options.time_zone) is None:
+        problems.append(f"--time-zone must be an IANA time zone such as America/Chicago, not {options.time_zone!r}")
     if profile.links_accounts:
         problems += _clinic_problems(options)
-    elif options.approved_apis or options.oidc_issuer or options.client_id:
+    elif any(getattr(options, flag) for flag in CLINIC_ONLY):
         problems.append(f"the {profile.name} profile links no accounts: drop the identity provider's settings")
     return problems
 
@@ -166,6 +181,11 @@ def _clinic_problems(options: PackageOptions) -> list[str]:
         problems.append(
             "--retention-days is needed: the clinic profile keeps health history, and the clinic "
             "decides how long (the privacy policy says it)"
+        )
+    if options.time_zone is None:
+        problems.append(
+            "--time-zone is needed: the clinic's skill asks no device for its time zone, and its "
+            "days (adherence, streaks, yesterday) would otherwise be UTC days"
         )
     unknown = [name for name in options.approved_apis if name not in OPTIONAL_CLINIC_APIS]
     if unknown:
@@ -223,7 +243,9 @@ def manifest(options: PackageOptions) -> dict[str, Any]:
                 "locales": locale_info,
                 "isAvailableWorldwide": False,
                 "distributionCountries": sorted({COUNTRIES[locale] for locale in shipped}),
-                "testingInstructions": listing["default"]["testingInstructions"],
+                "testingInstructions": {**listing["default"], **listing["profiles"].get(profile.name, {})}[
+                    "testingInstructions"
+                ],
                 "category": "HEALTH_AND_FITNESS",
             },
             "apis": {"custom": custom},
@@ -267,6 +289,8 @@ def stack_parameters(options: PackageOptions) -> dict[str, str]:
     parameters = {"LambdaArchitecture": options.lambda_arch}
     if options.retention_days:
         parameters["HistoryRetentionDays"] = str(options.retention_days)
+    if options.time_zone:
+        parameters["TimeZone"] = options.time_zone
     if profile.links_accounts:
         parameters["Profile"] = profile.name
         parameters["OidcIssuer"] = options.oidc_issuer or ""
@@ -304,15 +328,19 @@ def by_hand(options: PackageOptions) -> list[str]:
             "before anything is published: in the developer console, declare that the skill handles "
             "protected health information and accept the Alexa Skills Business Associate Agreement "
             "(the skill must never have been published before that)",
-            'add the client secret to account-linking.json ("clientSecret"), then: ask smapi '
-            f"update-account-linking-info --skill-id {skill} --stage development "
-            "--account-linking-request file:account-linking.json",
+            "outside the build folder (the secret never sits in build output), write a copy of "
+            'account-linking.json with the client secret added ("clientSecret"), readable by you '
+            f"only; then: ask smapi update-account-linking-info --skill-id {skill} --stage development "
+            "--account-linking-request file:<that copy>; then delete the copy",
+            "add a test patient's sign-in (made-up data only) at the end of the testing instructions "
+            "in the developer console: the certification team links with it",
             "register the Alexa redirect URLs the console's Account Linking page shows with the "
             "clinic's identity provider, as redirect URIs of client " + str(options.client_id),
             "in the developer console, turn on skill personalization and PIN confirmation (the "
             "mandatory flow): the skill asks for the PIN itself before it opens a person's records",
             "check Amazon's current list of approved APIs for HIPAA-eligible skills; this package uses "
-            "account linking, personalization and the PIN confirmation connection"
+            "account linking, personalization, the PIN confirmation connection and the skill event "
+            "SKILL_DISABLED (disabling the skill deletes the records)"
             + "".join(f", {name}" for name in sorted(set(options.approved_apis))),
             "test with made-up patients only: no protected health information in development, testing or certification",
         ]

@@ -8,8 +8,21 @@ Alexa's AMAZON.TIME and AMAZON.DURATION values from typed words with the same pa
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from skill.domain.numbers import parse_number
+
+
+def valid_zone(zone: object) -> str | None:
+    """``zone`` when it names an IANA time zone ("America/Chicago"), else None."""
+    if not isinstance(zone, str) or not zone:
+        return None
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return zone
+
 
 _VAGUE_TIMES = {
     "morning": "MO",

@@ -174,15 +174,20 @@ class DynamoDBStore(AbstractPersistenceAdapter):  # type: ignore[misc]
         return item
 
     def history(self, request_envelope: Any, start: str, end: str) -> list[dict[str, Any]]:
-        """The user's history items with ``start <= sk < end``, in key order (every page)."""
+        """The user's history items with ``start <= sk < end``, in key order (every page),
+        without those past their retention: DynamoDB's TTL deletes an expired item within
+        days, not at once, and until then it is no longer the user's history."""
         from boto3.dynamodb.conditions import Key
 
         condition = Key("id").eq(user_key(request_envelope)) & Key("sk").between(start, end)
         found: list[dict[str, Any]] = []
+        now = time.time()
         try:
-            for item in self._query(KeyConditionExpression=condition, ProjectionExpression="sk, d"):
+            for item in self._query(KeyConditionExpression=condition, ProjectionExpression=f"sk, d, {TTL_ATTRIBUTE}"):
                 if str(item["sk"]) >= end:
                     continue  # BETWEEN includes its upper bound; ours does not
+                if TTL_ATTRIBUTE in item and float(item[TTL_ATTRIBUTE]) <= now:
+                    continue
                 entry = json.loads(str(item.get("d", "null")))
                 if isinstance(entry, dict):
                     found.append(entry)

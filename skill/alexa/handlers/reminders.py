@@ -55,7 +55,13 @@ class NoRemindersHandler(Handler):
     running set carries on."""
 
     when = all_of(
-        intent("SetReminderIntent", "ListRemindersIntent", "ChangeReminderIntent", "CancelRemindersIntent"),
+        intent(
+            "SetReminderIntent",
+            "ListRemindersIntent",
+            "ChangeReminderIntent",
+            "CancelRemindersIntent",
+            "TimeAnswerIntent",
+        ),
         _no_reminders,
     )
 

@@ -192,7 +192,9 @@ class ResumeNoHandler(Handler):
 
 
 class StartRoutineYesHandler(Handler):
-    when = all_of(intent("AMAZON.YesIntent"), pending("start_routine"))
+    """ "yes", or "ready", to "would you like to start it now?"."""
+
+    when = all_of(intent("AMAZON.YesIntent", "ReadyIntent"), pending("start_routine"))
 
     def answer(self, turn: Turn) -> Output:
         routine_id = turn.session.pending.get("routine") if turn.session.pending else ""
