@@ -165,13 +165,21 @@ def test_lambda_zip_runs_in_a_clean_virtual_environment(package_dir: Path, tmp_p
     assert "skill/content/.catalog.pickle" in names  # read at cold start instead of building the catalog
     assert f"skill/__pycache__/{dataclass_cache.FILE_NAME}" in names  # compiled dataclass methods
     assert not any(n.startswith(("flask/", "gunicorn/", "jsonschema/")) for n in names)
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     device = Device(skill_id="amzn1.ask.skill.test")
     events = [
         envelope(device, launch_request(device), session_id=new_session_id(), new=True),
         envelope(device, intent_request(device, "AMAZON.HelpIntent"), session_id=new_session_id(), new=True),
     ]
+    answers = run_function(unpacked, tmp_path, events, {"SPINE_COACH_SKILL_ID": "amzn1.ask.skill.test"})
+    assert "Welcome to Spine Coach" in answers[0]["response"]["outputSpeech"]["ssml"]
+    assert "not a substitute for professional medical advice" in answers[1]["response"]["outputSpeech"]["ssml"]
+
+
+def run_function(unpacked: Path, tmp_path: Path, events: list[Any], settings: dict[str, str]) -> list[Any]:
+    """The unpacked zip's ``lambda_handler`` on each event, in a virtual environment with
+    nothing installed (the zip must carry everything), with a SQLite store and ``settings``."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     script = (
         "import json, sys, lambda_function\n"
         "for event in json.loads(sys.argv[1]):\n"
@@ -179,10 +187,9 @@ def test_lambda_zip_runs_in_a_clean_virtual_environment(package_dir: Path, tmp_p
     )
     env = {
         "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(unpacked),
         "SPINE_COACH_STORE": f"sqlite:///{tmp_path}/lambda.db",
-        "SPINE_COACH_SKILL_ID": "amzn1.ask.skill.test",
         "HOME": str(tmp_path),
+        **settings,
     }
     result = subprocess.run(
         [
@@ -199,9 +206,7 @@ def test_lambda_zip_runs_in_a_clean_virtual_environment(package_dir: Path, tmp_p
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    answers = [json.loads(line) for line in result.stdout.splitlines()]
-    assert "Welcome to Spine Coach" in answers[0]["response"]["outputSpeech"]["ssml"]
-    assert "not a substitute for professional medical advice" in answers[1]["response"]["outputSpeech"]["ssml"]
+    return [json.loads(line) for line in result.stdout.splitlines()]
 
 
 def test_packaging_refuses_broken_content(tmp_path: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -499,8 +504,6 @@ def test_the_clinic_zip_checks_the_clinics_tokens_in_a_clean_virtual_environment
     unpacked = tmp_path / "function"
     with zipfile.ZipFile(out / "lambda.zip") as archive:
         archive.extractall(unpacked)
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     patient = linked(skill_id="amzn1.ask.skill.clinic")
     forger = linked(skill_id="amzn1.ask.skill.clinic", access_token="eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.")
     pain = intent_request(forger, "LogPainIntent", {"score": SlotFill("score", "5", slot_type="AMAZON.NUMBER")})
@@ -508,35 +511,13 @@ def test_the_clinic_zip_checks_the_clinics_tokens_in_a_clean_virtual_environment
         envelope(patient, launch_request(patient), session_id=new_session_id(), new=True),
         envelope(forger, pain, session_id=new_session_id(), new=True),
     ]
-    script = (
-        "import json, sys, lambda_function\n"
-        "for event in json.loads(sys.argv[1]):\n"
-        "    print(json.dumps(lambda_function.lambda_handler(event, None)))\n"
-    )
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "SPINE_COACH_STORE": f"sqlite:///{tmp_path}/lambda.db",
+    settings = {
         "SPINE_COACH_SKILL_ID": "amzn1.ask.skill.clinic",
         "SPINE_COACH_PROFILE": "clinic",
-        "HOME": str(tmp_path),
         **{name: os.environ[name] for name in (account.ISSUER, account.AUDIENCE, account.JWKS_URL)},
     }
-    result = subprocess.run(
-        [
-            str(venv / "bin" / "python"),
-            "-I",
-            "-c",
-            f"import sys; sys.path.insert(0, {str(unpacked)!r})\n" + script,
-            json.dumps(events),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    patient_answer, forger_answer = (json.loads(line)["response"] for line in result.stdout.splitlines())
+    answers = run_function(unpacked, tmp_path, events, settings)
+    patient_answer, forger_answer = (answer["response"] for answer in answers)
     assert [d["type"] for d in patient_answer["directives"]] == ["Connections.StartConnection"]
     assert patient_answer["directives"][0]["uri"] == "connection://AMAZON.VerifyPerson/2"
     assert forger_answer["card"]["type"] == "LinkAccount"

@@ -16,6 +16,7 @@ from skill.devtools.simulator import Conversation, in_process
 from skill.devtools.standin import StandIn
 from skill.domain.catalog import Catalog
 from skill.domain.clock import FixedClock
+from skill.domain.profile import Profile
 from skill.domain.user import UserRecord
 from skill.store.sqlite import SQLiteStore
 from tests.support import PERSON, STORED_PERSON, checked, linked
@@ -49,16 +50,18 @@ def standin() -> Iterator[StandIn]:
 @pytest.fixture
 def remind(store: SQLiteStore, clock: FixedClock, catalog: Catalog, standin: StandIn) -> Callable[..., Conversation]:
     """A conversation whose device talks to the stand-in; ``granted`` says whether the
-    user already allowed reminders."""
-    skill = build_skill(
-        store=store,
-        clock=clock,
-        catalog=catalog,
-        skill_id=LOCAL_SKILL_ID,
-        api_client=TimeoutApiClient(ca_bundle=standin.ca_path),
-    )
+    user already allowed reminders, ``profile`` what the skill keeps (default: the
+    environment's, here the consumer profile)."""
 
-    def start(*, granted: bool = True, locale: str = "en-US") -> Conversation:
+    def start(*, granted: bool = True, locale: str = "en-US", profile: Profile | None = None) -> Conversation:
+        skill = build_skill(
+            store=store,
+            clock=clock,
+            catalog=catalog,
+            skill_id=LOCAL_SKILL_ID,
+            api_client=TimeoutApiClient(ca_bundle=standin.ca_path),
+            profile=profile,
+        )
         device = linked(
             device_id=DEVICE,
             api_endpoint=standin.url,
@@ -341,23 +344,13 @@ def test_the_standin_leaves_no_key_or_folder_behind() -> None:
 
 
 def test_the_clinic_profile_sets_no_reminders_and_says_how_alexa_can(
-    store: SQLiteStore, clock: FixedClock, catalog: Catalog, standin: StandIn
+    remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore
 ) -> None:
     """The Reminders API is not one the clinic's HIPAA-eligible skill uses: asked for a
     reminder, list or change, it says so and how to ask Alexa for one, and calls nothing."""
     from skill.domain.profile import CLINIC
 
-    skill = build_skill(
-        store=store,
-        clock=clock,
-        catalog=catalog,
-        skill_id=LOCAL_SKILL_ID,
-        api_client=TimeoutApiClient(ca_bundle=standin.ca_path),
-        profile=CLINIC,
-    )
-    device = linked(device_id=DEVICE, api_endpoint=standin.url, api_access_token=TOKEN, permissions=[REMINDERS_SCOPE])
-    standin.grant(TOKEN)
-    convo = Conversation(checked(in_process(skill)), device=device, clock=clock)
+    convo = remind(profile=CLINIC)
     convo.launch()
     for words in ("remind me every day at 9 am", "what reminders do i have", "change my reminder to 8 am", "9 am"):
         reply = convo.say(words)
