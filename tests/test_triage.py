@@ -639,60 +639,82 @@ def test_the_sixth_rounds_rules(catalog: Catalog, words: str, tier: str | None) 
     assert triage(catalog, words).severity == tier
 
 
-# The sixth round (issue 26's blind set, 2026-12-07): what its writer's words taught, each
-# said both ways.
+# The sixth round (issue 26's blind set, 2026-12-07): what its writer's words taught, and what
+# two reviews of those words found, each said both ways.
 @pytest.mark.parametrize(
     ("words", "tier"),
     [
-        # Someone else's accident, clinical words, a foot that won't lift: red flags.
+        # A carer's report of incontinence is a red flag; a child's accident is no patient's,
+        # and a leak on a laugh is for the surgeon's office today.
         ("he's wet himself and he didn't even know it was happening", "emergency"),
-        ("new onset bilateral lower extremity weakness since this morning", "emergency"),
-        ("i can't pull my toes up on the left side any more", "emergency"),
-        ("sudden weakness in both lower limbs", "emergency"),
-        ("the weakness is worse every day", "emergency"),
-        # ... but not an exercise's measure or tired limbs after a workout.
-        ("i can't lift my toes higher in the toe raises", None),
-        ("my limbs feel a bit weak after the workout", None),
-        # Someone who has wet themselves is a red flag; a child's accident is not a patient's.
+        ("my dad wet himself last night", "emergency"),
+        ("mum soiled herself", "emergency"),
+        ("they wet themselves", "emergency"),
+        ("he wet himself laughing", "surgeon_today"),
         ("the baby wet himself", None),
+        # Clinical words for weakness, limbs, toes or a foot that will not lift: red flags ...
+        ("new onset bilateral lower extremity weakness since this morning", "emergency"),
+        ("sudden weakness in both lower limbs", "emergency"),
+        ("my limbs are weak", "emergency"),
+        ("i can't pull my toes up on the left side any more", "emergency"),
+        ("i can't lift my toes", "emergency"),
+        ("i can't do the toe raises my foot just won't lift", "emergency"),
+        ("the weakness is worse every day", "emergency"),
+        # ... but not an exercise's measure, tired limbs after a workout, or "worse" and "weak"
+        # said of different things.
+        ("i can't lift my toes higher in the toe raises", None),
+        ("my limbs feel a bit weak after the workout", "stop"),
+        ("my weak ankle is worse today", None),
         # Not passing urine is retention, whatever pain is said beside it; pain passing it is not.
         ("my father is not passing urine since morning and his back pain is very much", "emergency"),
         ("it hurts when i pass urine", "surgeon_today"),
         ("it stings when i pass urine, not too bad", "surgeon_today"),
         ("i'm not having any problems passing water", None),
-        # A fall heard to crack.
+        # A fall with a crack or snap of the back or a bone; a trip that was fun is no fall.
         ("i tripped over the dog and landed flat on my back and heard a crack", "emergency"),
-        ("i slipped and heard something snap in my back", "emergency"),
-        ("i nearly tripped on the rug but caught myself, my knees cracked a bit", "stop"),
+        ("i slipped on the stairs and something cracked", "emergency"),
+        ("i fell and my back cracked", "emergency"),
+        ("after my fall i heard a crunch", "emergency"),
+        ("we went on a trip and had a cracking time", "stop"),
         ("the falls nurse cracked a joke", "stop"),
         # A stretch never hides a sign said beside it: "chest" stays a red flag in any sentence
         # (the writer's "pulling across his chest but it's not painful" too: OVER_TRIAGED).
         ("i have a pulling pain across my chest", "emergency"),
-        ("i feel a stretch across my chest and it hurts", "emergency"),
         ("it's pulling across my chest and i feel sick", "emergency"),
-        ("there's a pulling across my chest even when i'm resting", "emergency"),
-        # A mild ache in the back's muscles is soreness; down the leg, in the chest, at the
-        # wound or in the groin it is not.
+        # A mild ache in muscles is soreness, as a bit of one is; at the wound, in the groin,
+        # down the leg or in the chest it is not.
         ("there's a mild ache in my back muscles the day after exercising", "expected"),
-        ("a mild ache going down my leg", "stop"),
-        ("a mild ache in my chest", "emergency"),
+        ("a mild ache in my hamstrings", "expected"),
+        ("i'm mildly sore", "expected"),
         ("mild ache around my wound", "stop"),
         ("mild ache in my groin", "stop"),
-        # Working muscles and tired legs; an arm that stops working or goes heavy is no effort,
-        # a shattered leg no tiredness.
+        ("a mild ache going down my leg", "stop"),
+        ("a mild ache in my chest", "emergency"),
+        # Working muscles and tired legs; a shattered leg is no tiredness; an arm that stops
+        # working or goes heavy all of a sudden is a stroke's sign.
         ("i can feel my shoulder blades working", "expected"),
         ("my inner thighs are knackered from squeezing the ball", "expected"),
-        ("my arm stopped working", None),
-        ("my arm went heavy all of a sudden", None),
         ("i've shattered my leg", "stop"),
-        # Pain that grows with each repetition stops the set; over days it is for the surgeon today.
+        ("my arm stopped working", "emergency"),
+        ("my arm went heavy all of a sudden", "emergency"),
+        ("i suddenly can't move my arm", "emergency"),
+        # Pain that grows with each repetition stops the set; anything worse by the day, or
+        # nothing easing it, is for the surgeon's office today.
         ("the pelvic tilts hurt more every time i do one", "stop"),
         ("it's getting more painful each time", "stop"),
         ("the cat and cow thing is making it worse not better", "stop"),
         ("the pain in my back has been getting steadily worse every day this week", "surgeon_today"),
         ("the pain is not reducing even after taking the medicines for two days", "surgeon_today"),
+        ("the redness is worse every day", "surgeon_today"),
+        ("it's worse every day", "surgeon_today"),
+        ("nothing is easing it, not even the pills", "surgeon_today"),
         ("the tablets are not settling my stomach", None),
         ("my back feels better every day", "expected"),
+        # Not knowing denies nothing after it, unless the sign is what is not known.
+        ("i don't know my back hurts", "stop"),
+        ("not sure why i can't pee", "emergency"),
+        ("i don't know of any numbness", None),
+        ("i don't know why but i have no pain", None),
     ],
 )
 def test_the_sixth_rounds_words(catalog: Catalog, words: str, tier: str | None) -> None:

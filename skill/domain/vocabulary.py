@@ -396,8 +396,10 @@ _ABILITY = ("able", "feel", "sensation", "strength", "control", "move", "hold", 
 # Words an ability stem begins that name a symptom, not an ability: "not breathless" denies.
 _NOT_ABILITIES = ("breathless",)  # stems: "no breathlessness" denies it too
 # A negation of knowing denies nothing that follows: "I don't know, my back hurts", "not sure
-# but my leg's gone numb", "no idea why my chest is tight".
-_KNOWING = ("sure", "know", "certain", "idea", "remember", "why")
+# but my leg's gone numb", "no idea why my chest is tight"; unless what is not known is the
+# sign itself ("I don't know of any numbness", "no idea about pain").
+_KNOWING = ("sure", "know", "certain", "idea", "why")
+_KNOWN_SIGN = frozenset(["of", "about", "any", "having", "being", "feeling", "it"])
 # Words that start a circumstance, not what something is ("a pain WHEN I lift my leg").
 CIRCUMSTANCE = frozenset(["when", "whenever", "while", "if"])
 
@@ -449,7 +451,9 @@ def negated_positions(tokens: list[str]) -> frozenset[int]:
             continue
         following = [t for t in tokens[i + 1 : i + 6] if t not in _NOT_DENIED]
         if following and following[0].startswith(_KNOWING):
-            continue
+            at = tokens.index(following[0], i + 1)
+            if at + 1 >= len(tokens) or tokens[at + 1] not in _KNOWN_SIGN:
+                continue
         if (
             following
             and following[0].startswith(_ABILITY)
