@@ -166,6 +166,7 @@ def test_the_clinic_profile_encrypts_with_its_own_key_and_names_its_provider(tem
     assert {"Fn::Not": [{"Fn::Equals": [{"Ref": "OidcIssuer"}, ""]}]} in asserted
     assert {"Fn::Not": [{"Fn::Equals": [{"Ref": "OidcAudience"}, ""]}]} in asserted
     assert {"Fn::Not": [{"Fn::Equals": [{"Ref": "HistoryRetentionDays"}, "0"]}]} in asserted
+    assert {"Fn::Not": [{"Fn::Equals": [{"Ref": "TimeZone"}, ""]}]} in asserted
     assert template["Parameters"]["Profile"]["Default"] == "consumer"
 
 

@@ -374,6 +374,7 @@ def test_the_clinic_package_refuses_what_certification_would(tmp_path: Path, cha
         ("client_id", "alexa-skill"),
         ("scopes", ("openid",)),
         ("approved_apis", ("apl",)),
+        ("time_zone", "America/Chicago"),
     ],
 )
 def test_the_consumer_package_takes_no_identity_provider(tmp_path: Path, flag: str, value: Any) -> None:

@@ -17,6 +17,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model.services import ApiClient
 
+from skill.alexa import logs
 from skill.alexa.handlers import (
     account,
     answers,
@@ -79,9 +80,7 @@ def handlers() -> list[AbstractRequestHandler]:
         # events outside a conversation
         progress.SkillDisabledHandler(),
         reminders.PermissionAnswerHandler(),
-        # safety first: a symptom is answered whatever else is going on (words that only say
-        # "I'm not sure" to the week question name no symptom)
-        answers.WeekAgainHandler(),
+        # safety first: a symptom is answered whatever else is going on
         safety.SymptomHandler(),
         safety.RedFlagInWordsHandler(),
         # the clinic profile: a person's records open only after their voice PIN
@@ -93,6 +92,7 @@ def handlers() -> list[AbstractRequestHandler]:
         safety_net.CheckInAnsweredHandler(),
         safety_net.SafetyNetHandler(),
         answers.QuestionAgainHandler(),
+        answers.WeekAgainHandler(),
         # answers to the question the skill just asked
         progress.PainAnswerHandler(),
         progress.PainSkippedHandler(),
@@ -165,6 +165,7 @@ def handlers() -> list[AbstractRequestHandler]:
 
 
 TIME_ZONE_ENV = "SPINE_COACH_TIME_ZONE"
+log = logs.getLogger("spine_coach")
 
 
 def build_skill(
@@ -183,11 +184,14 @@ def build_skill(
     A profile that links accounts checks tokens with ``token_check`` (default: the provider
     the environment names, ``skill.alexa.account``; none named is an error). ``time_zone``
     (default ``SPINE_COACH_TIME_ZONE``) is the day's zone for a user whose device has not said
-    theirs; a name that is no IANA time zone is an error."""
+    theirs (a name that is no IANA time zone is logged and left out)."""
     chosen = profile if profile is not None else from_environment()
     zone = (time_zone if time_zone is not None else os.environ.get(TIME_ZONE_ENV)) or None  # "": none
     if zone is not None and valid_zone(zone) is None:
-        raise ValueError(f"{TIME_ZONE_ENV}={zone!r} is not a time zone (for example America/Chicago)")
+        # Refused, not fatal: a typo must not take the symptom answers down with the skill.
+        # (``spine-coach package`` and the stack's pattern refuse it before it gets here.)
+        log.error("%s is not a time zone: days are UTC days", TIME_ZONE_ENV)
+        zone = None
     if chosen.links_accounts and token_check is None:
         from skill.alexa import account
 

@@ -224,6 +224,12 @@ class Turn:
             self._user = self._load_user()
         return self._user
 
+    @property
+    def time_zone(self) -> str | None:
+        """The zone of the user's days: the one their device told the Reminders flow, else the
+        deployment's (``SPINE_COACH_TIME_ZONE``, never written into the record), else None (UTC)."""
+        return self.user.time_zone or self.deps.time_zone
+
     def _load_user(self) -> UserRecord:
         envelope = self.store_envelope
         try:
@@ -240,10 +246,7 @@ class Turn:
         # A snapshot, not a reference: ``to_dict`` copies the containers that handlers change.
         self._saved_user = UserRecord.from_dict(raw).to_dict()
         # What this session was told and the profile does not store serves the session.
-        user = UserRecord.from_dict({**self.access.seen(self._saved_user), **(self.session.health or {})})
-        if user.time_zone is None:
-            user.time_zone = self.deps.time_zone
-        return user
+        return UserRecord.from_dict({**self.access.seen(self._saved_user), **(self.session.health or {})})
 
     def _migrate(self, raw: dict[str, Any], hot: dict[str, Any], entries: list[Entry]) -> dict[str, Any]:
         """Move a version 1 record's history into rows of its own, then save the hot record
@@ -341,14 +344,21 @@ class Turn:
     def guide(self) -> Guide:
         """The user's guided sessions (loads the user's record)."""
         if self._guide is None:
-            self._guide = Guide(self.catalog, self.user, self.session, self.now, asks_pain=self.access.keeps_health)
+            self._guide = Guide(
+                self.catalog,
+                self.user,
+                self.session,
+                self.now,
+                asks_pain=self.access.keeps_health,
+                time_zone=self.time_zone,
+            )
         return self._guide
 
     # -- history --------------------------------------------------------------------------
 
     def today(self) -> date:
         """The user's day (the device's time zone when known)."""
-        return progress.today(self.now, self.user.time_zone)
+        return progress.today(self.now, self.time_zone)
 
     def sessions_since(self, day: date) -> list[dict[str, Any]]:
         """Sessions whose last activity is on ``day`` or later (the user's days), the one

@@ -83,6 +83,7 @@ OPTIONAL_CLINIC_APIS = {"apl": "ALEXA_PRESENTATION_APL"}  # Echo Show screens
 CLINIC_REQUIREMENTS = "requirements/lambda-clinic.txt"  # token checks: PyJWT and cryptography
 # Options only a profile that links accounts takes (another profile refuses them).
 CLINIC_ONLY = (
+    "time_zone",  # the consumer skill ships to five countries: its days are the device's
     "oidc_issuer",
     "oidc_audience",
     "oidc_jwks_url",
@@ -332,8 +333,9 @@ def by_hand(options: PackageOptions) -> list[str]:
             'account-linking.json with the client secret added ("clientSecret"), readable by you '
             f"only; then: ask smapi update-account-linking-info --skill-id {skill} --stage development "
             "--account-linking-request file:<that copy>; then delete the copy",
-            "add a test patient's sign-in (made-up data only) at the end of the testing instructions "
-            "in the developer console: the certification team links with it",
+            "after the last ask deploy (which uploads skill.json again), add a test patient's sign-in "
+            "(made-up data only) at the end of the testing instructions in the developer console: the "
+            "certification team links with it",
             "register the Alexa redirect URLs the console's Account Linking page shows with the "
             "clinic's identity provider, as redirect URIs of client " + str(options.client_id),
             "in the developer console, turn on skill personalization and PIN confirmation (the "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -292,7 +293,8 @@ def numbers_for(store: Any, user: str, start: date, end: date, catalog: Catalog)
     from skill.domain.user import UserRecord
 
     request = request_for(user)
-    zone = UserRecord.from_dict(store.get_attributes(request)).time_zone
+    # The patient's days: their device's zone, else the deployment's (as the skill counts them).
+    zone = UserRecord.from_dict(store.get_attributes(request)).time_zone or os.environ.get("SPINE_COACH_TIME_ZONE")
     linked = linked_plan(store, user, catalog) if hasattr(store, "get_plan") else None
     sessions = store.history(request, *keys.since(keys.SESSION, start - timedelta(days=1)))
     scores = store.history(request, *keys.since(keys.PAIN, start - timedelta(days=pain.RECENT_DAYS)))

@@ -39,6 +39,8 @@ class Guide:
     session: SessionState
     now: datetime
     asks_pain: bool = True  # the end of a routine asks for a pain score (a profile that keeps them)
+    # The zone of the user's days: theirs, else the deployment's (``Turn.time_zone``); None: UTC.
+    time_zone: str | None = None
     _parsed: tuple[Any, WorkoutState | None] = (None, None)
 
     # -- the current workout ---------------------------------------------------------------
@@ -227,7 +229,7 @@ class Guide:
             return False
         paused = replace(state, phase=Phase.PAUSED) if state.phase is Phase.READY else state
         # The stop itself is history too: the adherence report shows each one with its day.
-        day = progress.today(self.now, self.user.time_zone).isoformat()
+        day = progress.today(self.now, self.time_zone).isoformat()
         item = state.item
         stop = {"date": day, "at": self.now.isoformat(), "routine": state.routine, "exercise": item and item.exercise}
         self.user.appended.append((symptom_key(day, self.now.isoformat()), stop))
@@ -346,7 +348,7 @@ class Guide:
         if not entry["started_at"]:
             entry["started_at"] = self.now.isoformat()
         self.user.appended.append((session_key(entry), entry))
-        day = progress.entry_day(entry, self.user.time_zone)
+        day = progress.entry_day(entry, self.time_zone)
         if entry["done"] and day is not None:
             self.user.streak_run = progress.extend_run(self.user.streak_run, day)
 

@@ -6,13 +6,11 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.alexa.handlers.base import Handler, Predicate, all_of, any_of, intent, pending
+from skill.alexa.handlers.base import Handler, Predicate, all_of, intent, pending
 from skill.alexa.handlers.workout import EVENTS, in_workout
 from skill.alexa.turn import Turn, turn_of
 from skill.domain import starts, welcome
 from skill.domain.output import Output, Say, ask, tell
-from skill.domain.triage import triage
-from skill.domain.vocabulary import words
 
 # Questions that must have a yes or a no: starting a routine the surgeon must clear (or after
 # the six-week follow-up), deleting data. (An offer to coach or to pick up a saved place is
@@ -73,51 +71,18 @@ class UnexpectedYesNoHandler(Handler):
         return welcome.nothing_to_answer()
 
 
-# Words that say the patient does not know their week ("I'm not sure", "no idea", "I can't
-# remember"), which Alexa may hear as a symptom's words; said with nothing else but these.
-_UNSURE = frozenset(["sure", "know", "idea", "remember", "certain", "dunno"])
-_UNSURE_TOO = frozenset(
-    [
-        "i",
-        "am",
-        "not",
-        "do",
-        "no",
-        "cannot",
-        "really",
-        "honestly",
-        "um",
-        "uh",
-        "well",
-        "to",
-        "be",
-        "which",
-        "week",
-        "it",
-    ]
-)
-
-
-def _unsure(hi: HandlerInput) -> bool:
-    """Only "I'm not sure" and the like: any other word may be a symptom, answered as one."""
-    turn = turn_of(hi)
-    said = turn.slot_raw("symptom") or ""
-    heard = set(words(said))
-    return bool(heard & _UNSURE) and heard <= _UNSURE | _UNSURE_TOO and triage(turn.catalog, said).severity is None
+YES_NO = ("AMAZON.YesIntent", "AMAZON.NoIntent")
 
 
 class WeekAgainHandler(Handler):
     """The week question is not dropped for an answer that is none (issue 26): "ready",
-    "skip" or "pause" with no workout yet, yes or no, words not understood, or "I'm not
-    sure". It is asked again, with why it matters and what to say when the week is not
-    known. (It comes before the symptom handler: only words that name no symptom.)"""
+    "skip" or "pause" with no workout yet, yes or no, or words not understood. It is asked
+    again, with why it matters and what to say when the week is not known. Anything Alexa
+    hears as a symptom ("I'm not sure" too: "ouch, I don't know") is the symptom handler's."""
 
     when = all_of(
-        any_of(
-            intent(
-                *(set(EVENTS) - {"AMAZON.RepeatIntent"}), "AMAZON.FallbackIntent", "AMAZON.YesIntent", "AMAZON.NoIntent"
-            ),
-            all_of(intent("SymptomIntent"), _unsure),
+        intent(
+            *(set(EVENTS) - {"AMAZON.RepeatIntent"}), "AMAZON.FallbackIntent", "AMAZON.YesIntent", "AMAZON.NoIntent"
         ),
         pending("ask_stage"),
         _not_in_workout(),

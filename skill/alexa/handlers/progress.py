@@ -40,7 +40,7 @@ class ProgressHandler(Handler):
         user = turn.user
         on = turn.today()
         numbers = progress.summary(
-            turn.sessions_since(on - timedelta(days=progress.WINDOW_DAYS)), user.streak_run, turn.now, user.time_zone
+            turn.sessions_since(on - timedelta(days=progress.WINDOW_DAYS)), user.streak_run, turn.now, turn.time_zone
         )
         active = bool(numbers.exercises_this_week or numbers.streak)
         if not active:
@@ -109,7 +109,7 @@ class SendProgressHandler(Handler):
             turn.sessions_since(on - timedelta(days=progress.WINDOW_DAYS)),
             turn.user.streak_run,
             turn.now,
-            turn.user.time_zone,
+            turn.time_zone,
         )
         card: list[Segment] = [
             Say.of(
@@ -135,7 +135,7 @@ class YesterdayHandler(Handler):
 
     def answer(self, turn: Turn) -> Output:
         yesterday = turn.today() - timedelta(days=1)
-        day = progress.days(turn.sessions_since(yesterday), turn.user.time_zone).get(yesterday)
+        day = progress.days(turn.sessions_since(yesterday), turn.time_zone).get(yesterday)
         if day is None or not day.done:
             return ask(Say.of("progress.yesterday.nothing"), reprompt=Say.of("progress.reprompt"))
         names = ListOf(tuple(ExerciseRef(e) for e in dict.fromkeys(day.done) if e in turn.catalog.exercises))
@@ -165,7 +165,7 @@ class StreakHandler(Handler):
 def streak_of(turn: Turn) -> int:
     """Days in a row: the recorded run, and the days of the session still running."""
     running = turn.guide.place_entry()
-    day = progress.entry_day(running, turn.user.time_zone) if running and running["done"] else None
+    day = progress.entry_day(running, turn.time_zone) if running and running["done"] else None
     return progress.streak(turn.user.streak_run, [day] if day else [], turn.today())
 
 
