@@ -334,6 +334,8 @@ def test_the_week_question_is_asked_again_for_what_answers_it_not(convo: Convers
         reply = convo.say(said)
         assert reply.text.startswith(WEEK_AGAIN), (said, reply.text)
         assert "general low back routine" in reply.text and not reply.ends_session
+        # A device sends no words with these: "pause, she's passed out" hears the number too.
+        assert "call emergency services on 9 1 1" in reply.text
     assert user_record(store).place is None, "nothing started"
     assert "week 3 after surgery" in convo.say("i'm in week three").text
 

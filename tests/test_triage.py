@@ -640,29 +640,41 @@ def test_the_sixth_rounds_rules(catalog: Catalog, words: str, tier: str | None) 
 
 
 # The sixth round (issue 26's blind set, 2026-12-07): what its writer's words taught, and what
-# two reviews of those words found, each said both ways.
+# three reviews of those words found, each said both ways. Where the two ways could not both be
+# met, the emergency won (noted).
 @pytest.mark.parametrize(
     ("words", "tier"),
     [
-        # A carer's report of incontinence is a red flag; a child's accident is no patient's,
-        # and a leak on a laugh is for the surgeon's office today.
+        # A carer's report of incontinence is a red flag; a child's or a pet's accident, or
+        # getting wet, is no patient's. ("He wet himself laughing" is 911 too: over, not under.)
         ("he's wet himself and he didn't even know it was happening", "emergency"),
         ("my dad wet himself last night", "emergency"),
         ("mum soiled herself", "emergency"),
-        ("they wet themselves", "emergency"),
-        ("he wet himself laughing", "surgeon_today"),
+        ("he's messed himself and didn't notice", "emergency"),
+        ("i wet myself when i coughed", "emergency"),
         ("the baby wet himself", None),
+        ("my little boy wet himself at nursery", None),
+        ("the puppy wet himself when he saw me", None),
+        ("he got himself wet in the rain", None),
+        ("he went for a wee by himself", None),
         # Clinical words for weakness, limbs, toes or a foot that will not lift: red flags ...
         ("new onset bilateral lower extremity weakness since this morning", "emergency"),
         ("sudden weakness in both lower limbs", "emergency"),
+        ("i have a little weakness in both lower limbs since this morning", "emergency"),
         ("my limbs are weak", "emergency"),
         ("i can't pull my toes up on the left side any more", "emergency"),
         ("i can't lift my toes", "emergency"),
+        ("he cannot pull his foot up", "emergency"),
         ("i can't do the toe raises my foot just won't lift", "emergency"),
         ("the weakness is worse every day", "emergency"),
-        # ... but not an exercise's measure, tired limbs after a workout, or "worse" and "weak"
-        # said of different things.
+        ("the weakness got worse overnight", "emergency"),
+        ("my foot is weaker and it is getting worse", "emergency"),
+        # ... but not an exercise's measure, socks or lifting, or tired limbs after a workout.
         ("i can't lift my toes higher in the toe raises", None),
+        ("i cannot lift my toes very high yet", None),
+        ("i cannot pull my socks on past my toes because i am not allowed to bend", None),
+        ("i cannot lift anything heavy yet so i do the toe taps", None),
+        ("my limbs feel weak after the workout", "stop"),
         ("my limbs feel a bit weak after the workout", "stop"),
         ("my weak ankle is worse today", None),
         # Not passing urine is retention, whatever pain is said beside it; pain passing it is not.
@@ -670,36 +682,44 @@ def test_the_sixth_rounds_rules(catalog: Catalog, words: str, tier: str | None) 
         ("it hurts when i pass urine", "surgeon_today"),
         ("it stings when i pass urine, not too bad", "surgeon_today"),
         ("i'm not having any problems passing water", None),
-        # A fall with a crack or snap of the back or a bone; a trip that was fun is no fall.
+        # A fall heard or felt to crack, or with something or a bone that cracked; a trip that was
+        # fun, a joke or slippers are no fall.
         ("i tripped over the dog and landed flat on my back and heard a crack", "emergency"),
         ("i slipped on the stairs and something cracked", "emergency"),
         ("i fell and my back cracked", "emergency"),
         ("after my fall i heard a crunch", "emergency"),
+        ("she landed on her bottom and heard a crack", "emergency"),
         ("we went on a trip and had a cracking time", "stop"),
-        ("the falls nurse cracked a joke", "stop"),
+        ("the kids got back from their trip and were cracking jokes", "stop"),
+        ("i put my slippers on and my back cracked a bit when i stretched", "stop"),
         # A stretch never hides a sign said beside it: "chest" stays a red flag in any sentence
         # (the writer's "pulling across his chest but it's not painful" too: OVER_TRIAGED).
         ("i have a pulling pain across my chest", "emergency"),
         ("it's pulling across my chest and i feel sick", "emergency"),
-        # A mild ache in muscles is soreness, as a bit of one is; at the wound, in the groin,
-        # down the leg or in the chest it is not.
+        # A mild ache in muscles or the back is soreness; anywhere else, or at the wound or in
+        # the groin, it is the stop rule's.
         ("there's a mild ache in my back muscles the day after exercising", "expected"),
         ("a mild ache in my hamstrings", "expected"),
-        ("i'm mildly sore", "expected"),
+        ("i have a mild ache", "stop"),
         ("mild ache around my wound", "stop"),
         ("mild ache in my groin", "stop"),
         ("a mild ache going down my leg", "stop"),
         ("a mild ache in my chest", "emergency"),
         # Working muscles and tired legs; a shattered leg is no tiredness; an arm that stops
-        # working or goes heavy all of a sudden is a stroke's sign.
+        # working or goes heavy or weak suddenly is a stroke's sign, tired arms are not.
         ("i can feel my shoulder blades working", "expected"),
         ("my inner thighs are knackered from squeezing the ball", "expected"),
         ("i've shattered my leg", "stop"),
         ("my arm stopped working", "emergency"),
         ("my arm went heavy all of a sudden", "emergency"),
         ("i suddenly can't move my arm", "emergency"),
-        # Pain that grows with each repetition stops the set; anything worse by the day, or
-        # nothing easing it, is for the surgeon's office today.
+        ("his arm has gone weak", "emergency"),
+        ("i stopped the workout because my arms were tired", None),
+        ("i woke up suddenly and my arm was dead because i slept on it", None),
+        ("i cannot move the sofa my arms are not strong enough", None),
+        # Pain that grows with each repetition stops the set; worse by the day, or nothing
+        # easing it, is for the surgeon's office today; better by the day, or other things
+        # worse by the day, are not.
         ("the pelvic tilts hurt more every time i do one", "stop"),
         ("it's getting more painful each time", "stop"),
         ("the cat and cow thing is making it worse not better", "stop"),
@@ -710,10 +730,16 @@ def test_the_sixth_rounds_rules(catalog: Catalog, words: str, tier: str | None) 
         ("nothing is easing it, not even the pills", "surgeon_today"),
         ("the tablets are not settling my stomach", None),
         ("my back feels better every day", "expected"),
-        # Not knowing denies nothing after it, unless the sign is what is not known.
+        ("it was worse yesterday but it gets better every day", None),
+        ("the weather is worse every day it is so cold", None),
+        ("nothing helps me remember my pills", None),
+        # Not knowing or remembering denies nothing after it (a hesitant report is a report;
+        # "I don't know of any numbness" is asked about, at worst stopped, never 911 denied).
         ("i don't know my back hurts", "stop"),
         ("not sure why i can't pee", "emergency"),
-        ("i don't know of any numbness", None),
+        ("not sure having chest pain", "emergency"),
+        ("i am not sure about my legs they feel weak", "emergency"),
+        ("i do not remember hitting my head", "emergency"),
         ("i don't know why but i have no pain", None),
     ],
 )

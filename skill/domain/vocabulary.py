@@ -395,11 +395,11 @@ _CLAUSE_ENDS = frozenset(
 _ABILITY = ("able", "feel", "sensation", "strength", "control", "move", "hold", "breath", "pass", "pee", "wee", "urin")
 # Words an ability stem begins that name a symptom, not an ability: "not breathless" denies.
 _NOT_ABILITIES = ("breathless",)  # stems: "no breathlessness" denies it too
-# A negation of knowing denies nothing that follows: "I don't know, my back hurts", "not sure
-# but my leg's gone numb", "no idea why my chest is tight"; unless what is not known is the
-# sign itself ("I don't know of any numbness", "no idea about pain").
-_KNOWING = ("sure", "know", "certain", "idea", "why")
-_KNOWN_SIGN = frozenset(["of", "about", "any", "having", "being", "feeling", "it"])
+# A negation of knowing or remembering denies nothing that follows: "I don't know, my back
+# hurts", "not sure it's chest pain", "no idea why my chest is tight", "I don't remember hitting
+# my head". Hesitant words are how frightening things are said; "I don't know of any
+# numbness" is read as numbness (asked about, at worst stopped), never a red flag denied.
+_KNOWING = ("sure", "know", "certain", "idea", "why", "remember")
 # Words that start a circumstance, not what something is ("a pain WHEN I lift my leg").
 CIRCUMSTANCE = frozenset(["when", "whenever", "while", "if"])
 
@@ -451,9 +451,7 @@ def negated_positions(tokens: list[str]) -> frozenset[int]:
             continue
         following = [t for t in tokens[i + 1 : i + 6] if t not in _NOT_DENIED]
         if following and following[0].startswith(_KNOWING):
-            at = tokens.index(following[0], i + 1)
-            if at + 1 >= len(tokens) or tokens[at + 1] not in _KNOWN_SIGN:
-                continue
+            continue
         if (
             following
             and following[0].startswith(_ABILITY)

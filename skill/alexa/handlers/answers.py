@@ -9,7 +9,7 @@ from ask_sdk_model import Response
 from skill.alexa.handlers.base import Handler, Predicate, all_of, intent, pending
 from skill.alexa.handlers.workout import EVENTS, in_workout
 from skill.alexa.turn import Turn, turn_of
-from skill.domain import starts, welcome
+from skill.domain import safety, starts, welcome
 from skill.domain.output import Output, Say, ask, tell
 
 # Questions that must have a yes or a no: starting a routine the surgeon must clear (or after
@@ -89,8 +89,11 @@ class WeekAgainHandler(Handler):
     )
 
     def answer(self, turn: Turn) -> Output:
+        # A device sends no words with these intents: what was said may have been a red flag
+        # ("pause, she's passed out"), so the emergency number is said too.
+        number = safety.emergency_number(turn.catalog, turn.locale)
         return ask(
-            Say.of("workout.which_stage.again"),
+            Say.of("workout.which_stage.again", number=number),
             reprompt=Say.of("workout.which_stage.reprompt"),
             pending=turn.session.pending,
         )
