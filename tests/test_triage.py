@@ -741,6 +741,12 @@ def test_the_sixth_rounds_rules(catalog: Catalog, words: str, tier: str | None) 
         ("i am not sure about my legs they feel weak", "emergency"),
         ("i do not remember hitting my head", "emergency"),
         ("i don't know why but i have no pain", None),
+        # Already missed before the sixth round, found by its third review.
+        ("i cannot feel down there", "emergency"),
+        ("he is collapsed", "emergency"),
+        ("his face has dropped on one side", "emergency"),
+        ("my face dropped when i saw the bill", None),
+        ("the tent collapsed", None),
     ],
 )
 def test_the_sixth_rounds_words(catalog: Catalog, words: str, tier: str | None) -> None:
