@@ -405,3 +405,33 @@ def test_only_plan_sessions_in_a_phase_count_against_the_prescription() -> None:
         ("bridging", 1, 1, 3),
         ("walking", 2, 2, 3),
     ]
+
+
+@pytest.mark.parametrize(("zone", "sessions"), [("America/Chicago", 1), (None, 0)])
+def test_the_report_counts_the_days_the_skill_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], zone: str | None, sessions: int
+) -> None:
+    """A patient whose device gave no zone (the clinic's skill asks none): a session at 9:30
+    p.m. in Chicago on 9 January is in a report of 8 and 9 January with the deployment's zone, 10 January's (UTC)
+    without."""
+    store = SQLiteStore(tmp_path / "coach.db")
+    user = "amzn1.ask.account.NOZONE"
+    started = datetime(2026, 1, 10, 3, 30, tzinfo=UTC)
+    entry = {
+        "started_at": started.isoformat(),
+        "ended_at": (started + timedelta(minutes=20)).isoformat(),
+        "routine": "mid",
+        "done": ["pelvic_tilts"],
+        "skipped": [],
+        "status": "finished",
+    }
+    store.append_history(request_for(user, person=None), [(keys.session_key(entry), entry)])
+    args = ["report", "--user", user, "--from", "2026-01-08", "--to", "2026-01-09", "--out", str(tmp_path / "r.html")]
+    assert main([*args, "--store", f"sqlite:///{tmp_path / 'coach.db'}", *(["--time-zone", zone] if zone else [])]) == 0
+    assert f"{sessions} other sessions" in capsys.readouterr().out
+
+
+def test_the_report_refuses_a_time_zone_that_is_none(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["report", "--user", "u", "--from", "2026-01-09", "--to", "2026-01-09", "--out", str(tmp_path / "r.html")]
+    assert main([*args, "--store", f"sqlite:///{tmp_path / 'coach.db'}", "--time-zone", "Chicago"]) == 2
+    assert "is not a time zone" in capsys.readouterr().err

@@ -368,6 +368,7 @@ def _report(args: argparse.Namespace) -> int:
     from skill.domain import clock
     from skill.domain.catalog import load_catalog
     from skill.domain.linking import CodeRefused, user_for_report
+    from skill.domain.times import valid_zone
     from skill.store import check_store_url, open_store, store_url_from_env
     from skill.store.keys import LinkSecretMissing
 
@@ -375,6 +376,10 @@ def _report(args: argparse.Namespace) -> int:
     bad_url = check_store_url(url)
     if bad_url or args.end < args.start:
         print(f"spine-coach report: error: {bad_url or '--to is before --from'}", file=sys.stderr)
+        return 2
+    zone = args.time_zone or os.environ.get("SPINE_COACH_TIME_ZONE") or None
+    if zone is not None and valid_zone(zone) is None:
+        print(f"spine-coach report: error: {zone!r} is not a time zone (for example America/Chicago)", file=sys.stderr)
         return 2
     browser = find_browser() if args.pdf else None
     if args.pdf and browser is None:
@@ -397,7 +402,7 @@ def _report(args: argparse.Namespace) -> int:
             )
             return 1
     out = Path(args.out)
-    numbers = numbers_for(store, user, args.start, args.end, load_catalog())
+    numbers = numbers_for(store, user, args.start, args.end, load_catalog(), time_zone=zone)
     out.write_text(render_html(numbers, load_catalog()), encoding="utf-8")
     print(
         f"wrote {out}: {numbers.sessions} of {numbers.prescribed} prescribed sessions, "
@@ -588,6 +593,11 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", required=True, help="the HTML file to write")
     report.add_argument("--pdf", action="store_true", help="also print it to PDF beside it (needs Chromium)")
     report.add_argument("--store", help="store URL (default: $SPINE_COACH_STORE or the local SQLite file)")
+    report.add_argument(
+        "--time-zone",
+        help="the days' zone for a patient whose device gave none, as the skill counts them "
+        "(default: $SPINE_COACH_TIME_ZONE, else UTC)",
+    )
     report.set_defaults(run=_report)
 
     screens = commands.add_parser(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -284,17 +283,19 @@ def request_for(user: str) -> object:
     return DefaultSerializer().deserialize(json.dumps(body), RequestEnvelope)
 
 
-def numbers_for(store: Any, user: str, start: date, end: date, catalog: Catalog) -> Adherence:
+def numbers_for(
+    store: Any, user: str, start: date, end: date, catalog: Catalog, *, time_zone: str | None = None
+) -> Adherence:
     """The adherence numbers of ``user`` from the store: their plan, sessions, pain scores
-    (from two weeks earlier, for the alert rule) and symptom stops."""
+    (from two weeks earlier, for the alert rule) and symptom stops, on the days of their
+    device's zone, else ``time_zone`` (the deployment's, as the skill counts them), else UTC."""
     from skill.domain import history as keys
     from skill.domain.adherence import adherence
     from skill.domain.linking import linked_plan
     from skill.domain.user import UserRecord
 
     request = request_for(user)
-    # The patient's days: their device's zone, else the deployment's (as the skill counts them).
-    zone = UserRecord.from_dict(store.get_attributes(request)).time_zone or os.environ.get("SPINE_COACH_TIME_ZONE")
+    zone = UserRecord.from_dict(store.get_attributes(request)).time_zone or time_zone
     linked = linked_plan(store, user, catalog) if hasattr(store, "get_plan") else None
     sessions = store.history(request, *keys.since(keys.SESSION, start - timedelta(days=1)))
     scores = store.history(request, *keys.since(keys.PAIN, start - timedelta(days=pain.RECENT_DAYS)))
