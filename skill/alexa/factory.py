@@ -40,7 +40,7 @@ from skill.alexa.turn import Clock, Deps, TurnInterceptor
 from skill.domain.catalog import Catalog, load_catalog
 from skill.domain.clock import system_clock
 from skill.domain.profile import Profile, from_environment
-from skill.domain.times import valid_zone
+from skill.domain.times import TIME_ZONE_ENV, valid_zone
 
 if TYPE_CHECKING:  # PyJWT is imported only by a profile that links accounts
     from skill.alexa.account import TokenCheck
@@ -164,7 +164,6 @@ def handlers() -> list[AbstractRequestHandler]:
     ]
 
 
-TIME_ZONE_ENV = "SPINE_COACH_TIME_ZONE"
 log = logs.getLogger("spine_coach")
 
 

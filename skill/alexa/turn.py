@@ -102,7 +102,7 @@ class Turn:
         self._saved_user: dict[str, Any] = {}  # the record as loaded or last saved (``to_dict`` form)
         self._access: Access | None = None
         self._store_envelope: Any = None
-        self._identity_seen: Identity | None = None  # what ``access`` was decided from
+        self._identity: Identity | None = None
         self.link_card = False  # send the link-account card with the response
         self.request_cache: dict[str, Any] = {}  # reads other modules make once per request (the linked plan)
 
@@ -117,11 +117,17 @@ class Turn:
     def access(self) -> Access:
         """What this request may do with health information (``skill.domain.profile``)."""
         if self._access is None:
-            self._identity_seen = self._identity()
-            self._access = self.deps.profile.access(self._identity_seen)
+            self._access = self.deps.profile.access(self.identity)
         return self._access
 
-    def _identity(self) -> Identity:
+    @property
+    def identity(self) -> Identity:
+        """Who is speaking, as far as the request shows it (checked once per request)."""
+        if self._identity is None:
+            self._identity = self._read_identity()
+        return self._identity
+
+    def _read_identity(self) -> Identity:
         if not self.deps.profile.links_accounts:
             return Identity()
         system = getattr(self.handler_input.request_envelope.context, "system", None)
@@ -190,9 +196,8 @@ class Turn:
                 envelope = copy.copy(envelope)
                 envelope.context = copy.copy(envelope.context)
                 envelope.context.system = copy.copy(envelope.context.system)
-                keeps = self.access.keeps_health  # decides _identity_seen too
-                subject = self._identity_seen.subject if self._identity_seen is not None else None
-                if keeps and subject is not None:
+                subject = self.identity.subject
+                if self.access.keeps_health and subject is not None:
                     envelope.context.system.person = copy.copy(envelope.context.system.person)
                     envelope.context.system.person.person_id = bound_person(self.person, subject)
                 else:

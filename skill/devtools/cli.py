@@ -368,7 +368,7 @@ def _report(args: argparse.Namespace) -> int:
     from skill.domain import clock
     from skill.domain.catalog import load_catalog
     from skill.domain.linking import CodeRefused, user_for_report
-    from skill.domain.times import valid_zone
+    from skill.domain.times import TIME_ZONE_ENV, valid_zone
     from skill.store import check_store_url, open_store, store_url_from_env
     from skill.store.keys import LinkSecretMissing
 
@@ -377,7 +377,7 @@ def _report(args: argparse.Namespace) -> int:
     if bad_url or args.end < args.start:
         print(f"spine-coach report: error: {bad_url or '--to is before --from'}", file=sys.stderr)
         return 2
-    zone = args.time_zone or os.environ.get("SPINE_COACH_TIME_ZONE") or None
+    zone = args.time_zone or os.environ.get(TIME_ZONE_ENV) or None
     if zone is not None and valid_zone(zone) is None:
         print(f"spine-coach report: error: {zone!r} is not a time zone (for example America/Chicago)", file=sys.stderr)
         return 2

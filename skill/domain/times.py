@@ -12,6 +12,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from skill.domain.numbers import parse_number
 
+# The deployment's time zone: the days of a user whose device has not said theirs (the
+# skill's, ``skill.alexa.factory.build_skill``, and the clinic's report's).
+TIME_ZONE_ENV = "SPINE_COACH_TIME_ZONE"
+
 
 def valid_zone(zone: object) -> str | None:
     """``zone`` when it names an IANA time zone ("America/Chicago"), else None."""

@@ -30,6 +30,7 @@ def _not_in_workout() -> Predicate:
     return lambda hi: not running(hi)
 
 
+YES_NO = ("AMAZON.YesIntent", "AMAZON.NoIntent")
 # "Ready" to "would you like to start it now?" is a yes (``StartRoutineYesHandler``).
 _READY_TO_START = all_of(intent("ReadyIntent"), pending("start_routine"))
 
@@ -62,16 +63,13 @@ class UnexpectedYesNoHandler(Handler):
     """A yes or no when no question is open. Outside a workout, "no" (or "no, thank you")
     answers the "anything else?" most answers end with: goodbye."""
 
-    when = intent("AMAZON.YesIntent", "AMAZON.NoIntent")
+    when = intent(*YES_NO)
 
     def answer(self, turn: Turn) -> Output:
         name = turn.intent_name
         if name == "AMAZON.NoIntent" and turn.guide.active() is None and turn.session.pending is None:
             return welcome.goodbye()
         return welcome.nothing_to_answer()
-
-
-YES_NO = ("AMAZON.YesIntent", "AMAZON.NoIntent")
 
 
 class WeekAgainHandler(Handler):
@@ -81,9 +79,7 @@ class WeekAgainHandler(Handler):
     hears as a symptom ("I'm not sure" too: "ouch, I don't know") is the symptom handler's."""
 
     when = all_of(
-        intent(
-            *(set(EVENTS) - {"AMAZON.RepeatIntent"}), "AMAZON.FallbackIntent", "AMAZON.YesIntent", "AMAZON.NoIntent"
-        ),
+        intent(*(set(EVENTS) - {"AMAZON.RepeatIntent"}), "AMAZON.FallbackIntent", *YES_NO),
         pending("ask_stage"),
         _not_in_workout(),
     )
