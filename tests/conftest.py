@@ -16,13 +16,15 @@ import pytest
 # profile, the default, against the same stores.
 os.environ.setdefault("SPINE_COACH_PROFILE", "clinic")
 
-from skill.devtools.envelopes import LOCAL_SKILL_ID
+from skill.devtools.envelopes import LOCAL_SKILL_ID, REMINDERS_SCOPE
 from skill.devtools.simulator import Conversation, in_process
+from skill.devtools.standin import StandIn
 from skill.domain.catalog import Catalog, default_content_dir, load_catalog
 from skill.domain.clock import FixedClock
+from skill.domain.profile import Profile
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import CREDENTIALS, Emulator, moto_server
-from tests.support import LINK, checked, linked
+from tests.support import LINK, STANDIN_DEVICE, STANDIN_TOKEN, checked, linked
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -125,3 +127,42 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    running = StandIn(time_zones={STANDIN_DEVICE: "Europe/Berlin"}).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def remind(store: SQLiteStore, clock: FixedClock, catalog: Catalog, standin: StandIn) -> Callable[..., Conversation]:
+    """A conversation whose device talks to the stand-in; ``granted`` says whether the
+    user already allowed reminders, ``profile`` what the skill keeps (default: the
+    environment's)."""
+
+    from skill.alexa.api_client import TimeoutApiClient
+    from skill.alexa.factory import build_skill
+
+    def start(*, granted: bool = True, locale: str = "en-US", profile: Profile | None = None) -> Conversation:
+        skill = build_skill(
+            store=store,
+            clock=clock,
+            catalog=catalog,
+            skill_id=LOCAL_SKILL_ID,
+            api_client=TimeoutApiClient(ca_bundle=standin.ca_path),
+            profile=profile,
+        )
+        device = linked(
+            device_id=STANDIN_DEVICE,
+            api_endpoint=standin.url,
+            api_access_token=STANDIN_TOKEN,
+            locale=locale,
+            permissions=[REMINDERS_SCOPE] if granted else [],
+        )
+        if granted:
+            standin.grant(STANDIN_TOKEN)
+        return Conversation(checked(in_process(skill)), device=device, clock=clock)
+
+    return start

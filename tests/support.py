@@ -23,6 +23,10 @@ LINK: dict[str, str] = {}  # "token": the linked account's access token, once th
 # The clinic's identifier for that patient (the token's ``sub``: the local provider's default
 # patient), and so the person's id as the stores key it (``skill.store.keys.bound_person``).
 SUBJECT = "patient-0001"
+# The device and API token of a conversation with the local stand-in for Alexa's APIs
+# (``tests/conftest.py``'s ``standin`` and ``remind``).
+STANDIN_DEVICE = "amzn1.ask.device.TESTDEVICE"
+STANDIN_TOKEN = "test-access-token"
 STORED_PERSON = bound_person(PERSON, SUBJECT)
 
 

@@ -4,22 +4,16 @@ question answered with a time, a reminder API that breaks."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from skill.alexa.api_client import TimeoutApiClient
-from skill.alexa.factory import build_skill
-from skill.devtools.envelopes import LOCAL_SKILL_ID, REMINDERS_SCOPE
 from skill.devtools.nlu import SlotFill
-from skill.devtools.simulator import Conversation, in_process
+from skill.devtools.simulator import Conversation
 from skill.devtools.standin import StandIn
-from skill.domain.catalog import Catalog
-from skill.domain.clock import FixedClock
 from skill.domain.profile import CONSUMER
 from skill.store.sqlite import SQLiteStore
-from tests.support import checked, linked
 from tests.test_safety import user_record
 from tests.test_store_sqlite import pains_of
 
@@ -102,25 +96,11 @@ def test_a_time_answering_the_pain_question(convo: Conversation, store: SQLiteSt
     assert pains_of(store) == [3]
 
 
-DEVICE = "amzn1.ask.device.TESTDEVICE"
-TOKEN = "test-access-token"
-
-
 @pytest.fixture
-def reminders(store: SQLiteStore, clock: FixedClock, catalog: Catalog) -> Iterator[tuple[Conversation, StandIn]]:
-    standin = StandIn(time_zones={DEVICE: "Europe/Berlin"}).start()
-    standin.grant(TOKEN)
-    skill = build_skill(
-        store=store,
-        clock=clock,
-        catalog=catalog,
-        skill_id=LOCAL_SKILL_ID,
-        api_client=TimeoutApiClient(ca_bundle=standin.ca_path),
-        profile=CONSUMER,  # the profile that sets reminders
-    )
-    device = linked(device_id=DEVICE, api_endpoint=standin.url, api_access_token=TOKEN, permissions=[REMINDERS_SCOPE])
-    yield Conversation(checked(in_process(skill)), device=device, clock=clock), standin
-    standin.stop()
+def reminders(remind: Callable[..., Conversation], standin: StandIn) -> tuple[Conversation, StandIn]:
+    """A conversation on the profile that sets reminders, its device talking to the stand-in,
+    permission granted."""
+    return remind(profile=CONSUMER), standin
 
 
 def test_reminder_api_errors_are_logged_by_type(

@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from skill.alexa.api_client import TimeoutApiClient
-from skill.alexa.factory import build_skill
-from skill.devtools.envelopes import LOCAL_SKILL_ID, REMINDERS_SCOPE
-from skill.devtools.simulator import Conversation, in_process
+from skill.devtools.envelopes import REMINDERS_SCOPE
+from skill.devtools.simulator import Conversation
 from skill.devtools.standin import StandIn
-from skill.domain.catalog import Catalog
-from skill.domain.clock import FixedClock
-from skill.domain.profile import Profile
 from skill.domain.user import UserRecord
 from skill.store.sqlite import SQLiteStore
-from tests.support import PERSON, STORED_PERSON, checked, linked
+from tests.support import PERSON, STORED_PERSON
+from tests.support import STANDIN_DEVICE as DEVICE
+from tests.support import STANDIN_TOKEN as TOKEN
 from tests.test_store_sqlite import request_for
 
-TOKEN = "test-access-token"
 SPOKEN = "Time for your back exercises. Just say: Alexa, ask Spine Coach to start my exercises."
-DEVICE = "amzn1.ask.device.TESTDEVICE"
 
 
 def user_record(store: SQLiteStore, *, clinic: bool = False) -> UserRecord:
@@ -38,42 +33,6 @@ def user_record(store: SQLiteStore, *, clinic: bool = False) -> UserRecord:
 def consumer_profile(monkeypatch: pytest.MonkeyPatch) -> None:
     """Reminders are the consumer profile's: the clinic's sets none (the last test here)."""
     monkeypatch.setenv("SPINE_COACH_PROFILE", "consumer")
-
-
-@pytest.fixture
-def standin() -> Iterator[StandIn]:
-    running = StandIn(time_zones={DEVICE: "Europe/Berlin"}).start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def remind(store: SQLiteStore, clock: FixedClock, catalog: Catalog, standin: StandIn) -> Callable[..., Conversation]:
-    """A conversation whose device talks to the stand-in; ``granted`` says whether the
-    user already allowed reminders, ``profile`` what the skill keeps (default: the
-    environment's, here the consumer profile)."""
-
-    def start(*, granted: bool = True, locale: str = "en-US", profile: Profile | None = None) -> Conversation:
-        skill = build_skill(
-            store=store,
-            clock=clock,
-            catalog=catalog,
-            skill_id=LOCAL_SKILL_ID,
-            api_client=TimeoutApiClient(ca_bundle=standin.ca_path),
-            profile=profile,
-        )
-        device = linked(
-            device_id=DEVICE,
-            api_endpoint=standin.url,
-            api_access_token=TOKEN,
-            locale=locale,
-            permissions=[REMINDERS_SCOPE] if granted else [],
-        )
-        if granted:
-            standin.grant(TOKEN)
-        return Conversation(checked(in_process(skill)), device=device, clock=clock)
-
-    return start
 
 
 def created_bodies(standin: StandIn) -> list[Any]:
