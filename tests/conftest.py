@@ -24,10 +24,15 @@ from skill.domain.clock import FixedClock
 from skill.domain.profile import Profile
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import CREDENTIALS, Emulator, moto_server
-from tests.support import LINK, STANDIN_DEVICE, STANDIN_TOKEN, checked, linked
+from tests.support import LINK, SECRET, STANDIN_DEVICE, STANDIN_TOKEN, checked, linked
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
+
+# The suites run with one deployment secret (as the stack passes one), so a test can say where a
+# clinic patient's record is kept (``tests.support.STORED_PERSON``); tests of a store's own
+# secret file take it out.
+os.environ["SPINE_COACH_LINK_SECRET"] = SECRET
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -115,7 +120,7 @@ def convo(talk: Callable[..., Conversation]) -> Conversation:
 def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
     """DynamoDB served by moto over HTTP on a loopback port, with test credentials set, and
     the deployment's link secret (DynamoDB keeps none of its own: the stack passes one)."""
-    settings = {**CREDENTIALS, "SPINE_COACH_LINK_SECRET": "a test deployment's secret"}
+    settings = {**CREDENTIALS, "SPINE_COACH_LINK_SECRET": SECRET}
     saved = {key: os.environ.get(key) for key in settings}
     os.environ.update(settings)
     try:

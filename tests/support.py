@@ -27,7 +27,10 @@ SUBJECT = "patient-0001"
 # (``tests/conftest.py``'s ``standin`` and ``remind``).
 STANDIN_DEVICE = "amzn1.ask.device.TESTDEVICE"
 STANDIN_TOKEN = "test-access-token"
-STORED_PERSON = bound_person(PERSON, SUBJECT)
+# The deployment's secret the suites run with (``SPINE_COACH_LINK_SECRET``, set by
+# ``tests/conftest.py`` before any store is made): link-code hashes and bound person keys.
+SECRET = "a test deployment's secret"
+STORED_PERSON = bound_person(PERSON, SUBJECT, SECRET.encode())
 
 
 def linked(**device: Any) -> Any:

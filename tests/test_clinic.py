@@ -10,6 +10,7 @@ published keys. The stores are read directly.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import sqlite3
 import threading
@@ -38,12 +39,12 @@ from skill.devtools.identity_provider import (
 from skill.devtools.simulator import Conversation, Reply, in_process
 from skill.domain.catalog import Catalog
 from skill.domain.clock import FixedClock
-from skill.domain.profile import CLINIC
+from skill.domain.profile import CLINIC, CONSUMER
 from skill.store.dynamodb import dynamodb_store
 from skill.store.keys import bound_person
 from skill.store.sqlite import SQLiteStore
 from tests.dynamo import Emulator
-from tests.support import checked, free_port
+from tests.support import SECRET, checked, free_port
 from tests.test_store_sqlite import request_for
 
 ACCOUNT = "amzn1.ask.account.HOUSEHOLD"
@@ -92,12 +93,12 @@ def anna_hears_her_trend(
 
 def listing(person: str, subject: str = DEFAULT_PATIENT) -> str:
     """The row listing ``person`` (under that clinic patient) on the account, for deletion."""
-    return f"person#{bound_person(person, subject)}"
+    return f"person#{bound_person(person, subject, SECRET.encode())}"
 
 
 def person_key(person: str, subject: str = DEFAULT_PATIENT) -> str:
     """Where the stores keep ``person``'s record, linked to the clinic's patient ``subject``."""
-    return f"{ACCOUNT}#person#{bound_person(person, subject)}"
+    return f"{ACCOUNT}#person#{bound_person(person, subject, SECRET.encode())}"
 
 
 def rows(path: Path) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str]]]:
@@ -306,6 +307,53 @@ def test_a_voice_relinked_to_another_clinic_patient_opens_a_record_of_its_own(
     assert rows(store_path) == ({}, [])
 
 
+def test_a_persons_key_is_keyed_with_the_deployments_secret(
+    tmp_path: Path,
+    check: TokenCheck,
+    provider: Provider,
+    clock: FixedClock,
+    catalog: Catalog,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Knowing a patient's clinic identifier does not find their record in a copy of the
+    store: the key is neither the identifier nor its plain hash, and another deployment's
+    secret keys the same patient elsewhere."""
+    token = provider.link()
+    keys: list[str] = []
+    for secret in ("one deployment's secret", "another deployment's secret"):
+        monkeypatch.setenv("SPINE_COACH_LINK_SECRET", secret)
+        path = tmp_path / f"{len(keys)}.sqlite3"
+        anna_tells(conversation(SQLiteStore(path), check, clock, catalog, access_token=token, person_id=ANNA), 6)
+        records, _ = rows(path)
+        [key] = [key for key, record in records.items() if record.get("surgery_date") == "2026-10-03"]
+        keys.append(key)
+    plain = hashlib.sha256(DEFAULT_PATIENT.encode()).hexdigest()
+    assert keys[0] != keys[1]
+    assert all(key.startswith(f"{ACCOUNT}#person#{ANNA}~") and plain[:12] not in key for key in keys), keys
+
+
+def test_a_dynamodb_clinic_store_without_its_secret_keeps_nothing_and_says_so(
+    emulator: Emulator,
+    check: TokenCheck,
+    provider: Provider,
+    clock: FixedClock,
+    catalog: Catalog,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the deployment's secret no record can be bound to its patient: the store is
+    as good as down (said once, nothing written), never the account's record instead."""
+    emulator.create_table("unkeyed")
+    store = dynamodb_store(table="unkeyed", region="us-east-1", endpoint=emulator.endpoint)
+    monkeypatch.delenv("SPINE_COACH_LINK_SECRET")
+    anna = conversation(store, check, clock, catalog, access_token=provider.link(), person_id=ANNA)
+    heard = anna.launch().text
+    assert "can't reach your saved progress" in heard, heard
+    anna.say("log my pain as five")
+    resource = emulator.resource()
+    assert resource.Table("unkeyed").scan()["Items"] == []
+    assert resource.Table("unkeyed-history").scan()["Items"] == []
+
+
 def test_a_symptom_is_answered_before_any_pin(
     store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
 ) -> None:
@@ -432,6 +480,21 @@ def test_a_guests_deletion_leaves_the_people_to_be_found_when_the_skill_is_disab
     else:
         resource = emulator.resource()
         assert resource.Table("guest").scan()["Items"] == [] and resource.Table("guest-history").scan()["Items"] == []
+
+
+def test_delete_my_data_under_the_consumer_profile_takes_what_a_clinic_deployment_kept(
+    store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
+) -> None:
+    """One record per account under the consumer profile: "delete my data" there deletes the
+    whole account, people a clinic deployment of the same skill once kept on it included."""
+    store = SQLiteStore(store_path)
+    anna_tells(conversation(store, check, clock, catalog, access_token=provider.link(), person_id=ANNA), 6)
+    assert any(key == person_key(ANNA) for key in rows(store_path)[0])
+    skill = build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID, profile=CONSUMER)
+    consumer = Conversation(checked(in_process(skill)), device=Device(user_id=ACCOUNT), clock=clock)
+    consumer.say("ask spine coach to delete my data")
+    assert "I've deleted everything" in consumer.say("yes").text
+    assert rows(store_path) == ({}, [])
 
 
 def test_a_person_whose_first_words_were_a_pain_score_is_deleted_with_the_account(

@@ -199,7 +199,8 @@ class Turn:
                 subject = self.identity.subject
                 if self.access.keeps_health and subject is not None:
                     envelope.context.system.person = copy.copy(envelope.context.system.person)
-                    envelope.context.system.person.person_id = bound_person(self.person, subject)
+                    secret = self.deps.store.link_secret  # LinkSecretMissing: the store is unusable
+                    envelope.context.system.person.person_id = bound_person(self.person, subject, secret)
                 else:
                     envelope.context.system.person = None
             self._store_envelope = envelope
@@ -236,8 +237,8 @@ class Turn:
         return self.user.time_zone or self.deps.time_zone
 
     def _load_user(self) -> UserRecord:
-        envelope = self.store_envelope
         try:
+            envelope = self.store_envelope
             raw = self.deps.store.get_attributes(envelope)
             for _ in range(MIGRATE_ATTEMPTS):
                 legacy = split_legacy(raw)
@@ -273,9 +274,13 @@ class Turn:
         could not do it."""
         self.forgotten = True
         self.session = SessionState()
+        # A profile without personal records has one record per account, so the user's data
+        # is the whole account's: that also takes the people a clinic deployment of the same
+        # skill once kept on it (a profile can change between deployments; the data stays).
+        whole_account = whole_account or not self.deps.profile.links_accounts
         store = self.deps.store
-        envelope = self.store_envelope
         try:
+            envelope = self.store_envelope
             if whole_account and hasattr(store, "delete_account"):
                 store.delete_account(envelope)
             else:

@@ -41,15 +41,22 @@ def person_id(request_envelope: Any) -> str | None:
 # Under the clinic profile a person's record is also the linked clinic account's: the person's
 # id as stored carries a digest of the clinic's identifier for the patient (the token's
 # ``sub``), so a voice relinked to another clinic account opens a record of its own, never the
-# first patient's. A digest, not the identifier: the keys say nothing of who the patient is.
+# first patient's. A keyed digest (HMAC with the deployment's secret, ``link_secret``), not the
+# identifier nor its plain hash: a clinic's identifiers are often guessable (record numbers),
+# and a copy of the store alone must not tell whose record is whose by hashing each of them.
 BOUND = "~"
+_BINDING = b"spine-coach person binding\0"  # keeps these digests apart from the link codes'
 
 
-def bound_person(person: str, subject: str) -> str:
-    """``person`` as the store keys it for the clinic patient ``subject`` linked to it."""
+def bound_person(person: str, subject: str, secret: bytes) -> str:
+    """``person`` as the store keys it for the clinic patient ``subject`` linked to it, under
+    the deployment's ``secret`` (a new secret orphans every bound record, as it voids every
+    live link code)."""
     import hashlib
+    import hmac
 
-    return f"{person}{BOUND}{hashlib.sha256(subject.encode()).hexdigest()[:24]}"
+    digest = hmac.new(secret, _BINDING + subject.encode(), hashlib.sha256).hexdigest()[:24]
+    return f"{person}{BOUND}{digest}"
 
 
 def user_key(request_envelope: Any) -> str:
