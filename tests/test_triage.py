@@ -369,6 +369,7 @@ FLOORS = {
     "statements-4.jsonl": {"emergency": 40, "today": 38, "stop": 39, "expected": 39},
     "statements-5.jsonl": {"emergency": 40, "today": 30, "stop": 34, "expected": 31},
     "statements-6.jsonl": {"emergency": 29, "today": 21, "stop": 15, "expected": 24},
+    "statements-7.jsonl": {"emergency": 40, "today": 37, "stop": 39, "expected": 40},
 }
 # Emergencies whose words never reach the triage: the console's understanding (as Alexa may)
 # hears the first as nothing at all (the safety net checks in mid-set), the second as another
@@ -401,6 +402,12 @@ OVER_TRIAGED = {
     "he's been kind of confused and drowsy since they upped his painkillers",
     # ... and a stretch felt across the chest: "chest" is read in any sentence.
     "he says he can feel it pulling across his chest but it's not painful",
+    # The seventh round's writer put a fall without a head strike, with new back pain, at
+    # the surgeon's office today; after spinal surgery the skill sends any fall that hurts to
+    # emergency services (the safer side: the fusion may be what broke).
+    "i slipped on the rug and landed on my bum, didn't hit my head, i'm fine really but my back's hurting more now",
+    "mum fell on the stairs this morning, she didn't bang her head and she's walking fine"
+    " but her back's much sorer now",
 }
 
 
@@ -750,4 +757,50 @@ def test_the_sixth_rounds_rules(catalog: Catalog, words: str, tier: str | None) 
     ],
 )
 def test_the_sixth_rounds_words(catalog: Catalog, words: str, tier: str | None) -> None:
+    assert triage(catalog, words).severity == tier
+
+
+@pytest.mark.parametrize(
+    ("words", "tier"),
+    [
+        # The seventh round (tests/triage/statements-7.jsonl). Stroke signs and new confusion
+        # said by a carer; urinary retention said around the toilet, not any "nothing came out".
+        ("suddenly my vision became blurred and one side of my face is numb", "emergency"),
+        ("she's got a headache and a fever and she's not making sense", "emergency"),
+        ("she doesn't know what day it is", "emergency"),
+        ("i tried to go to the washroom and nothing came out", "emergency"),
+        ("nothing came out of the appointment", None),
+        # Pain the medicine does not hold; "been sick" is vomiting, "sick of" is not.
+        ("the ibuprofen isn't working", "surgeon_today"),
+        ("even the oxycodone isn't helping", "surgeon_today"),
+        ("i took my tablets and i'm still in agony", "surgeon_today"),
+        ("the tablets are working well now", None),
+        ("she's been sick twice since lunch", "surgeon_today"),
+        ("i've been sick of these exercises since monday", None),
+        # A calf-clot sign said with breathing that is fine is for today; with breathlessness,
+        # or chest pain beside it, it is an emergency.
+        ("my calf is red and warm and hard, but no breathing problem", "surgeon_today"),
+        ("my calf is paining and swollen since two days, breathing is normal only", "surgeon_today"),
+        ("my calf is swollen and i'm short of breath", "emergency"),
+        ("my calf is swollen, no breathing problems but my chest hurts", "emergency"),
+        ("breathing is fine but i can't feel my legs", "emergency"),
+        # Dizziness on standing, nerve pain down the leg, pain growing rep by rep: the stop rule.
+        ("whoa, head rush when i got up off the floor", "stop"),
+        ("there's a nervy zingy feeling going down to my ankle", "stop"),
+        ("it was mild but it's getting sharper each time i arch my back", "stop"),
+        # Good news and old habits are no sign; a new click in the back is.
+        ("my scar looks nice and clean and dry this morning", "expected"),
+        ("my scar looks clean but it's leaking", "surgeon_today"),
+        ("still a bit of bruising round the wound but it's fading", "expected"),
+        ("my old leg pain is way better since the surgery", "expected"),
+        ("my old leg pain is better since the surgery but now my foot is numb", "stop"),
+        ("my left knee always cracks when i bend it", None),
+        ("my back always clicks now", "stop"),
+        ("my bum muscles are killing me from yesterday's bridges", "expected"),
+        ("my abs are shaking", "expected"),
+        ("my legs are shaking and i can't stand", "emergency"),
+        ("i'm knackered", "expected"),
+    ],
+)
+def test_the_seventh_rounds_words(catalog: Catalog, words: str, tier: str | None) -> None:
     assert triage(catalog, words).severity == tier

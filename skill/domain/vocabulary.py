@@ -518,7 +518,13 @@ def _resolves(tokens: list[str], i: int) -> bool:
         return not after or after[0] in _GONE_THEN
     if token == "went":
         return after == ["away"]
+    if token == "better":
+        # "my old leg pain is way better since the surgery": the pain the operation was for
+        return after == ["since"] and bool(_OPERATION.intersection(tokens[i + 2 : i + 5]))
     return False
+
+
+_OPERATION = frozenset(["surgery", "op", "operation", "fusion"])
 
 
 # A question about what to do if something happened ("what should I do if my leg goes numb",
