@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from skill.alexa.handlers.base import Handler, intent
 from skill.alexa.turn import Turn
-from skill.domain import overview, stage
+from skill.domain import howto, overview, stage
 from skill.domain.output import Output, RoutineRef, Say
+
+# Words that say a routine is meant, even one the skill does not know ("the late stage one").
+_ROUTINE_WORDS = frozenset(
+    ["routine", "routines", "stage", "week", "weeks", "program", "programme", "phase", "plan", "exercises"]
+)
 
 
 class RoutineOverviewHandler(Handler):
@@ -24,7 +29,12 @@ class RoutineOverviewHandler(Handler):
 
         if routine_id is not None and routine_id in turn.catalog.routines:
             return overview.routine_overview(turn.catalog, turn.catalog.routine(routine_id), done_in(routine_id))
-        if turn.slot_raw("stage"):
+        heard = turn.slot_raw("stage")
+        if heard and not _ROUTINE_WORDS.intersection(heard.lower().split()):
+            # "tell me about planks": no routine is named, so the words name what they are
+            # about, most likely an exercise (the closest ones are offered).
+            return howto.unknown_exercise(turn.catalog, heard)
+        if heard:
             return overview.unknown_routine()
         stored = stage.routine_for(turn.user, turn.catalog, turn.now.date())
         if stored is not None:
