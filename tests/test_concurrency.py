@@ -133,6 +133,11 @@ class PausingStore:
         self.proceed = threading.Event()
         self.pause_device: str | None = None
 
+    @property
+    def link_secret(self) -> bytes:
+        secret: bytes = self.inner.link_secret
+        return secret
+
     def get_attributes(self, request_envelope: Any) -> dict[str, Any]:
         result: dict[str, Any] = self.inner.get_attributes(request_envelope)
         if request_envelope.context.system.device.device_id == self.pause_device:

@@ -29,6 +29,7 @@ DYNAMIC = {
     ],
     "safety.check.{}": [f"safety.check.{c}" for c in ("general", "numbness", "numbness_spreads", "fall", "heart")],
     "safety.if.{}": [f"safety.if.{tier}" for tier in ("emergency", "surgeon_today", "stop")],
+    "safety.after.{}": [f"safety.after.{tier}" for tier in ("stop", "surgeon_today")],
     "account.needs.{}": [
         f"account.needs.{needs}"
         for needs in (

@@ -66,12 +66,22 @@ def test_symptom_mid_set_stops_and_keeps_the_place(
     assert reply.interpretation is not None
     assert reply.interpretation.intent == "SymptomIntent"
     assert reply.interpretation.slots["symptom"].resolved_id == symptom
-    assert reply.ends_session, "the set stops at once"
+    emergency = symptom in {s for _, s in RED_FLAGS}
+    # The set stops at once and carrying on is refused; after an emergency the only thing
+    # said again is the number, after any other stop the patient may ask one question.
+    again = convo.say("ready")
+    assert again.ends_session
+    if emergency:
+        assert reply.text.endswith("To hear that again, say repeat."), reply.text
+        assert again.text.startswith("Please call") and LOCALES[locale] in again.text, again.text
+    else:
+        assert reply.text.endswith("Is there anything you'd like to ask me about it?"), reply.text
+        assert again.text.startswith("Not "), again.text
+        assert "rest" in again.text or "today" in again.text
     assert LOCALES[locale] in reply.text, "the right emergency number"
     for other, digits in LOCALES.items():
         if digits != LOCALES[locale]:
             assert digits not in reply.text, other
-    emergency = symptom in {s for _, s in RED_FLAGS}
     if symptom in {s for _, s in SURGEON_TODAY}:
         # not over-triaged: the surgeon's office today; emergency services only for the red flags
         assert "contact your surgeon's" in reply.text and "today about this" in reply.text
@@ -100,6 +110,43 @@ def test_symptom_outside_a_workout_gets_the_same_advice(convo: Conversation) -> 
     assert "Stop the exercise now" in reply.text
     assert "contact your surgeon or physical therapist before you carry on" in reply.text
     assert "kept your place" not in reply.text
+
+
+def test_after_a_stop_the_patient_may_ask_one_question(talk: Callable[..., Conversation]) -> None:
+    """After the stop rule or the surgeon's-office answer the microphone stays open: asking to
+    carry on (or anything not understood) hears what to do now and the session ends; a real
+    question is answered; "no" is rest; a red flag is still the emergency answer. After an
+    emergency, "what?" says it all again and anything else says the number again."""
+    convo = talk()
+    mid_set(convo)
+    convo.say("my back hurts")
+    for carry_on in ("can I carry on", "should I still do my exercises tomorrow", "ready"):
+        again = convo.say(carry_on)
+        assert again.text.startswith("Not for now.") and "before you carry on" in again.text, (carry_on, again.text)
+        assert again.ends_session
+        mid_set(convo := talk())
+        convo.say("my back hurts")
+    assert "avoid heavy lifting" in convo.say("what should I avoid").text
+    rest = talk()
+    mid_set(rest)
+    rest.say("my leg is numb")
+    no = rest.say("no")
+    assert no.text == "Okay. Rest now, and take care." and no.ends_session
+    flag = talk()
+    mid_set(flag)
+    flag.say("my back hurts")
+    assert "Call emergency services now" in flag.say("now I can't feel my legs").text
+    today = talk()
+    mid_set(today)
+    assert "today about this" in today.say("my wound is red and hot").text
+    not_today = today.say("can I carry on")
+    assert not_today.text.startswith("Not today.") and "surgeon's office today" in not_today.text
+    emergency = talk()
+    mid_set(emergency)
+    emergency.say("I can't feel my legs")
+    said_again = emergency.say("what?")
+    assert said_again.text.startswith("This needs help right away. Call emergency services now on 9 1 1.")
+    assert emergency.say("no").text == "Please call emergency services now on 9 1 1."
 
 
 def test_unrecognised_pain_words_still_stop(convo: Conversation) -> None:

@@ -45,7 +45,8 @@ def test_symptom_words_after_the_check_in_get_the_symptom_answer(convo: Conversa
     assert "Stop the exercise now" in reply.text
     assert "contact your surgeon or physical therapist" in reply.text
     assert "I've stopped the session and kept your place." in reply.text
-    assert reply.ends_session
+    assert not reply.ends_session and "anything you'd like to ask me about it" in reply.text
+    assert "Not for now" in convo.say("can I carry on").text
     record = user_record(store)
     assert record.place is not None and record.place["after_symptom"] is True
 
@@ -56,7 +57,7 @@ def test_symptom_words_in_any_slot_after_the_check_in_count(convo: Conversation)
     convo.say("the weather on mars is lovely")
     reply = convo.intent("CoachExerciseIntent", exercise=SlotFill("exercise", "my sore leg", slot_type="EXERCISE"))
     assert "Stop the exercise now" in reply.text
-    assert reply.ends_session
+    assert "anything you'd like to ask me about it" in reply.text
 
 
 def test_ready_after_the_check_in_carries_on_where_it_paused(convo: Conversation) -> None:

@@ -248,7 +248,7 @@ def test_a_blood_clot_sign_stops_for_today_mid_set(convo: Conversation) -> None:
     mid_set(convo)
     reply = convo.say("my calf is swollen and hot")
     assert "contact your surgeon's office today" in reply.text
-    assert reply.ends_session
+    assert convo.say("ready").text.startswith("Not today.")
 
 
 def test_a_listed_phrase_names_its_own_sign(catalog: Catalog) -> None:
@@ -264,7 +264,7 @@ def test_a_red_flag_in_another_intents_unknown_words_is_still_one(talk: Callable
         "AvoidIntent", activity=SlotFill("activity", "ring triple zero for me i'm not right", slot_type="ACTIVITY")
     )
     assert "Call triple zero, 0 0 0, now" in reply.text
-    assert reply.ends_session
+    assert convo.say("ready").text == "Please call triple zero, 0 0 0, now."
 
 
 @pytest.mark.parametrize(
@@ -315,7 +315,7 @@ def test_a_high_pain_score_mid_set_stops_the_set(convo: Conversation, store_path
     assert reply.text.startswith("If that's your pain out of ten, 7 is high.")
     assert "Stop the exercise now" in reply.text and "kept your place" in reply.text
     assert "log my pain as 7" in reply.text
-    assert reply.ends_session
+    assert convo.say("ready").text.startswith("Not for now.")
     import sqlite3
 
     with sqlite3.connect(store_path) as db:

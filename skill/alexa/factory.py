@@ -83,6 +83,8 @@ def handlers() -> list[AbstractRequestHandler]:
         # safety first: a symptom is answered whatever else is going on
         safety.SymptomHandler(),
         safety.RedFlagInWordsHandler(),
+        # ... and what to do after one, said again (nothing of the person's records: no PIN)
+        answers.AfterSymptomHandler(),
         # the clinic profile: a person's records open only after their voice PIN
         account.PinNeededHandler(),
         account.PinOutcomeHandler(),

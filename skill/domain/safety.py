@@ -11,7 +11,7 @@ running workout.
 from __future__ import annotations
 
 from skill.domain.catalog import Catalog, Symptom, Topic
-from skill.domain.output import Output, Say, Segment, Spoken, Text, ask, tell
+from skill.domain.output import Output, Pending, Say, Segment, Spoken, Text, ask, tell
 
 
 def emergency_number(catalog: Catalog, locale: str) -> Spoken:
@@ -44,14 +44,47 @@ def symptom_speech(
 def symptom_answer(
     catalog: Catalog, symptom: Symptom | None, locale: str, *, in_workout: bool, severity: str | None = None
 ) -> Output:
-    """The whole answer; the session ends either way: the user should not carry on now."""
+    """The whole answer. An emergency ends the session: the call comes first. After any
+    other stop the patient may ask what now ("should I still do my exercises?"), so the
+    microphone stays open for one question (``AFTER_SYMPTOM``); the exercise stays stopped."""
     speech = symptom_speech(catalog, symptom, locale, severity)
     severity = severity or (symptom.severity if symptom is not None else None)
     if in_workout and severity != "emergency":
         speech.append(Say.of("safety.place_saved"))
     elif in_workout:
         speech.append(Say.of("safety.workout_ended"))
-    return tell(*speech)
+    if severity == "emergency":
+        # The microphone stays open only to say the number again: someone who did not hear
+        # it says "what?" or nothing at all (the reprompt says it), never to ask anything else.
+        number = emergency_number(catalog, locale)
+        return ask(
+            *speech,
+            Say.of("safety.emergency.repeat_hint"),
+            reprompt=Say.of("safety.after.emergency", number=number),
+            pending=Pending.of(AFTER_SYMPTOM, severity="emergency"),
+        )
+    return ask(
+        *speech,
+        Say.of("safety.follow_up"),
+        reprompt=Say.of("safety.follow_up.reprompt"),
+        pending=Pending.of(AFTER_SYMPTOM, severity=severity or "stop"),
+    )
+
+
+# The open question after a symptom stopped things: "do you have a question about it?"
+AFTER_SYMPTOM = "after_symptom"
+
+
+def after_symptom_answer(catalog: Catalog, locale: str, severity: str, *, declined: bool = False) -> Output:
+    """What to do now, said again for an answer that asks to carry on or says something the
+    skill cannot place (see ``symptom_answer``), or rest for a "no" (``declined``); the
+    session then ends. After an emergency it is the number again, whatever was said."""
+    if severity == "emergency":
+        return tell(Say.of("safety.after.emergency", number=emergency_number(catalog, locale)))
+    if declined:
+        return tell(Say.of("safety.after.no"))
+    tier = "surgeon_today" if severity == "surgeon_today" else "stop"
+    return tell(Say.of(f"safety.after.{tier}"))
 
 
 def avoid_answer(catalog: Catalog, topic: Topic | None, heard: str | None, *, not_covered: bool = False) -> Output:

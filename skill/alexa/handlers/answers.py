@@ -93,3 +93,34 @@ class WeekAgainHandler(Handler):
             reprompt=Say.of("workout.which_stage.reprompt"),
             pending=turn.session.pending,
         )
+
+
+# What asks to carry on after a symptom stopped things, or says nothing the skill can place
+# ("should I still do my exercises?" is no intent of its own): a device sends no words with
+# these, so the answer is the stop's, again.
+CARRY_ON = frozenset(
+    {
+        *(set(EVENTS) - {"AMAZON.RepeatIntent"}),
+        "AMAZON.FallbackIntent",
+        "AMAZON.YesIntent",
+        "StartRoutineIntent",
+        "CoachExerciseIntent",
+        "StageIntent",
+    }
+)
+
+
+class AfterSymptomHandler(Handler):
+    """The one question after a symptom stopped the exercise (``safety.symptom_answer``):
+    asking to carry on, or anything the skill cannot place, hears what to do now again;
+    "no" is rest and goodbye; after an emergency, each is the number again. Any other
+    request is answered as it is ("repeat" says the whole answer again); a symptom always
+    wins."""
+
+    when = all_of(intent(*CARRY_ON, "AMAZON.NoIntent"), pending(safety.AFTER_SYMPTOM))
+
+    def answer(self, turn: Turn) -> Output:
+        question = turn.session.pending
+        severity = question.get("severity") if question is not None else "stop"
+        declined = turn.intent_name == "AMAZON.NoIntent"
+        return safety.after_symptom_answer(turn.catalog, turn.locale, severity, declined=declined)
