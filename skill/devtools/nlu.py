@@ -120,6 +120,11 @@ BUILTIN_PHRASES: Mapping[str, tuple[str, ...]] = {
         "my favourite colour is blue",
         "what should i have for dinner",
         "where did i put my keys",
+        "when is my next appointment",
+        "what time is my doctor's appointment",
+        "my daughter is coming round later",
+        "the grandkids are visiting this weekend",
+        "we're going to the shops after this",
     ),
 }
 
