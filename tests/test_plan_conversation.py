@@ -135,6 +135,9 @@ def _coach_the_plan(convo: Conversation, catalog: Catalog, clock: FixedClock, st
 
 def _note_and_unlink(convo: Conversation) -> None:
     convo.launch()
+    asked = convo.say("what exercises did my physio set")
+    assert asked.text.startswith("Your physical therapist's plan for today has 6 exercises: bridging,"), asked.text
+    assert "walking, twice a day." in asked.text
     howto = convo.say("how do I do bridging")
     assert "Your physical therapist's plan for you: 7 repetitions, holding each for 9 seconds." in howto.text
     assert "Your physical therapist's note: Keep your knees hip-width apart." in howto.text
@@ -145,6 +148,7 @@ def _note_and_unlink(convo: Conversation) -> None:
         )
     unlinked = convo.say("unlink my plan")
     assert "I've removed your physical therapist's plan" in unlinked.text
+    assert "plan for today" not in convo.say("what's my plan from the clinic").text
     again = convo.say("start my exercises")
     assert "physical therapist's plan" not in again.text  # the stock start: which week are you in?
 
@@ -181,9 +185,11 @@ def test_the_plan_resumes_with_its_own_amounts_after_a_symptom_stop(
     convo.say("start my exercises")
     convo.say("ready")  # bridging, counted
     convo.say("ready")  # heel slides: left leg
-    # The same safety net as the stock routines: a symptom stops the session at once.
+    # The same safety net as the stock routines: a symptom stops the set at once (and
+    # "no" to the question after it ends the session).
     stopped = convo.say("my leg is going numb")
-    assert stopped.ends_session
+    assert "Stop the exercise now" in stopped.text
+    assert convo.say("no").ends_session
     # The stop is kept for the clinician's report, with its day and exercise.
     [stop] = SQLiteStore(store_path).history(request_for(convo.device.user_id), "y#", "y#~")
     assert stop["date"] == "2026-11-21"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from skill.alexa.handlers import plan
 from skill.alexa.handlers.base import Handler, intent
 from skill.alexa.turn import Turn
 from skill.domain import howto, overview, stage
@@ -36,6 +37,10 @@ class RoutineOverviewHandler(Handler):
             return howto.unknown_exercise(turn.catalog, heard)
         if heard:
             return overview.unknown_routine()
+        # "what's my plan", "what exercises did my physio set": the clinician's plan first.
+        prescribed = plan.plan_overview(turn)
+        if prescribed is not None:
+            return prescribed
         stored = stage.routine_for(turn.user, turn.catalog, turn.now.date())
         if stored is not None:
             return overview.routine_overview(turn.catalog, stored, done_in(stored.id))

@@ -15,7 +15,7 @@ from skill.alexa.handlers.base import Handler, intent
 from skill.alexa.turn import Turn
 from skill.domain.coaching import amount_words, plan_prescribed
 from skill.domain.linking import LinkedPlan, PlanStore, linked_plan, mark_announced, new_link
-from skill.domain.output import Count, HowToScreen, Output, Say, Segment, Spoken, Text, ask
+from skill.domain.output import Count, ExerciseRef, HowToScreen, ListOf, Output, Say, Segment, Spoken, Text, ask
 from skill.store.keys import user_key
 
 log = logs.getLogger("spine_coach")
@@ -116,6 +116,27 @@ def _times(n: int) -> Say:
     if n == 2:
         return Say.of("plan.times.twice")
     return Say.of("plan.times.many", n=n)
+
+
+def plan_overview(turn: Turn) -> Output | None:
+    """ "what's my plan from the clinic", "what exercises did my physio set": today's phase
+    of the linked plan, its exercises and how often. None without a plan."""
+    linked = current_plan(turn)
+    if linked is None:
+        return None
+    phase = linked.plan.phase_on(turn.today())
+    if phase is None:
+        return ask(Say.of("plan.nothing_today"), reprompt=Say.of("plan.anything_else"))
+    exercises = tuple(dict.fromkeys(p.exercise for p in phase.exercises))
+    return ask(
+        Say.of(
+            "plan.overview",
+            count=Count(len(exercises), "exercise"),
+            exercises=ListOf(tuple(ExerciseRef(e) for e in exercises)),
+            times=_times(phase.times_per_day),
+        ),
+        reprompt=Say.of("plan.anything_else"),
+    )
 
 
 def start_plan(turn: Turn) -> Output | None:
