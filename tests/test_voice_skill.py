@@ -127,7 +127,9 @@ def test_a_sign_in_words_that_name_no_exercise_is_answered_as_the_sign(convo: Co
 
 
 def test_unknown_exercise_without_anything_close_offers_examples(convo: Conversation) -> None:
-    reply = convo.say("tell me about planks")
+    # As Alexa would send it: the words of an unknown exercise (a model may also put "tell
+    # me about planks" on a routine question, answered as an unknown routine).
+    reply = convo.intent("HowToIntent", exercise=SlotFill("exercise", "planks", slot_type="EXERCISE"))
     assert "I don't know an exercise called planks" in reply.text
     assert "pelvic tilts, bridging, or knee to chest" in reply.text
     assert not reply.ends_session

@@ -10,7 +10,26 @@ from skill.domain.output import Output, RoutineRef, Say
 
 # Words that say a routine is meant, even one the skill does not know ("the late stage one").
 _ROUTINE_WORDS = frozenset(
-    ["routine", "routines", "stage", "week", "weeks", "program", "programme", "phase", "plan", "exercises"]
+    [
+        "routine",
+        "routines",
+        "stage",
+        "week",
+        "weeks",
+        "program",
+        "programme",
+        "phase",
+        "plan",
+        "exercises",
+        "workout",
+        "session",
+        "level",
+        "month",
+        "day",
+        "days",
+        "tomorrow",
+        "today",
+    ]
 )
 
 
@@ -31,9 +50,9 @@ class RoutineOverviewHandler(Handler):
         if routine_id is not None and routine_id in turn.catalog.routines:
             return overview.routine_overview(turn.catalog, turn.catalog.routine(routine_id), done_in(routine_id))
         heard = turn.slot_raw("stage")
-        if heard and not _ROUTINE_WORDS.intersection(heard.lower().split()):
-            # "tell me about planks": no routine is named, so the words name what they are
-            # about, most likely an exercise (the closest ones are offered).
+        if heard and not _ROUTINE_WORDS.intersection(heard.lower().split()) and turn.catalog.closest_exercises(heard):
+            # "tell me about the bridge thing": no routine is named and the words sound like
+            # an exercise's name: the closest exercises are offered.
             return howto.unknown_exercise(turn.catalog, heard)
         if heard:
             return overview.unknown_routine()

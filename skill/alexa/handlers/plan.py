@@ -128,7 +128,10 @@ def plan_overview(turn: Turn) -> Output | None:
     if phase is None:
         return ask(Say.of("plan.nothing_today"), reprompt=Say.of("plan.anything_else"))
     exercises = tuple(dict.fromkeys(p.exercise for p in phase.exercises))
+    # The plan's days are the clinician's: on another day its exercises are said as such.
+    rest_day = () if phase.is_exercise_day(turn.today()) else (Say.of("plan.rest_day"),)
     return ask(
+        *rest_day,
         Say.of(
             "plan.overview",
             count=Count(len(exercises), "exercise"),
