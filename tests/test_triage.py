@@ -371,14 +371,10 @@ FLOORS = {
     "statements-6.jsonl": {"emergency": 29, "today": 21, "stop": 15, "expected": 24},
     "statements-7.jsonl": {"emergency": 40, "today": 37, "stop": 39, "expected": 40},
 }
-# Emergencies whose words never reach the triage: the console's understanding (as Alexa may)
-# hears the first as nothing at all (the safety net checks in mid-set), the second as another
-# intent that carries none of its words.
-# Issue 26's to solve.
-NOT_UNDERSTOOD = {
-    "I've been trying to wee for the last few hours and nothing will come out",
-    "I've been sat on the loo for half an hour, I'm bursting to go but nothing's coming at all.",  # "ready"
-}
+# Emergencies whose words never reach the triage (issue 26's to solve): none left since the
+# twelfth round ("nothing will come out" when trying to wee, "bursting to go but nothing's
+# coming" on the loo were heard as nothing or as "ready"; both reach the emergency answer now).
+NOT_UNDERSTOOD: set[str] = set()
 # The fifth round's statements given a higher tier than the set's, not yet met (over, never
 # under): two stop-rule numbness reports sent to 911 (one buttock numb, a leg "dead-ish"), and
 # expected sensations stopped or referred, whose words of reassurance the triage does not read
@@ -800,6 +796,31 @@ def test_the_sixth_rounds_words(catalog: Catalog, words: str, tier: str | None) 
         ("my abs are shaking", "expected"),
         ("my legs are shaking and i can't stand", "emergency"),
         ("i'm knackered", "expected"),
+        # The review of the seventh round: what its first words got wrong. A wheezing or
+        # congested chest stays a breathing sign (a clot's combinations with it too); only a
+        # cough's rattly chest is a chest infection, and with a calf-clot sign an emergency.
+        ("my chest is wheezing", "emergency"),
+        ("my heart is racing and my chest is wheezing", "emergency"),
+        ("my calf is swollen and my chest feels congested", "emergency"),
+        ("my calf is red and hot and I've got a cough and my chest is rattling", "emergency"),
+        ("i've got a bad cough and my chest feels all rattly", "surgeon_today"),
+        ("I don't think my breathing is normal", "emergency"),
+        ("I'm not sure my breathing is normal", "emergency"),
+        ("a numb patch near my scar that's spreading down my leg", "stop"),
+        ("a numb area around the incision that's new since this morning", "surgeon_today"),
+        ("there's bruising going down the back of my leg", None),
+        ("my back is knackered", None),
+        ("I'm getting stronger with each one", "expected"),
+        ("the band slid off my foot during the stretch", None),
+        ("i kind of slid off the edge of the bed onto my knees", "stop"),
+        ("I'm on oxycodone and not doing too bad", None),
+        ("my tablets make me sleepy so I'm not doing the exercises", None),
+        ("my side feels heavy and my face is hot", None),
+        ("I don't know what day it is since my surgery", None),
+        ("I feel a bit nervy going into the leg exercises", None),
+        ("I pressed on the wound in the bathroom and nothing came out", "surgeon_today"),
+        ("the fluid from my wound is a wee bit cloudy", "surgeon_today"),
+        ("my pee is cloudy and smells really strong", "surgeon_today"),
     ],
 )
 def test_the_seventh_rounds_words(catalog: Catalog, words: str, tier: str | None) -> None:
