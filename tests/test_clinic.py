@@ -497,6 +497,22 @@ def test_delete_my_data_under_the_consumer_profile_takes_what_a_clinic_deploymen
     assert rows(store_path) == ({}, [])
 
 
+def test_the_consumer_profile_keeps_one_record_per_account_whatever_voice_speaks(
+    store_path: Path, clock: FixedClock, catalog: Catalog
+) -> None:
+    """Personalization left on in the developer console sends a voice's id under the consumer
+    profile too: it keeps the account's one record, so "delete my data" deletes only that."""
+    store = SQLiteStore(store_path)
+    skill = build_skill(store=store, clock=clock, catalog=catalog, skill_id=LOCAL_SKILL_ID, profile=CONSUMER)
+    for person in (ANNA, BEN):
+        voice = Conversation(checked(in_process(skill)), device=Device(user_id=ACCOUNT, person_id=person), clock=clock)
+        voice.say("ask spine coach to start the in hospital exercises")
+        voice.say("ready")
+        voice.say("stop")
+    records, history = rows(store_path)
+    assert set(records) == {ACCOUNT} and {key for key, _ in history} == {ACCOUNT}
+
+
 def test_a_person_whose_first_words_were_a_pain_score_is_deleted_with_the_account(
     store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
 ) -> None:
@@ -556,6 +572,20 @@ def test_a_session_belongs_to_the_voice_that_started_it(
     anna.device.person_id = None
     replayed = anna.say("repeat that")
     assert "6" not in replayed.text and "7" not in replayed.text, replayed.text
+
+
+def test_whoever_is_beside_the_patient_can_hear_the_emergency_again(
+    store_path: Path, check: TokenCheck, provider: Provider, clock: FixedClock, catalog: Catalog
+) -> None:
+    """ "Ask someone nearby to call for you": that someone's voice is not the patient's, and
+    still hears the emergency answer again, then the number; nothing else of the session."""
+    anna = conversation(SQLiteStore(store_path), check, clock, catalog, access_token=provider.link(), person_id=ANNA)
+    anna.launch()
+    emergency = anna.say("I can't feel my legs")
+    assert "Call emergency services now on 9 1 1" in emergency.text
+    anna.device.person_id = None
+    assert anna.say("repeat that").text == emergency.text
+    assert anna.say("what was the number").text == "Please call emergency services now on 9 1 1."
 
 
 def test_repeat_after_the_pin_repeats_no_pin_question(

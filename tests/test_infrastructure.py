@@ -107,6 +107,9 @@ def test_tables_follow_the_store_contract(template: dict[str, Any]) -> None:
         }
     for name in tables:
         assert template["Resources"][name]["DeletionPolicy"] == "Retain"
+    # Clinic patients' records are keyed with the link secret: it outlives the stack as they do.
+    secret = template["Resources"]["LinkSecret"]
+    assert secret["DeletionPolicy"] == "Retain" and secret["UpdateReplacePolicy"] == "Retain"
 
 
 def test_function_gets_the_tables_and_the_skill_id(template: dict[str, Any]) -> None:

@@ -14,18 +14,19 @@ from skill.devtools.simulator import Conversation
 from skill.devtools.standin import StandIn
 from skill.domain.user import UserRecord
 from skill.store.sqlite import SQLiteStore
-from tests.support import PERSON, STORED_PERSON
 from tests.support import STANDIN_DEVICE as DEVICE
 from tests.support import STANDIN_TOKEN as TOKEN
+from tests.support import STORED_PERSON
 from tests.test_store_sqlite import request_for
 
 SPOKEN = "Time for your back exercises. Just say: Alexa, ask Spine Coach to start my exercises."
 
 
 def user_record(store: SQLiteStore, *, clinic: bool = False) -> UserRecord:
-    """The suites' patient's record: under the consumer profile keyed by their voice alone;
-    under the clinic's, by their voice and the clinic patient linked to it."""
-    person = STORED_PERSON if clinic else PERSON
+    """The suites' patient's record: under the consumer profile the account's (one record per
+    account, whatever voice speaks); under the clinic's, keyed by their voice and the clinic
+    patient linked to it."""
+    person = STORED_PERSON if clinic else None
     return UserRecord.from_dict(store.get_attributes(request_for("amzn1.ask.account.LOCALCONSOLEUSER", person)))
 
 

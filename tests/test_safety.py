@@ -120,7 +120,7 @@ def test_after_a_stop_the_patient_may_ask_one_question(talk: Callable[..., Conve
     convo = talk()
     mid_set(convo)
     convo.say("my back hurts")
-    for carry_on in ("can I carry on", "should I still do my exercises tomorrow", "ready"):
+    for carry_on in ("can I carry on", "should I still do my exercises tomorrow", "ready", "start my exercises"):
         again = convo.say(carry_on)
         assert again.text.startswith("Not for now.") and "before you carry on" in again.text, (carry_on, again.text)
         assert again.ends_session
@@ -147,6 +147,41 @@ def test_after_a_stop_the_patient_may_ask_one_question(talk: Callable[..., Conve
     said_again = emergency.say("what?")
     assert said_again.text.startswith("This needs help right away. Call emergency services now on 9 1 1.")
     assert emergency.say("no").text == "Please call emergency services now on 9 1 1."
+
+
+def test_after_an_emergency_only_the_number_is_said_again(talk: Callable[..., Conversation]) -> None:
+    """Nothing talks the skill back into coaching after an emergency answer: help, good
+    news, a week, a question, another symptom each hear the number, and the session ends;
+    "repeat" and "what?" say the whole answer again."""
+    for then in ("help", "I feel fine now", "I'm in week two", "what should I avoid", "my back hurts too", "yes"):
+        convo = talk()
+        mid_set(convo)
+        first = convo.say("I have crushing chest pain")
+        assert convo.say("what?").text == first.text
+        after = convo.say(then)
+        assert after.text == "Please call emergency services now on 9 1 1." and after.ends_session, (then, after.text)
+
+
+def test_nothing_starts_again_in_the_session_a_symptom_stopped(talk: Callable[..., Conversation]) -> None:
+    """After the stop rule, a how-to's offer to coach, a new start or a resume in the same
+    session hears the stop's advice instead; a question is still answered first."""
+    for asked, then in (
+        ("how do I do heel slides", "yes"),
+        ("what should I avoid", "start my exercises"),
+        ("what should I avoid", "coach me through bridging"),
+    ):
+        convo = talk()
+        mid_set(convo)
+        convo.say("my back hurts")
+        answered = convo.say(asked)
+        assert "Not for now" not in answered.text, answered.text
+        refused = convo.say(then)
+        assert refused.text.startswith("Not for now.") and refused.ends_session, (asked, then, refused.text)
+    yes = talk()
+    mid_set(yes)
+    yes.say("my back hurts")
+    assert yes.say("yes").text == "Go ahead: what would you like to ask?"
+    assert "avoid heavy lifting" in yes.say("what should I avoid").text
 
 
 def test_unrecognised_pain_words_still_stop(convo: Conversation) -> None:

@@ -80,11 +80,15 @@ def handlers() -> list[AbstractRequestHandler]:
         # events outside a conversation
         progress.SkillDisabledHandler(),
         reminders.PermissionAnswerHandler(),
+        # after an emergency answer, only it again (to anyone in the room)
+        answers.AfterEmergencyHandler(),
         # safety first: a symptom is answered whatever else is going on
         safety.SymptomHandler(),
         safety.RedFlagInWordsHandler(),
-        # ... and what to do after one, said again (nothing of the person's records: no PIN)
+        # ... and what to do after one, said again; nothing starts again in that session
+        # (nothing of the person's records: no PIN)
         answers.AfterSymptomHandler(),
+        answers.StoppedTodayHandler(),
         # the clinic profile: a person's records open only after their voice PIN
         account.PinNeededHandler(),
         account.PinOutcomeHandler(),

@@ -38,6 +38,7 @@ from skill.domain.guided import Guide
 from skill.domain.merge import merge
 from skill.domain.output import CoachingScreen, Output, Say
 from skill.domain.profile import CONSUMER, NEEDS_LINK, Access, Identity, Profile
+from skill.domain.safety import AFTER_SYMPTOM
 from skill.domain.session import SessionState
 from skill.domain.user import Entry, UserRecord, split_legacy
 from skill.store.keys import bound_person, person_id
@@ -173,14 +174,20 @@ class Turn:
         """A session belongs to the voice that started it: when another speaks (or a voice
         where there was none), nothing of the session carries over, neither the workout, the
         last answer, the question asked, the PIN's outcome nor what was told in it. True
-        when the session was started afresh."""
+        when the session was started afresh. One thing carries over: an emergency answer, so
+        that whoever is beside the patient ("ask someone nearby to call for you") can have it
+        said again (it says nothing of the patient's records)."""
         speaker = self.person or ""
         if self.session.speaker == speaker:
             return False
         if self.session.speaker is None:  # the session's first request, or one from before speakers
             self.session.speaker = speaker
             return False
+        old = self.session
         self.session = SessionState(speaker=speaker)
+        if old.stopped == "emergency":
+            self.session.pending, self.session.stopped = old.pending, old.stopped
+            self.session.last_speech, self.session.last_reprompt = old.last_speech, old.last_reprompt
         return True
 
     @property
@@ -189,14 +196,16 @@ class Turn:
         clinic account linked to them (``skill.store.keys.bound_person``), only when this
         request may use it (the clinic profile's link, voice and PIN); else the account's,
         which never holds health information, so the person's record is neither read,
-        changed nor deleted."""
+        changed nor deleted. A profile without personal records keeps one record per
+        account even when Alexa sends a voice's id (personalization left on in the
+        developer console): "delete my data" then deletes that one record's account."""
         if self._store_envelope is None:
             envelope = self.handler_input.request_envelope
-            if self.deps.profile.links_accounts and self.person is not None:
+            if self.person is not None:
                 envelope = copy.copy(envelope)
                 envelope.context = copy.copy(envelope.context)
                 envelope.context.system = copy.copy(envelope.context.system)
-                subject = self.identity.subject
+                subject = self.identity.subject if self.deps.profile.links_accounts else None
                 if self.access.keeps_health and subject is not None:
                     envelope.context.system.person = copy.copy(envelope.context.system.person)
                     secret = self.deps.store.link_secret  # LinkSecretMissing: the store is unusable
@@ -473,6 +482,8 @@ class Turn:
             builder.ask(reprompt.ssml)
             self.session.last_reprompt = reprompt.ssml
             self.session.pending = output.pending
+        if output.pending is not None and output.pending.kind == AFTER_SYMPTOM:
+            self.session.stopped = output.pending.get("severity") or "stop"
         if not output.hand_off:  # "repeat" after Alexa's own question repeats what we said before it
             self.session.last_speech = speech.ssml
         self.session.last_counted = isinstance(output.screen, CoachingScreen) and output.screen.counting

@@ -334,6 +334,9 @@ _TRIAGED = (
     "Is it pain, numbness or weakness",
 )
 _MID_SET = ("my physio moved me to the week six routine", "start my week six routine", "ready")
+# How the emergency answer ends (the session open only to say it again), where a stop rule's
+# answer that also names the number asks whether there is a question about it.
+_SAID_AGAIN = "To hear that again, say repeat."
 
 
 @dataclass(frozen=True)
@@ -376,7 +379,7 @@ def symptom_dialogs(annotations: Sequence[Annotation]) -> list[Dialog]:
             if annotation.group == "red_flag":
                 outside = talk(f"{n}OUT", annotation.locale).say(f"ask spine coach {annotation.text}")
                 answers.append(outside.text)
-                passed = all(number in r.text and r.ends_session for r in (reply, outside))
+                passed = all(number in r.text and r.text.endswith(_SAID_AGAIN) for r in (reply, outside))
             dialogs.append(Dialog(annotation, passed, " | ".join(answers)))
     return dialogs
 

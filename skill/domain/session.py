@@ -47,6 +47,9 @@ class SessionState:
     # None before the first request looked.
     speaker: str | None = None
     after_pin: dict[str, Any] | None = None
+    # A symptom stopped exercise in this session: its tier ("stop", "surgeon_today" or
+    # "emergency"). Nothing starts again in this session, whatever is asked next.
+    stopped: str | None = None
 
     @staticmethod
     def from_attributes(raw: Mapping[str, Any] | None) -> SessionState:
@@ -66,6 +69,7 @@ class SessionState:
             pin_declined=raw.get("pin_declined") is True,
             speaker=_str_or_none(raw.get("speaker")),
             after_pin=_document(raw.get("after_pin")),
+            stopped=_str_or_none(raw.get("stopped")),
         )
 
     def to_attributes(self) -> dict[str, Any]:
@@ -94,6 +98,8 @@ class SessionState:
             attributes["speaker"] = self.speaker
         if self.after_pin is not None:
             attributes["after_pin"] = _compact(self.after_pin)
+        if self.stopped is not None:
+            attributes["stopped"] = self.stopped
         return attributes
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.alexa.handlers.base import Handler, Predicate, all_of, intent, pending
+from skill.alexa.handlers.base import Handler, Predicate, all_of, any_of, intent, pending
 from skill.alexa.handlers.workout import EVENTS, in_workout
 from skill.alexa.turn import Turn, turn_of
 from skill.domain import safety, starts, welcome
@@ -102,25 +102,56 @@ CARRY_ON = frozenset(
     {
         *(set(EVENTS) - {"AMAZON.RepeatIntent"}),
         "AMAZON.FallbackIntent",
-        "AMAZON.YesIntent",
         "StartRoutineIntent",
         "CoachExerciseIntent",
         "StageIntent",
     }
 )
+# What starts exercise again, later in the same session: a request, or a yes to an offer.
+STARTS = frozenset({"StartRoutineIntent", "CoachExerciseIntent", *(set(EVENTS) - {"AMAZON.RepeatIntent"})})
+START_OFFERS = (starts.CONFIRM, "start_routine", "offer_coach", "offer_routine", "resume")
+
+
+def _stopped(*tiers: str) -> Predicate:
+    return lambda hi: turn_of(hi).session.stopped in tiers
+
+
+class AfterEmergencyHandler(Handler):
+    """After the emergency answer the session stays open only to say it again: "repeat"
+    (and "what?") says all of it; anything else, whatever it is, and from anyone in the room,
+    the number, and the session ends. Nothing else is taken up until the next session."""
+
+    when = all_of(_stopped("emergency"), lambda hi: turn_of(hi).intent_name not in ("", "AMAZON.RepeatIntent"))
+
+    def answer(self, turn: Turn) -> Output:
+        return safety.after_symptom_answer(turn.catalog, turn.locale, "emergency")
 
 
 class AfterSymptomHandler(Handler):
     """The one question after a symptom stopped the exercise (``safety.symptom_answer``):
     asking to carry on, or anything the skill cannot place, hears what to do now again;
-    "no" is rest and goodbye; after an emergency, each is the number again. Any other
-    request is answered as it is ("repeat" says the whole answer again); a symptom always
-    wins."""
+    "yes" (there is a question) asks for it; "no" is rest and goodbye. Any other request is
+    answered as it is ("repeat" says the whole answer again); a symptom always wins."""
 
-    when = all_of(intent(*CARRY_ON, "AMAZON.NoIntent"), pending(safety.AFTER_SYMPTOM))
+    when = all_of(intent(*CARRY_ON, *YES_NO), pending(safety.AFTER_SYMPTOM))
 
     def answer(self, turn: Turn) -> Output:
         question = turn.session.pending
         severity = question.get("severity") if question is not None else "stop"
+        if turn.intent_name == "AMAZON.YesIntent":
+            return ask(Say.of("safety.follow_up.go_on"), reprompt=Say.of("safety.follow_up.reprompt"), pending=question)
         declined = turn.intent_name == "AMAZON.NoIntent"
         return safety.after_symptom_answer(turn.catalog, turn.locale, severity, declined=declined)
+
+
+class StoppedTodayHandler(Handler):
+    """Later in a session a symptom stopped, nothing starts again: asking to start a routine
+    or be coached, or yes to an offer to, hears what to do now instead (the stop's advice)."""
+
+    when = all_of(
+        _stopped("stop", "surgeon_today"),
+        any_of(intent(*STARTS), all_of(intent("AMAZON.YesIntent"), pending(*START_OFFERS))),
+    )
+
+    def answer(self, turn: Turn) -> Output:
+        return safety.after_symptom_answer(turn.catalog, turn.locale, turn.session.stopped or "stop")
