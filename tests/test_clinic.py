@@ -586,6 +586,12 @@ def test_whoever_is_beside_the_patient_can_hear_the_emergency_again(
     anna.device.person_id = None
     assert anna.say("repeat that").text == emergency.text
     assert anna.say("what was the number").text == "Please call emergency services now on 9 1 1."
+    # A stop stands too when Alexa misses the patient's voice once: nothing starts again.
+    ben = conversation(SQLiteStore(store_path), check, clock, catalog, access_token=provider.link(), person_id=BEN)
+    ben.launch()
+    assert "Stop the exercise now" in ben.say("my back hurts").text
+    ben.device.person_id = None
+    assert ben.say("start my exercises").text.startswith("Not for now.")
 
 
 def test_repeat_after_the_pin_repeats_no_pin_question(

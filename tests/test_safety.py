@@ -184,6 +184,29 @@ def test_nothing_starts_again_in_the_session_a_symptom_stopped(talk: Callable[..
     assert "avoid heavy lifting" in yes.say("what should I avoid").text
 
 
+def test_a_tap_on_the_screen_starts_nothing_after_a_symptom(talk: Callable[..., Conversation]) -> None:
+    """The routine's screen may still be up after a symptom's answer: a tap on an exercise
+    after an emergency hears the number; after a stop, the stop's advice; and a milder
+    symptom said later lowers nothing."""
+    from skill.devtools import envelopes
+
+    for said, heard in (
+        ("I can't feel my legs", "Please call emergency services now on 9 1 1."),
+        ("my back hurts", "Not for now."),
+    ):
+        convo = talk(apl_max_version="2024.3")
+        mid_set(convo)
+        convo.say(said)
+        tapped = convo.request(envelopes.user_event(convo.device, ["coach", "bridging"], "spine-coach-routine"))
+        assert tapped.text.startswith(heard) and tapped.ends_session, (said, tapped.text)
+    worse_first = talk()
+    mid_set(worse_first)
+    assert "today about this" in worse_first.say("my wound is red and hot").text
+    worse_first.say("what should I avoid")
+    assert "Stop the exercise now" in worse_first.say("my back hurts").text
+    assert worse_first.say("start my exercises").text.startswith("Not today.")
+
+
 def test_unrecognised_pain_words_still_stop(convo: Conversation) -> None:
     mid_set(convo)
     reply = convo.say("my knee hurts")

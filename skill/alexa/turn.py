@@ -40,6 +40,7 @@ from skill.domain.output import CoachingScreen, Output, Say
 from skill.domain.profile import CONSUMER, NEEDS_LINK, Access, Identity, Profile
 from skill.domain.safety import AFTER_SYMPTOM
 from skill.domain.session import SessionState
+from skill.domain.triage import TIERS
 from skill.domain.user import Entry, UserRecord, split_legacy
 from skill.store.keys import bound_person, person_id
 
@@ -174,9 +175,9 @@ class Turn:
         """A session belongs to the voice that started it: when another speaks (or a voice
         where there was none), nothing of the session carries over, neither the workout, the
         last answer, the question asked, the PIN's outcome nor what was told in it. True
-        when the session was started afresh. One thing carries over: an emergency answer, so
-        that whoever is beside the patient ("ask someone nearby to call for you") can have it
-        said again (it says nothing of the patient's records)."""
+        when the session was started afresh. A symptom's stop carries over, and an emergency
+        answer, so that whoever is beside the patient ("ask someone nearby to call for you")
+        can have it said again (it says nothing of the patient's records)."""
         speaker = self.person or ""
         if self.session.speaker == speaker:
             return False
@@ -184,9 +185,11 @@ class Turn:
             self.session.speaker = speaker
             return False
         old = self.session
-        self.session = SessionState(speaker=speaker)
+        # A symptom's stop stands for whoever speaks next (Alexa may miss the patient's voice
+        # once): nothing starts again in this session, and nothing of what was said is told.
+        self.session = SessionState(speaker=speaker, stopped=old.stopped)
         if old.stopped == "emergency":
-            self.session.pending, self.session.stopped = old.pending, old.stopped
+            self.session.pending = old.pending
             self.session.last_speech, self.session.last_reprompt = old.last_speech, old.last_reprompt
         return True
 
@@ -483,7 +486,9 @@ class Turn:
             self.session.last_reprompt = reprompt.ssml
             self.session.pending = output.pending
         if output.pending is not None and output.pending.kind == AFTER_SYMPTOM:
-            self.session.stopped = output.pending.get("severity") or "stop"
+            # The most urgent stop of the session stands: a milder symptom after it lowers nothing.
+            tiers = [t for t in (self.session.stopped, output.pending.get("severity") or "stop") if t in TIERS]
+            self.session.stopped = max(tiers, key=TIERS.index)
         if not output.hand_off:  # "repeat" after Alexa's own question repeats what we said before it
             self.session.last_speech = speech.ssml
         self.session.last_counted = isinstance(output.screen, CoachingScreen) and output.screen.counting

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
-from skill.alexa.handlers.base import Handler, Predicate, all_of, any_of, intent, pending
+from skill.alexa.handlers.base import Handler, Predicate, all_of, any_of, intent, pending, request_type
 from skill.alexa.handlers.workout import EVENTS, in_workout
 from skill.alexa.turn import Turn, turn_of
 from skill.domain import safety, starts, welcome
@@ -110,6 +110,7 @@ CARRY_ON = frozenset(
 # What starts exercise again, later in the same session: a request, or a yes to an offer.
 STARTS = frozenset({"StartRoutineIntent", "CoachExerciseIntent", *(set(EVENTS) - {"AMAZON.RepeatIntent"})})
 START_OFFERS = (starts.CONFIRM, "start_routine", "offer_coach", "offer_routine", "resume")
+TOUCH = "Alexa.Presentation.APL.UserEvent"
 
 
 def _stopped(*tiers: str) -> Predicate:
@@ -121,7 +122,14 @@ class AfterEmergencyHandler(Handler):
     (and "what?") says all of it; anything else, whatever it is, and from anyone in the room,
     the number, and the session ends. Nothing else is taken up until the next session."""
 
-    when = all_of(_stopped("emergency"), lambda hi: turn_of(hi).intent_name not in ("", "AMAZON.RepeatIntent"))
+    when = all_of(
+        _stopped("emergency"),
+        any_of(
+            all_of(request_type("IntentRequest"), lambda hi: turn_of(hi).intent_name != "AMAZON.RepeatIntent"),
+            request_type(TOUCH),  # a tap on a screen still showing the routine starts nothing
+            request_type("LaunchRequest"),
+        ),
+    )
 
     def answer(self, turn: Turn) -> Output:
         return safety.after_symptom_answer(turn.catalog, turn.locale, "emergency")
@@ -137,7 +145,9 @@ class AfterSymptomHandler(Handler):
 
     def answer(self, turn: Turn) -> Output:
         question = turn.session.pending
-        severity = question.get("severity") if question is not None else "stop"
+        # The session's most urgent stop, not only the latest ("my back hurts" after a wound
+        # that needs the surgeon's office today is still for today).
+        severity = turn.session.stopped or (question.get("severity") if question is not None else "stop")
         if turn.intent_name == "AMAZON.YesIntent":
             return ask(Say.of("safety.follow_up.go_on"), reprompt=Say.of("safety.follow_up.reprompt"), pending=question)
         declined = turn.intent_name == "AMAZON.NoIntent"
@@ -146,11 +156,12 @@ class AfterSymptomHandler(Handler):
 
 class StoppedTodayHandler(Handler):
     """Later in a session a symptom stopped, nothing starts again: asking to start a routine
-    or be coached, or yes to an offer to, hears what to do now instead (the stop's advice)."""
+    or be coached, an answer to an offer to (or to the questions before a start), or a tap
+    on the screen hears what to do now instead (the stop's advice)."""
 
     when = all_of(
         _stopped("stop", "surgeon_today"),
-        any_of(intent(*STARTS), all_of(intent("AMAZON.YesIntent"), pending(*START_OFFERS))),
+        any_of(intent(*STARTS), all_of(intent(*YES_NO), pending(*START_OFFERS)), request_type(TOUCH)),
     )
 
     def answer(self, turn: Turn) -> Output:
