@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from skill.alexa.handlers import plan
 from skill.alexa.handlers.base import Handler, intent
 from skill.alexa.turn import Turn
@@ -22,6 +24,14 @@ class HowToHandler(Handler):
             answer = plan.with_note(turn, exercise_id, explained.before(*early))
             # Mid-session the answer ends with where the session is ("say ready when you're
             # set"), not with the offer to coach it alone: a yes to that would leave the routine.
+            if turn.session.stopped is not None:
+                # After a symptom's stop in this session, no offer to coach it: what to do first.
+                return replace(
+                    answer,
+                    speech=(*answer.speech[:-1], Say.of("safety.after.howto")),
+                    reprompt=(Say.of("reminder.anything_else.reprompt"),),
+                    pending=None,
+                )
             return _back_to_the_session(turn, exercise_id, list(answer.speech[:-1])) or answer
         # "tell me about driving", "how do I get out of bed": not an exercise but an activity
         # the guidance answers (or says it does not cover), read from the same words.
