@@ -823,6 +823,9 @@ def test_the_sixth_rounds_words(catalog: Catalog, words: str, tier: str | None) 
         ("the fluid from my wound is a wee bit cloudy", "surgeon_today"),
         # ... and the second review: what the first fixes softened, and what they still read.
         ("I went to the bathroom and nothing came out", "emergency"),
+        ("I can't go to the bathroom", "emergency"),
+        ("I went to the bathroom and couldn't go", "emergency"),
+        ("I need to go to the bathroom", None),
         ("my face is numb on one side", "emergency"),
         ("half my face has gone numb", "emergency"),
         ("my husband doesn't know what day it is", "emergency"),
