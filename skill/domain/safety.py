@@ -44,9 +44,9 @@ def symptom_speech(
 def symptom_answer(
     catalog: Catalog, symptom: Symptom | None, locale: str, *, in_workout: bool, severity: str | None = None
 ) -> Output:
-    """The whole answer. An emergency ends the session: the call comes first. After any
-    other stop the patient may ask what now ("should I still do my exercises?"), so the
-    microphone stays open for one question (``AFTER_SYMPTOM``); the exercise stays stopped."""
+    """The whole answer, and the microphone open after it (``AFTER_SYMPTOM``, its tier): after
+    an emergency only to say it again; after any other stop for one question ("should I still
+    do my exercises?"). The exercise stays stopped either way."""
     speech = symptom_speech(catalog, symptom, locale, severity)
     severity = severity or (symptom.severity if symptom is not None else None)
     if in_workout and severity != "emergency":

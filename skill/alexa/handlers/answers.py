@@ -16,13 +16,13 @@ from skill.domain.output import Output, Say, ask, tell
 # the six-week follow-up), deleting data. (An offer to coach or to pick up a saved place is
 # no such question: a new request answers it well enough.)
 YES_NO_QUESTIONS = frozenset({starts.CONFIRM, "start_routine", "delete_data"})
+# Workout commands but "repeat" (which replays the last answer, whatever it was).
+COMMANDS = frozenset(EVENTS) - {"AMAZON.RepeatIntent"}
 # What answers none of them and asks for nothing new either: a workout command with no
 # workout running ("ready" to "has your surgeon cleared you?"), a bare time, number or
 # routine name, words the skill could not place. Repeat replays the question; help, stop,
 # a symptom and any real request are answered as they are.
-NOT_AN_ANSWER = frozenset(
-    {*EVENTS, "AMAZON.FallbackIntent", "TimeAnswerIntent", "PainAnswerIntent", "StageIntent"} - {"AMAZON.RepeatIntent"}
-)
+NOT_AN_ANSWER = COMMANDS | {"AMAZON.FallbackIntent", "TimeAnswerIntent", "PainAnswerIntent", "StageIntent"}
 
 
 def _not_in_workout() -> Predicate:
@@ -79,7 +79,7 @@ class WeekAgainHandler(Handler):
     hears as a symptom ("I'm not sure" too: "ouch, I don't know") is the symptom handler's."""
 
     when = all_of(
-        intent(*(set(EVENTS) - {"AMAZON.RepeatIntent"}), "AMAZON.FallbackIntent", *YES_NO),
+        intent(*COMMANDS, "AMAZON.FallbackIntent", *YES_NO),
         pending("ask_stage"),
         _not_in_workout(),
     )
@@ -95,21 +95,13 @@ class WeekAgainHandler(Handler):
         )
 
 
+# What starts exercise again, later in the same session: a request, or a yes to an offer.
+STARTS = COMMANDS | {"StartRoutineIntent", "CoachExerciseIntent"}
+START_OFFERS = (starts.CONFIRM, "start_routine", "offer_coach", "offer_routine", "resume")
 # What asks to carry on after a symptom stopped things, or says nothing the skill can place
 # ("should I still do my exercises?" is no intent of its own): a device sends no words with
 # these, so the answer is the stop's, again.
-CARRY_ON = frozenset(
-    {
-        *(set(EVENTS) - {"AMAZON.RepeatIntent"}),
-        "AMAZON.FallbackIntent",
-        "StartRoutineIntent",
-        "CoachExerciseIntent",
-        "StageIntent",
-    }
-)
-# What starts exercise again, later in the same session: a request, or a yes to an offer.
-STARTS = frozenset({"StartRoutineIntent", "CoachExerciseIntent", *(set(EVENTS) - {"AMAZON.RepeatIntent"})})
-START_OFFERS = (starts.CONFIRM, "start_routine", "offer_coach", "offer_routine", "resume")
+CARRY_ON = STARTS | {"AMAZON.FallbackIntent", "StageIntent"}
 TOUCH = "Alexa.Presentation.APL.UserEvent"
 
 
@@ -144,14 +136,16 @@ class AfterSymptomHandler(Handler):
     when = all_of(intent(*CARRY_ON, *YES_NO), pending(safety.AFTER_SYMPTOM))
 
     def answer(self, turn: Turn) -> Output:
-        question = turn.session.pending
-        # The session's most urgent stop, not only the latest ("my back hurts" after a wound
-        # that needs the surgeon's office today is still for today).
-        severity = turn.session.stopped or (question.get("severity") if question is not None else "stop")
         if turn.intent_name == "AMAZON.YesIntent":
-            return ask(Say.of("safety.follow_up.go_on"), reprompt=Say.of("safety.follow_up.reprompt"), pending=question)
+            return ask(
+                Say.of("safety.follow_up.go_on"),
+                reprompt=Say.of("safety.follow_up.reprompt"),
+                pending=turn.session.pending,
+            )
+        # The session's most urgent stop (``Turn.respond`` keeps it), not only the latest: "my
+        # back hurts" after a wound for the surgeon's office today is still for today.
         declined = turn.intent_name == "AMAZON.NoIntent"
-        return safety.after_symptom_answer(turn.catalog, turn.locale, severity, declined=declined)
+        return safety.after_symptom_answer(turn.catalog, turn.locale, turn.session.stopped or "stop", declined=declined)
 
 
 class StoppedTodayHandler(Handler):

@@ -22,8 +22,6 @@ class HowToHandler(Handler):
             explained = howto.explain(exercise, turn.catalog.guidance.breathing_rule, turn.guide.amount_of(exercise_id))
             early = starts.too_early(turn.catalog, turn.user, turn.now.date(), exercise_id)
             answer = plan.with_note(turn, exercise_id, explained.before(*early))
-            # Mid-session the answer ends with where the session is ("say ready when you're
-            # set"), not with the offer to coach it alone: a yes to that would leave the routine.
             if turn.session.stopped is not None:
                 # After a symptom's stop in this session, no offer to coach it: what to do first.
                 return replace(
@@ -32,6 +30,8 @@ class HowToHandler(Handler):
                     reprompt=(Say.of("reminder.anything_else.reprompt"),),
                     pending=None,
                 )
+            # Mid-session the answer ends with where the session is ("say ready when you're
+            # set"), not with the offer to coach it alone: a yes to that would leave the routine.
             return _back_to_the_session(turn, exercise_id, list(answer.speech[:-1])) or answer
         # "tell me about driving", "how do I get out of bed": not an exercise but an activity
         # the guidance answers (or says it does not cover), read from the same words.
