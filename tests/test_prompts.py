@@ -49,7 +49,7 @@ DYNAMIC = {
     "screen.progress.streak.label.{}": [f"screen.progress.streak.label.{f}" for f in ("one", "other")],
     "noun.{}.{}": [
         f"noun.{noun}.{form}"
-        for noun in ("repetition", "second", "minute", "time", "exercise", "set", "routine", "session", "day")
+        for noun in ("repetition", "rep", "second", "minute", "time", "exercise", "set", "routine", "session", "day")
         for form in ("one", "other")
     ],
 }

@@ -264,21 +264,52 @@ def _coaching(screen: CoachingScreen, renderer: Renderer) -> dict[str, Any]:
         "shortName": (exercise.short_name or exercise.name).capitalize(),  # one line mid-set
         "position": position,
         "detail": " · ".join(_upper(part) for part in set_side),
-        "place": words(Say.of("coach.intro.position", position=Content(exercise.id, "position"))),
-        "amount": words(screen.amount).capitalize() if screen.amount else "",
-        "hint": renderer.said(screen.hint) if screen.hint else "",  # as the voice said it
+        # What the voice said, shortened for the floor: the position itself (not "Get into
+        # position:"), "10 reps · 5-second hold", and what to say ("Say “ready”").
+        "place": words(Content(exercise.id, "position")),
+        "amount": _amount(screen, renderer),
+        "hint": _hint(screen.hint, renderer) if screen.hint else "",
         "counting": screen.counting,
         "repText": rep_text(screen, screen.rep + 1, renderer) if screen.reps else "",
         "phase": "",
         "hold": screen.hold,
         "holdText": str(screen.hold),
         "countLabel": words(Say.of("screen.count.seconds" if screen.hold else "screen.rep.of", reps=screen.reps)),
-        "steps": _steps(renderer, screen.exercise),
         "progress": round(100 * done / max(screen.total, 1)),
         "progressText": (
             words(Say.of("screen.done", done=screen.finished, total=screen.total)) if screen.total > 1 else ""
         ),
     }
+
+
+def _amount(screen: CoachingScreen, renderer: Renderer) -> str:
+    """The amount as the screen shows it: "10 reps · 5-second hold" for a counted set; a
+    walk's minutes as said; nothing when the sources give no number."""
+    if screen.reps:
+        reps = Count(screen.reps, "rep")
+        short = Say.of("screen.amount.hold", reps=reps, hold=screen.hold) if screen.hold else None
+        return renderer.words(short or Say.of("screen.amount.reps", reps=reps))
+    return _upper(renderer.words(screen.amount)) if screen.amount else ""
+
+
+# What the voice asks for, as the screen's hint line says it: the words to say, short enough
+# to read from the floor in one or two lines ("Say “ready”"). A prompt not listed is shown as said.
+_HINTS = {
+    "coach.ready.": Say.of("screen.hint.ready"),
+    "coach.side.switch": Say.of("screen.hint.ready"),
+    "coach.chunk.say_ready": Say.of("screen.hint.ready"),
+    "coach.set.rest": Say.of("screen.hint.rest"),
+    "coach.untimed.": Say.of("screen.hint.done"),
+    "coach.aerobic.come_back": Say.of("screen.hint.back"),
+    "coach.pause.how_to_resume": Say.of("screen.hint.resume"),
+}
+
+
+def _hint(asked: Say, renderer: Renderer) -> str:
+    for prefix, short in _HINTS.items():
+        if asked.key.startswith(prefix):
+            return renderer.words(short)
+    return renderer.said(asked)
 
 
 def _short_date(iso: str, renderer: Renderer) -> str:
