@@ -205,3 +205,25 @@ def test_a_number_at_a_pinch_is_still_one_when_nothing_else_is(resolver: Resolve
     """ "none, no pain": the words the slot's samples never use, with no number but "no"."""
     found = resolver._spotted("score", "AMAZON.NUMBER", ["pain", "no", "really"], set(), None)
     assert found is not None and found.value == "0"
+
+
+@pytest.mark.parametrize(
+    ("utterance", "before", "score"),
+    [
+        ("my back pain has gone from a 3 to a 6 since I started", "3", "6"),
+        ("the pain was 3 and now it's 7", "3", "7"),
+        ("my pain went from 7 to 3", "7", "3"),
+    ],
+)
+def test_two_pain_numbers_fill_the_slots_in_the_order_said(
+    resolver: Resolver, utterance: str, before: str, score: str
+) -> None:
+    """The score is where the pain is now, not the first number said: "from 3 to 7" is 7."""
+    found = resolver.resolve(utterance)
+    assert found.intent == "LogPainIntent"
+    assert found.slots["before"].value == before and found.slots["score"].value == score
+
+
+def test_out_of_ten_is_not_a_second_pain_number(resolver: Resolver) -> None:
+    found = resolver.resolve("my pain is eight out of ten")
+    assert found.slots["score"].value == "8" and "before" not in found.slots

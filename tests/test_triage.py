@@ -322,6 +322,29 @@ def test_a_high_pain_score_mid_set_stops_the_set(convo: Conversation, store_path
         assert db.execute("SELECT count(*) FROM history WHERE sk LIKE 'p#%'").fetchone() == (0,)
 
 
+@pytest.mark.parametrize(
+    ("words", "lead"),
+    [
+        ("my pain went from 3 to 7", "A pain score of 7 is high."),
+        ("my pain has gone up from 3 to 7", "A pain score of 7 is high."),
+        # Seed 003: increased pain stops the exercise, said in words at any score
+        ("my pain went from 3 to 5", "Your pain has gone up, from 3 to 5."),
+    ],
+)
+def test_a_pain_that_went_up_mid_set_stops_the_set(convo: Conversation, words: str, lead: str) -> None:
+    """ "It went from 3 to 7": the score is where the pain is now, and the rise is the stop
+    rule's increased pain."""
+    mid_set(convo)
+    reply = convo.say(words)
+    assert reply.text.startswith(lead) and "Stop the exercise now" in reply.text, reply.text
+
+
+def test_a_pain_that_came_down_mid_set_carries_on(convo: Conversation) -> None:
+    mid_set(convo)
+    reply = convo.say("my pain went from 5 to 3")
+    assert "Stop the exercise now" not in reply.text and not reply.ends_session
+
+
 def test_a_low_number_mid_set_is_checked_in_on(convo: Conversation) -> None:
     """A lower bare number may be a count: the safety net pauses and asks."""
     mid_set(convo)
@@ -843,4 +866,23 @@ def test_the_sixth_rounds_words(catalog: Catalog, words: str, tier: str | None) 
     ],
 )
 def test_the_seventh_rounds_words(catalog: Catalog, words: str, tier: str | None) -> None:
+    assert triage(catalog, words).severity == tier
+
+
+@pytest.mark.parametrize(
+    ("words", "tier"),
+    [
+        # Seed 003 stops the set for increased pain: "a bit" softens the ache, "more" says it grew.
+        ("my back aches a bit more", "stop"),
+        ("my back is aching a bit more today", "stop"),
+        ("it hurts a little more", "stop"),
+        ("I'm a bit more sore than yesterday", "stop"),
+        # ... and no more than that: soreness, stiffness, more stiffness or more repetitions are effort.
+        ("I'm a bit sore", "expected"),
+        ("my back is a little sore, should I do more reps", "expected"),
+        ("I'm a bit stiff, can I do more", "expected"),
+        ("I feel a bit stiffer than yesterday", "expected"),
+    ],
+)
+def test_a_little_more_ache_is_increased_pain(catalog: Catalog, words: str, tier: str) -> None:
     assert triage(catalog, words).severity == tier

@@ -19,7 +19,7 @@ import itertools
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -433,6 +433,23 @@ class Resolver:
         for compiled in self._samples:
             said.setdefault(compiled.intent, set()).update(compiled.words)
         self._carrier = {name: frozenset(words) for name, words in said.items()}
+        # The order an intent's samples say its slots in, from the sample naming the most
+        # ("went from {before} to {score}"): two numbers heard in a sentence no sample matches
+        # fill the slots in that order, as a tagger learns it from the samples.
+        # Only when the words between them are words the samples say there ("to a", "and now
+        # it is"): "my pain is eight out of ten" is a score of eight, and "ten" nothing.
+        self._slot_order: dict[str, tuple[str, ...]] = {}
+        self._between: dict[str, frozenset[str]] = {}
+        for intent in language["intents"]:
+            orders = [tuple(re.findall(r"\{(\w+)\}", sample)) for sample in intent["samples"]]
+            most = max(orders, key=len, default=())
+            if len(most) < 2:
+                continue
+            self._slot_order[intent["name"]] = most
+            pair = re.compile(rf"\{{{most[0]}\}}(.*?)\{{{most[1]}\}}")
+            found = [m[1] for sample in intent["samples"] for m in pair.finditer(sample)]
+            between = {w for part in found for w in re.findall(r"[a-z']+", part)}
+            self._between[intent["name"]] = frozenset(normalize_utterance(" ".join(sorted(between))).split())
         # Samples by their first literal word, so a sentence is only tried against samples
         # that can match it (those opening with a slot are always tried).
         self._patterns: dict[str, re.Pattern[str]] = {}
@@ -556,10 +573,14 @@ class Resolver:
             return {open_slot: whole or SlotFill(open_slot, text)}
         fills: dict[str, SlotFill] = {}
         taken: set[int] = set()
+        at: dict[str, int] = {}  # where in the sentence each slot's words were spotted
         for name, slot_type in slots.items():
+            before = set(taken)
             fill = self._spotted(name, slot_type, text.split(), taken, today)
             if fill is not None:
                 fills[name] = fill
+                at[name] = min(taken - before, default=0)
+        fills = self._in_sample_order(intent, fills, at, text.split())
         for name, slot_type in slots.items():
             if len(slots) > 1 or name in fills or slot_type.startswith("AMAZON."):
                 # The leftover words make the slot of an intent that has just one ("how do I
@@ -575,6 +596,23 @@ class Resolver:
                 fills[name] = self._fill(name, slot_type, " ".join(rest), today) or SlotFill(name, " ".join(rest))
             break  # the leftover words make one slot, not every one
         return fills
+
+    def _in_sample_order(
+        self, intent: str, fills: dict[str, SlotFill], at: dict[str, int], words: list[str]
+    ) -> dict[str, SlotFill]:
+        """Values of one type spotted for two slots, given to the slots in the order the
+        intent's samples say them when the words between them are the samples' ("from a 3
+        to a 6" is before 3, score 6); otherwise the slot the samples say first is left
+        empty (in "my pain is eight out of ten" the ten is no value)."""
+        order = [name for name in self._slot_order.get(intent, ()) if name in fills]
+        if len(order) != 2 or fills[order[0]].slot_type != fills[order[1]].slot_type:
+            return fills
+        first, second = sorted(at[name] for name in order)
+        if not set(words[first + 1 : second]) <= self._between.get(intent, frozenset()):
+            return {name: fill for name, fill in fills.items() if name != self._slot_order[intent][0]}
+        values = sorted((fills[name] for name in order), key=lambda fill: at[fill.name])
+        moved = {name: replace(value, name=name) for name, value in zip(order, values, strict=True)}
+        return {**fills, **moved}
 
     def _narrowed(self, fill: SlotFill, today: date | None, carrier: frozenset[str] = frozenset()) -> SlotFill:
         """A custom slot's unknown words without the determiners before them and the intent's

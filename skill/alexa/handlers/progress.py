@@ -169,17 +169,27 @@ def streak_of(turn: Turn) -> int:
     return progress.streak(turn.user.streak_run, [day] if day else [], turn.today())
 
 
-def log_pain(turn: Turn, score: int | None, *, after_routine: bool) -> Output:
+def log_pain(turn: Turn, score: int | None, *, after_routine: bool, before: int | None = None) -> Output:
     """Log a 0-10 score; a missing, not understood or out-of-range one is asked again.
 
-    A high score, or a jump from the recent ones, is the stop rule's "increased pain": the
-    stop answer, and a running set stops with its place kept. Mid-set, any other score is
-    noted and the workout carries on."""
+    A high score, a jump from the recent ones, or a score the patient says went up from
+    ``before`` ("it went from 3 to 6") is the stop rule's "increased pain": the stop answer,
+    and a running set stops with its place kept. Mid-set, any other score is noted and the
+    workout carries on."""
+    went_up = (
+        Say.of("pain.alert.went_up", before=before, score=score)
+        if before is not None and score is not None and score <= 10 and pain.said_rise(before, score)
+        else None
+    )
     if not turn.access.keeps_health:
+        if went_up is not None and score is not None and score < pain.HIGH:
+            return _with_note(_stopped_for_pain(turn, went_up), turn)
         return _pain_not_kept(turn, score)
     if score is None or not 0 <= score <= 10:
         return ask(Say.of("pain.out_of_range"), reprompt=Say.of("pain.ask.reprompt"), pending=Pending.of("pain_rating"))
     check = turn.log_pain(score)
+    if went_up is not None and check.alert != "high":
+        return _stopped_for_pain(turn, went_up)
     if check.alert is not None:
         lead = Say.of("pain.alert.high" if check.alert == "high" else "pain.alert.rise", score=score)
         return _stopped_for_pain(turn, lead)
@@ -201,9 +211,17 @@ def _pain_not_kept(turn: Turn, score: int | None) -> Output:
     """A profile that keeps no health information logs no pain: it says so and why. A high
     score is still the stop rule's increased pain."""
     if score is not None and pain.HIGH <= score <= 10:
-        stopped = _stopped_for_pain(turn, Say.of("pain.alert.high", score=score))
-        return replace(stopped, speech=(*stopped.speech, turn.unkept("pain.not_kept")))
+        return _with_note(_stopped_for_pain(turn, Say.of("pain.alert.high", score=score)), turn)
     return _noted(turn, turn.unkept("pain.not_kept"))
+
+
+def _with_note(stopped: Output, turn: Turn) -> Output:
+    """The stop answer with the note that no score is kept, before its closing question
+    (what the answer asks must be what is said last)."""
+    *said, last = stopped.speech
+    closing = (last,) if not stopped.end_session else ()
+    kept = tuple(said) if closing else (*said, last)
+    return replace(stopped, speech=(*kept, turn.unkept("pain.not_kept"), *closing))
 
 
 def _stopped_for_pain(turn: Turn, lead: Segment) -> Output:
@@ -276,7 +294,10 @@ class LogPainHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         question = turn.session.pending
         return log_pain(
-            turn, turn.slot_number("score"), after_routine=question is not None and question.kind == "pain_rating"
+            turn,
+            turn.slot_number("score"),
+            after_routine=question is not None and question.kind == "pain_rating",
+            before=turn.slot_number("before"),  # "it went from 3 to 6"
         )
 
 
