@@ -213,6 +213,9 @@ def test_a_number_at_a_pinch_is_still_one_when_nothing_else_is(resolver: Resolve
         ("my back pain has gone from a 3 to a 6 since I started", "3", "6"),
         ("the pain was 3 and now it's 7", "3", "7"),
         ("my pain went from 7 to 3", "7", "3"),
+        ("it was a 3 earlier now it's a 6", "3", "6"),
+        ("it was 3 out of 10, now it's 6", "3", "6"),
+        ("my pain was 4 yesterday and it's 8 today", "4", "8"),
     ],
 )
 def test_two_pain_numbers_fill_the_slots_in_the_order_said(
@@ -227,3 +230,17 @@ def test_two_pain_numbers_fill_the_slots_in_the_order_said(
 def test_out_of_ten_is_not_a_second_pain_number(resolver: Resolver) -> None:
     found = resolver.resolve("my pain is eight out of ten")
     assert found.slots["score"].value == "8" and "before" not in found.slots
+
+
+@pytest.mark.parametrize(
+    ("utterance", "score"),
+    [
+        ("my pain is two to three", "3"),  # a range, not a rise
+        ("my pain's about a 3 to a 4 today", "4"),
+        ("at rep 3 it was 5", "5"),  # a count, then the pain
+        ("I'm at 3 out of 10", "3"),
+    ],
+)
+def test_a_range_or_a_count_is_one_pain_number_the_last(resolver: Resolver, utterance: str, score: str) -> None:
+    found = resolver.resolve(utterance)
+    assert found.intent == "LogPainIntent" and found.slots["score"].value == score and "before" not in found.slots

@@ -574,6 +574,9 @@ class Resolver:
         fills: dict[str, SlotFill] = {}
         taken: set[int] = set()
         at: dict[str, int] = {}  # where in the sentence each slot's words were spotted
+        if intent in self._slot_order:  # "3 out of 10": the ten is the scale, no slot's value
+            words = text.split()
+            taken.update(k for k in range(2, len(words)) if words[k - 2 : k] == ["out", "of"])
         for name, slot_type in slots.items():
             before = set(taken)
             fill = self._spotted(name, slot_type, text.split(), taken, today)
@@ -600,19 +603,25 @@ class Resolver:
     def _in_sample_order(
         self, intent: str, fills: dict[str, SlotFill], at: dict[str, int], words: list[str]
     ) -> dict[str, SlotFill]:
-        """Values of one type spotted for two slots, given to the slots in the order the
-        intent's samples say them when the words between them are the samples' ("from a 3
-        to a 6" is before 3, score 6); otherwise the slot the samples say first is left
-        empty (in "my pain is eight out of ten" the ten is no value)."""
+        """Two values of one type spotted for an intent of two such slots ("went from
+        {before} to {score}"), given as a tagger trained on its samples would (a number after
+        "out of" is the scale, never spotted): two numbers after "from" or "was", with
+        only the samples' words or a time between them ("from a 3 to a 6", "was 4 yesterday
+        and it's 8"), are the two slots in the samples' order; otherwise (a range, "two to
+        three"; a count, "at rep 3 it was 5") the last number said is the one slot that
+        says where things are now."""
         order = [name for name in self._slot_order.get(intent, ()) if name in fills]
         if len(order) != 2 or fills[order[0]].slot_type != fills[order[1]].slot_type:
             return fills
-        first, second = sorted(at[name] for name in order)
-        if not set(words[first + 1 : second]) <= self._between.get(intent, frozenset()):
-            return {name: fill for name, fill in fills.items() if name != self._slot_order[intent][0]}
-        values = sorted((fills[name] for name in order), key=lambda fill: at[fill.name])
-        moved = {name: replace(value, name=name) for name, value in zip(order, values, strict=True)}
-        return {**fills, **moved}
+        first_slot, last_slot = self._slot_order[intent][:2]
+        spotted = sorted((at[name], fills[name]) for name in order)
+        rest = {name: fill for name, fill in fills.items() if name not in order}
+        (i, first), (j, last) = spotted
+        between = set(words[i + 1 : j]) - _SCALE_WORDS
+        cue = any(word in _RISE_CUES for word in words[:i])
+        if cue and between <= self._between.get(intent, frozenset()) | _TIME_WORDS:
+            return {**rest, first_slot: replace(first, name=first_slot), last_slot: replace(last, name=last_slot)}
+        return {**rest, last_slot: replace(last, name=last_slot)}
 
     def _narrowed(self, fill: SlotFill, today: date | None, carrier: frozenset[str] = frozenset()) -> SlotFill:
         """A custom slot's unknown words without the determiners before them and the intent's
@@ -777,6 +786,14 @@ class Resolver:
         if found is None:
             return SlotFill(name, heard, slot_type=slot_type)
         return SlotFill(name, heard, resolved_id=found[0], resolved_name=found[1], slot_type=slot_type)
+
+
+# Words around two numbers a patient says their pain went from and to (``_in_sample_order``).
+_RISE_CUES = frozenset({"from", "was", "were"})
+_SCALE_WORDS = frozenset({"out", "of", "ten"})
+_TIME_WORDS = frozenset(
+    {"earlier", "before", "yesterday", "today", "this", "morning", "last", "night", "then", "at", "first", "start"}
+)
 
 
 def _own_words(fill: SlotFill) -> bool:

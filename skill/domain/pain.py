@@ -45,7 +45,7 @@ def said_rise(before: int | None, score: int) -> bool:
     """ "It went from 3 to 6": the patient says the pain went up. Seed 003 stops the exercise
     for increased pain; said in words, any rise is one (the RISE margin is for the noise of
     scores given on different days)."""
-    return before is not None and 0 <= before < score
+    return before is not None and 0 <= before <= 10 and before < score
 
 
 def log_pain(scores: list[dict[str, Any]], score: int, on: date) -> PainCheck:

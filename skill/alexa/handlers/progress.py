@@ -178,13 +178,15 @@ def log_pain(turn: Turn, score: int | None, *, after_routine: bool, before: int 
     workout carries on."""
     went_up = (
         Say.of("pain.alert.went_up", before=before, score=score)
-        if before is not None and score is not None and score <= 10 and pain.said_rise(before, score)
+        if before is not None and score is not None and pain.said_rise(before, score)
         else None
     )
     if not turn.access.keeps_health:
-        if went_up is not None and score is not None and score < pain.HIGH:
+        if went_up is not None and not (score is not None and pain.HIGH <= score <= 10):
             return _with_note(_stopped_for_pain(turn, went_up), turn)
         return _pain_not_kept(turn, score)
+    if went_up is not None and score is not None and score > 10:
+        return _stopped_for_pain(turn, went_up)  # "from 3 to 12": a rise, but no score out of ten to log
     if score is None or not 0 <= score <= 10:
         return ask(Say.of("pain.out_of_range"), reprompt=Say.of("pain.ask.reprompt"), pending=Pending.of("pain_rating"))
     check = turn.log_pain(score)
