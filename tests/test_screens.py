@@ -449,3 +449,30 @@ def test_a_set_counted_in_chunks_turns_to_no_other_screen_midway(show: Conversat
         directive = render(chunk)
         assert directive is not None and directive["datasources"]["coach"]["then"] == {"kind": ""}
         assert not [c for c in directive["document"]["onMount"][0]["commands"] if c["property"] == "display"]
+
+
+def test_a_plans_walk_shows_its_minutes_as_said(catalog: Catalog) -> None:
+    """A physiotherapist's fixed minutes: "15 minutes" on screen, as the voice says it (not
+    "15 to 15 minutes", the review of the floor screens)."""
+    import random
+
+    from skill.alexa.prompts import load_prompts
+    from skill.alexa.screens import directive
+    from skill.alexa.speech import Renderer
+    from skill.domain.coaching import plan_prescribed
+    from skill.domain.guided import coaching_screen
+    from skill.domain.plan import load_plan
+    from skill.domain.workout import Event, EventKind, Phase, WorkoutState, transition
+
+    plan = load_plan(Path("content/plans/examples/week_six.json"), catalog)
+    items = plan_prescribed(catalog, plan.phases[0].exercises, cleared=plan.clearances)
+    walk = next(i for i, item in enumerate(items) if item.kind == "aerobic" and item.minutes and item.minutes.fixed)
+    state, out = transition(
+        WorkoutState(routine="plan", items=items, index=walk - 1, phase=Phase.READY), Event(EventKind.SKIP)
+    )
+    renderer = Renderer(load_prompts("en-US"), catalog, random.Random(0))
+    said = renderer.render(list(out.speech)).text
+    screen = coaching_screen(state, counting=False)
+    assert screen is not None
+    amount = directive(screen, renderer)["datasources"]["coach"]["amount"]
+    assert amount == f"{items[walk].minutes.min} minutes" and amount in said, (amount, said)  # type: ignore[union-attr]

@@ -25,7 +25,18 @@ from skill.domain.history import session_key, symptom_key
 from skill.domain.output import CoachingScreen, ExerciseRef, Output, Pending, RoutineRef, Say, Segment, Text, ask
 from skill.domain.session import SessionState
 from skill.domain.user import UserRecord
-from skill.domain.workout import PLAN, SINGLE, Event, EventKind, Phase, WorkoutState, new_workout, prompt, transition
+from skill.domain.workout import (
+    PLAN,
+    SINGLE,
+    Event,
+    EventKind,
+    Phase,
+    WorkoutState,
+    aerobic_minutes,
+    new_workout,
+    prompt,
+    transition,
+)
 
 PLACE_MAX_AGE = timedelta(days=1)  # an older place offers a fresh start instead
 
@@ -483,8 +494,8 @@ def coaching_screen(state: WorkoutState, *, counting: bool) -> CoachingScreen | 
     amount: Say | None = None
     if item.kind == "counted":
         amount = _planned(state, item)
-    elif item.kind == "aerobic" and item.minutes is not None:
-        amount = Say.of("coach.aerobic.minutes", min=item.minutes.min, max=item.minutes.max)
+    elif item.kind == "aerobic":
+        amount = aerobic_minutes(item)  # as the voice says it: a plan's "15 minutes", not "15 to 15"
     return CoachingScreen(
         exercise=item.exercise,
         routine=state.routine,

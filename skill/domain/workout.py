@@ -450,6 +450,16 @@ _HANDLERS: dict[EventKind, Callable[[WorkoutState, Event], Step]] = {
 # --- arriving at an exercise, finishing, prompting ---------------------------------------------
 
 
+def aerobic_minutes(item: PlanItem) -> Say | None:
+    """A walk's minutes as said (and shown): "10 to 15 minutes", a plan's fixed "15 minutes";
+    ``None`` when no source gives a number."""
+    if item.minutes is None:
+        return None
+    if item.minutes.fixed:
+        return Say.of("coach.aerobic.minutes_fixed", n=Count(item.minutes.min, "minute"))
+    return Say.of("coach.aerobic.minutes", min=item.minutes.min, max=item.minutes.max)
+
+
 def _arrive(state: WorkoutState, lead: list[Segment], event: Event) -> Step:
     """Move onto the current item: skip those that need clearance, introduce the next one,
     or finish when none is left."""
@@ -468,13 +478,7 @@ def _arrive(state: WorkoutState, lead: list[Segment], event: Event) -> Step:
         )
     if item.kind == "aerobic":
         state = replace(state, phase=Phase.AWAY)
-        amount = (
-            Say.of("coach.aerobic.minutes", min=item.minutes.min, max=item.minutes.max)
-            if item.minutes and not item.minutes.fixed
-            else Say.of("coach.aerobic.minutes_fixed", n=Count(item.minutes.min, "minute"))
-            if item.minutes
-            else Say.of("coach.aerobic.no_minutes")
-        )
+        amount = aerobic_minutes(item) or Say.of("coach.aerobic.no_minutes")
         speech += [
             Say.of("coach.aerobic.go", exercise=ExerciseRef(item.exercise), amount=amount),
             Content(item.exercise, "key_steps"),
