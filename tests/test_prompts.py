@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from skill.alexa.prompts import SUPPORTED_LOCALES, load_prompts
+from skill.alexa.reminders import DAYS
 from skill.domain import profile
 from skill.domain.catalog import load_catalog
 
@@ -41,6 +42,8 @@ DYNAMIC = {
         )
     ],
     "month.{}": [f"month.{m}" for m in range(1, 13)],
+    # every day, and each id of the DAYS slot (skill.alexa.reminders.DAYS)
+    "reminder.days.{}": ["reminder.days.every_day", *(f"reminder.days.{d}" for d in DAYS)],
     "progress.pain.{}": [f"progress.pain.{d}" for d in ("down", "steady", "up")],
     "side.{}": [f"side.{s}" for s in ("leg", "foot", "side", "arm")],
     "dosage.{}.fixed": [f"dosage.{k}.fixed" for k in ("reps", "hold", "minutes", "per_day")],

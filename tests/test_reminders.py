@@ -45,7 +45,7 @@ def test_the_exact_daily_reminder_json(
 ) -> None:
     convo = remind(locale="en-GB")
     reply = convo.say("ask spine coach to remind me every day at nine a.m.")
-    assert "Done. I'll remind you every day at 9 a.m. It repeats daily until you cancel it." in reply.text
+    assert "Done. I'll remind you every day at 9 a.m. It repeats until you cancel it." in reply.text
     assert created_bodies(standin) == [
         {
             "requestTime": "2026-11-21T11:00:00",
@@ -241,7 +241,7 @@ def test_list_change_and_cancel(remind: Callable[..., Conversation], standin: St
     convo = remind()
     assert "You don't have any reminders" in convo.say("ask spine coach what reminders do I have").text
     convo.say("ask spine coach to remind me every day at nine a.m.")
-    assert "You have a daily reminder at 9 a.m." in convo.say("ask spine coach what reminders do I have").text
+    assert "You have a reminder every day at 9 a.m." in convo.say("ask spine coach what reminders do I have").text
     changed = convo.say("ask spine coach to change my reminder to 8 am")
     assert "I've moved your 9 a.m. reminder to 8 a.m." in changed.text
     put = [r for r in standin.reminder_requests() if r.method == "PUT"]
@@ -254,6 +254,48 @@ def test_list_change_and_cancel(remind: Callable[..., Conversation], standin: St
     assert "I've cancelled your Spine Coach reminders" in cancelled.text
     assert standin.reminders == {}
     assert user_record(store).reminders == []
+
+
+def test_a_weekday_reminder_repeats_weekly_on_weekdays_and_says_so(
+    remind: Callable[..., Conversation], standin: StandIn, store: SQLiteStore
+) -> None:
+    """ "on weekdays" is kept, not dropped for a daily reminder: Amazon's reminder guidelines
+    show "every weekday at 7 AM"; the rule is RFC 5545's weekly one with its days."""
+    convo = remind()
+    # Saturday 21 November 2026 in Berlin: the first weekday is Monday the 23rd.
+    reply = convo.say("ask spine coach to remind me on weekdays at seven pm")
+    assert "I'll remind you every weekday at 7 p.m." in reply.text, reply.text
+    trigger = created_bodies(standin)[0]["trigger"]
+    assert trigger["recurrence"]["recurrenceRules"] == [
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=19;BYMINUTE=0;BYSECOND=0;INTERVAL=1"
+    ]
+    assert trigger["scheduledTime"] == "2026-11-23T19:00:00"
+    assert [(r["time"], r.get("days")) for r in user_record(store).reminders] == [("19:00", "weekdays")]
+    assert "You have a reminder every weekday at 7 p.m." in convo.say("ask spine coach what reminders do I have").text
+    # The days change alone, at the same time; a later new time keeps the days.
+    days = convo.say("ask spine coach to change my reminder to weekends only")
+    assert "Your 7 p.m. reminder is now every Saturday and Sunday." in days.text, days.text
+    moved = convo.say("ask spine coach to move my reminder to 8 am")
+    assert "I've moved your 7 p.m. reminder to 8 a.m., every Saturday and Sunday." in moved.text, moved.text
+    put = [r.body["trigger"] for r in standin.reminder_requests() if r.method == "PUT"]
+    assert [t["recurrence"]["recurrenceRules"][0] for t in put] == [
+        "FREQ=WEEKLY;BYDAY=SA,SU;BYHOUR=19;BYMINUTE=0;BYSECOND=0;INTERVAL=1",
+        "FREQ=WEEKLY;BYDAY=SA,SU;BYHOUR=8;BYMINUTE=0;BYSECOND=0;INTERVAL=1",
+    ]
+    assert put[0]["scheduledTime"] == "2026-11-21T19:00:00"  # today is a Saturday, 19:00 still to come
+    assert put[1]["scheduledTime"] == "2026-11-22T08:00:00"  # 8 a.m. today has gone: Sunday
+    assert [(r["time"], r.get("days")) for r in user_record(store).reminders] == [("08:00", "weekends")]
+
+
+def test_days_said_to_the_time_question_are_kept(remind: Callable[..., Conversation], standin: StandIn) -> None:
+    convo = remind()
+    convo.launch()
+    assert "What time" in convo.say("remind me every monday").text
+    done = convo.say("nine thirty am")
+    assert "every Monday at 9:30 a.m." in done.text, done.text
+    assert created_bodies(standin)[0]["trigger"]["recurrence"]["recurrenceRules"] == [
+        "FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=30;BYSECOND=0;INTERVAL=1"
+    ]
 
 
 def test_changing_a_reminder_deleted_in_the_app_creates_a_new_one(
@@ -284,7 +326,7 @@ def test_same_time_twice_is_not_duplicated(remind: Callable[..., Conversation], 
     convo = remind()
     convo.say("ask spine coach to remind me every day at nine a.m.")
     again = convo.say("ask spine coach to remind me every day at nine a.m.")
-    assert "You already have a daily reminder at 9 a.m." in again.text
+    assert "You already have a reminder every day at 9 a.m." in again.text
     assert len(created_bodies(standin)) == 1
 
 

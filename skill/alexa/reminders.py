@@ -1,7 +1,9 @@
-"""Daily exercise reminders through the Alexa Reminders API (the SDK's reminder client).
+"""Exercise reminders through the Alexa Reminders API (the SDK's reminder client).
 
-Builds the daily recurring reminder exactly as Alexa expects it (a scheduled time in the
-device's time zone with ``FREQ=DAILY``, the spoken text in the request's locale), and
+Builds the recurring reminder exactly as Alexa expects it (a scheduled time in the device's
+time zone with an RFC 5545 rule: ``FREQ=DAILY``, or ``FREQ=WEEKLY;BYDAY=MO,TU,...`` for
+"every weekday", "at weekends" or "every Monday", as Amazon's reminder guidelines show "every
+weekday at 7 AM"; the spoken text in the request's locale), and
 sorts every API failure into what the user should hear: 401 means the permission is
 missing, 403 that this device cannot take reminders, 404 that the reminder is gone, and
 anything else (429, 5xx, a timeout) that nothing was changed. The skill keeps the tokens
@@ -29,6 +31,30 @@ SCOPE = "alexa::alerts:reminders:skill:readwrite"
 # Alexa's AMAZON.TIME sends these for "in the morning" and the like; we pick a clock time
 # and say it back, so the user hears exactly what was set.
 VAGUE_TIMES = {"MO": "09:00", "AF": "14:00", "EV": "18:00", "NI": "20:00"}
+# The DAYS slot's ids (interaction_models/source/model.json) as RFC 5545 BYDAY codes, in
+# the order of the week. No days is every day.
+DAYS: dict[str, tuple[str, ...]] = {
+    "weekdays": ("MO", "TU", "WE", "TH", "FR"),
+    "weekends": ("SA", "SU"),
+    "monday": ("MO",),
+    "tuesday": ("TU",),
+    "wednesday": ("WE",),
+    "thursday": ("TH",),
+    "friday": ("FR",),
+    "saturday": ("SA",),
+    "sunday": ("SU",),
+}
+_WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # datetime.weekday() order
+
+
+def known_days(value: str | None) -> str:
+    """A DAYS slot id the skill knows, else "" (every day: also the slot's "every_day")."""
+    return value if value in DAYS else ""
+
+
+def days_spoken(days: str) -> Say:
+    """ "every day", "every weekday", "every Monday" (words from the prompts)."""
+    return Say.of(f"reminder.days.{known_days(days) or 'every_day'}")
 
 
 @dataclass(frozen=True, order=True)
@@ -87,17 +113,27 @@ def has_permission(request_envelope: Any) -> bool:
     return status == "GRANTED"
 
 
-def next_time(now: datetime, zone: str, at: ClockTime) -> datetime:
-    """The next local wall-clock ``at`` after ``now``, as the naive local time Alexa takes."""
+def next_time(now: datetime, zone: str, at: ClockTime, days: str = "") -> datetime:
+    """The next local wall-clock ``at`` after ``now`` on one of ``days`` (a DAYS id; none is
+    every day), as the naive local time Alexa takes."""
     local_now = now.astimezone(ZoneInfo(zone))
     candidate = local_now.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
-    if candidate <= local_now:
+    codes = DAYS.get(days, _WEEKDAY_CODES)
+    while candidate <= local_now or _WEEKDAY_CODES[candidate.weekday()] not in codes:
         candidate += timedelta(days=1)
     return candidate.replace(tzinfo=None)
 
 
-def daily_request(at: ClockTime, zone: str, locale: str, text: str, now: datetime) -> Any:
-    """The SDK's ``ReminderRequest`` for a reminder every day at ``at`` in ``zone``."""
+def recurrence_rule(at: ClockTime, days: str = "") -> str:
+    """The RFC 5545 rule Alexa takes: every day, or weekly on the days of a DAYS id."""
+    clock = f"BYHOUR={at.hour};BYMINUTE={at.minute};BYSECOND=0;INTERVAL=1"
+    codes = DAYS.get(days)
+    return f"FREQ=WEEKLY;BYDAY={','.join(codes)};{clock}" if codes else f"FREQ=DAILY;{clock}"
+
+
+def reminder_request(at: ClockTime, zone: str, locale: str, text: str, now: datetime, *, days: str = "") -> Any:
+    """The SDK's ``ReminderRequest`` for a reminder at ``at`` in ``zone``, every day or on
+    ``days``."""
     from ask_sdk_model.services.reminder_management import (
         AlertInfo,
         PushNotification,
@@ -110,12 +146,12 @@ def daily_request(at: ClockTime, zone: str, locale: str, text: str, now: datetim
         TriggerType,
     )
 
-    rule = f"FREQ=DAILY;BYHOUR={at.hour};BYMINUTE={at.minute};BYSECOND=0;INTERVAL=1"
+    rule = recurrence_rule(at, days)
     return ReminderRequest(
         request_time=now.astimezone(ZoneInfo(zone)).replace(tzinfo=None, microsecond=0),
         trigger=Trigger(
             object_type=TriggerType.SCHEDULED_ABSOLUTE,
-            scheduled_time=next_time(now, zone, at),
+            scheduled_time=next_time(now, zone, at, days),
             time_zone_id=zone,
             recurrence=Recurrence(recurrence_rules=[rule]),
         ),
@@ -192,37 +228,43 @@ class ReminderFlow:
     spoken_text: str  # what the reminder says when it goes off, in the request's locale
     permitted: bool  # the request says the reminders permission is granted
 
-    def ask_time(self, *, second: bool = False, change: bool = False) -> Output:
+    def ask_time(self, *, second: bool = False, change: bool = False, days: str = "") -> Output:
         return ask(
             Say.of("reminder.ask_time.second" if second else "reminder.ask_time"),
             reprompt=Say.of("reminder.ask_time.reprompt"),
-            pending=Pending.of("reminder_time", second="1" if second else "", change="1" if change else ""),
+            pending=Pending.of(
+                "reminder_time", second="1" if second else "", change="1" if change else "", days=known_days(days)
+            ),
         )
 
-    def set_daily(self, at: ClockTime, *, second: bool = False) -> Output:
-        if any(r.get("time") == str(at) for r in self.user.reminders):
+    def set_reminder(self, at: ClockTime, *, days: str = "", second: bool = False) -> Output:
+        """A reminder at ``at`` every day, or on ``days`` (a DAYS id: "weekdays")."""
+        days = known_days(days)
+        if any(r.get("time") == str(at) and r.get("days", "") == days for r in self.user.reminders):
             return ask(
-                Say.of("reminder.already", time=at.spoken()),
+                Say.of("reminder.already", days=days_spoken(days), time=at.spoken()),
                 Say.of("reminder.anything_else"),
                 reprompt=Say.of("reminder.anything_else.reprompt"),
             )
+        waiting = {"time": str(at), "second": "1" if second else "", "days": days}
         if not self.permitted:
-            self.user.pending_reminder = {"time": str(at), "second": "1" if second else ""}
+            self.user.pending_reminder = waiting
             return ask_for_permission()
         zone = self.api.time_zone() or self.user.time_zone
         if zone is None:
             return self._failed()
-        result = self.api.create(daily_request(at, zone, self.locale, self.spoken_text, self.now))
+        result = self.api.create(reminder_request(at, zone, self.locale, self.spoken_text, self.now, days=days))
         if result.outcome is Outcome.NO_PERMISSION:
-            self.user.pending_reminder = {"time": str(at), "second": "1" if second else ""}
+            self.user.pending_reminder = waiting
             return ask_for_permission()
         if result.outcome is not Outcome.OK or not result.token:
             return self._not_set(result.outcome)
         self.user.pending_reminder = None
         self.user.time_zone = zone
-        self.user.reminders.append({"token": result.token, "time": str(at), "time_zone": zone})
-        confirmation = Say.of("reminder.set", time=at.spoken())
-        if not second and len(self.user.reminders) == 1 and self._twice_a_day():
+        made = {"token": result.token, "time": str(at), "time_zone": zone}
+        self.user.reminders.append({**made, "days": days} if days else made)
+        confirmation = Say.of("reminder.set", days=days_spoken(days), time=at.spoken())
+        if not second and not days and len(self.user.reminders) == 1 and self._twice_a_day():
             return ask(
                 confirmation,
                 Say.of("reminder.offer_second"),
@@ -240,8 +282,8 @@ class ReminderFlow:
                 self.permitted = True
                 if pending.get("change"):
                     self.user.pending_reminder = None
-                    return self.change(at)
-                return self.set_daily(at, second=bool(pending.get("second")))
+                    return self.change(at, days=pending.get("days", ""))
+                return self.set_reminder(at, days=pending.get("days", ""), second=bool(pending.get("second")))
         if status == "ACCEPTED":
             return ask(Say.of("reminder.permission.thanks"), reprompt=Say.of("reminder.anything_else.reprompt"))
         self.user.pending_reminder = None
@@ -250,36 +292,54 @@ class ReminderFlow:
     def list(self) -> Output:
         if not self.user.reminders:
             return ask(Say.of("reminder.none"), reprompt=Say.of("reminder.anything_else.reprompt"))
-        times = sorted(ClockTime.parse(r["time"]) or ClockTime(0, 0) for r in self.user.reminders)
+        kept = sorted((ClockTime.parse(r["time"]) or ClockTime(0, 0), r.get("days", "")) for r in self.user.reminders)
         return ask(
-            Say.of("reminder.list", times=ListOf(tuple(t.spoken() for t in times))),
+            Say.of(
+                "reminder.list",
+                reminders=ListOf(tuple(Say.of("reminder.item", days=days_spoken(d), time=t.spoken()) for t, d in kept)),
+            ),
             Say.of("reminder.anything_else"),
             reprompt=Say.of("reminder.anything_else.reprompt"),
         )
 
-    def change(self, at: ClockTime) -> Output:
+    def change(self, at: ClockTime | None, *, days: str = "") -> Output:
+        """Move the earliest reminder to ``at`` (``None``: keep its time), on ``days`` when
+        said, else on the days it had."""
         if not self.user.reminders:
-            return self.set_daily(at)
-        if not self.permitted:
-            self.user.pending_reminder = {"time": str(at), "change": "1"}
-            return ask_for_permission()
+            return self.ask_time(days=days) if at is None else self.set_reminder(at, days=days)
         current = min(self.user.reminders, key=lambda r: r.get("time", ""))
-        old = ClockTime.parse(current.get("time")) or at
+        old = ClockTime.parse(current.get("time")) or ClockTime(9, 0)
+        new_at = at or old
+        new_days = known_days(days) if days else current.get("days", "")
+        # what waits for the permission says its days outright: "" there would keep the old ones
+        waiting = {"time": str(new_at), "change": "1", "days": new_days or "every_day"}
+        if not self.permitted:
+            self.user.pending_reminder = waiting
+            return ask_for_permission()
         zone = current.get("time_zone") or self.api.time_zone() or self.user.time_zone
         if zone is None:
             return self._failed()
-        result = self.api.update(current["token"], daily_request(at, zone, self.locale, self.spoken_text, self.now))
+        request = reminder_request(new_at, zone, self.locale, self.spoken_text, self.now, days=new_days)
+        result = self.api.update(current["token"], request)
         if result.outcome is Outcome.GONE:
             self.user.reminders.remove(current)
-            return self.set_daily(at)
+            return self.set_reminder(new_at, days=new_days)
         if result.outcome is Outcome.NO_PERMISSION:
-            self.user.pending_reminder = {"time": str(at), "change": "1"}
+            self.user.pending_reminder = waiting
             return ask_for_permission()
         if result.outcome is not Outcome.OK:
             return self._not_set(result.outcome)
-        current["time"] = str(at)
+        current["time"] = str(new_at)
+        current.pop("days", None)
+        if new_days:
+            current["days"] = new_days
+        said = (
+            Say.of("reminder.changed.days", days=days_spoken(new_days), time=new_at.spoken())
+            if new_at == old
+            else Say.of("reminder.changed", old=old.spoken(), days=days_spoken(new_days), time=new_at.spoken())
+        )
         return ask(
-            Say.of("reminder.changed", old=old.spoken(), time=at.spoken()),
+            said,
             Say.of("reminder.anything_else"),
             reprompt=Say.of("reminder.anything_else.reprompt"),
         )

@@ -1,4 +1,5 @@
-"""Daily reminders: set, answer the permission question, list, change, cancel.
+"""Reminders (every day, or on weekdays, at weekends or one day a week): set, answer the
+permission question, list, change, cancel.
 
 ``skill.alexa.reminders`` (and the SDK's reminder models) load on the first reminder request,
 not at cold start: most sessions never touch reminders.
@@ -74,14 +75,16 @@ class NoRemindersHandler(Handler):
 
 
 class SetReminderHandler(Handler):
-    """ "remind me every day at nine a.m.", "remind me to do my exercises"."""
+    """ "remind me every day at nine a.m.", "remind me on weekdays at seven p.m.", "remind me
+    to do my exercises"."""
 
     when = intent("SetReminderIntent")
 
     def answer(self, turn: Turn) -> Output:
         at = _time(turn.slot_time("time"))
+        days = turn.slot_id("days") or ""
         reminders = flow(turn)
-        return reminders.ask_time() if at is None else reminders.set_daily(at)
+        return reminders.ask_time(days=days) if at is None else reminders.set_reminder(at, days=days)
 
 
 class ReminderTimeHandler(Handler):
@@ -102,11 +105,15 @@ class ReminderTimeHandler(Handler):
         reminders = flow(turn)
         if at is None and turn.slot_raw("score"):
             return ask(Say.of("reminder.am_or_pm"), reprompt=Say.of("reminder.ask_time.reprompt"), pending=question)
+        # days said with the time ("seven p.m. on weekdays") win over the question's
+        days = turn.slot_id("days") or question.get("days")
         if at is None:
-            return reminders.ask_time(second=bool(question.get("second")), change=bool(question.get("change")))
+            return reminders.ask_time(
+                second=bool(question.get("second")), change=bool(question.get("change")), days=days
+            )
         if question.get("change"):
-            return reminders.change(at)
-        return reminders.set_daily(at, second=bool(question.get("second")))
+            return reminders.change(at, days=days)
+        return reminders.set_reminder(at, days=days, second=bool(question.get("second")))
 
 
 class SecondReminderYesHandler(Handler):
@@ -142,14 +149,17 @@ class ListRemindersHandler(Handler):
 
 
 class ChangeReminderHandler(Handler):
-    """ "change my reminder to 8 a.m."."""
+    """ "change my reminder to 8 a.m.", "make my reminder weekdays only"."""
 
     when = intent("ChangeReminderIntent")
 
     def answer(self, turn: Turn) -> Output:
         at = _time(turn.slot_time("time"))
+        days = turn.slot_id("days") or ""
         reminders = flow(turn)
-        return reminders.ask_time(change=True) if at is None else reminders.change(at)
+        if at is None and not days:
+            return reminders.ask_time(change=True)
+        return reminders.change(at, days=days)
 
 
 class CancelRemindersHandler(Handler):
