@@ -146,6 +146,7 @@ def test_ordinals() -> None:
         ("AMAZON.TIME", "noon", "12:00"),
         ("AMAZON.TIME", "twelve am", "00:00"),
         ("AMAZON.TIME", "morning", "MO"),
+        ("AMAZON.TIME", "half past four in the arvo", "16:30"),  # en-AU's afternoon (live round 13)
         ("AMAZON.DATE", "today", "2026-11-21"),
         ("AMAZON.DATE", "yesterday", "2026-11-20"),
         ("AMAZON.DATE", "october third", "2027-10-03"),

@@ -287,6 +287,17 @@ def test_a_weekday_reminder_repeats_weekly_on_weekdays_and_says_so(
     assert [(r["time"], r.get("days")) for r in user_record(store).reminders] == [("08:00", "weekends")]
 
 
+def test_days_alexa_could_not_match_are_still_read(remind: Callable[..., Conversation], standin: StandIn) -> None:
+    """ "weekdays only" is no value of the slot (live round 13): its words still say the days,
+    rather than a daily reminder set without a word about them."""
+    convo = remind()
+    reply = convo.say("ask spine coach to remind me to do my exercises at six thirty am on weekdays only")
+    assert "every weekday at 6:30 a.m." in reply.text, reply.text
+    assert created_bodies(standin)[0]["trigger"]["recurrence"]["recurrenceRules"] == [
+        "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=6;BYMINUTE=30;BYSECOND=0;INTERVAL=1"
+    ]
+
+
 def test_days_said_to_the_time_question_are_kept(remind: Callable[..., Conversation], standin: StandIn) -> None:
     convo = remind()
     convo.launch()

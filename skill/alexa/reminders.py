@@ -47,6 +47,21 @@ DAYS: dict[str, tuple[str, ...]] = {
 _WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # datetime.weekday() order
 
 
+def days_said(raw: str | None) -> str:
+    """The DAYS id in words Alexa could not match to a value ("weekdays only", "just on
+    mondays"), else "" (every day, as the confirmation then says)."""
+    heard = (raw or "").lower().replace("week days", "weekdays").replace("week ends", "weekends").split()
+    for word in heard:
+        stem = word.removesuffix("s")
+        if stem in ("weekday", "workday"):
+            return "weekdays"
+        if stem == "weekend":
+            return "weekends"
+        if stem in DAYS:
+            return stem
+    return ""
+
+
 def known_days(value: str | None) -> str:
     """A DAYS slot id the skill knows, else "" (every day: also the slot's "every_day")."""
     return value if value in DAYS else ""

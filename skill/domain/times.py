@@ -34,6 +34,9 @@ _VAGUE_TIMES = {
     "in the morning": "MO",
     "afternoon": "AF",
     "in the afternoon": "AF",
+    "arvo": "AF",  # en-AU: the afternoon
+    "in the arvo": "AF",
+    "this arvo": "AF",
     "evening": "EV",
     "in the evening": "EV",
     "night": "NI",
@@ -51,13 +54,14 @@ def parse_time(text: str) -> str | None:
         return "00:00"
     suffix = None
     match = re.fullmatch(
-        r"(.*?)\s*(a m|am|p m|pm|in the morning|in the evening|at night|in the afternoon|o'clock|oclock)", text
+        r"(.*?)\s*(a m|am|p m|pm|in the morning|in the evening|at night|in the afternoon|in the arvo|o'clock|oclock)",
+        text,
     )
     if match:
         text, marker = match.group(1).strip(), match.group(2)
         if marker in ("a m", "am", "in the morning"):
             suffix = "am"
-        elif marker in ("p m", "pm", "in the evening", "at night", "in the afternoon"):
+        elif marker in ("p m", "pm", "in the evening", "at night", "in the afternoon", "in the arvo"):
             suffix = "pm"
     hour: int | None
     minute = 0

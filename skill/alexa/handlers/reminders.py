@@ -46,6 +46,14 @@ def flow(turn: Turn) -> ReminderFlow:
     )
 
 
+def _days(turn: Turn) -> str:
+    """The days said for a reminder: Alexa's resolution, else read from the words it could
+    not match ("weekdays only"); "" when none were said."""
+    from skill.alexa.reminders import days_said
+
+    return turn.slot_id("days") or days_said(turn.slot_raw("days"))
+
+
 def _no_reminders(hi: HandlerInput) -> bool:
     return not turn_of(hi).deps.profile.sets_reminders
 
@@ -82,7 +90,7 @@ class SetReminderHandler(Handler):
 
     def answer(self, turn: Turn) -> Output:
         at = _time(turn.slot_time("time"))
-        days = turn.slot_id("days") or ""
+        days = _days(turn)
         reminders = flow(turn)
         return reminders.ask_time(days=days) if at is None else reminders.set_reminder(at, days=days)
 
@@ -106,7 +114,7 @@ class ReminderTimeHandler(Handler):
         if at is None and turn.slot_raw("score"):
             return ask(Say.of("reminder.am_or_pm"), reprompt=Say.of("reminder.ask_time.reprompt"), pending=question)
         # days said with the time ("seven p.m. on weekdays") win over the question's
-        days = turn.slot_id("days") or question.get("days")
+        days = _days(turn) or question.get("days")
         if at is None:
             return reminders.ask_time(
                 second=bool(question.get("second")), change=bool(question.get("change")), days=days
@@ -155,7 +163,7 @@ class ChangeReminderHandler(Handler):
 
     def answer(self, turn: Turn) -> Output:
         at = _time(turn.slot_time("time"))
-        days = turn.slot_id("days") or ""
+        days = _days(turn)
         reminders = flow(turn)
         if at is None and not days:
             return reminders.ask_time(change=True)
