@@ -396,6 +396,7 @@ FLOORS = {
     "statements-5.jsonl": {"emergency": 40, "today": 30, "stop": 34, "expected": 31},
     "statements-6.jsonl": {"emergency": 29, "today": 21, "stop": 15, "expected": 24},
     "statements-7.jsonl": {"emergency": 40, "today": 37, "stop": 39, "expected": 40},
+    "statements-8.jsonl": {"emergency": 35, "today": 20, "stop": 20, "expected": 21},
 }
 # Emergencies whose words never reach the triage (issue 26's to solve): none left since the
 # twelfth round ("nothing will come out" when trying to wee, "bursting to go but nothing's
@@ -430,6 +431,14 @@ OVER_TRIAGED = {
     "i slipped on the rug and landed on my bum, didn't hit my head, i'm fine really but my back's hurting more now",
     "mum fell on the stairs this morning, she didn't bang her head and she's walking fine"
     " but her back's much sorer now",
+    # The thirteenth round's writer put a leg "a little weak after" an exercise at normal
+    # effort; the skill's mild weakness stops the set (a weak leg after spinal surgery is the
+    # clinician's to call). A small leak on coughing goes to the surgeon's office today after
+    # its source, where the writer saw normal effort.
+    "my left leg is feeling little weak after the walk",
+    "my leg's a little weak after the side leg lifts but it's getting better",
+    "i leaked a tiny bit of wee when i coughed is that normal",
+    "a few drops of urine came out when i sneezed is that normal",
 }
 
 
@@ -544,6 +553,47 @@ def test_a_question_about_an_exercise_that_names_a_body_part_is_a_how_to(convo: 
     ],
 )
 def test_the_fifth_rounds_rules(catalog: Catalog, words: str, tier: str | None) -> None:
+    assert triage(catalog, words).severity == tier
+
+
+@pytest.mark.parametrize(
+    ("words", "tier"),
+    [
+        # New confusion said of someone else, or with drowsiness (the thirteenth round).
+        ("my wife is not making any sense this afternoon", "emergency"),
+        ("dad's drowsy and confused since lunch", "emergency"),
+        ("he doesn't know where he is", "emergency"),
+        ("she keeps asking me what day it is", "emergency"),
+        ("this exercise is not making any sense to me", None),  # no one is confused
+        # A heart all over the place with feeling faint, or racing at rest: the heart check
+        # and its emergency combination; beating fast from effort is effort.
+        ("my heart is all over the place and i think i'm going to pass out", "emergency"),
+        ("my pulse is racing and i'm just lying here resting", "stop"),
+        ("my heart is beating quite fast now", "expected"),
+        # Vomiting said with how long; pain the medicine does not control.
+        ("i've been vomiting since last night", "surgeon_today"),
+        ("i can't keep anything in, nothing is staying down", "surgeon_today"),
+        ("my pain is not under control even with the tablets", "surgeon_today"),
+        # "won't go away" is numbness that stays, not a leg that won't work.
+        ("the tingling in my foot won't go away", "surgeon_today"),
+        ("my leg won't move", "emergency"),
+        # Something giving way in the back is a pop (the stop rule); a leg giving way is not.
+        ("something just gave way in my lower back", "stop"),
+        ("my leg gave way under me", "emergency"),
+        # The breath of effort; a small leak on coughing is not a loss of control.
+        ("whew, out of breath", "expected"),
+        ("i'm out of breath just sitting here", "emergency"),
+        ("i leaked a little bit of wee when i sneezed", "surgeon_today"),
+        ("i've wet myself and i didn't feel it", "emergency"),
+        # A comparison reports what "never" seems to deny; stiffness alone is not pain.
+        ("i've never had pain like this in my back", "stop"),
+        ("i've never had a headache this bad", "emergency"),
+        ("i never get pain when i do this one", None),
+        ("i'm really stiff today", "expected"),
+        ("my back is stiff and it hurts", "stop"),
+    ],
+)
+def test_the_thirteenth_rounds_rules(catalog: Catalog, words: str, tier: str | None) -> None:
     assert triage(catalog, words).severity == tier
 
 

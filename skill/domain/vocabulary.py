@@ -12,6 +12,7 @@ on a device as in the console. Pure: no I/O.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -293,7 +294,7 @@ class Vocabulary:
             return []
         tokens = words(heard)
         negated = negated_positions(tokens) if negation else frozenset[int]()
-        unread = frozenset(unread)
+        unread = frozenset(unread) | _back_of_another_place(tokens)
         found: list[Hit] = []
         for order, entry in enumerate(self.entries(slot).values()):
             for keyword in entry.keywords:
@@ -439,6 +440,26 @@ def _feels_a_symptom(following: list[str]) -> bool:
     return bool(rest) and not rest[0].startswith(_BODY)
 
 
+def _back_of_another_place(tokens: list[str]) -> frozenset[int]:
+    """ "the BACKS of my legs", "the BACK of my knee": another place, not the back (the words
+    after "of" still name it)."""
+    return frozenset(i for i, t in enumerate(tokens[:-1]) if t in ("back", "backs") and tokens[i + 1] == "of")
+
+
+def _compares(following: list[str]) -> bool:
+    """ "never felt a pain LIKE THAT", "never had a headache THIS BAD": the comparison
+    reports the symptom, it does not deny it."""
+    clause = []
+    for t in following:
+        if t in _CLAUSE_ENDS:
+            break
+        clause.append(t)
+    pairs = set(itertools.pairwise(clause))
+    return any(a == "like" and b in ("that", "this") for a, b in pairs) or any(
+        a in ("this", "that", "so") and b in ("bad", "badly", "sharp", "strong", "severe", "painful") for a, b in pairs
+    )
+
+
 def negated_positions(tokens: list[str]) -> frozenset[int]:
     """Positions of the words a negation denies: the next few words, up to the clause's end.
     "not able to ...", "no feeling ..." deny an ability (a loss is reported) and deny
@@ -451,6 +472,8 @@ def negated_positions(tokens: list[str]) -> frozenset[int]:
             continue
         following = [t for t in tokens[i + 1 : i + 6] if t not in _NOT_DENIED]
         if following and following[0].startswith(_KNOWING):
+            continue
+        if token == "never" and _compares(tokens[i + 1 : i + 13]):
             continue
         if (
             following
