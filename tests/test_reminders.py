@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from skill.alexa.reminders import days_said
 from skill.devtools.envelopes import REMINDERS_SCOPE
 from skill.devtools.simulator import Conversation
 from skill.devtools.standin import StandIn
@@ -296,6 +297,31 @@ def test_days_alexa_could_not_match_are_still_read(remind: Callable[..., Convers
     assert created_bodies(standin)[0]["trigger"]["recurrence"]["recurrenceRules"] == [
         "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=6;BYMINUTE=30;BYSECOND=0;INTERVAL=1"
     ]
+
+
+@pytest.mark.parametrize(
+    ("words", "days"),
+    [
+        ("weekdays only", "weekdays"),
+        ("monday to friday", "weekdays"),
+        ("saturday and sunday", "weekends"),
+        ("every day except weekends", "weekdays"),
+        ("just on mondays", "monday"),
+        # two days one reminder cannot hold: every day, as the confirmation says
+        ("tuesdays and thursdays", ""),
+        ("tuesday to thursday", ""),
+    ],
+)
+def test_the_days_in_words_alexa_could_not_match(words: str, days: str) -> None:
+    assert days_said(words) == days
+
+
+def test_two_reminders_are_listed_with_their_days(remind: Callable[..., Conversation]) -> None:
+    convo = remind()
+    convo.say("ask spine coach to remind me every day at nine a.m.")
+    convo.say("ask spine coach to remind me on weekdays at six pm")
+    listed = convo.say("ask spine coach what reminders do I have")
+    assert "You have 2 reminders: every day at 9 a.m. and every weekday at 6 p.m." in listed.text, listed.text
 
 
 def test_days_said_to_the_time_question_are_kept(remind: Callable[..., Conversation], standin: StandIn) -> None:

@@ -396,7 +396,7 @@ FLOORS = {
     "statements-5.jsonl": {"emergency": 40, "today": 30, "stop": 34, "expected": 31},
     "statements-6.jsonl": {"emergency": 29, "today": 21, "stop": 15, "expected": 24},
     "statements-7.jsonl": {"emergency": 40, "today": 37, "stop": 39, "expected": 40},
-    "statements-8.jsonl": {"emergency": 35, "today": 20, "stop": 20, "expected": 21},
+    "statements-8.jsonl": {"emergency": 35, "today": 20, "stop": 20, "expected": 18},
 }
 # Emergencies whose words never reach the triage (issue 26's to solve): none left since the
 # twelfth round ("nothing will come out" when trying to wee, "bursting to go but nothing's
@@ -439,6 +439,14 @@ OVER_TRIAGED = {
     "my leg's a little weak after the side leg lifts but it's getting better",
     "i leaked a tiny bit of wee when i coughed is that normal",
     "a few drops of urine came out when i sneezed is that normal",
+    # ... and three left on the safe side after the round's review: "out of breath" said bare
+    # is the emergency's (a sigh before it softens nothing: "phew, out of breath and my calf is
+    # swollen"); a heart beating fast, not said to be from exercise, is the heart check; and
+    # the console keeps "this morning" out of the symptom slot, so "stiff as a board" is the
+    # stop rule's stiffness.
+    "phew i'm out of breath",
+    "my heart's beating kinda fast but i feel fine",
+    "i'm stiff as a board this morning",
 }
 
 
@@ -566,31 +574,53 @@ def test_the_fifth_rounds_rules(catalog: Catalog, words: str, tier: str | None) 
         ("she keeps asking me what day it is", "emergency"),
         ("this exercise is not making any sense to me", None),  # no one is confused
         # A heart all over the place with feeling faint, or racing at rest: the heart check
-        # and its emergency combination; beating fast from effort is effort.
+        # and its emergency combination; beating fast after exercise is effort, and beating
+        # fast said alone is the heart check, never effort (the review of the round).
         ("my heart is all over the place and i think i'm going to pass out", "emergency"),
         ("my pulse is racing and i'm just lying here resting", "stop"),
-        ("my heart is beating quite fast now", "expected"),
+        ("my heart is beating fast after that set", "expected"),
+        ("my heart is beating fast and i feel faint", "emergency"),
+        ("my heart has been beating fast all night", "stop"),
         # Vomiting said with how long; pain the medicine does not control.
         ("i've been vomiting since last night", "surgeon_today"),
         ("i can't keep anything in, nothing is staying down", "surgeon_today"),
         ("my pain is not under control even with the tablets", "surgeon_today"),
-        # "won't go away" is numbness that stays, not a leg that won't work.
+        # "won't go away" is numbness that stays, not a leg that won't work; a leg that
+        # won't bear weight still is one.
         ("the tingling in my foot won't go away", "surgeon_today"),
+        ("i've had pins and needles down my leg since yesterday and it won't go away", "surgeon_today"),
         ("my leg won't move", "emergency"),
+        ("my leg won't bear weight", "emergency"),
         # Something giving way in the back is a pop (the stop rule); a leg giving way is not.
         ("something just gave way in my lower back", "stop"),
         ("my leg gave way under me", "emergency"),
-        # The breath of effort; a small leak on coughing is not a loss of control.
-        ("whew, out of breath", "expected"),
+        # Breathlessness is never softened by a sigh; a small leak on coughing is no loss of
+        # control, a leak not noticed or not stopping is.
+        ("phew out of breath and my calf is swollen", "emergency"),
         ("i'm out of breath just sitting here", "emergency"),
         ("i leaked a little bit of wee when i sneezed", "surgeon_today"),
+        ("i leaked urine when i sneezed and i can't stop it", "emergency"),
+        ("i leaked when i coughed and didn't notice", "emergency"),
         ("i've wet myself and i didn't feel it", "emergency"),
-        # A comparison reports what "never" seems to deny; stiffness alone is not pain.
+        # A comparison reports what "never" seems to deny.
         ("i've never had pain like this in my back", "stop"),
+        ("never felt pain as bad as this", "stop"),
         ("i've never had a headache this bad", "emergency"),
         ("i never get pain when i do this one", None),
-        ("i'm really stiff today", "expected"),
-        ("my back is stiff and it hurts", "stop"),
+        ("it never hurts like it did before the op", None),
+        # Stiffness stays the stop rule's unless said as the morning's or the exercise's.
+        ("my back locked up stiff and i can't move", "stop"),
+        ("my back is stiff this morning", "expected"),
+        # A question whether to call someone is no call for help; the back of the legs is
+        # not the back; "is that bad" reports nothing; sore legs put down to exercise are effort.
+        (
+            "today my bum muscles and the backs of my legs are kind of sore, not my spine, just like"
+            " gym sore, is that bad, should i call someone",
+            "expected",
+        ),
+        ("the backs of my legs have gone numb and i can't pee", "emergency"),
+        ("call someone", "emergency"),
+        ("my legs are sore from the exercises", "expected"),
     ],
 )
 def test_the_thirteenth_rounds_rules(catalog: Catalog, words: str, tier: str | None) -> None:

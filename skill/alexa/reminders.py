@@ -48,18 +48,29 @@ _WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # datetime.weekday(
 
 
 def days_said(raw: str | None) -> str:
-    """The DAYS id in words Alexa could not match to a value ("weekdays only", "just on
-    mondays"), else "" (every day, as the confirmation then says)."""
-    heard = (raw or "").lower().replace("week days", "weekdays").replace("week ends", "weekends").split()
-    for word in heard:
+    """The DAYS id in words Alexa could not match to a value ("weekdays only", "monday to
+    friday", "every day except weekends"), else "" (every day, as the confirmation then says:
+    "tuesdays and thursdays" is two days, which one reminder cannot hold)."""
+    heard = (raw or "").lower().replace("week days", "weekdays").replace("week ends", "weekends")
+    heard = heard.replace("work days", "weekdays").replace("working days", "weekdays")
+    tokens = heard.split()
+    found: list[str] = []
+    for word in tokens:
         stem = word.removesuffix("s")
-        if stem in ("weekday", "workday"):
-            return "weekdays"
-        if stem == "weekend":
-            return "weekends"
-        if stem in DAYS:
-            return stem
-    return ""
+        day = {"weekday": "weekdays", "workday": "weekdays", "weekend": "weekends"}.get(stem, stem)
+        if day in DAYS and day not in found:
+            found.append(day)
+    if any(t in ("except", "but", "not", "apart", "excluding") for t in tokens):
+        # "every day except weekends" is weekdays, and the other way round
+        found = [{"weekends": "weekdays", "weekdays": "weekends"}.get(d, "") for d in found]
+    codes = [code for day in found for code in DAYS.get(day, ())]
+    if len(codes) == 2 and any(t in ("to", "through", "thru", "till", "until") for t in tokens):
+        first, last = (_WEEKDAY_CODES.index(c) for c in codes)
+        codes = list(_WEEKDAY_CODES[first : last + 1])  # "monday to friday"
+    for name in ("weekdays", "weekends"):
+        if set(codes) == set(DAYS[name]):
+            return name  # "saturday and sunday", "monday to friday"
+    return found[0] if len(found) == 1 else ""
 
 
 def known_days(value: str | None) -> str:
@@ -310,7 +321,8 @@ class ReminderFlow:
         kept = sorted((ClockTime.parse(r["time"]) or ClockTime(0, 0), r.get("days", "")) for r in self.user.reminders)
         return ask(
             Say.of(
-                "reminder.list",
+                "reminder.list" if len(kept) == 1 else "reminder.list.many",
+                count=len(kept),
                 reminders=ListOf(tuple(Say.of("reminder.item", days=days_spoken(d), time=t.spoken()) for t, d in kept)),
             ),
             Say.of("reminder.anything_else"),

@@ -447,16 +447,20 @@ def _back_of_another_place(tokens: list[str]) -> frozenset[int]:
 
 
 def _compares(following: list[str]) -> bool:
-    """ "never felt a pain LIKE THAT", "never had a headache THIS BAD": the comparison
-    reports the symptom, it does not deny it."""
+    """ "never felt a pain LIKE THAT", "never had a headache THIS BAD", "AS BAD AS this",
+    "LIKE IT": the comparison reports the symptom, it does not deny it."""
     clause = []
     for t in following:
         if t in _CLAUSE_ENDS:
             break
         clause.append(t)
     pairs = set(itertools.pairwise(clause))
-    return any(a == "like" and b in ("that", "this") for a, b in pairs) or any(
-        a in ("this", "that", "so") and b in ("bad", "badly", "sharp", "strong", "severe", "painful") for a, b in pairs
+    strong = ("bad", "badly", "sharp", "strong", "severe", "painful")
+    return (
+        any(a == "like" and b in ("that", "this") for a, b in pairs)
+        or clause[-2:] == ["like", "it"]  # "never had a headache like it", said last
+        or any(a in ("this", "that", "so") and b in strong for a, b in pairs)
+        or any(a == "as" and b in strong for a, b in pairs)  # "as bad as this"
     )
 
 
