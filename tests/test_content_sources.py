@@ -71,6 +71,9 @@ def cited_statements(documents: dict[str, Any]) -> Iterator[tuple[str, str, str,
         for i, caution in enumerate(doc["cautions"]):
             if "source" in caution:
                 yield f"{name} $.cautions[{i}]", caution["text"], "caution", {caution["source"]: caution["key_words"]}
+        purpose = doc.get("purpose")
+        if purpose is not None:
+            yield f"{name} $.purpose", purpose["text"], "purpose", {purpose["source"]: purpose["key_words"]}
 
 
 def test_every_cited_statement_shares_its_key_words_with_each_source(

@@ -244,6 +244,43 @@ def test_symptom_words_that_name_no_sign_are_asked_about(convo: Conversation) ->
     assert "Stop the exercise now" in answer.text
 
 
+def _symptom(words: str) -> SlotFill:
+    """Words a model put in the symptom slot that Alexa could not match to a value."""
+    return SlotFill("symptom", words, slot_type="SYMPTOM")
+
+
+@pytest.mark.parametrize("words", ["someone is at the door", "turn that telly down", "cancel them all"])
+def test_words_about_nobody_are_not_asked_about_as_a_symptom(convo: Conversation, words: str) -> None:
+    """Words about nobody a model heard as a symptom (live round 13) are not understood: the
+    open question is asked again, and mid-set the count pauses and checks in, without "is it
+    pain, numbness or weakness?" and the emergency number for a television."""
+    convo.launch()
+    assert "Which week after surgery" in convo.say("start my routine").text
+    again = convo.intent("SymptomIntent", symptom=_symptom(words))
+    assert again.text.startswith("Sorry, I didn't catch that."), again.text
+    assert "Which week after surgery are you in?" in again.text
+    assert "Is it pain" not in again.text and "9 1 1" not in again.text
+    mid_set(convo)
+    paused = convo.intent("SymptomIntent", symptom=_symptom(words))
+    assert "I've paused." in paused.text and "Is it pain" not in paused.text, paused.text
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "i think i'm dying",
+        "my throat is closing up",
+        "something is happening to me",
+        "he is not himself today",
+        "quick, help",
+    ],
+)
+def test_unknown_words_about_someone_are_still_asked_about(convo: Conversation, words: str) -> None:
+    mid_set(convo)
+    reply = convo.intent("SymptomIntent", symptom=_symptom(words))
+    assert "Is it pain, numbness or weakness" in reply.text and "9 1 1" in reply.text, reply.text
+
+
 def test_a_blood_clot_sign_stops_for_today_mid_set(convo: Conversation) -> None:
     mid_set(convo)
     reply = convo.say("my calf is swollen and hot")

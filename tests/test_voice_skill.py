@@ -176,6 +176,32 @@ def test_how_to_of_another_exercise_in_a_session_comes_back_to_the_one_it_is_on(
     assert "Flatten your back" in convo.say("ready").text  # still pelvic tilts, not a bridging session
 
 
+def test_what_an_exercise_is_for_is_what_its_source_says_then_the_offer_to_hear_how(convo: Conversation) -> None:
+    """ "what is bird dog for" (live round 13: it got the steps): the source's words, then
+    an offer of the how-to that a yes takes."""
+    reply = convo.say("ask spine coach what is bird dog for")
+    assert "improve stability in your abdominal and lower back muscles" in reply.text, reply.text
+    assert "Get onto your hands and knees" not in reply.text  # not the steps
+    assert reply.text.endswith("Would you like to hear how to do it?")
+    assert "Get onto your hands and knees" in convo.say("yes").text
+
+
+def test_an_exercise_no_source_gives_a_purpose_for_says_so(convo: Conversation) -> None:
+    reply = convo.say("ask spine coach what's the piriformis stretch for")
+    assert "My sources don't say what piriformis stretch is for." in reply.text, reply.text
+    assert "Is there another exercise" in convo.say("no").text
+
+
+def test_what_this_one_is_for_in_a_session_stays_in_the_routine(convo: Conversation) -> None:
+    convo.say("ask spine coach my physio moved me to the week six routine")
+    convo.say("start my exercises")
+    reply = convo.say("what is this one for")
+    assert "Pelvic tilts strengthen your abdominal muscles" in reply.text, reply.text
+    assert reply.text.lower().endswith("say ready.") or reply.text.endswith("Say ready when you're in position.")
+    assert reply.session_attributes.get("pending") is None
+    assert "Flatten your back" in convo.say("ready").text  # pelvic tilts, counted
+
+
 def test_yes_to_coaching_offer_starts_coaching(convo: Conversation) -> None:
     convo.say("ask spine coach my physio moved me to the week six routine")
     convo.say("how do I do bridging")

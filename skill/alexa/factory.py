@@ -108,6 +108,7 @@ def handlers() -> list[AbstractRequestHandler]:
         reminders.SecondReminderNoHandler(),
         workout.CoachOfferYesHandler(),
         answers.CoachOfferNoHandler(),
+        howto.HowToOfferYesHandler(),
         workout.ResumeYesHandler(),
         workout.ResumeNoHandler(),
         workout.StartRoutineYesHandler(),
@@ -158,6 +159,7 @@ def handlers() -> list[AbstractRequestHandler]:
         # questions
         safety.AvoidHandler(),
         howto.HowToHandler(),
+        howto.PurposeHandler(),
         overview.RoutineOverviewHandler(),
         overview.ListRoutinesHandler(),
         # everything else

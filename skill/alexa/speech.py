@@ -237,6 +237,8 @@ class Renderer:
             return self.terms(exercise.position)
         if part == "breathing":
             return self.terms(exercise.breathing)
+        if part == "purpose":
+            return self.terms(exercise.purpose or "")
         if part == "cautions":
             return " ".join(self.caution(c) for c in exercise.cautions)
         if part == "experience":  # forum-only exercises are patient experience, never advice

@@ -211,6 +211,9 @@ def _exercises(documents: Mapping[str, Any], short: Mapping[str, str]) -> Iterat
         for i, step in enumerate(doc["steps"]):
             yield Statement(file, f"$.steps[{i}]", step, own)
         yield Statement(file, "$.breathing", doc["breathing"], own)
+        purpose = doc.get("purpose")
+        if purpose is not None:
+            yield Statement(file, "$.purpose", purpose["text"], _sources(purpose["source"], short))
         for i, caution in enumerate(doc["cautions"]):
             yield Statement(file, f"$.cautions[{i}]", caution["text"], _sources(caution.get("source"), short))
         for i, dosage in enumerate(doc["dosages"]):

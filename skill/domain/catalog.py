@@ -111,6 +111,7 @@ class Exercise:
     clearance_note: str | None = None
     patient_experience: bool = False  # only the patient forum describes it
     short_name: str | None = None  # for a counting screen, when ``name`` is too long for one line
+    purpose: str | None = None  # what it is for, as a source says it; None when no source says
 
     def dosage(self, dosage_id: str | None = None) -> Dosage:
         """The dosage with this id, or the exercise's default one."""
@@ -555,6 +556,7 @@ def _exercise(doc: Mapping[str, Any], synonyms: tuple[str, ...], forum: frozense
         cautions=tuple(Caution(c["text"], c.get("source"), c.get("source") in forum) for c in doc["cautions"]),
         patient_experience=doc.get("patient_experience", False),
         short_name=doc.get("short_name"),
+        purpose=(doc.get("purpose") or {}).get("text"),
         requires_clearance=doc["requires_clearance"],
         clearance_note=doc.get("clearance_note"),
         sources=tuple(doc["sources"]),

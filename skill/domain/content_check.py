@@ -205,6 +205,11 @@ def check_references(tree: RawTree) -> list[Problem]:
         for i, caution in enumerate(doc["cautions"]):
             if "source" in caution:
                 need_source(name, f"$.cautions[{i}].source", caution["source"])
+        purpose = doc.get("purpose")
+        if purpose is not None:
+            need_source(name, "$.purpose.source", purpose["source"])
+            if purpose["source"] not in doc["sources"]:
+                problems.append(Problem(name, "$.purpose.source", "purpose source is not among the exercise's sources"))
         dosage_ids = [d["id"] for d in doc["dosages"]]
         for i, dosage in enumerate(doc["dosages"]):
             path = f"$.dosages[{i}]"

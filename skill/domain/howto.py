@@ -59,6 +59,25 @@ def explain(exercise: Exercise, breathing_rule: Rule, amount: Say | None = None)
     )
 
 
+OFFER_HOWTO = "offer_howto"
+
+
+def purpose(exercise: Exercise) -> Output:
+    """What the exercise is for, as its source says it, or that no source says (never a
+    guess), then the offer to hear how to do it."""
+    said: Segment = (
+        Content(exercise.id, "purpose")
+        if exercise.purpose
+        else Say.of("purpose.not_given", exercise=ExerciseRef(exercise.id))
+    )
+    return ask(
+        said,
+        Say.of("purpose.offer_howto"),
+        reprompt=Say.of("purpose.offer_howto.reprompt", exercise=ExerciseRef(exercise.id)),
+        pending=Pending.of(OFFER_HOWTO, exercise=exercise.id),
+    )
+
+
 def dosage_speech(exercise: Exercise) -> Say:
     """The dosage in words; both versions when sources disagree."""
     given = [d for d in exercise.dosages if d.given]

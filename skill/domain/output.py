@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeAlias
 
 ContentPart = Literal[
-    "name", "position", "steps", "key_steps", "breathing", "cautions", "experience", "move", "release"
+    "name", "position", "steps", "key_steps", "breathing", "cautions", "experience", "move", "release", "purpose"
 ]
 
 

@@ -93,6 +93,116 @@ _TRAILING = frozenset(
         "then",
     ]
 )
+# Who could feel something ("I", "my", "he", "mum"), and words of alarm that name no sign
+# ("dying", "help", "blue"): with either, unknown words may report a symptom.
+_PEOPLE = frozenset(
+    [
+        "i",
+        "im",
+        "ive",
+        "id",
+        "me",
+        "my",
+        "myself",
+        "mine",
+        "he",
+        "hes",
+        "she",
+        "shes",
+        "his",
+        "her",
+        "him",
+        "himself",
+        "herself",
+        "dad",
+        "mum",
+        "mom",
+        "mother",
+        "father",
+        "husband",
+        "wife",
+        "son",
+        "daughter",
+        "partner",
+        "grandad",
+        "grandpa",
+        "grandma",
+        "nan",
+        "baby",
+        "patient",
+    ]
+)
+_ALARM = frozenset(
+    [
+        # what is felt
+        "feel",
+        "feels",
+        "feeling",
+        "felt",
+        "dying",
+        "die",
+        "died",
+        "dead",
+        "help",
+        "emergency",
+        "hurt",
+        "hurts",
+        "hurting",
+        "injured",
+        "injury",
+        "bleeding",
+        "blood",
+        "sick",
+        "ill",
+        "unwell",
+        "collapse",
+        "collapsed",
+        "faint",
+        "fell",
+        "fall",
+        "fallen",
+        "breathe",
+        "breathing",
+        "breath",
+        "blue",
+        "pale",
+        "cold",
+        "hot",
+        "shaking",
+        "swollen",
+        # where, beyond the vocabulary's places
+        "throat",
+        "head",
+        "chest",
+        "heart",
+        "stomach",
+        "tummy",
+        "belly",
+        "face",
+        "eye",
+        "eyes",
+        "mouth",
+        "lips",
+        "tongue",
+        "jaw",
+        "ear",
+        "ears",
+        "skin",
+        "hand",
+        "hands",
+        "finger",
+        "fingers",
+        "thumb",
+        "wrist",
+        "elbow",
+        "arm",
+        "arms",
+        "toe",
+        "toes",
+        "ankle",
+        "body",
+    ]
+)
 # Greetings and fillers said around a request ("morning, can we do my exercises", "I wanna
 # do my exercises I guess"): a slot holding only these (and the words around a name) names
 # nothing, whatever a model put in it.
@@ -331,6 +441,19 @@ class Vocabulary:
         resting on them names a place, not what is felt there."""
         return bool(where) and all(
             any(_stem_matches(stem, tokens[i]) for stem in self.places) for i in where if i < len(tokens)
+        )
+
+    def about_nobody(self, heard: str | None) -> bool:
+        """The words name no one and nothing of a body ("someone's at the door", "turn that
+        telly down", "and the day before that"): no person who could feel something, no
+        place, no word a sign's keyword reads, no word of alarm. Words a model put in the
+        symptom slot that are about nobody report nothing; "I think I'm dying", "my throat is
+        closing up", "help me", "he's gone blue" all name someone."""
+        tokens = words(heard or "")
+        if not tokens or self.hits("symptom", heard, negation=False):
+            return False
+        return not any(
+            t in _PEOPLE or t in _ALARM or any(_stem_matches(stem, t) for stem in self.places) for t in tokens
         )
 
     def says_nothing(self, heard: str | None) -> bool:

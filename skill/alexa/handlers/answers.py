@@ -9,7 +9,7 @@ from ask_sdk_model import Response
 from skill.alexa.handlers.base import Handler, Predicate, all_of, any_of, intent, pending, request_type
 from skill.alexa.handlers.workout import EVENTS, in_workout
 from skill.alexa.turn import Turn, turn_of
-from skill.domain import safety, starts, welcome
+from skill.domain import howto, safety, starts, welcome
 from skill.domain.output import Output, Say, ask, tell
 
 # Questions that must have a yes or a no: starting a routine the surgeon must clear (or after
@@ -53,7 +53,9 @@ class QuestionAgainHandler(Handler):
 
 
 class CoachOfferNoHandler(Handler):
-    when = all_of(intent("AMAZON.NoIntent"), pending("offer_coach"))
+    """No to "shall I coach you through it?" or "would you like to hear how to do it?"."""
+
+    when = all_of(intent("AMAZON.NoIntent"), pending("offer_coach", howto.OFFER_HOWTO))
 
     def answer(self, turn: Turn) -> Output:
         return ask(Say.of("howto.declined"), reprompt=Say.of("howto.declined.reprompt"))

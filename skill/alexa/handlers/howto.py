@@ -1,11 +1,11 @@
-"""How-to questions: "how do I do bridging", "explain the bird dog"."""
+"""How-to questions: "how do I do bridging", "explain the bird dog", "what is bridging for"."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from skill.alexa.handlers import plan
-from skill.alexa.handlers.base import Handler, intent
+from skill.alexa.handlers.base import Handler, all_of, intent, pending
 from skill.alexa.turn import Turn
 from skill.domain import howto, safety, starts
 from skill.domain.output import ExerciseRef, Output, Say, Segment
@@ -21,18 +21,7 @@ class HowToHandler(Handler):
             exercise = turn.catalog.exercise(exercise_id)
             explained = howto.explain(exercise, turn.catalog.guidance.breathing_rule, turn.guide.amount_of(exercise_id))
             early = starts.too_early(turn.catalog, turn.user, turn.now.date(), exercise_id)
-            answer = plan.with_note(turn, exercise_id, explained.before(*early))
-            if turn.session.stopped is not None:
-                # After a symptom's stop in this session, no offer to coach it: what to do first.
-                return replace(
-                    answer,
-                    speech=(*answer.speech[:-1], Say.of("safety.after.howto")),
-                    reprompt=(Say.of("reminder.anything_else.reprompt"),),
-                    pending=None,
-                )
-            # Mid-session the answer ends with where the session is ("say ready when you're
-            # set"), not with the offer to coach it alone: a yes to that would leave the routine.
-            return _back_to_the_session(turn, exercise_id, list(answer.speech[:-1])) or answer
+            return _in_context(turn, exercise_id, plan.with_note(turn, exercise_id, explained.before(*early)))
         # "tell me about driving", "how do I get out of bed": not an exercise but an activity
         # the guidance answers (or says it does not cover), read from the same words.
         raw = turn.slot_raw("exercise")
@@ -53,6 +42,39 @@ class HowToHandler(Handler):
 
             return answer_verdict(turn, verdict)
         return howto.unknown_exercise(turn.catalog, raw)
+
+
+class HowToOfferYesHandler(HowToHandler):
+    """Yes to "would you like to hear how to do it?" after what an exercise is for."""
+
+    when = all_of(intent("AMAZON.YesIntent"), pending(howto.OFFER_HOWTO))
+
+
+class PurposeHandler(Handler):
+    """ "what is bird dog for", "why do I do pelvic tilts": what its source says it is for."""
+
+    when = intent("PurposeIntent")
+
+    def answer(self, turn: Turn) -> Output:
+        exercise_id = turn.slot_id("exercise") or _the_one_just_explained(turn) or _the_one_being_done(turn)
+        if exercise_id is None or exercise_id not in turn.catalog.exercises:
+            return howto.unknown_exercise(turn.catalog, turn.slot_raw("exercise"))
+        return _in_context(turn, exercise_id, howto.purpose(turn.catalog.exercise(exercise_id)))
+
+
+def _in_context(turn: Turn, exercise_id: str, answer: Output) -> Output:
+    """An answer about an exercise that ends with an offer (to coach it, to hear how), as the
+    session stands: after a symptom's stop, what to do first instead of the offer; mid-session,
+    where the session is ("say ready when you're set"), since a yes to the offer would leave
+    the routine; otherwise the offer."""
+    if turn.session.stopped is not None:
+        return replace(
+            answer,
+            speech=(*answer.speech[:-1], Say.of("safety.after.howto")),
+            reprompt=(Say.of("reminder.anything_else.reprompt"),),
+            pending=None,
+        )
+    return _back_to_the_session(turn, exercise_id, list(answer.speech[:-1])) or answer
 
 
 def _back_to_the_session(turn: Turn, exercise_id: str, explained: list[Segment]) -> Output | None:
@@ -79,6 +101,6 @@ def _the_one_just_explained(turn: Turn) -> str | None:
     """ "And how many of those should I do?" right after a how-to names no exercise: it is
     the one just explained (the offer to coach it is still open)."""
     question = turn.session.pending
-    if turn.slot_raw("exercise") or question is None or question.kind != "offer_coach":
+    if turn.slot_raw("exercise") or question is None or question.kind not in ("offer_coach", howto.OFFER_HOWTO):
         return None
     return question.get("exercise") or None
