@@ -49,6 +49,24 @@ BREAKAGES: list[tuple[str, str, Callable[[Path], object], str, str]] = [
         "duplicate key 'name'",
     ),
     (
+        "a purpose citing a source the exercise does not",
+        "exercises/bridging.json",
+        lambda root: edit(
+            root, "exercises/bridging.json", lambda d: d["purpose"].update(source="004_50a5c3ec3777fee2.txt")
+        ),
+        "$.purpose.source",
+        "purpose source is not among the exercise's sources",
+    ),
+    (
+        "a purpose citing the patient forum",
+        "exercises/glute_squeezes.json",
+        lambda root: edit(
+            root, "exercises/glute_squeezes.json", lambda d: d["purpose"].update(source="002_2b12632c1d2b0b98.txt")
+        ),
+        "$.purpose.source",
+        "a purpose cannot cite the patient forum",
+    ),
+    (
         "missing required field",
         "exercises/bridging.json",
         lambda root: edit(root, "exercises/bridging.json", lambda d: d.pop("steps")),

@@ -249,7 +249,7 @@ def _symptom(words: str) -> SlotFill:
     return SlotFill("symptom", words, slot_type="SYMPTOM")
 
 
-@pytest.mark.parametrize("words", ["someone is at the door", "turn that telly down", "cancel them all"])
+@pytest.mark.parametrize("words", ["someone is at the door", "turn that telly down", "and the day before that"])
 def test_words_about_nobody_are_not_asked_about_as_a_symptom(convo: Conversation, words: str) -> None:
     """Words about nobody a model heard as a symptom (live round 13) are not understood: the
     open question is asked again, and mid-set the count pauses and checks in, without "is it
@@ -263,6 +263,32 @@ def test_words_about_nobody_are_not_asked_about_as_a_symptom(convo: Conversation
     mid_set(convo)
     paused = convo.intent("SymptomIntent", symptom=_symptom(words))
     assert "I've paused." in paused.text and "Is it pain" not in paused.text, paused.text
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "seizure",
+        "having a fit",
+        "he's not waking up",
+        "nana isn't moving",
+        "it's getting worse",
+        "they're not responding",
+        "nothing below the waist",
+        "nine nine nine",
+        "went down",  # two words: too few to be sure of anything
+    ],
+)
+def test_short_or_alarming_words_are_never_about_nobody(catalog: Catalog, words: str) -> None:
+    """Too few words, a person ("it", "they", "nana") or a word of alarm: may be a report."""
+    assert not catalog.vocabulary.about_nobody(words)
+
+
+def test_after_a_stop_unknown_words_are_asked_about_with_the_number(convo: Conversation) -> None:
+    mid_set(convo)
+    assert "Stop the exercise now" in convo.say("ow that's a sharp pain").text
+    reply = convo.intent("SymptomIntent", symptom=_symptom("and the day before that"))
+    assert "Is it pain, numbness or weakness" in reply.text and "9 1 1" in reply.text, reply.text
 
 
 @pytest.mark.parametrize(
@@ -615,9 +641,14 @@ def test_the_fifth_rounds_rules(catalog: Catalog, words: str, tier: str | None) 
         # fast said alone is the heart check, never effort (the review of the round).
         ("my heart is all over the place and i think i'm going to pass out", "emergency"),
         ("my pulse is racing and i'm just lying here resting", "stop"),
-        ("my heart is beating fast after that set", "expected"),
+        ("my heart's beating faster after that set", "expected"),
+        ("my heart's going a bit faster than usual", "expected"),
         ("my heart is beating fast and i feel faint", "emergency"),
         ("my heart has been beating fast all night", "stop"),
+        # ... and with feeling faint, however the heart is softened (the review of the round)
+        ("my heart's going a bit faster and i feel faint", "emergency"),
+        ("my pulse is going a bit fast and the room is spinning", "emergency"),
+        ("my heart is slightly quicker and i think i'm going to pass out", "emergency"),
         # Vomiting said with how long; pain the medicine does not control.
         ("i've been vomiting since last night", "surgeon_today"),
         ("i can't keep anything in, nothing is staying down", "surgeon_today"),

@@ -177,13 +177,13 @@ def test_how_to_of_another_exercise_in_a_session_comes_back_to_the_one_it_is_on(
 
 
 def test_what_an_exercise_is_for_is_what_its_source_says_then_the_offer_to_hear_how(convo: Conversation) -> None:
-    """ "what is bird dog for" (live round 13: it got the steps): the source's words, then
-    an offer of the how-to that a yes takes."""
-    reply = convo.say("ask spine coach what is bird dog for")
-    assert "improve stability in your abdominal and lower back muscles" in reply.text, reply.text
-    assert "Get onto your hands and knees" not in reply.text  # not the steps
+    """ "what is bridging for" (live round 13: "what is bird dog for" got the steps): the
+    source's words, then an offer of the how-to that a yes takes."""
+    reply = convo.say("ask spine coach what is bridging for")
+    assert "glutes, hamstrings and core muscles to support the stability of your spine" in reply.text, reply.text
+    assert "lift your hips" not in reply.text  # not the steps
     assert reply.text.endswith("Would you like to hear how to do it?")
-    assert "Get onto your hands and knees" in convo.say("yes").text
+    assert "lift your hips" in convo.say("yes").text
 
 
 def test_an_exercise_no_source_gives_a_purpose_for_says_so(convo: Conversation) -> None:
@@ -200,6 +200,21 @@ def test_what_this_one_is_for_in_a_session_stays_in_the_routine(convo: Conversat
     assert reply.text.lower().endswith("say ready.") or reply.text.endswith("Say ready when you're in position.")
     assert reply.session_attributes.get("pending") is None
     assert "Flatten your back" in convo.say("ready").text  # pelvic tilts, counted
+
+
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        ("my chest pain", "Call emergency services now on 9 1 1"),  # a red flag in the words
+        ("this numbness in my leg", "Stop the exercise now"),  # a sign of the stop rule
+    ],
+)
+def test_a_sign_asked_about_as_if_an_exercise_is_answered_as_the_sign(
+    convo: Conversation, words: str, said: str
+) -> None:
+    """ "what is my chest pain for": the words name no exercise but a sign."""
+    reply = convo.intent("PurposeIntent", exercise=SlotFill("exercise", words, slot_type="EXERCISE"))
+    assert said in reply.text, reply.text
 
 
 def test_yes_to_coaching_offer_starts_coaching(convo: Conversation) -> None:

@@ -177,6 +177,7 @@ def check_references(tree: RawTree) -> list[Problem]:
     docs = tree.documents
     problems: list[Problem] = []
     source_ids = {s["id"] for s in docs["sources.json"]["sources"]}
+    forum_ids = {s["id"] for s in docs["sources.json"]["sources"] if s["kind"] == "forum"}
     exercises = {name: doc for name, doc in docs.items() if name.startswith("exercises/")}
     by_id: dict[str, dict[str, Any]] = {}
 
@@ -210,6 +211,9 @@ def check_references(tree: RawTree) -> list[Problem]:
             need_source(name, "$.purpose.source", purpose["source"])
             if purpose["source"] not in doc["sources"]:
                 problems.append(Problem(name, "$.purpose.source", "purpose source is not among the exercise's sources"))
+            if purpose["source"] in forum_ids:
+                # a purpose is said as fact: patients' experience is never one
+                problems.append(Problem(name, "$.purpose.source", "a purpose cannot cite the patient forum"))
         dosage_ids = [d["id"] for d in doc["dosages"]]
         for i, dosage in enumerate(doc["dosages"]):
             path = f"$.dosages[{i}]"

@@ -22,26 +22,27 @@ class HowToHandler(Handler):
             explained = howto.explain(exercise, turn.catalog.guidance.breathing_rule, turn.guide.amount_of(exercise_id))
             early = starts.too_early(turn.catalog, turn.user, turn.now.date(), exercise_id)
             return _in_context(turn, exercise_id, plan.with_note(turn, exercise_id, explained.before(*early)))
-        # "tell me about driving", "how do I get out of bed": not an exercise but an activity
-        # the guidance answers (or says it does not cover), read from the same words.
-        raw = turn.slot_raw("exercise")
-        activity = turn.catalog.vocabulary.resolve("activity", raw)
-        if activity is not None:
-            topic = turn.catalog.guidance.find_topic(activity)
-            not_covered = activity in turn.catalog.vocabulary.not_covered()
-            return safety.avoid_answer(turn.catalog, topic, raw, not_covered=not_covered)
-        # "how do I do this one, I feel dizzy": words that name no exercise but report a sign
-        # (two words or more) are answered as the sign, not "I don't know an exercise called".
-        verdict = triage(turn.catalog, raw or "")
-        if (
-            verdict.severity in ("stop", "surgeon_today", "emergency")
-            and verdict.words > 1
-            and not verdict.hypothetical
-        ):
-            from skill.alexa.handlers.safety import answer_verdict
+        return _not_an_exercise(turn, turn.slot_raw("exercise"))
 
-            return answer_verdict(turn, verdict)
-        return howto.unknown_exercise(turn.catalog, raw)
+
+def _not_an_exercise(turn: Turn, raw: str | None) -> Output:
+    """Words in the exercise slot that name no exercise: an activity the guidance answers,
+    a sign reported (answered as the sign), else the closest exercises' names."""
+    # "tell me about driving", "how do I get out of bed": not an exercise but an activity
+    # the guidance answers (or says it does not cover), read from the same words.
+    activity = turn.catalog.vocabulary.resolve("activity", raw)
+    if activity is not None:
+        topic = turn.catalog.guidance.find_topic(activity)
+        not_covered = activity in turn.catalog.vocabulary.not_covered()
+        return safety.avoid_answer(turn.catalog, topic, raw, not_covered=not_covered)
+    # "how do I do this one, I feel dizzy": words that name no exercise but report a sign
+    # (two words or more) are answered as the sign, not "I don't know an exercise called".
+    verdict = triage(turn.catalog, raw or "")
+    if verdict.severity in ("stop", "surgeon_today", "emergency") and verdict.words > 1 and not verdict.hypothetical:
+        from skill.alexa.handlers.safety import answer_verdict
+
+        return answer_verdict(turn, verdict)
+    return howto.unknown_exercise(turn.catalog, raw)
 
 
 class HowToOfferYesHandler(HowToHandler):
@@ -58,7 +59,8 @@ class PurposeHandler(Handler):
     def answer(self, turn: Turn) -> Output:
         exercise_id = turn.slot_id("exercise") or _the_one_just_explained(turn) or _the_one_being_done(turn)
         if exercise_id is None or exercise_id not in turn.catalog.exercises:
-            return howto.unknown_exercise(turn.catalog, turn.slot_raw("exercise"))
+            # "what's the point of this numbness in my leg": a sign, not an exercise
+            return _not_an_exercise(turn, turn.slot_raw("exercise"))
         return _in_context(turn, exercise_id, howto.purpose(turn.catalog.exercise(exercise_id)))
 
 

@@ -74,8 +74,14 @@ def check_in(turn: Turn) -> Output | None:
 
 
 def _about_nobody(turn: Turn) -> bool:
-    """No sign resolved and the symptom's words about nobody (``Vocabulary.about_nobody``)."""
-    return turn.slot_id("symptom") is None and turn.catalog.vocabulary.about_nobody(turn.slot_raw("symptom"))
+    """No sign resolved and the symptom's words about nobody (``Vocabulary.about_nobody``),
+    and nothing has been stopped for a symptom this session: after a stop, any words may be
+    more of it ("it's getting worse"), and are asked about."""
+    return (
+        turn.session.stopped is None
+        and turn.slot_id("symptom") is None
+        and turn.catalog.vocabulary.about_nobody(turn.slot_raw("symptom"))
+    )
 
 
 def _felt(turn: Turn) -> str | None:
@@ -117,6 +123,7 @@ def answer_verdict(turn: Turn, verdict: Verdict) -> Output:
 WORD_SLOTS = ("exercise", "activity", "stage")
 WORDS_INTENTS = (
     "HowToIntent",
+    "PurposeIntent",
     "CoachExerciseIntent",
     "ClearanceIntent",
     "AvoidIntent",
