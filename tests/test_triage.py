@@ -244,66 +244,15 @@ def test_symptom_words_that_name_no_sign_are_asked_about(convo: Conversation) ->
     assert "Stop the exercise now" in answer.text
 
 
-def _symptom(words: str) -> SlotFill:
-    """Words a model put in the symptom slot that Alexa could not match to a value."""
-    return SlotFill("symptom", words, slot_type="SYMPTOM")
-
-
-@pytest.mark.parametrize("words", ["someone is at the door", "turn that telly down", "and the day before that"])
-def test_words_about_nobody_are_not_asked_about_as_a_symptom(convo: Conversation, words: str) -> None:
-    """Words about nobody a model heard as a symptom (live round 13) are not understood: the
-    open question is asked again, and mid-set the count pauses and checks in, without "is it
-    pain, numbness or weakness?" and the emergency number for a television."""
+@pytest.mark.parametrize("words", ["turn that telly down", "someone is at the door", "turned purple now"])
+def test_words_that_seem_about_nobody_are_still_asked_about(convo: Conversation, words: str) -> None:
+    """A model's symptom slot keeps neither "I'm" nor a carer's names ("I'm turning purple
+    now" arrives as "turned purple now"): words that seem about nobody may be a sign, so they
+    are asked about with the emergency number, at an open question too (the review of the
+    thirteenth round; a television remark pays for it)."""
     convo.launch()
     assert "Which week after surgery" in convo.say("start my routine").text
-    again = convo.intent("SymptomIntent", symptom=_symptom(words))
-    assert again.text.startswith("Sorry, I didn't catch that."), again.text
-    assert "Which week after surgery are you in?" in again.text
-    assert "Is it pain" not in again.text and "9 1 1" not in again.text
-    mid_set(convo)
-    paused = convo.intent("SymptomIntent", symptom=_symptom(words))
-    assert "I've paused." in paused.text and "Is it pain" not in paused.text, paused.text
-
-
-@pytest.mark.parametrize(
-    "words",
-    [
-        "seizure",
-        "having a fit",
-        "he's not waking up",
-        "nana isn't moving",
-        "it's getting worse",
-        "they're not responding",
-        "nothing below the waist",
-        "nine nine nine",
-        "went down",  # two words: too few to be sure of anything
-    ],
-)
-def test_short_or_alarming_words_are_never_about_nobody(catalog: Catalog, words: str) -> None:
-    """Too few words, a person ("it", "they", "nana") or a word of alarm: may be a report."""
-    assert not catalog.vocabulary.about_nobody(words)
-
-
-def test_after_a_stop_unknown_words_are_asked_about_with_the_number(convo: Conversation) -> None:
-    mid_set(convo)
-    assert "Stop the exercise now" in convo.say("ow that's a sharp pain").text
-    reply = convo.intent("SymptomIntent", symptom=_symptom("and the day before that"))
-    assert "Is it pain, numbness or weakness" in reply.text and "9 1 1" in reply.text, reply.text
-
-
-@pytest.mark.parametrize(
-    "words",
-    [
-        "i think i'm dying",
-        "my throat is closing up",
-        "something is happening to me",
-        "he is not himself today",
-        "quick, help",
-    ],
-)
-def test_unknown_words_about_someone_are_still_asked_about(convo: Conversation, words: str) -> None:
-    mid_set(convo)
-    reply = convo.intent("SymptomIntent", symptom=_symptom(words))
+    reply = convo.intent("SymptomIntent", symptom=SlotFill("symptom", words, slot_type="SYMPTOM"))
     assert "Is it pain, numbness or weakness" in reply.text and "9 1 1" in reply.text, reply.text
 
 
@@ -649,6 +598,9 @@ def test_the_fifth_rounds_rules(catalog: Catalog, words: str, tier: str | None) 
         ("my heart's going a bit faster and i feel faint", "emergency"),
         ("my pulse is going a bit fast and the room is spinning", "emergency"),
         ("my heart is slightly quicker and i think i'm going to pass out", "emergency"),
+        ("my ticker is racing and i feel faint", "emergency"),
+        ("my heart is beating fast after the bike", "expected"),
+        ("my heart is beating very quickly", "stop"),
         # Vomiting said with how long; pain the medicine does not control.
         ("i've been vomiting since last night", "surgeon_today"),
         ("i can't keep anything in, nothing is staying down", "surgeon_today"),

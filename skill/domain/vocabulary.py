@@ -93,30 +93,6 @@ _TRAILING = frozenset(
         "then",
     ]
 )
-# Who could feel something ("I", "my", "he", "mum", "it", "they"), and the stems of words
-# that may report a sign no keyword reads ("seizure", "not waking up", "unbearable", "can't
-# move", "nine nine nine"): with either, unknown words may report a symptom. Made wide on
-# purpose: a word too many here only keeps a question about a television.
-# fmt: off
-_PEOPLE = frozenset((
-    "i", "im", "ive", "id", "me", "my", "myself", "mine", "we", "us", "our", "he", "hes", "his", "him",
-    "himself", "she", "shes", "her", "herself", "it", "its", "they", "them", "their", "theyre", "dad", "mum",
-    "mom", "mother", "father", "husband", "wife", "son", "daughter", "partner", "grandad", "grandpa", "grandma",
-    "gran", "granny", "nana", "nan", "hubby", "brother", "sister", "uncle", "aunt", "friend", "mate", "baby",
-    "patient",
-))
-_NOBODY_MIN_WORDS = 3  # "seizure", "can't move": too few words to be sure of anything
-_ALARM_STEMS = (
-    "feel", "felt", "dying", "die", "dead", "help", "emergenc", "hurt", "injur", "bleed", "blood", "sick",
-    "ill", "unwell", "collaps", "faint", "fell", "fall", "breath", "blue", "pale", "cold", "hot", "shak",
-    "swollen", "swell", "throat", "head", "chest", "heart", "stomach", "tummy", "belly", "face", "eye", "mouth",
-    "lip", "tongue", "jaw", "ear", "skin", "hand", "finger", "thumb", "wrist", "elbow", "arm", "toe", "ankle",
-    "body", "seiz", "fit", "fitting", "convuls", "wak", "respon", "mov", "limp", "spread", "wors", "unbear",
-    "excruc", "crush", "tight", "drows", "confus", "clam", "grey", "gray", "floor", "leak", "waist", "nine",
-    "triple", "zero", "doctor", "ambul", "parame", "nurse", "hospital", "speak", "talk", "see", "stroke",
-    "droop", "slur", "numb", "tingl", "pain", "ache", "cannot", "not", "sore", "agony",
-)
-# fmt: on
 # Greetings and fillers said around a request ("morning, can we do my exercises", "I wanna
 # do my exercises I guess"): a slot holding only these (and the words around a name) names
 # nothing, whatever a model put in it.
@@ -356,18 +332,6 @@ class Vocabulary:
         return bool(where) and all(
             any(_stem_matches(stem, tokens[i]) for stem in self.places) for i in where if i < len(tokens)
         )
-
-    def about_nobody(self, heard: str | None) -> bool:
-        """The words name no one and nothing of a body ("someone's at the door", "turn that
-        telly down", "and the day before that"): no person who could feel something, no
-        place, no word a sign's keyword reads, no word of alarm. Words a model put in the
-        symptom slot that are about nobody report nothing; "I think I'm dying", "my throat is
-        closing up", "help me", "he's gone blue" all name someone."""
-        tokens = words(heard or "")
-        if len(tokens) < _NOBODY_MIN_WORDS or self.hits("symptom", heard, negation=False):
-            return False
-        stems = (*_ALARM_STEMS, *self.places)
-        return not any(t in _PEOPLE or any(_stem_matches(stem, t) for stem in stems) for t in tokens)
 
     def says_nothing(self, heard: str | None) -> bool:
         """The words are only greetings, fillers and the words around a name ("hello", "morning",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
 
 from skill.alexa import slots
 from skill.alexa.handlers.base import Handler, all_of, intent
@@ -30,26 +29,16 @@ class SymptomHandler(Handler):
 
     when = all_of(intent("SymptomIntent"), lambda hi: not _denied_mid_set(hi))
 
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = turn_of(handler_input)
-        if turn.guide.active() is None and turn.session.pending is not None and _about_nobody(turn):
-            # Words about nobody said to an open question ("pause, someone's at the door" to
-            # the week question): not understood, and the question asked again.
-            again = turn.ask_again(tell(Say.of("safety.not_a_report.again")))
-            if again is not None:
-                return again
-        return turn.respond(self.answer(turn))
-
     def answer(self, turn: Turn) -> Output:
         felt = _felt(turn)
         verdict = triage(turn.catalog, felt, turn.slot_id("symptom"))
-        vocabulary = turn.catalog.vocabulary
-        if verdict.symptom is None and (vocabulary.says_nothing(felt) or _about_nobody(turn)):
-            # Only a greeting or filler ("hey, good morning"), or words about nobody ("turn
-            # that telly down"), report nothing for certain: the count pauses and the patient
-            # is asked, gently, whether something is wrong (a second such answer stops and
-            # keeps the place). Any other words a vocabulary does not know ("I think I'm
-            # dying", "my throat is closing up") are asked about, with the emergency number.
+        if verdict.symptom is None and turn.catalog.vocabulary.says_nothing(felt):
+            # Only a greeting or filler ("hey, good morning") reports nothing for certain: the
+            # count pauses and the patient is asked, gently, whether something is wrong (a
+            # second such answer stops and keeps the place). Any other words a vocabulary does
+            # not know ("I think I'm dying", "my throat is closing up", and "turn that telly
+            # down": a model's slot keeps neither "I'm" nor a carer's names, so words that
+            # seem about nobody may be a sign) are asked about, with the emergency number.
             checked = check_in(turn)
             if checked is not None:
                 return checked
@@ -71,17 +60,6 @@ def check_in(turn: Turn) -> Output | None:
     if checked is None or not asked_before:
         return checked
     return tell(Say.of("workout.check_in.unclear"))
-
-
-def _about_nobody(turn: Turn) -> bool:
-    """No sign resolved and the symptom's words about nobody (``Vocabulary.about_nobody``),
-    and nothing has been stopped for a symptom this session: after a stop, any words may be
-    more of it ("it's getting worse"), and are asked about."""
-    return (
-        turn.session.stopped is None
-        and turn.slot_id("symptom") is None
-        and turn.catalog.vocabulary.about_nobody(turn.slot_raw("symptom"))
-    )
 
 
 def _felt(turn: Turn) -> str | None:
