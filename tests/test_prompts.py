@@ -28,7 +28,9 @@ DYNAMIC = {
     "safety.expected.{}": [
         f"safety.expected.{s.id}" for s in load_catalog().guidance.symptoms if s.severity == "expected"
     ],
-    "safety.check.{}": [f"safety.check.{c}" for c in ("general", "numbness", "numbness_spreads", "fall", "heart")],
+    "safety.check.{}": [
+        f"safety.check.{c}" for c in ("general", "numbness", "numbness_spreads", "fall", "heart", "clot")
+    ],
     "safety.if.{}": [f"safety.if.{tier}" for tier in ("emergency", "surgeon_today", "stop")],
     "safety.after.{}": [f"safety.after.{tier}" for tier in ("stop", "surgeon_today")],
     "account.needs.{}": [

@@ -260,6 +260,12 @@ def test_a_blood_clot_sign_stops_for_today_mid_set(convo: Conversation) -> None:
     mid_set(convo)
     reply = convo.say("my calf is swollen and hot")
     assert "contact your surgeon's office today" in reply.text
+    # with the signs of a clot on the lung that make it an emergency, not the spine's (live
+    # round 13: it named numbness and the bladder; source: the Gloucestershire DVT leaflet)
+    assert (
+        "short of breath or chest pain, cough up blood, or feel faint, call emergency services on 9 1 1" in reply.text
+    )
+    assert "bladder" not in reply.text
     assert convo.say("ready").text.startswith("Not today.")
 
 
