@@ -25,6 +25,9 @@ from skill.domain.catalog import Catalog
         ("exercise", "the bum squeezes", "glute_squeezes"),
         ("exercise", "hammy stretch", "hamstring_stretch_towel"),
         ("exercise", "my calves", "calf_stretch"),
+        # "the back of" is another place only to the triage (an idiom): an exercise's words
+        # still read it ("back" of the hands-behind-the-thigh hamstring stretch)
+        ("exercise", "back of the legs stretch", "hamstring_stretch_hands"),
         ("symptom", "can't feel my legs", "leg_weakness"),
         ("symptom", "my chest feels tight", "chest_pain"),
         ("symptom", "my back's killing me", "pain"),

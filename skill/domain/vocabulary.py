@@ -294,7 +294,7 @@ class Vocabulary:
             return []
         tokens = words(heard)
         negated = negated_positions(tokens) if negation else frozenset[int]()
-        unread = frozenset(unread) | _back_of_another_place(tokens)
+        unread = frozenset(unread)
         found: list[Hit] = []
         for order, entry in enumerate(self.entries(slot).values()):
             for keyword in entry.keywords:
@@ -438,12 +438,6 @@ def _feels_a_symptom(following: list[str]) -> bool:
         return False
     rest = [t for t in following[1:] if t not in ("my", "the", "in", "at", "all", "either", "both", "of")]
     return bool(rest) and not rest[0].startswith(_BODY)
-
-
-def _back_of_another_place(tokens: list[str]) -> frozenset[int]:
-    """ "the BACKS of my legs", "the BACK of my knee": another place, not the back (the words
-    after "of" still name it)."""
-    return frozenset(i for i, t in enumerate(tokens[:-1]) if t in ("back", "backs") and tokens[i + 1] == "of")
 
 
 def _compares(following: list[str]) -> bool:
