@@ -149,6 +149,12 @@ def test_a_pain_score_is_not_kept_and_the_answer_says_why(
     assert "I don't keep pain scores" in high.text
     if not high.ends_session:  # what the answer asks is said last, after the note
         assert high.text.endswith("?") and high.text.index("I don't keep") < high.text.rindex(". ")
+    # Pain said to have gone up is the stop rule's increased pain at any score, kept or not.
+    rose = convo.say("ask spine coach to log that my pain went from 3 to 5")
+    assert rose.text.startswith("Your pain has gone up, from 3 to 5.") and "Stop the exercise now" in rose.text, (
+        rose.text
+    )
+    assert "I don't keep pain scores" in rose.text
     trend = convo.say("ask spine coach how's my pain trend")
     assert trend.interpretation is not None and trend.interpretation.intent == "PainTrendIntent"
     assert "I don't keep pain scores" in trend.text and not trend.ends_session

@@ -44,7 +44,7 @@ DAYS: dict[str, tuple[str, ...]] = {
     "saturday": ("SA",),
     "sunday": ("SU",),
 }
-_WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # datetime.weekday() order
+_WEEKDAY_CODES = DAYS["weekdays"] + DAYS["weekends"]  # the week in datetime.weekday() order
 
 
 def days_said(raw: str | None) -> str:

@@ -182,9 +182,7 @@ def log_pain(turn: Turn, score: int | None, *, after_routine: bool, before: int 
         else None
     )
     if not turn.access.keeps_health:
-        if went_up is not None and not (score is not None and pain.HIGH <= score <= 10):
-            return _with_note(_stopped_for_pain(turn, went_up), turn)
-        return _pain_not_kept(turn, score)
+        return _pain_not_kept(turn, score, went_up)
     if went_up is not None and score is not None and score > 10:
         return _stopped_for_pain(turn, went_up)  # "from 3 to 12": a rise, but no score out of ten to log
     if score is None or not 0 <= score <= 10:
@@ -209,11 +207,13 @@ def _noted(turn: Turn, lead: Segment, *more: Segment) -> Output:
     return ask(lead, *more, Say.of("reminder.anything_else"), reprompt=Say.of("reminder.anything_else.reprompt"))
 
 
-def _pain_not_kept(turn: Turn, score: int | None) -> Output:
+def _pain_not_kept(turn: Turn, score: int | None, went_up: Say | None) -> Output:
     """A profile that keeps no health information logs no pain: it says so and why. A high
-    score is still the stop rule's increased pain."""
+    score, or pain said to have gone up (``went_up``), is still the stop rule's increased pain."""
     if score is not None and pain.HIGH <= score <= 10:
         return _with_note(_stopped_for_pain(turn, Say.of("pain.alert.high", score=score)), turn)
+    if went_up is not None:
+        return _with_note(_stopped_for_pain(turn, went_up), turn)
     return _noted(turn, turn.unkept("pain.not_kept"))
 
 
