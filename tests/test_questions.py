@@ -203,6 +203,15 @@ def test_six_weeks_to_the_week_question_is_the_time_since_surgery(convo: Convers
     assert "week 7 after surgery" in reply.text, reply.text
 
 
+def test_third_week_to_the_week_question_is_week_three_not_three_weeks_ago(convo: Conversation) -> None:
+    """Live round 13 (S30): "third week" is the week (days 14 to 20), where it was taken as
+    "three weeks ago" (day 21, week 4). ("six weeks" stays the time since surgery: the test above.)"""
+    convo.launch()
+    convo.intent("StartRoutineIntent")
+    reply = convo.intent("StageIntent", stage=SlotFill("stage", "my third week", resolved_id="mid", slot_type="STAGE"))
+    assert "week 3 after surgery, that's days 14 to 20" in reply.text, reply.text
+
+
 def test_two_weeks_heard_as_a_routine_name_is_the_time_since_surgery(convo: Conversation) -> None:
     """ "I had surgery two weeks back, what exercises should I be doing this week" (round nine
     p29): "two weeks" is day 14, week 3, not the weeks one to two routine; "week two" still is."""

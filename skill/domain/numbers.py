@@ -103,6 +103,15 @@ def _digits(word: str) -> bool:
     return 0 < len(word) <= MAX_DIGITS and word.isascii() and word.isdigit()
 
 
+def is_ordinal(text: str) -> bool:
+    """ "third", "twenty first", "3rd": a number said as an ordinal (a position, not a count)."""
+    words = text.lower().replace("-", " ").split()
+    if not words or parse_number(text) is None:
+        return False
+    last = words[-1]
+    return last in _ORDINAL_VALUES or (not _digits(last) and _digits(last.rstrip("stndrh")))
+
+
 def parse_number(text: str) -> int | None:
     """ "21", "twenty one", "twenty-one", "a hundred", "third" -> int; else ``None``
     (also for digits other than 0-9 and for numbers of more than nine digits)."""

@@ -22,7 +22,7 @@ from typing import Literal
 
 from skill.domain.catalog import Catalog, Routine
 from skill.domain.dates import parse_date
-from skill.domain.numbers import parse_number
+from skill.domain.numbers import is_ordinal, parse_number
 from skill.domain.user import UserRecord
 
 MAX_WEEKS = 104  # two years
@@ -200,7 +200,10 @@ def set_week(user: UserRecord, number: str | None, today: date) -> StageCheck:
 # A routine's name said in answer to "which week after surgery are you in?": "week three" is
 # the week, "six weeks" the time since surgery (as "I'm six weeks post op": day 42).
 _WEEK_WORDS = r"(?:the )?week (.+)"  # compiled at first use (re's cache), not at import
-_WEEKS_SINCE = r"(?:about |nearly |almost |just over |over )?(\w+(?: \w+)?) weeks?(?: now| out| ago| post op)?"
+_WEEKS_SINCE = (
+    r"(?:about |nearly |almost |just over |over |the |my |in (?:the |my )?)?"
+    r"(\w+(?: \w+)?) weeks?(?: now| out| ago| post op)?"
+)
 GENERAL = "general_low_back"  # the routine for a back that had no surgery
 _NO_SURGERY_WORDS = ("surgery", "surgical", "operation")
 
@@ -223,6 +226,9 @@ def set_from_weeks_since(user: UserRecord, said: str, today: date) -> StageCheck
     since = re.fullmatch(_WEEKS_SINCE, said.strip().lower())
     if since is None:
         return None
+    if is_ordinal(since.group(1)) and " ago" not in said:
+        # "third week" is week 3 (days 14 to 20), as "week three" is; "three weeks" is day 21.
+        return set_week(user, since.group(1), today)
     if user.stage_override is not None or current_week(user, today) is not None:
         # A stage is known (a surgery date, a week, a physiotherapist's routine): "what's the
         # routine for four weeks" asks about one, it does not replace what was told.
