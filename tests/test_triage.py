@@ -415,11 +415,18 @@ FLOORS = {
     "statements-6.jsonl": {"emergency": 29, "today": 21, "stop": 15, "expected": 24},
     "statements-7.jsonl": {"emergency": 40, "today": 37, "stop": 39, "expected": 40},
     "statements-8.jsonl": {"emergency": 35, "today": 20, "stop": 20, "expected": 18},
+    "statements-9.jsonl": {"emergency": 34, "today": 20, "stop": 19, "expected": 17},
 }
 # Emergencies whose words never reach the triage (issue 26's to solve): none left since the
 # twelfth round ("nothing will come out" when trying to wee, "bursting to go but nothing's
 # coming" on the loo were heard as nothing or as "ready"; both reach the emergency answer now).
 NOT_UNDERSTOOD: set[str] = set()
+# Emergencies by the set's writer that the skill's source puts at another tier: the
+# fourteenth round's clear fluid from the wound with a headache on sitting up is a spinal-fluid
+# leak, the surgeon's office today (ref-csf-leak-headache), not emergency services.
+TIER_FROM_SOURCE = {
+    "there's clear watery stuff leaking out of me wound and me head's killing me every time i sit up",
+}
 # The fifth round's statements given a higher tier than the set's, not yet met (over, never
 # under): two stop-rule numbness reports sent to 911 (one buttock numb, a leg "dead-ish"), and
 # expected sensations stopped or referred, whose words of reassurance the triage does not read
@@ -465,6 +472,19 @@ OVER_TRIAGED = {
     "phew i'm out of breath",
     "my heart's beating kinda fast but i feel fine",
     "i'm stiff as a board this morning",
+    # The fourteenth round's writer put a fall "but I'm fine", a mild headache, a leg a bit
+    # weak or wobbly after an exercise and a few drops of urine on a sneeze at normal effort;
+    # the skill stops the set for the first three (a fall after spinal surgery, a headache
+    # that may be the spinal-fluid leak's, weakness: the clinician's to call, content/REVIEW.md)
+    # and sends the leak to the surgeon's office today after its source.
+    "i slipped on the rug earlier but i'm totally fine didn't hurt anything",
+    "had a little spill off the couch chasing the grandkid but i'm right no harm done",
+    "i kinda tripped over the dog but i caught myself i'm good",
+    "i've just got a bit of a headache that's all",
+    "my left leg feels a bit tired and wobbly after the side leg lifts but it's not sudden or anything",
+    "my legs are feeling little weak after the walking but slowly only not suddenly",
+    "i leaked a tiny bit when i sneezed is that normal",
+    "when i cough few drops of urine are coming out",
 }
 
 
@@ -485,7 +505,7 @@ def test_the_triage_sets_hold_their_floors(name: str) -> None:
     for case, *answers in rows:
         for answer in answers:
             if case.tier == "emergency":
-                assert answer == "emergency" or case.text in NOT_UNDERSTOOD, (case.text, answer)
+                assert answer == "emergency" or case.text in NOT_UNDERSTOOD | TIER_FROM_SOURCE, (case.text, answer)
             elif case.tier in ("today", "stop"):
                 assert answer != "emergency" or case.text in OVER_TRIAGED, (case.text, answer)
             else:
@@ -650,6 +670,39 @@ def test_the_fifth_rounds_rules(catalog: Catalog, words: str, tier: str | None) 
     ],
 )
 def test_the_thirteenth_rounds_rules(catalog: Catalog, words: str, tier: str | None) -> None:
+    assert triage(catalog, words).severity == tier
+
+
+@pytest.mark.parametrize(
+    ("words", "tier"),
+    [
+        # A puffy wound is no breathlessness ("puff" read "puffy" as a prefix).
+        ("my incision is red and puffy and something yellow is coming out of it", "surgeon_today"),
+        ("i'm completely out of puff and i can't catch my breath", "emergency"),
+        # Winded or out of breath, said as exercise's ("after that", "the good kind"), is effort;
+        # said bare it stays the emergency's.
+        ("i'm sweating and kinda winded after that", "expected"),
+        ("i'm pretty out of breath but it's the good kind", "expected"),
+        ("i'm winded", "emergency"),
+        # A catheter named beside a urine infection is no retention.
+        ("it burns when i pee, is that from the catheter", "surgeon_today"),
+        ("i think i need the catheter back in", "emergency"),
+        ("she's talking gibberish", "emergency"),
+        ("he can't keep his eyes open", "emergency"),
+        ("my knees have gone purple and blotchy", "emergency"),
+        ("i'm shivering and there are purple blotches on my tummy", "emergency"),
+        ("i can't keep a thing down", "surgeon_today"),
+        ("i feel awesome", "expected"),
+        ("no pain at all", "expected"),
+        # "Not suddenly" is not sudden weakness; a weak leg is still the stop rule's.
+        ("my legs are feeling a little weak after walking, but slowly, not suddenly", "stop"),
+        # The knee in "knee to chest" is the exercise's, not a knee that went.
+        ("my toes went a bit numb doing the knee to chest", "stop"),
+        ("the knee to chest gives me a nice stretch across my lower back", "expected"),
+        ("my knee gave way doing the knee to chest", "emergency"),
+    ],
+)
+def test_the_fourteenth_rounds_rules(catalog: Catalog, words: str, tier: str | None) -> None:
     assert triage(catalog, words).severity == tier
 
 

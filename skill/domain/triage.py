@@ -57,11 +57,15 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
     okay now"; "I can't feel my legs, what do I do if it gets worse")."""
     vocabulary = catalog.vocabulary
     # An exercise's name is not a symptom: "the knee to chest is making my back ache" is the
-    # back. Only the name's words that alone would be a red flag are left unread ("chest"):
-    # "I can't take a deep breath" still cannot breathe, though "deep breaths" is an exercise.
+    # back. The name's words that alone would be a red flag ("chest") or that only name a
+    # place ("knee": "my toes WENT numb doing the KNEE to chest" is not a knee that went)
+    # are left unread; "I can't take a deep breath" still cannot breathe, though "deep
+    # breaths" is an exercise.
     tokens = words(heard or "")
     names = frozenset(
-        i for i in vocabulary.named("exercise", tokens) if vocabulary.red_flag_word("symptom", tokens[i])
+        i
+        for i in vocabulary.named("exercise", tokens)
+        if vocabulary.red_flag_word("symptom", tokens[i]) or vocabulary.only_places(tokens, [i])
     ) | vocabulary.idiom_positions(heard)  # "a blood test", "off my chest": no symptom either
     plain = _decide(catalog, tokens, heard, resolved, names)
     if plain.severity == "emergency":
