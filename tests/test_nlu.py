@@ -32,6 +32,18 @@ def resolver() -> Resolver:
         ("never mind", "AMAZON.CancelIntent", {}),
         ("what can I say", "AMAZON.HelpIntent", {}),
         ("purple monkey dishwasher", "AMAZON.FallbackIntent", {}),
+        # The fourteenth blind set: "slow" without "-er" was heard as faster; what an exercise
+        # is "good for" or "meant to do" is its purpose; days and a time both heard.
+        ("please go little slow", "SlowerIntent", {}),
+        ("what are the glute squeezes good for", "PurposeIntent", {"exercise": "glute_squeezes"}),
+        ("what's the bird dog actually meant to do for me", "PurposeIntent", {"exercise": "bird_dog"}),
+        ("what are leg slides", "HowToIntent", {"exercise": "leg_slides"}),
+        (
+            "change my reminder to weekends at ten in the morning",
+            "ChangeReminderIntent",
+            {"days": "weekends", "time": None},
+        ),
+        ("righto let's get into it", "ReadyIntent", {}),
     ],
 )
 def test_resolves_intents_and_slot_ids(resolver: Resolver, utterance: str, intent: str, slots: dict[str, str]) -> None:
@@ -133,6 +145,15 @@ def test_ordinals() -> None:
     assert parse_number("banana") is None
 
 
+def test_only_a_ten_takes_a_one_after_it() -> None:
+    """ "Eight fifteen" is a time and "six seven" two numbers, not 23 and 13."""
+    assert parse_number("eight fifteen") is None
+    assert parse_number("six seven") is None
+    assert parse_number("twenty twenty") is None
+    assert parse_number("one hundred twenty five") == 125
+    assert parse_number("twenty first") == 21
+
+
 @pytest.mark.parametrize(
     ("slot_type", "heard", "value"),
     [
@@ -147,6 +168,7 @@ def test_ordinals() -> None:
         ("AMAZON.TIME", "twelve am", "00:00"),
         ("AMAZON.TIME", "morning", "MO"),
         ("AMAZON.TIME", "half past four in the arvo", "16:30"),  # en-AU's afternoon (live round 13)
+        ("AMAZON.TIME", "eight fifteen at night", "20:15"),  # blind set 14: was 23:00 ("eight" + "fifteen")
         ("AMAZON.DATE", "today", "2026-11-21"),
         ("AMAZON.DATE", "yesterday", "2026-11-20"),
         ("AMAZON.DATE", "october third", "2027-10-03"),

@@ -138,13 +138,15 @@ def parse_number(text: str) -> int | None:
                 return None
             continue
         last = index == len(words) - 1
-        if last and word in _ORDINAL_VALUES:
-            current += _ORDINAL_VALUES[word]
-            continue
-        if word not in _WORD_VALUES:
+        ordinal = last and word in _ORDINAL_VALUES
+        if not ordinal and word not in _WORD_VALUES:
             return None
-        value = _WORD_VALUES[word]
+        value = _ORDINAL_VALUES[word] if ordinal else _WORD_VALUES[word]
         if word in ("a", "an") and not (index + 1 < len(words) and words[index + 1] == "hundred"):
+            return None
+        if current % 100 and not (current % 10 == 0 and current % 100 >= 20 and value < 10):
+            # Only a ten takes a one after it ("twenty one"): "eight fifteen" is a time, and
+            # "six seven" two numbers, not 23 and 13.
             return None
         current += value
     total += current
