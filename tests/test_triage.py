@@ -679,27 +679,48 @@ def test_the_thirteenth_rounds_rules(catalog: Catalog, words: str, tier: str | N
         # A puffy wound is no breathlessness ("puff" read "puffy" as a prefix).
         ("my incision is red and puffy and something yellow is coming out of it", "surgeon_today"),
         ("i'm completely out of puff and i can't catch my breath", "emergency"),
-        # Winded or out of breath, said as exercise's ("after that", "the good kind"), is effort;
-        # said bare it stays the emergency's.
+        # Winded or out of breath, said as exercise's ("winded after that", "the good kind"),
+        # is effort; said bare, at rest, or beside a clot's sign it stays the emergency's.
         ("i'm sweating and kinda winded after that", "expected"),
         ("i'm pretty out of breath but it's the good kind", "expected"),
+        ("good burn though", "expected"),
         ("i'm winded", "emergency"),
-        # A catheter named beside a urine infection is no retention.
+        ("i'm kinda winded", "emergency"),
+        ("i'm a little winded just sitting here", "emergency"),
+        ("i'm winded after getting out of bed and i feel faint", "emergency"),
+        ("my calf is swollen and i'm a bit winded", "emergency"),
+        ("my leg's swollen and red and i'm winded from the stairs", "emergency"),
+        ("i'm sort of breathless, good lord, and my calf is swollen", "emergency"),
+        ("i'm still winded after that even lying here", "emergency"),
+        # A calf "puffed up" is its swelling, not breathlessness beside a clot's sign.
+        ("my ankle and calf have puffed right up on one side since yesterday", "surgeon_today"),
+        # ... but two signs effort explains are no combination of theirs.
+        ("my heart's going a bit faster and i'm a bit out of breath after that", "expected"),
+        ("i felt a pop in my back, my heart is racing a bit after that and i'm a bit wobbly after that", "stop"),
+        # A catheter alone is retention; a burning pee said with it is a urine infection.
         ("it burns when i pee, is that from the catheter", "surgeon_today"),
-        ("i think i need the catheter back in", "emergency"),
+        ("my catheter isn't draining", "emergency"),
         ("she's talking gibberish", "emergency"),
+        ("dad is talking rubbish about the footy again", None),
         ("he can't keep his eyes open", "emergency"),
-        ("my knees have gone purple and blotchy", "emergency"),
+        # Blotches are sepsis's with a fever or shivering, not a bruise or the cold.
         ("i'm shivering and there are purple blotches on my tummy", "emergency"),
+        ("i'm burning up and shaking and my knees look purple and blotchy", "emergency"),
+        ("i've got purple blotches on my tummy where i do the injections", None),
+        ("my knees are blotchy from kneeling on the hip flexor stretch", None),
         ("i can't keep a thing down", "surgeon_today"),
+        ("i can't hold a thing down in my hand, my grip's weak", None),
         ("i feel awesome", "expected"),
         ("no pain at all", "expected"),
         # "Not suddenly" is not sudden weakness; a weak leg is still the stop rule's.
         ("my legs are feeling a little weak after walking, but slowly, not suddenly", "stop"),
-        # The knee in "knee to chest" is the exercise's, not a knee that went.
+        # A place in an exercise's name is the exercise's when another place is named ("my
+        # TOES went numb doing the KNEE to chest"); alone, it is still the place that went.
         ("my toes went a bit numb doing the knee to chest", "stop"),
         ("the knee to chest gives me a nice stretch across my lower back", "expected"),
         ("my knee gave way doing the knee to chest", "emergency"),
+        ("halfway through the leg slides it just went dead", "emergency"),
+        ("i was doing the side lying leg lift and it just went floppy", "emergency"),
     ],
 )
 def test_the_fourteenth_rounds_rules(catalog: Catalog, words: str, tier: str | None) -> None:
@@ -1051,3 +1072,17 @@ def test_the_seventh_rounds_words(catalog: Catalog, words: str, tier: str | None
 )
 def test_a_little_more_ache_is_increased_pain(catalog: Catalog, words: str, tier: str) -> None:
     assert triage(catalog, words).severity == tier
+
+
+def test_words_naming_no_sign_after_a_stop_hear_what_to_do_now_again(convo: Conversation) -> None:
+    """Live round 13 (S10): "ok so not an emergency then" after the answer for today was asked
+    "is it pain, numbness or weakness?" as if nothing had been said. It hears what to do now,
+    with the emergency number for anything serious."""
+    convo.launch()
+    today = convo.say("it burns when i pee")
+    assert "contact your surgeon's office today" in today.text, today.text
+    reply = convo.intent(
+        "SymptomIntent", symptom=SlotFill("symptom", "ok so not an emergency then", slot_type="SYMPTOM")
+    )
+    assert reply.text.startswith("Please contact your surgeon's office today"), reply.text
+    assert "call emergency services on 9 1 1" in reply.text and "Is it pain" not in reply.text

@@ -58,14 +58,18 @@ def triage(catalog: Catalog, heard: str | None, resolved: str | None = None) -> 
     vocabulary = catalog.vocabulary
     # An exercise's name is not a symptom: "the knee to chest is making my back ache" is the
     # back. The name's words that alone would be a red flag ("chest") or that only name a
-    # place ("knee": "my toes WENT numb doing the KNEE to chest" is not a knee that went)
-    # are left unread; "I can't take a deep breath" still cannot breathe, though "deep
-    # breaths" is an exercise.
+    # place when another is named ("my TOES went numb doing the KNEE to chest" is not a knee
+    # that went) are left unread; "I can't take a deep breath" still cannot breathe, though
+    # "deep breaths" is an exercise.
     tokens = words(heard or "")
+    named = vocabulary.named("exercise", tokens)
+    # A place word in a name is left unread only when the sentence names another place of
+    # its own: "halfway through the leg slides it just went dead" still has only the leg.
+    elsewhere = any(vocabulary.only_places(tokens, [i]) for i in range(len(tokens)) if i not in named)
     names = frozenset(
         i
-        for i in vocabulary.named("exercise", tokens)
-        if vocabulary.red_flag_word("symptom", tokens[i]) or vocabulary.only_places(tokens, [i])
+        for i in named
+        if vocabulary.red_flag_word("symptom", tokens[i]) or (elsewhere and vocabulary.only_places(tokens, [i]))
     ) | vocabulary.idiom_positions(heard)  # "a blood test", "off my chest": no symptom either
     plain = _decide(catalog, tokens, heard, resolved, names)
     if plain.severity == "emergency":
@@ -177,7 +181,24 @@ def _decide(
         return Verdict(None, None)
     severity = severity_of[best[1]]
     signs = {hit[1] for hit in standing}
+    # A sign of a combination that only normal effort explains still counts when one of its
+    # signs stands: "my leg's swollen and red and I'm winded from the stairs" is a clot's
+    # sign with breathlessness, whatever the stairs explain. (A sign another serious reading
+    # explains does not: "my calf has PUFFED up" is the swelling, not breathlessness.)
+    heard_signs = signs | {
+        hit[1]
+        for hit in hits
+        if all(
+            severity_of[other[1]] == "expected"
+            for other in hits
+            if other is not hit and other[2] > hit[2] and other[0][1] > hit[0][1]
+        )
+    }
     for combination in guidance.combinations:
-        if combination.signs <= signs and TIERS.index(combination.severity) > TIERS.index(severity):
+        if (
+            combination.signs <= heard_signs
+            and combination.signs & signs
+            and TIERS.index(combination.severity) > TIERS.index(severity)
+        ):
             severity = combination.severity
     return Verdict(guidance.find_symptom(best[1]), severity, best[0][1], at=best[2])
