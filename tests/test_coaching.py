@@ -240,14 +240,14 @@ def test_slower_and_easier_are_remembered_next_session(convo: Conversation, stor
     convo.say("stop")
     record = stored(store)
     assert record.levels == {"bridging": 1}
-    assert record.pace == 1.25
+    assert record.pace == 1.5
     convo.launch()
     convo.say("no")  # not the old place
     convo.say("no")  # nor a routine
     intro = convo.say("coach me through bridging")
     assert "We'll do 11 repetitions, holding each for 5 seconds." in intro.text
     counting = convo.say("ready")
-    assert '<break time="1900ms"/>' in counting.ssml  # 3 s tempo x 1.25, split around the move
+    assert '<break time="2200ms"/>' in counting.ssml  # 3 s tempo x 1.5, split around the move
 
 
 def test_cat_cow_needs_clearance(convo: Conversation, store: SQLiteStore) -> None:
@@ -409,3 +409,16 @@ def test_a_one_exercise_session_says_it_is_done_once(convo: Conversation) -> Non
             break
     ending = reply.text.split("]")[-1]  # what is said after the count's last pause
     assert ending.count("glute squeezes") == 1, ending  # "That's glute squeezes done." and no more
+
+
+def test_easier_at_the_easiest_offers_the_skip(convo: Conversation) -> None:
+    """Live round 13: "too hard for her, give some easier one" at the easiest amount heard
+    only to check with the physio; it says how to leave the exercise out today, and skip does."""
+    convo.launch()
+    convo.say("my physio moved me to the week six routine")
+    convo.say("start my week six routine")
+    convo.say("easier")
+    convo.say("easier")
+    easiest = convo.say("easier")
+    assert "already the easiest amount" in easiest.text and "say skip" in easiest.text, easiest.text
+    assert "Okay, skipping pelvic tilts." in convo.say("skip").text

@@ -65,7 +65,7 @@ def test_conversation_through_lambda_resumes_across_sessions(handler: ModuleType
     convo.say("stop")
     item = emulator.item(handler.table, patient_key(convo.device.user_id))
     assert item is not None
-    assert item["attributes"]["pace"] == Decimal("1.25")  # stored as DynamoDB numbers
+    assert item["attributes"]["pace"] == Decimal("1.5")  # stored as DynamoDB numbers
     offer = talk_to(handler).launch()
     assert "You were on exercise 2 of 12 of your week six routine: abdominal bracing." in offer.text
 
@@ -81,7 +81,7 @@ def test_numbers_reach_the_skill_as_python_numbers(handler: ModuleType) -> None:
     second.launch()
     second.say("yes")
     counted = second.say("ready")
-    assert '<break time="1900ms"/>' in counted.ssml  # pace 1.25 came back as a float, not a Decimal
+    assert '<break time="2200ms"/>' in counted.ssml  # pace 1.5 came back as a float, not a Decimal
 
 
 def test_wrong_skill_id_is_refused_on_lambda(handler: ModuleType, emulator: Emulator) -> None:

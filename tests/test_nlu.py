@@ -44,6 +44,9 @@ def resolver() -> Resolver:
             {"days": "weekends", "time": None},
         ),
         ("righto let's get into it", "ReadyIntent", {}),
+        ("start it", "ReadyIntent", {}),
+        # Asking whether to go on, with what hurts, is the symptom (statements-2 set).
+        ("should i keep going my lower back is really starting to hurt now", "SymptomIntent", {"symptom": None}),
     ],
 )
 def test_resolves_intents_and_slot_ids(resolver: Resolver, utterance: str, intent: str, slots: dict[str, str]) -> None:

@@ -272,3 +272,19 @@ def test_the_deletion_question_names_only_what_the_profile_keeps(
         asked[profile.name] = convo.say("delete my data").text
     assert "pain scores" not in asked["consumer"] and "Are you sure?" in asked["consumer"]
     assert "pain scores" in asked["clinic"]
+
+
+def test_the_consumer_profiles_summary_says_no_physio_gets_it(
+    store_path: Path, clock: FixedClock, catalog: Catalog
+) -> None:
+    """Live round 13 (S50): "send my progress to my physio" heard only that the summary went
+    to the Alexa app; under the consumer profile nothing reaches a clinic, and it says so.
+    The clinic's profile (its physiotherapist reads the report) does not."""
+    convo = talk(SQLiteStore(store_path), clock, catalog)
+    convo.launch()
+    sent = convo.say("send my progress to my physio")
+    assert "I've sent this week's summary to your Alexa app." in sent.text
+    assert "Spine Coach sends nothing to your physical therapist" in sent.text, sent.text
+    clinic = talk(SQLiteStore(store_path.with_name("clinic.db")), clock, catalog, CLINIC)
+    clinic.launch()
+    assert "sends nothing" not in clinic.say("send my progress to my phone").text

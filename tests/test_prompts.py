@@ -24,6 +24,8 @@ DYNAMIC = {
         "term.wall_distance",
         "term.surgeon_contact",
     ],
+    # What to do now, again, for words after a stop that name no sign (its tier).
+    "safety.after.unclear.{}": ["safety.after.unclear.stop", "safety.after.unclear.surgeon_today"],
     # The answer to each sign that is normal with exercise (content/guidance.json).
     "safety.expected.{}": [
         f"safety.expected.{s.id}" for s in load_catalog().guidance.symptoms if s.severity == "expected"

@@ -31,12 +31,26 @@ def test_ready_to_the_clearance_question_asks_it_again(convo: Conversation, stor
 
 
 def test_other_non_answers_ask_again(convo: Conversation) -> None:
-    asked_to_confirm(convo)
     for request in ("AMAZON.FallbackIntent", "SkipIntent", "AMAZON.PauseIntent"):
+        asked_to_confirm(convo)
         assert convo.intent(request).text.startswith(AGAIN), request
+    asked_to_confirm(convo)
     assert convo.intent("PainAnswerIntent", score=SlotFill("score", "3", slot_type="AMAZON.NUMBER")).text.startswith(
         AGAIN
     )
+
+
+def test_a_second_non_answer_lets_the_question_go_as_a_no(convo: Conversation, store: SQLiteStore) -> None:
+    """Live round 13: "Sorry, I need a yes or a no first" three times over. Asked again once,
+    then let go: nothing started, and a later "yes" starts nothing."""
+    asked_to_confirm(convo)
+    assert convo.intent("ReadyIntent").text.startswith(AGAIN)
+    dropped = convo.intent("SkipIntent")
+    assert dropped.text.startswith("Okay, I'll leave that for now: I haven't started anything."), dropped.text
+    assert not dropped.ends_session
+    assert user_record(store).place is None
+    assert "week six routine" not in convo.intent("AMAZON.YesIntent").text
+    assert user_record(store).place is None
 
 
 def test_a_symptom_wins_over_the_open_question(convo: Conversation) -> None:
@@ -59,6 +73,9 @@ def test_the_delete_question_is_asked_again_and_deletes_nothing(convo: Conversat
     assert not asked.ends_session
     reply = convo.intent("AMAZON.FallbackIntent")
     assert reply.text.startswith(AGAIN)
+    assert user_record(store).surgery_date is not None
+    dropped = convo.intent("AMAZON.FallbackIntent")
+    assert dropped.text.startswith("Okay, I'll leave that: nothing has been deleted."), dropped.text
     assert user_record(store).surgery_date is not None
 
 

@@ -237,3 +237,17 @@ def test_a_how_to_beyond_the_stage_says_so_first(convo: Conversation) -> None:
 def test_a_how_to_with_the_stage_unknown_is_plain(convo: Conversation) -> None:
     reply = convo.say("ask spine coach how do I do bridging")
     assert "Please check with your surgeon" not in reply.text
+
+
+def test_start_it_while_a_routine_waits_for_ready_goes_on_from_there(convo: Conversation) -> None:
+    """Live round 13: "start it" at the second exercise started the routine again from its
+    first; it begins the exercise on hand. A routine named anew still starts it."""
+    convo.say("ask spine coach my surgery was on November the tenth")  # week 2: the early routine
+    convo.say("start my exercises")
+    skipped = convo.say("skip")
+    assert "Exercise 2 of" in skipped.text, skipped.text
+    going = convo.intent("StartRoutineIntent")
+    assert "Exercise 1 of" not in going.text and "Let's start" not in going.text, going.text
+    assert "1." in going.text  # the count of the exercise on hand
+    again = convo.say("start my week six routine")
+    assert "Only start it if your surgeon" in again.text, again.text

@@ -226,7 +226,7 @@ TABLE: list[tuple[str, WorkoutState, EventKind, dict[str, object], list[str]]] =
         {"index": 0, "done": ()},
         ["coach.start_over", "coach.exercise.header"],
     ),
-    ("slower slows the count", STATES["ready at first"], EventKind.SLOWER, {"pace": 1.25}, ["coach.pace.slower"]),
+    ("slower slows the count", STATES["ready at first"], EventKind.SLOWER, {"pace": 1.5}, ["coach.pace.slower"]),
     ("faster at the fastest pace says so", at(pace=0.6), EventKind.FASTER, {"pace": 0.6}, ["coach.pace.fastest"]),
     (
         "harder moves up the range",

@@ -10,7 +10,7 @@ from skill.alexa.handlers.base import Handler, Predicate, all_of, any_of, intent
 from skill.alexa.handlers.workout import EVENTS, in_workout
 from skill.alexa.turn import Turn, turn_of
 from skill.domain import howto, safety, starts, welcome
-from skill.domain.output import Output, Say, ask, tell
+from skill.domain.output import Output, Pending, Say, ask, tell
 
 # Questions that must have a yes or a no: starting a routine the surgeon must clear (or after
 # the six-week follow-up), deleting data. (An offer to coach or to pick up a saved place is
@@ -44,12 +44,26 @@ class QuestionAgainHandler(Handler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = turn_of(handler_input)
+        question = turn.session.pending
+        if question is not None and question.get("again"):
+            return turn.respond(_dropped(turn, question))
+        if question is not None:
+            turn.session.pending = Pending.of(question.kind, **{**dict(question.data), "again": "1"})
         return turn.ask_again(tell(Say.of("question.again"))) or turn.respond(self.answer(turn))
 
     def answer(self, turn: Turn) -> Output:
         return ask(
             Say.of("question.again.plain"), reprompt=Say.of("question.again.plain"), pending=turn.session.pending
         )
+
+
+def _dropped(turn: Turn, question: Pending) -> Output:
+    """Asked again once and answered with something else again: the question is let go as a
+    "no" would leave it (nothing started, nothing deleted), not asked a third time (live round
+    13: "Sorry, I need a yes or a no first" three times over)."""
+    turn.session.pending = None
+    said = Say.of("question.dropped.delete" if question.kind == "delete_data" else "question.dropped.start")
+    return ask(said, Say.of("workout.anything_else"), reprompt=Say.of("workout.anything_else"))
 
 
 class CoachOfferNoHandler(Handler):

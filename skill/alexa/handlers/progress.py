@@ -123,7 +123,12 @@ class SendProgressHandler(Handler):
         found = pain.trend(scores, on)
         if found is not None:
             card.append(Say.of("progress.card.pain", earlier=found[1], later=found[2]))
-        output = ask(Say.of("progress.card.sent"), reprompt=Say.of("progress.reprompt"))
+        sent: list[Segment] = [Say.of("progress.card.sent")]
+        if not turn.deps.profile.links_accounts:
+            # "Send my progress to my physio" (live round 13): under the consumer profile
+            # nothing reaches a clinic, and the patient should not think it did.
+            sent.append(Say.of("progress.card.not_sent_on"))
+        output = ask(*sent, reprompt=Say.of("progress.reprompt"))
         title = turn.renderer.render((Say.of("progress.card.title"),)).text
         return replace(output, card_title=title, card_body=tuple(card))
 

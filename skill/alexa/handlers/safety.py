@@ -86,6 +86,12 @@ def answer_verdict(turn: Turn, verdict: Verdict) -> Output:
         lead = safety.if_it_happens_speech(turn.catalog, turn.locale, verdict.severity)
         next_step = Say.of("safety.expected.next")
         return turn.guide.prompt(lead) or ask(*lead, next_step, reprompt=next_step)
+    if verdict.symptom is None and turn.session.stopped in ("stop", "surgeon_today"):
+        # After a stop, words that name no sign are most likely about the answer ("ok so not
+        # an emergency then", live round 13): what to do now again, with the emergency number,
+        # rather than "is it pain, numbness or weakness?" as if nothing had been said.
+        number = safety.emergency_number(turn.catalog, turn.locale)
+        return tell(Say.of(f"safety.after.unclear.{turn.session.stopped}", number=number))
     if verdict.symptom is None:
         asked = safety.ask_what(turn.catalog, turn.locale)
         checked = turn.guide.check_in()  # mid-set: pause the count and wait for the answer

@@ -64,7 +64,15 @@ class StartRoutineHandler(Handler):
 
     def answer(self, turn: Turn) -> Output:
         routine_id = turn.slot_id("stage")
-        if routine_id is None and not turn.slot_raw("stage"):
+        named = routine_id is not None or bool(turn.slot_raw("stage"))
+        state = turn.guide.active()
+        if state is not None and (not named or routine_id == state.routine):
+            # "Start it" while a routine waits for "ready" goes on from where it is, not from
+            # its first exercise (live round 13); "start over" is the way back to the start.
+            carried_on = turn.guide.apply(EventKind.READY)
+            if carried_on is not None:
+                return carried_on
+        if not named:
             return start_my_exercises(turn)
         return start_for_stage(turn, routine_id)
 
