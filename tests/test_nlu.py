@@ -45,6 +45,11 @@ def resolver() -> Resolver:
         ),
         ("righto let's get into it", "ReadyIntent", {}),
         ("start it", "ReadyIntent", {}),
+        # Live round 14: the door, what an exercise is of use for, a tradesman's work.
+        ("hang on, someone's at the door", "AMAZON.PauseIntent", {}),
+        ("what is the use of the bird dog", "PurposeIntent", {"exercise": "bird_dog"}),
+        ("what about going back on the tools", "AvoidIntent", {"activity": "return_to_work"}),
+        ("no idea", "AMAZON.NoIntent", {}),
         # Asking whether to go on, with what hurts, is the symptom (statements-2 set).
         ("should i keep going my lower back is really starting to hurt now", "SymptomIntent", {"symptom": None}),
     ],

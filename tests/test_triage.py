@@ -382,11 +382,14 @@ def test_a_logged_pain_score_mid_set_that_is_not_high_carries_on(convo: Conversa
 
 
 def test_a_stray_high_number_outside_a_session_gives_the_stop_rule_on_condition(convo: Conversation) -> None:
+    stray = convo.intent("PainAnswerIntent", score=SlotFill("score", "3"))
+    assert "I'm not sure what that number is for" in stray.text
     reply = convo.intent("PainAnswerIntent", score=SlotFill("score", "8"))
     assert reply.text.startswith("If that's your pain out of ten, 8 is high.")
     assert "Stop the exercise now" in reply.text and "log my pain as 8" in reply.text
-    stray = convo.intent("PainAnswerIntent", score=SlotFill("score", "3"))
-    assert "I'm not sure what that number is for" in stray.text
+    # ... and another number after that stop hears it again (live round 14).
+    again = convo.intent("PainAnswerIntent", score=SlotFill("score", "3"))
+    assert "rest, and check with your surgeon" in again.text
 
 
 def test_a_matched_exercise_is_never_read_as_a_symptom(convo: Conversation) -> None:
@@ -684,6 +687,14 @@ def test_the_thirteenth_rounds_rules(catalog: Catalog, words: str, tier: str | N
         ("i'm sweating and kinda winded after that", "expected"),
         ("i'm pretty out of breath but it's the good kind", "expected"),
         ("good burn though", "expected"),
+        # Live round 14: a "cracking headache" is no cracked head (a fall's injury); worse on
+        # sitting up and gone lying flat it is the spinal-fluid leak's, for today.
+        (
+            "i've got a cracking headache that gets heaps worse when i sit up and goes away when i lie flat",
+            "surgeon_today",
+        ),
+        ("mum fell and cracked her head on the table", "emergency"),
+        ("i tripped and crack my head on the door", "emergency"),
         ("i'm winded", "emergency"),
         ("i'm kinda winded", "emergency"),
         ("i'm a little winded just sitting here", "emergency"),
@@ -1086,3 +1097,14 @@ def test_words_naming_no_sign_after_a_stop_hear_what_to_do_now_again(convo: Conv
     )
     assert reply.text.startswith("Please contact your surgeon's office today"), reply.text
     assert "call emergency services on 9 1 1" in reply.text and "Is it pain" not in reply.text
+
+
+def test_a_bare_number_after_a_stop_hears_the_stop_again(convo: Conversation) -> None:
+    """Live round 14 (D10): "yeah it's sore now, maybe a six" after the stop rule's answer
+    heard "I'm not sure what that number is for. You can say, start my exercises"."""
+    mid_set(convo)
+    stopped = convo.say("i felt a pop in my low back")
+    assert "Stop the exercise now" in stopped.text
+    reply = convo.intent("PainAnswerIntent", score=SlotFill("score", "6", slot_type="AMAZON.NUMBER"))
+    assert "rest, and check with your surgeon" in reply.text, reply.text
+    assert "start my exercises" not in reply.text

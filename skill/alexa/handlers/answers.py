@@ -115,9 +115,10 @@ class WeekAgainHandler(Handler):
 STARTS = COMMANDS | {"StartRoutineIntent", "CoachExerciseIntent"}
 START_OFFERS = (starts.CONFIRM, "start_routine", "offer_coach", "offer_routine", "resume")
 # What asks to carry on after a symptom stopped things, or says nothing the skill can place
-# ("should I still do my exercises?" is no intent of its own): a device sends no words with
-# these, so the answer is the stop's, again.
-CARRY_ON = STARTS | {"AMAZON.FallbackIntent", "StageIntent"}
+# ("should I still do my exercises?" is no intent of its own), or gives a bare number ("it's
+# sore now, maybe a six": live round 14): a device sends no words with these, so the answer
+# is the stop's, again.
+CARRY_ON = STARTS | {"AMAZON.FallbackIntent", "StageIntent", "PainAnswerIntent"}
 TOUCH = "Alexa.Presentation.APL.UserEvent"
 
 
