@@ -47,6 +47,7 @@ def test_a_second_non_answer_lets_the_question_go_as_a_no(convo: Conversation, s
     assert convo.intent("ReadyIntent").text.startswith(AGAIN)
     dropped = convo.intent("SkipIntent")
     assert dropped.text.startswith("Okay, I'll leave that for now: I haven't started anything."), dropped.text
+    assert "call emergency services on 9 1 1" in dropped.text
     assert not dropped.ends_session
     assert user_record(store).place is None
     assert "week six routine" not in convo.intent("AMAZON.YesIntent").text
@@ -343,7 +344,7 @@ def test_only_small_talk_outside_a_session_is_not_asked_about_as_a_symptom(convo
     reply = convo.intent("SymptomIntent", symptom=SlotFill("symptom", "hey good morning", slot_type="SYMPTOM"))
     assert "Is it pain, numbness or weakness" not in reply.text and "didn't catch that" in reply.text
     assert "tell me what you feel" in reply.text and "9 1 1" in reply.text and not reply.ends_session
-    serious = convo.intent("SymptomIntent", symptom=SlotFill("symptom", "i think i'm dying", slot_type="SYMPTOM"))
+    serious = convo.intent("SymptomIntent", symptom=SlotFill("symptom", "i feel really peculiar", slot_type="SYMPTOM"))
     assert "Is it pain, numbness or weakness" in serious.text and "9 1 1" in serious.text
 
 

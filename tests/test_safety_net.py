@@ -179,7 +179,9 @@ def test_only_small_talk_mid_set_is_checked_in_on_gently(convo: Conversation, st
     assert "I still didn't catch that, so I've stopped here" in again.text and again.ends_session
 
 
-@pytest.mark.parametrize("words", ["i think i'm dying", "my throat is closing up", "sorry i have to pick up my kid"])
+@pytest.mark.parametrize(
+    "words", ["i feel really peculiar", "my throat is closing up", "sorry i have to pick up my kid"]
+)
 def test_words_the_vocabulary_does_not_know_are_asked_about_with_the_number(convo: Conversation, words: str) -> None:
     mid_set(convo)
     reply = convo.intent("SymptomIntent", symptom=SlotFill("symptom", words, slot_type="SYMPTOM"))
@@ -198,7 +200,7 @@ def test_a_complaint_after_the_check_in_is_no_all_clear(convo: Conversation, ans
 
 def test_no_to_is_it_pain_numbness_or_weakness_asks_again(convo: Conversation) -> None:
     mid_set(convo)
-    convo.intent("SymptomIntent", symptom=SlotFill("symptom", "i think i'm dying", slot_type="SYMPTOM"))
+    convo.intent("SymptomIntent", symptom=SlotFill("symptom", "i feel really peculiar", slot_type="SYMPTOM"))
     reply = convo.intent("AMAZON.NoIntent")
     assert "Is it pain, numbness or weakness" in reply.text and "9 1 1" in reply.text
     assert not reply.text.startswith("Good.")

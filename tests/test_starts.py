@@ -251,3 +251,12 @@ def test_start_it_while_a_routine_waits_for_ready_goes_on_from_there(convo: Conv
     assert "1." in going.text  # the count of the exercise on hand
     again = convo.say("start my week six routine")
     assert "Only start it if your surgeon" in again.text, again.text
+
+
+def test_start_my_exercises_in_a_one_exercise_session_starts_the_routine(convo: Conversation) -> None:
+    """A review's find: "start my exercises" while one exercise waits for ready counted that
+    exercise and ended; a one-exercise session is no routine to go on with."""
+    convo.say("ask spine coach my surgery was on November the tenth")
+    assert "do ankle pumps" in convo.say("coach me through ankle pumps").text
+    started = convo.intent("StartRoutineIntent")
+    assert "Let's start your" in started.text, started.text

@@ -697,6 +697,8 @@ def test_the_thirteenth_rounds_rules(catalog: Catalog, words: str, tier: str | N
         ("i tripped and crack my head on the door", "emergency"),
         ("i'm winded", "emergency"),
         ("i'm kinda winded", "emergency"),
+        # ... but "a bit winded", as "a bit out of breath", is effort (Alexa may drop "after that").
+        ("i'm a bit winded", "expected"),
         ("i'm a little winded just sitting here", "emergency"),
         ("i'm winded after getting out of bed and i feel faint", "emergency"),
         ("my calf is swollen and i'm a bit winded", "emergency"),
@@ -708,9 +710,13 @@ def test_the_thirteenth_rounds_rules(catalog: Catalog, words: str, tier: str | N
         # ... but two signs effort explains are no combination of theirs.
         ("my heart's going a bit faster and i'm a bit out of breath after that", "expected"),
         ("i felt a pop in my back, my heart is racing a bit after that and i'm a bit wobbly after that", "stop"),
-        # A catheter alone is retention; a burning pee said with it is a urine infection.
+        # A catheter that drains nothing is retention; one just mentioned is no sign; a burning
+        # pee said with it is a urine infection.
         ("it burns when i pee, is that from the catheter", "surgeon_today"),
         ("my catheter isn't draining", "emergency"),
+        ("my catheter is blocked", "emergency"),
+        ("i still have a catheter in", None),
+        ("i think i'm dying", "emergency"),
         ("she's talking gibberish", "emergency"),
         ("dad is talking rubbish about the footy again", None),
         ("he can't keep his eyes open", "emergency"),
@@ -1097,6 +1103,8 @@ def test_words_naming_no_sign_after_a_stop_hear_what_to_do_now_again(convo: Conv
     )
     assert reply.text.startswith("Please contact your surgeon's office today"), reply.text
     assert "call emergency services on 9 1 1" in reply.text and "Is it pain" not in reply.text
+    assert not reply.ends_session  # what is said next is triaged as any report is
+    assert convo.say("i think i'm dying").text.startswith("This needs help right away")
 
 
 def test_a_bare_number_after_a_stop_hears_the_stop_again(convo: Conversation) -> None:
@@ -1108,3 +1116,5 @@ def test_a_bare_number_after_a_stop_hears_the_stop_again(convo: Conversation) ->
     reply = convo.intent("PainAnswerIntent", score=SlotFill("score", "6", slot_type="AMAZON.NUMBER"))
     assert "rest, and check with your surgeon" in reply.text, reply.text
     assert "start my exercises" not in reply.text
+    high = convo.intent("PainAnswerIntent", score=SlotFill("score", "10", slot_type="AMAZON.NUMBER"))
+    assert "10 is high" in high.text and "call emergency services on 9 1 1" in high.text, high.text

@@ -228,6 +228,9 @@ TABLE: list[tuple[str, WorkoutState, EventKind, dict[str, object], list[str]]] =
     ),
     ("slower slows the count", STATES["ready at first"], EventKind.SLOWER, {"pace": 1.5}, ["coach.pace.slower"]),
     ("faster at the fastest pace says so", at(pace=0.6), EventKind.FASTER, {"pace": 0.6}, ["coach.pace.fastest"]),
+    # Rounded to hundredths: faster then slower is back at 1, and two steps slower reach the slowest.
+    ("slower after faster is the usual pace", at(pace=0.67), EventKind.SLOWER, {"pace": 1.0}, ["coach.pace.slower"]),
+    ("slower twice reaches the slowest", at(pace=1.5), EventKind.SLOWER, {"pace": 2.25}, ["coach.pace.slower"]),
     (
         "harder moves up the range",
         STATES["ready at first"],

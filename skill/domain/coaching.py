@@ -28,7 +28,8 @@ ItemKind = Literal["counted", "untimed", "aerobic"]
 LEVELS = 3  # easier/harder move between the low end, the middle and the top of a range
 MIN_PACE, MAX_PACE = 0.6, 2.25
 # Each "slower" is half as slow again: a quarter (1 s to 1.25 s between words) was not heard
-# as slower (live round 13). Two steps at most either way; the holds never change.
+# as slower (live round 13). Two steps slower at most, one faster (pace rounded to hundredths:
+# 0.67 back to 1.0); the holds never change.
 PACE_STEP = 1.5
 MAX_BREAK = 10.0
 # Budgets for one counting response. The renderer enforces Alexa's 8,000 characters; these

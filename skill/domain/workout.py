@@ -362,10 +362,12 @@ def _start_over(state: WorkoutState, event: Event) -> Step:
 
 def _pace(slower: bool) -> Callable[[WorkoutState, Event], Step]:
     def change(state: WorkoutState, event: Event) -> Step:
-        pace = state.pace * PACE_STEP if slower else state.pace / PACE_STEP
-        if not MIN_PACE <= round(pace, 3) <= MAX_PACE:
+        pace = round(state.pace * PACE_STEP if slower else state.pace / PACE_STEP, 2)
+        if abs(pace - 1.0) < 0.02:
+            pace = 1.0  # faster then slower is the usual pace again (0.67 x 1.5 is 1.005)
+        if not MIN_PACE <= pace <= MAX_PACE:
             return state, prompt(state, [Say.of("coach.pace.slowest" if slower else "coach.pace.fastest")])
-        state = replace(state, pace=round(pace, 3))
+        state = replace(state, pace=pace)
         return state, prompt(state, [Say.of("coach.pace.slower" if slower else "coach.pace.faster")])
 
     return change

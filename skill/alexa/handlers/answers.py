@@ -1,5 +1,5 @@
 """Yes and no, answered in the context of the skill's last question; a question that gets
-something else for an answer is asked again."""
+something else for an answer is asked again once, then let go as a "no" would leave it."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ _READY_TO_START = all_of(intent("ReadyIntent"), pending("start_routine"))
 
 
 class QuestionAgainHandler(Handler):
-    """The open question asked again, briefly, rather than dropped for an answer that fits none."""
+    """The open question asked again, briefly, for an answer that fits none; a second such
+    answer lets it go (``_dropped``)."""
 
     when = all_of(
         intent(*NOT_AN_ANSWER), pending(*YES_NO_QUESTIONS), _not_in_workout(), lambda hi: not _READY_TO_START(hi)
@@ -63,7 +64,10 @@ def _dropped(turn: Turn, question: Pending) -> Output:
     13: "Sorry, I need a yes or a no first" three times over)."""
     turn.session.pending = None
     said = Say.of("question.dropped.delete" if question.kind == "delete_data" else "question.dropped.start")
-    return ask(said, Say.of("workout.anything_else"), reprompt=Say.of("workout.anything_else"))
+    # What was said may have been a red flag a device sends no words with ("she won't wake
+    # up properly" heard as nothing): the emergency number is said, as for the week question.
+    number = safety.emergency_number(turn.catalog, turn.locale)
+    return ask(said, Say.of("question.dropped.serious", number=number), reprompt=Say.of("workout.anything_else"))
 
 
 class CoachOfferNoHandler(Handler):
@@ -115,10 +119,9 @@ class WeekAgainHandler(Handler):
 STARTS = COMMANDS | {"StartRoutineIntent", "CoachExerciseIntent"}
 START_OFFERS = (starts.CONFIRM, "start_routine", "offer_coach", "offer_routine", "resume")
 # What asks to carry on after a symptom stopped things, or says nothing the skill can place
-# ("should I still do my exercises?" is no intent of its own), or gives a bare number ("it's
-# sore now, maybe a six": live round 14): a device sends no words with these, so the answer
-# is the stop's, again.
-CARRY_ON = STARTS | {"AMAZON.FallbackIntent", "StageIntent", "PainAnswerIntent"}
+# ("should I still do my exercises?" is no intent of its own): a device sends no words with
+# these, so the answer is the stop's, again.
+CARRY_ON = STARTS | {"AMAZON.FallbackIntent", "StageIntent"}
 TOUCH = "Alexa.Presentation.APL.UserEvent"
 
 

@@ -280,6 +280,10 @@ class StrayNumberHandler(Handler):
         score = turn.slot_number("score")
         if score is not None and pain.HIGH <= score <= 10:
             return _high_stray_number(turn, score)
+        if turn.session.stopped in ("stop", "surgeon_today"):
+            # "It's sore now, maybe a six" after a stop (live round 14): the stop's answer
+            # again, not "say, start my exercises". (A high number keeps its own answer.)
+            return safety.after_symptom_answer(turn.catalog, turn.locale, turn.session.stopped)
         unknown = Say.of("pain.stray_number") if turn.access.keeps_health else Say.of("pain.stray_number.not_kept")
         return ask(unknown, reprompt=Say.of("reminder.anything_else.reprompt"))
 

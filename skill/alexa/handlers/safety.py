@@ -91,7 +91,9 @@ def answer_verdict(turn: Turn, verdict: Verdict) -> Output:
         # an emergency then", live round 13): what to do now again, with the emergency number,
         # rather than "is it pain, numbness or weakness?" as if nothing had been said.
         number = safety.emergency_number(turn.catalog, turn.locale)
-        return tell(Say.of(f"safety.after.unclear.{turn.session.stopped}", number=number))
+        again = Say.of(f"safety.after.unclear.{turn.session.stopped}", number=number)
+        # The microphone stays open: something new said next is triaged as any report is.
+        return ask(again, Say.of("safety.after.unclear.more"), reprompt=Say.of("safety.ask_what.reprompt"))
     if verdict.symptom is None:
         asked = safety.ask_what(turn.catalog, turn.locale)
         checked = turn.guide.check_in()  # mid-set: pause the count and wait for the answer

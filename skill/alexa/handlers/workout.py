@@ -66,7 +66,7 @@ class StartRoutineHandler(Handler):
         routine_id = turn.slot_id("stage")
         named = routine_id is not None or bool(turn.slot_raw("stage"))
         state = turn.guide.active()
-        if state is not None and (not named or routine_id == state.routine):
+        if state is not None and not state.single and (not named or routine_id == state.routine):
             # "Start it" while a routine waits for "ready" goes on from where it is, not from
             # its first exercise (live round 13); "start over" is the way back to the start.
             carried_on = turn.guide.apply(EventKind.READY)
